@@ -1,0 +1,202 @@
+# Makefile: build, run and test kvlab. `make help` lists the targets.
+#
+# One non-recursive Makefile. Outputs go under build/: build/gcc/ and
+# build/clang/ hold a kernel per compiler (make test builds and checks
+# both), build/kvlab.iso is the bootable GRUB image.
+#
+# Variables you may set: CC (gcc or clang; picks the kernel that run/iso/
+# debug use), CFLAGS (optimisation and debug info, default -O2 -g), V=1
+# (show full commands), QEMU, PYTHON, O (output directory, default build).
+
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+ifeq ($(origin LD),default)
+LD :=
+endif
+PYTHON ?= python3
+QEMU ?= qemu-system-x86_64
+NASM ?= nasm
+O ?= build
+
+VERSION := 0.1.0
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet_msg = @true
+else
+Q := @
+quiet_msg = @printf '  %-8s %s\n'
+endif
+
+# The toolchain run/iso/debug use: gcc or clang, from CC.
+TC := $(if $(findstring clang,$(notdir $(firstword $(CC)))),clang,gcc)
+TOOLCHAINS := gcc clang
+CC_gcc := gcc
+CC_clang := clang
+CC_$(TC) := $(CC)
+LD_gcc := ld
+LD_clang := ld.lld
+ifneq ($(LD),)
+LD_$(TC) := $(LD)
+endif
+NM ?= nm
+
+# ---- sources ---------------------------------------------------------------
+
+BOOT_ASM := boot/boot.asm
+KERNEL_ASM := kernel/trapentry.asm kernel/probe.asm
+KERNEL_SRCS := \
+	kernel/main.c kernel/serial.c kernel/printk.c kernel/panic.c \
+	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
+	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c
+LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
+MM_SRCS :=
+TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
+	tests/test_traps.c tests/crash.c
+
+C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS)
+ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
+
+# ---- flags -------------------------------------------------------------------
+
+# User-overridable.
+CFLAGS ?= -O2 -g
+# Required: freestanding, higher-half kernel code model, no SIMD, frame
+# pointers for backtraces.
+KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer \
+	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fno-common -Iinclude \
+	-DKVLAB_VERSION='"$(VERSION)"'
+WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wvla -Wframe-larger-than=2048 -Wpointer-arith \
+	-Wundef -Wno-unused-parameter
+DEP_CFLAGS = -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
+	--build-id=none -T boot/linker.ld
+NASMFLAGS := -f elf64 -Werror
+
+# ---- one kernel per toolchain --------------------------------------------------
+#
+# kernel-rules(tc): objects in $(O)/tc/obj, then a two-pass link: the first
+# with an empty symbol table, the second with the table made from the
+# first. The table sits after .text, so no function moves between the two;
+# the last step checks that.
+
+define kernel-rules
+$(1)_OBJ := $(O)/$(1)/obj
+$(1)_OBJS := $$(patsubst %.c,$$($(1)_OBJ)/%.o,$(C_SRCS)) \
+	$$(patsubst %.asm,$$($(1)_OBJ)/%.o,$(ASM_SRCS))
+
+$$($(1)_OBJ)/%.o: %.c
+	$$(quiet_msg) "CC $(1)" $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC_$(1)) $$(KERNEL_CFLAGS) $$(WARN_CFLAGS) $$(CFLAGS) $$(DEP_CFLAGS) -c $$< -o $$@
+
+$$($(1)_OBJ)/%.o: %.asm
+	$$(quiet_msg) "AS $(1)" $$<
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(NASM) $$(NASMFLAGS) -MD $$(@:.o=.d) -MP $$< -o $$@
+
+$(O)/$(1)/kallsyms0.c: scripts/kallsyms.py
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(PYTHON) scripts/kallsyms.py --empty > $$@
+
+$(O)/$(1)/%.o: $(O)/$(1)/%.c
+	$$(quiet_msg) "CC $(1)" $$<
+	$$(Q)$$(CC_$(1)) $$(KERNEL_CFLAGS) $$(CFLAGS) -c $$< -o $$@
+
+$(O)/$(1)/kvlab.pass1.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms0.o boot/linker.ld
+	$$(quiet_msg) "LD $(1)" $$@
+	$$(Q)$$(LD_$(1)) $$(KERNEL_LDFLAGS) -o $$@ $$($(1)_OBJS) $(O)/$(1)/kallsyms0.o
+
+$(O)/$(1)/kallsyms.c: $(O)/$(1)/kvlab.pass1.elf scripts/kallsyms.py
+	$$(quiet_msg) "KSYMS $(1)" $$@
+	$$(Q)$$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/kallsyms.py > $$@
+
+$(O)/$(1)/kvlab.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms.o boot/linker.ld
+	$$(quiet_msg) "LD $(1)" $$@
+	$$(Q)$$(LD_$(1)) $$(KERNEL_LDFLAGS) -o $$@ $$($(1)_OBJS) $(O)/$(1)/kallsyms.o
+	$$(Q)$$(NM) -n -S --defined-only $$@ | $$(PYTHON) scripts/kallsyms.py | \
+		cmp -s - $(O)/$(1)/kallsyms.c || \
+		{ echo "kallsyms: functions moved between the two links" >&2; rm -f $$@; exit 1; }
+
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(foreach tc,$(TOOLCHAINS),$(eval $(call kernel-rules,$(tc))))
+
+KERNEL := $(O)/$(TC)/kvlab.elf
+ISO := $(O)/kvlab.iso
+
+# ---- targets ---------------------------------------------------------------------
+
+.PHONY: all kernel kernels iso run test test-quick debug clean help deps
+
+all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
+
+kernel: $(KERNEL)
+
+kernels: $(foreach tc,$(TOOLCHAINS),$(O)/$(tc)/kvlab.elf) ## build both the gcc and the clang kernel
+
+deps: ## check for (and on Debian/Ubuntu as root, install) every tool kvlab needs
+	@scripts/deps.sh all
+
+iso: $(ISO) ## build the bootable BIOS+UEFI GRUB image build/kvlab.iso
+
+# CMDLINE: kernel command-line words for run/iso/debug, e.g. CMDLINE="tests=buddy".
+CMDLINE ?=
+
+# Rebuild the ISO when CMDLINE changes: the stamp holds the last one.
+$(O)/cmdline.stamp: FORCE
+	@mkdir -p $(O)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+
+$(ISO): $(KERNEL) iso/grub.cfg scripts/mkiso.sh $(O)/cmdline.stamp
+	$(quiet_msg) ISO $@
+	$(Q)scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
+
+.PHONY: FORCE
+FORCE:
+
+run: ## boot the ISO in QEMU (BIOS) with the serial console on this terminal
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory iso
+	@$(PYTHON) scripts/kvqemu.py run --iso $(ISO)
+
+run-uefi: ## like run, but boot under UEFI firmware (OVMF)
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory iso
+	@$(PYTHON) scripts/kvqemu.py run --iso $(ISO) --uefi
+
+test: ## the whole suite: both compilers, QEMU configurations, host tests
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory kernels
+	@$(PYTHON) scripts/runtests.py --build $(O)
+
+test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-compile-test loop
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory $(O)/gcc/kvlab.elf
+	@$(PYTHON) scripts/runtests.py --build $(O) --quick
+
+debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(PYTHON) scripts/kvqemu.py debug --kernel $(KERNEL) --append "$(CMDLINE)"
+
+clean: ## remove build/
+	rm -rf $(O)
+
+help: ## list the targets
+	@echo "kvlab $(VERSION): make [target] [CC=clang] [V=1] [CMDLINE=\"key=value ...\"]"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -E 's/^([a-z-]+):.*## (.*)/  \1|\2/' | \
+		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'

@@ -1,0 +1,65 @@
+/*
+ * include/kernel/printk.h: the kernel log.
+ *
+ * As in Linux, a message may start with a level (KERN_ERR "..."); messages
+ * whose level is below console_loglevel go to the serial console, and every
+ * message goes to the log buffer (read by the monitor's dmesg and the gdb
+ * helper kv-dmesg). loglevel= on the command line sets console_loglevel.
+ */
+#ifndef KVLAB_KERNEL_PRINTK_H
+#define KVLAB_KERNEL_PRINTK_H
+
+#include <stdarg.h>
+#include <lib/compiler.h>
+#include <lib/types.h>
+
+#define KERN_SOH	"\001"
+#define KERN_EMERG	KERN_SOH "0"
+#define KERN_ALERT	KERN_SOH "1"
+#define KERN_CRIT	KERN_SOH "2"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_NOTICE	KERN_SOH "5"
+#define KERN_INFO	KERN_SOH "6"
+#define KERN_DEBUG	KERN_SOH "7"
+#define KERN_CONT	KERN_SOH "c"
+
+#define LOGLEVEL_DEFAULT	4	/* a message without a level */
+#define CONSOLE_LOGLEVEL_DEFAULT 7	/* print everything but debug */
+
+#define LOG_BUF_SHIFT	16		/* 64 KiB of log */
+#define LOG_BUF_SIZE	(1UL << LOG_BUF_SHIFT)
+
+extern int console_loglevel;
+
+int printk(const char *fmt, ...) __printf(1, 2);
+int vprintk(const char *fmt, va_list ap);
+
+/*
+ * console_print - write text to the console and the log, ignoring the log
+ * level (KTAP output and the monitor, which must always be seen).
+ */
+void console_print(const char *fmt, ...) __printf(1, 2);
+
+/* The log buffer: bytes [log_head - LOG_BUF_SIZE, log_head) modulo size. */
+extern char log_buf[LOG_BUF_SIZE];
+extern u64 log_head;
+
+/* log_read - copy the newest @size bytes or fewer into @buf; returns the count. */
+size_t log_read(char *buf, size_t size);
+
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+
+#define pr_emerg(fmt, ...)	printk(KERN_EMERG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_alert(fmt, ...)	printk(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_crit(fmt, ...)	printk(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...)	printk(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice(fmt, ...)	printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...)	printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_cont(fmt, ...)	printk(KERN_CONT fmt, ##__VA_ARGS__)
+
+#endif

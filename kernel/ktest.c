@@ -1,0 +1,335 @@
+/*
+ * kernel/ktest.c: run the registered test suites and print KTAP version 1,
+ * in the layout KUnit uses so that Linux's `kunit.py parse` reads it:
+ *
+ *   KTAP version 1
+ *   1..2
+ *       KTAP version 1
+ *       # Subtest: lib
+ *       1..3
+ *       ok 1 string_basics
+ *       # vsnprintf_formats: EXPECTATION FAILED at tests/test_lib.c:40
+ *       # ...
+ *       not ok 2 vsnprintf_formats
+ *       ok 3 prng_repeats # SKIP reason
+ *   # lib: pass:1 fail:1 skip:1 total:3
+ *   # Totals: pass:1 fail:1 skip:1 total:3
+ *   not ok 1 lib
+ *
+ * Suites are found in the .ktest_suites section (KTEST_SUITE), in link
+ * order, and selected by tests= (all, none, or a comma list of suite names
+ * or suite.case names, '*' matching any run of characters).
+ */
+#include <kernel/cmdline.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <lib/errno.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+
+#define MAX_CHECKERS	8
+#define INDENT		"    "
+
+extern const struct ktest_suite __start_ktest_suites[], __stop_ktest_suites[];
+
+u64 ktest_boot_seed = 1;
+static char tests_filter[CMDLINE_VALUE_MAX] = "all";
+static const struct ktest_checker *checkers[MAX_CHECKERS];
+static unsigned int nr_checkers;
+
+static int set_tests(const char *val, char *why, size_t why_size)
+{
+	if (!val || !val[0]) {
+		snprintf(why, why_size, "expected all, none or a list of suites");
+		return -EINVAL;
+	}
+	strscpy(tests_filter, val, sizeof(tests_filter));
+	return 0;
+}
+KPARAM("tests", set_tests, "test suites to run: all, none, or suite[.case],...");
+
+static int set_seed(const char *val, char *why, size_t why_size)
+{
+	unsigned long v;
+
+	if (kparam_ulong(val, 0, ~0UL, &v, why, why_size))
+		return -EINVAL;
+	ktest_boot_seed = v;
+	return 0;
+}
+KPARAM("seed", set_seed, "seed for the tests' random numbers (default 1)");
+
+void ktest_register_checker(const struct ktest_checker *c)
+{
+	if (nr_checkers == MAX_CHECKERS) {
+		pr_warn("ktest: no room for checker %s\n", c->name);
+		return;
+	}
+	checkers[nr_checkers++] = c;
+}
+
+/* Glob match with '*' only. */
+static bool glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat == *s) {
+			pat++;
+			s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+/*
+ * Does the filter select @suite (and @tcase, when not NULL)? Each item is
+ * "suite" or "suite.case".
+ */
+static bool filter_selects(const char *filter, const char *suite,
+			   const char *tcase)
+{
+	char item[96], *dot;
+	const char *p = filter, *end;
+	size_t len;
+
+	if (!strcmp(filter, "all"))
+		return true;
+	if (!strcmp(filter, "none"))
+		return false;
+	while (*p) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len < sizeof(item)) {
+			memcpy(item, p, len);
+			item[len] = '\0';
+			dot = strchr(item, '.');
+			if (dot)
+				*dot = '\0';
+			if (glob_match(item, suite) &&
+			    (!dot || !tcase || glob_match(dot + 1, tcase)))
+				return true;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static struct ktest *current_test;
+
+void ktest_log(struct ktest *t, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	(void)t;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	console_print(INDENT "# %s\n", msg);
+}
+
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->failed = true;
+	console_print(INDENT "# %s: %s at %s:%d\n", t->name, msg, file, line);
+}
+
+void ktest_fail_int(struct ktest *t, const char *file, int line,
+		    const char *kind, const char *left_s, const char *op,
+		    const char *right_s, long long left, long long right)
+{
+	t->failed = true;
+	console_print(INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
+		      line);
+	console_print(INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
+	console_print(INDENT "#     %s == %lld (%#llx)\n", left_s, left,
+		      (unsigned long long)left);
+	console_print(INDENT "#     %s == %lld (%#llx)\n", right_s, right,
+		      (unsigned long long)right);
+}
+
+void ktest_fail_uint(struct ktest *t, const char *file, int line,
+		     const char *kind, const char *left_s, const char *op,
+		     const char *right_s, unsigned long long left,
+		     unsigned long long right)
+{
+	t->failed = true;
+	console_print(INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
+		      line);
+	console_print(INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
+	console_print(INDENT "#     %s == %llu (%#llx)\n", left_s, left, left);
+	console_print(INDENT "#     %s == %llu (%#llx)\n", right_s, right, right);
+}
+
+void ktest_skip(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->skip_reason, sizeof(t->skip_reason), fmt, ap);
+	va_end(ap);
+	t->skipped = true;
+}
+
+static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
+		     unsigned int index, struct ktest_totals *tot)
+{
+	static u8 snaps[MAX_CHECKERS][KTEST_SNAPSHOT_BYTES] __aligned(8);
+	struct ktest t = { .suite = s->name, .name = c->name };
+	unsigned long unexpected;
+	unsigned int i;
+
+	t.seed = hash64_str(hash64_str(ktest_boot_seed, s->name), c->name);
+	prng_seed(&t.rng, t.seed);
+	for (i = 0; i < nr_checkers; i++)
+		checkers[i]->snapshot(snaps[i]);
+	t.reports_at_start = report_count();
+	current_test = &t;
+	c->run(&t);
+	current_test = NULL;
+
+	unexpected = report_count() - t.reports_at_start - t.reports_expected;
+	if (unexpected) {
+		ktest_fail(&t, __FILE__, __LINE__,
+			   "%lu unexpected report(s) or warning(s), see the log above",
+			   unexpected);
+	}
+	if (!t.skipped && !t.leak_check_off)
+		for (i = 0; i < nr_checkers; i++)
+			checkers[i]->check(&t, snaps[i]);
+	if (t.failed) {
+		console_print(INDENT "# %s: seed=%#llx (replay with seed=%llu tests=%s.%s)\n",
+			      c->name, (unsigned long long)t.seed,
+			      (unsigned long long)ktest_boot_seed, s->name, c->name);
+		console_print(INDENT "not ok %u %s\n", index, c->name);
+		tot->failed++;
+	} else if (t.skipped) {
+		console_print(INDENT "ok %u %s # SKIP %s\n", index, c->name,
+			      t.skip_reason);
+		tot->skipped++;
+	} else {
+		console_print(INDENT "ok %u %s\n", index, c->name);
+		tot->passed++;
+	}
+}
+
+static void run_suite(const struct ktest_suite *s, const char *filter,
+		      unsigned int index, struct ktest_totals *all)
+{
+	struct ktest_totals tot = { 0 };
+	unsigned int i, n = 0, nr_selected = 0;
+
+	for (i = 0; i < s->nr_cases; i++)
+		if (filter_selects(filter, s->name, s->cases[i].name))
+			nr_selected++;
+	console_print(INDENT "KTAP version 1\n");
+	console_print(INDENT "# Subtest: %s\n", s->name);
+	if (s->init && s->init()) {
+		console_print(INDENT "1..0\n");
+		console_print("ok %u %s # SKIP suite init failed\n", index, s->name);
+		all->skipped++;
+		return;
+	}
+	console_print(INDENT "1..%u\n", nr_selected);
+	for (i = 0; i < s->nr_cases; i++)
+		if (filter_selects(filter, s->name, s->cases[i].name))
+			run_case(s, &s->cases[i], ++n, &tot);
+	if (s->exit)
+		s->exit();
+	console_print("# %s: pass:%u fail:%u skip:%u total:%u\n", s->name,
+		      tot.passed, tot.failed, tot.skipped, nr_selected);
+	console_print("# Totals: pass:%u fail:%u skip:%u total:%u\n", tot.passed,
+		      tot.failed, tot.skipped, nr_selected);
+	if (tot.failed)
+		console_print("not ok %u %s\n", index, s->name);
+	else if (nr_selected && tot.skipped == nr_selected)
+		console_print("ok %u %s # SKIP all cases skipped\n", index, s->name);
+	else
+		console_print("ok %u %s\n", index, s->name);
+	all->suites++;
+	all->passed += tot.passed;
+	all->failed += tot.failed;
+	all->skipped += tot.skipped;
+}
+
+/* Warn about list items that name no suite (a typo in tests=). */
+static void check_filter_names(const char *filter)
+{
+	const struct ktest_suite *s;
+	char item[96], *dot;
+	const char *p = filter, *end;
+	size_t len;
+	bool found;
+
+	if (!strcmp(filter, "all") || !strcmp(filter, "none"))
+		return;
+	while (*p) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len && len < sizeof(item)) {
+			memcpy(item, p, len);
+			item[len] = '\0';
+			dot = strchr(item, '.');
+			if (dot)
+				*dot = '\0';
+			found = false;
+			for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
+				found |= glob_match(item, s->name);
+			if (!found)
+				pr_warn("ktest: tests=%s: no suite matches '%s'\n",
+					filter, item);
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
+void ktest_run_filter(const char *filter, struct ktest_totals *totals)
+{
+	const struct ktest_suite *s;
+	unsigned int nr = 0, index = 0;
+	bool counting;
+
+	memset(totals, 0, sizeof(*totals));
+	check_filter_names(filter);
+	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
+		if (filter_selects(filter, s->name, NULL))
+			nr++;
+	counting = report_set_counting(true);
+	console_print("KTAP version 1\n");
+	console_print("1..%u\n", nr);
+	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
+		if (filter_selects(filter, s->name, NULL))
+			run_suite(s, filter, ++index, totals);
+	report_set_counting(counting);
+}
+
+bool ktest_enabled(void)
+{
+	return strcmp(tests_filter, "none") != 0;
+}
+
+void ktest_run_all(struct ktest_totals *totals)
+{
+	ktest_run_filter(tests_filter, totals);
+}

@@ -1,0 +1,83 @@
+/*
+ * kernel/main.c: kvlab's init order, one step per line.
+ *
+ * boot/boot.asm has set up long mode, early page tables (the first 4 GiB
+ * identity-mapped and at PAGE_OFFSET) and a stack, then called us with the
+ * loader's magic and the physical address of its information block.
+ */
+#include <kernel/backtrace.h>
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+#include <kernel/cpu.h>
+#include <kernel/exit.h>
+#include <kernel/ktest.h>
+#include <kernel/printk.h>
+#include <kernel/serial.h>
+#include <kernel/traps.h>
+#include <kernel/tsc.h>
+#include <lib/printf.h>
+
+#ifndef KVLAB_VERSION
+#define KVLAB_VERSION "0.0"
+#endif
+
+static int symbolize(unsigned long addr, char *buf, size_t size)
+{
+	unsigned long off, sz;
+
+	if (!kallsyms_lookup(addr, &off, &sz))
+		return 0;
+	return sprint_symbol(buf, size, addr);
+}
+
+static void print_banner(void)
+{
+	char features[128];
+
+	pr_notice("kvlab version %s (%s) - a teaching kernel about memory allocation\n",
+		  KVLAB_VERSION, __VERSION__);
+	pr_info("CPU: %s %s (family %u, model %u, stepping %u)\n",
+		boot_cpu.vendor, boot_cpu.model_name, boot_cpu.family,
+		boot_cpu.model, boot_cpu.stepping);
+	cpu_features_string(features, sizeof(features));
+	pr_info("CPU features: %s; %u-bit physical, %u-bit virtual addresses\n",
+		features, boot_cpu.phys_addr_bits, boot_cpu.virt_addr_bits);
+	pr_info("Boot loader: %s (%s)\n",
+		boot_info.loader_name[0] ? boot_info.loader_name : "unnamed",
+		boot_info.protocol == BOOT_MB2 ? "multiboot2" : "multiboot1");
+	pr_info("Command line: %s\n", boot_info.cmdline);
+}
+
+static __noreturn void finish(const struct ktest_totals *tests)
+{
+	if (tests->failed) {
+		pr_err("kvlab: %u test case(s) failed\n", tests->failed);
+		qemu_exit(EXIT_TESTFAIL);
+	}
+	pr_notice("kvlab: done\n");
+	qemu_exit(EXIT_PASS);
+}
+
+void kernel_main(u32 magic, u32 info_pa);
+void kernel_main(u32 magic, u32 info_pa)
+{
+	struct ktest_totals tests = { 0 };
+	int bootinfo_err;
+
+	serial_init();				/* COM1, for everything below */
+	printf_set_symbolizer(symbolize);	/* %pS via kallsyms */
+	cpu_identify();				/* CPUID: features, brand */
+	traps_init();				/* GDT, TSS, IDT: faults are reported */
+	bootinfo_err = bootinfo_init(magic, info_pa); /* copy the loader's info */
+	print_banner();
+	cmdline_init(boot_info.cmdline);	/* apply key=value words */
+	if (bootinfo_err)
+		panic("kvlab: cannot read the boot information (magic %#x at %#x)",
+		      magic, info_pa);
+	memmap_print();				/* the loader's memory map */
+	tsc_calibrate();			/* TSC rate against the PIT */
+	crash_if_requested();			/* crash= tests the oops output */
+	if (ktest_enabled())
+		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
+	finish(&tests);
+}

@@ -1,0 +1,109 @@
+/*
+ * kernel/panic.c: stopping the kernel (panic, BUG) and the misuse reports
+ * that let tests assert an allocator caught a mistake.
+ */
+#include <arch/x86.h>
+#include <kernel/backtrace.h>
+#include <kernel/exit.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <lib/printf.h>
+
+static unsigned long nr_reports;
+static bool reports_counted;
+static int panicking;
+
+unsigned long report_count(void)
+{
+	return nr_reports;
+}
+
+bool report_set_counting(bool counting)
+{
+	bool old = reports_counted;
+
+	reports_counted = counting;
+	return old;
+}
+
+void dump_stack(void)
+{
+	backtrace_print(read_rbp(), 0);
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	irq_disable();
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (panicking++) {
+		/* A panic inside panic (a fault in the backtrace, say). */
+		console_print("Kernel panic while panicking: %s\n", msg);
+		qemu_exit(EXIT_PANIC);
+	}
+	console_print("Kernel panic - not syncing: %s\n", msg);
+	backtrace_print(read_rbp(), 0);
+	console_print("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	qemu_exit(EXIT_PANIC);
+}
+
+static void print_where(const char *kind, const char *file, int line,
+			const char *cond, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	printk(KERN_ERR "%s at %s:%d%s%s\n", kind, file, line,
+	       cond ? ": " : "", cond ? cond : "");
+	if (fmt) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		printk(KERN_ERR "  %s\n", msg);
+	}
+}
+
+void bug_at(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_where("kernel BUG", file, line, cond, fmt, ap);
+	va_end(ap);
+	panic("kernel BUG at %s:%d", file, line);
+}
+
+void warn_at(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_where("WARNING: CPU: 0", file, line, cond, fmt, ap);
+	va_end(ap);
+	backtrace_print(read_rbp(), 0);
+	printk(KERN_ERR "---[ end trace ]---\n");
+	nr_reports++;
+}
+
+void report_begin(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk(KERN_ERR "=============================================================================\n");
+	printk(KERN_ERR "%s\n", msg);
+	printk(KERN_ERR "-----------------------------------------------------------------------------\n");
+}
+
+void report_end(void)
+{
+	nr_reports++;
+	backtrace_print(read_rbp(), 0);
+	printk(KERN_ERR "=============================================================================\n");
+	if (!reports_counted)
+		panic("misuse reported (see above) and nobody is counting reports");
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# scripts/deps.sh: make sure the tools kvlab needs are installed.
+#
+# Usage: scripts/deps.sh [build|run|test|bench|all]
+#
+# Checks each tool the given job needs. On Debian/Ubuntu as root it installs
+# what is missing with apt-get; anywhere else it prints the exact command to
+# run and exits 1. Called by `make run`, `make test` and friends, so a
+# newcomer types nothing else first.
+set -u
+
+job=${1:-all}
+
+# tool-to-check  debian-package  fedora-package  arch-package  brew-package
+TOOLS_BUILD='
+gcc                  gcc                gcc                 gcc             x86_64-elf-gcc
+make                 make               make                make            make
+nasm                 nasm               nasm                nasm            nasm
+ld                   binutils           binutils            binutils        x86_64-elf-binutils
+python3              python3            python3             python          python3
+'
+TOOLS_CLANG='
+clang                clang              clang               clang           llvm
+ld.lld               lld                lld                 lld             lld
+'
+TOOLS_RUN='
+qemu-system-x86_64   qemu-system-x86    qemu-system-x86     qemu-system-x86 qemu
+grub-mkrescue        grub-common        grub2-tools-extra   grub            x86_64-elf-grub
+xorriso              xorriso            xorriso             libisoburn      xorriso
+mformat              mtools             mtools              mtools          mtools
+'
+# Files (not commands) that packages provide.
+FILES_RUN='
+/usr/lib/grub/i386-pc/multiboot2.mod      grub-pc-bin        grub2-pc-modules    grub   x86_64-elf-grub
+/usr/lib/grub/x86_64-efi/multiboot2.mod   grub-efi-amd64-bin grub2-efi-x64-modules grub x86_64-elf-grub
+/usr/share/ovmf/OVMF.fd                   ovmf               edk2-ovmf           edk2-ovmf qemu
+'
+
+missing_deb=''
+missing_fed=''
+missing_arch=''
+missing_brew=''
+missing_what=''
+
+add_missing() { # what deb fed arch brew
+	missing_what="$missing_what $1"
+	case " $missing_deb " in *" $2 "*) ;; *) missing_deb="$missing_deb $2" ;; esac
+	case " $missing_fed " in *" $3 "*) ;; *) missing_fed="$missing_fed $3" ;; esac
+	case " $missing_arch " in *" $4 "*) ;; *) missing_arch="$missing_arch $4" ;; esac
+	case " $missing_brew " in *" $5 "*) ;; *) missing_brew="$missing_brew $5" ;; esac
+}
+
+check_tools() {
+	echo "$1" | while read -r tool deb fed arch brew; do
+		[ -n "$tool" ] || continue
+		command -v "$tool" >/dev/null 2>&1 || echo "$tool $deb $fed $arch $brew"
+	done
+}
+
+check_files() {
+	echo "$1" | while read -r file deb fed arch brew; do
+		[ -n "$file" ] || continue
+		[ -e "$file" ] || echo "$file $deb $fed $arch $brew"
+	done
+}
+
+# The plots need matplotlib in the system python (Debian's python3-matplotlib).
+check_matplotlib() {
+	for py in /usr/bin/python3 python3; do
+		command -v "$py" >/dev/null 2>&1 || continue
+		"$py" -c 'import matplotlib' >/dev/null 2>&1 && return 0
+	done
+	echo "python3-matplotlib python3-matplotlib python3-matplotlib python-matplotlib python-matplotlib"
+}
+
+lines=$(
+	check_tools "$TOOLS_BUILD"
+	case "$job" in
+	build) ;;
+	run) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
+	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
+	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
+	esac
+)
+
+[ -n "$lines" ] || exit 0
+
+while read -r what deb fed arch brew; do
+	[ -n "$what" ] && add_missing "$what" "$deb" "$fed" "$arch" "$brew"
+done <<EOT
+$lines
+EOT
+
+echo "kvlab: missing:$missing_what" >&2
+
+is_debian=0
+[ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1 && is_debian=1
+
+if [ "$is_debian" = 1 ] && [ "$(id -u)" = 0 ]; then
+	echo "kvlab: installing with apt-get:$missing_deb" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	# Refresh the package lists only when they are missing or stale.
+	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+		apt-get update -q >&2 || true
+	fi
+	# shellcheck disable=SC2086
+	if apt-get install -y -q --no-install-recommends $missing_deb >&2; then
+		exec "$0" "$job" # check again: everything must be there now
+	fi
+	echo "kvlab: apt-get install failed" >&2
+fi
+
+echo "kvlab: install the missing packages, then run make again:" >&2
+echo "  Debian/Ubuntu: sudo apt-get install$missing_deb" >&2
+echo "  Fedora:        sudo dnf install$missing_fed" >&2
+echo "  Arch:          sudo pacman -S$missing_arch" >&2
+echo "  macOS:         brew install$missing_brew" >&2
+exit 1

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""scripts/kvqemu.py: start kvlab in QEMU, the same way everywhere.
+
+Used by `make run`, `make debug`, `make bench` and the test runner
+(scripts/runtests.py imports qemu_command() and exit_meaning()).
+
+  kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
+  kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
+
+QEMU always runs under TCG (`-accel tcg`): /dev/kvm on these machines is a
+slow software hypervisor. The kernel leaves QEMU through isa-debug-exit at
+port 0xf4, so QEMU's exit status is (code << 1) | 1; exit_meaning() turns
+it back into words.
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+# Must match include/kernel/exit.h.
+EXIT_PASS = 0x10
+EXIT_TESTFAIL = 0x11
+EXIT_PANIC = 0x12
+EXIT_NOMEM = 0x13
+
+STATUS_PASS = (EXIT_PASS << 1) | 1        # 33
+STATUS_TESTFAIL = (EXIT_TESTFAIL << 1) | 1  # 35
+STATUS_PANIC = (EXIT_PANIC << 1) | 1      # 37
+STATUS_NOMEM = (EXIT_NOMEM << 1) | 1      # 39
+
+ICOUNT_ARGS = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1",
+               "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+
+
+def exit_meaning(status):
+    """What a QEMU exit status says about the kernel's run."""
+    return {
+        STATUS_PASS: "passed",
+        STATUS_TESTFAIL: "test failure",
+        STATUS_PANIC: "kernel panic",
+        STATUS_NOMEM: "not enough memory",
+        0: "triple fault or reset (QEMU exited 0)",
+        1: "QEMU error",
+        -9: "killed (timeout)",
+    }.get(status, "unexpected QEMU exit status %d" % status)
+
+
+def qemu_command(kernel=None, iso=None, append="", uefi=False, machine="pc",
+                 cpu="max", mem="1G", icount=False, serial="stdio",
+                 gdb=False, extra=()):
+    """The QEMU command line for one boot.
+
+    kernel: boot this ELF directly (`-kernel`, multiboot1, fastest);
+    iso: boot this GRUB ISO from CD (BIOS, or UEFI with uefi=True).
+    """
+    qemu = os.environ.get("QEMU", "qemu-system-x86_64")
+    cmd = [qemu, "-accel", "tcg", "-machine", machine, "-cpu", cpu,
+           "-m", mem, "-smp", "1", "-display", "none", "-no-reboot",
+           "-monitor", "none", "-net", "none",
+           "-serial", serial,
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if kernel:
+        cmd += ["-kernel", kernel, "-append", append]
+    elif iso:
+        if uefi:
+            cmd += ["-bios", OVMF]
+        cmd += ["-cdrom", iso, "-boot", "d"]
+    else:
+        raise ValueError("need a kernel or an ISO")
+    if icount:
+        cmd += ICOUNT_ARGS
+    if gdb:
+        cmd += ["-s", "-S"]
+    cmd += list(extra)
+    return cmd
+
+
+def cmd_run(args):
+    cmd = qemu_command(iso=args.iso, uefi=args.uefi, mem=args.mem,
+                       icount=args.icount, machine=args.machine, cpu=args.cpu)
+    print("kvlab: booting %s under %s in QEMU (TCG%s); serial console below."
+          % (args.iso, "UEFI (OVMF)" if args.uefi else "BIOS",
+             ", -icount" if args.icount else ""), flush=True)
+    if args.verbose:
+        print(" ".join(cmd), flush=True)
+    status = subprocess.call(cmd)
+    meaning = exit_meaning(status)
+    if status == STATUS_PASS:
+        return 0
+    print("kvlab: %s (QEMU exit status %d)" % (meaning, status),
+          file=sys.stderr)
+    return 1
+
+
+def cmd_debug(args):
+    log = args.serial_log
+    os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
+    cmd = qemu_command(kernel=args.kernel, append=args.append, mem=args.mem,
+                       serial="file:" + log, gdb=True)
+    gdb = shutil.which("gdb")
+    if not gdb:
+        print("kvlab: gdb is not installed (apt-get install gdb)",
+              file=sys.stderr)
+        return 1
+    print("kvlab: QEMU waits for gdb on :1234; the serial console goes to %s"
+          " (run `tail -f %s` in another terminal)." % (log, log), flush=True)
+    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    gdb_cmd = [gdb, "-q", args.kernel, "-ex", "target remote :1234"]
+    helper = os.path.join(os.path.dirname(__file__), "gdb", "kvlab.py")
+    if os.path.exists(helper):
+        gdb_cmd[2:2] = ["-x", helper]
+    gdb_cmd += list(args.gdb_args)
+    try:
+        # gdb gets the terminal and Ctrl-C; QEMU must not die of it.
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        status = subprocess.call(gdb_cmd)
+        signal.signal(signal.SIGINT, old)
+    finally:
+        qemu.kill()
+        qemu.wait()
+    return status
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="what", required=True)
+    r = sub.add_parser("run", help="boot an ISO with the serial console here")
+    r.add_argument("--iso", required=True)
+    r.add_argument("--uefi", action="store_true")
+    r.add_argument("--icount", action="store_true")
+    r.add_argument("--mem", default="1G")
+    r.add_argument("--machine", default="pc")
+    r.add_argument("--cpu", default="max")
+    r.add_argument("-v", "--verbose", action="store_true")
+    d = sub.add_parser("debug", help="boot under gdb")
+    d.add_argument("--kernel", required=True)
+    d.add_argument("--append", default="")
+    d.add_argument("--mem", default="1G")
+    d.add_argument("--serial-log", default="build/debug-serial.log")
+    d.add_argument("gdb_args", nargs="*")
+    args = ap.parse_args()
+    if args.what == "run":
+        return cmd_run(args)
+    return cmd_debug(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
