@@ -57,9 +57,10 @@ KERNEL_SRCS := \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
-MM_SRCS :=
+MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
-	tests/test_traps.c tests/crash.c
+	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
+	tests/test_buddy.c tests/crash.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)

@@ -129,6 +129,33 @@ static bool filter_selects(const char *filter, const char *suite,
 
 static struct ktest *current_test;
 
+u64 ktest_log_mark(void)
+{
+	return log_head;
+}
+
+/* Copy of the log since the mark, NUL-terminated, for searching. */
+static char log_copy[LOG_BUF_SIZE + 1];
+
+const char *ktest_log_find(u64 mark, const char *needle)
+{
+	u64 n = log_head - mark, i;
+	size_t len = strlen(needle), j;
+
+	if (n > LOG_BUF_SIZE)
+		n = LOG_BUF_SIZE;
+	for (i = 0; i < n; i++)
+		log_copy[i] = log_buf[(log_head - n + i) & (LOG_BUF_SIZE - 1)];
+	log_copy[n] = '\0';
+	for (i = 0; i + len <= n; i++) {
+		for (j = 0; j < len && log_copy[i + j] == needle[j]; j++)
+			;
+		if (j == len)
+			return &log_copy[i];
+	}
+	return NULL;
+}
+
 void ktest_log(struct ktest *t, const char *fmt, ...)
 {
 	char msg[256];

@@ -16,6 +16,10 @@
 #include <kernel/traps.h>
 #include <kernel/tsc.h>
 #include <lib/printf.h>
+#include <mm/buddy.h>
+#include <mm/memblock.h>
+#include <mm/paging.h>
+#include <mm/stats.h>
 
 #ifndef KVLAB_VERSION
 #define KVLAB_VERSION "0.0"
@@ -75,6 +79,10 @@ void kernel_main(u32 magic, u32 info_pa)
 		panic("kvlab: cannot read the boot information (magic %#x at %#x)",
 		      magic, info_pa);
 	memmap_print();				/* the loader's memory map */
+	memblock_init(&boot_info);		/* early allocator: RAM, reservations, mem= */
+	paging_init();				/* direct map, W^X image, no identity map */
+	buddy_init();				/* struct pages, zones, free lists */
+	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())

@@ -6,6 +6,7 @@
 #include <kernel/backtrace.h>
 #include <kernel/exit.h>
 #include <kernel/panic.h>
+#include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <lib/printf.h>
 
@@ -106,4 +107,15 @@ void report_end(void)
 	printk(KERN_ERR "=============================================================================\n");
 	if (!reports_counted)
 		panic("misuse reported (see above) and nobody is counting reports");
+}
+
+int preempt_count;
+
+void __might_sleep(const char *what, unsigned long caller)
+{
+	report_begin("BUG: sleeping function called from invalid context at %s",
+		     what);
+	printk(KERN_ERR "in_atomic(): 1, preempt_count: %d, caller: %pS\n",
+	       preempt_count, (void *)caller);
+	report_end();
 }

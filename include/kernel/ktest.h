@@ -111,6 +111,14 @@ extern u64 ktest_boot_seed;
 /* Is anything selected by tests=? */
 bool ktest_enabled(void);
 
+/*
+ * Capturing printed output: take a mark, run code that prints, then ask
+ * whether the log since the mark contains a string (a report's title, a
+ * pgwalk line). Return of ktest_log_find: where it starts, or NULL.
+ */
+u64 ktest_log_mark(void);
+const char *ktest_log_find(u64 mark, const char *needle);
+
 /* ---- reporting, used by the macros --------------------------------- */
 
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
@@ -186,7 +194,9 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 #define KT_EXPECT_ULT(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, <, b)
 #define KT_EXPECT_ULE(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, <=, b)
 #define KT_EXPECT_UGE(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, >=, b)
+#define KT_EXPECT_UGT(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, >, b)
 #define KT_ASSERT_UEQ(t, a, b)	KT_UCMP_(t, "ASSERTION", a, ==, b, return)
+#define KT_ASSERT_UNE(t, a, b)	KT_UCMP_(t, "ASSERTION", a, !=, b, return)
 
 #define KT_EXPECT_PTR_EQ(t, a, b) \
 	KT_UCMP_(t, "EXPECTATION", (unsigned long)(a), ==, (unsigned long)(b))

@@ -1,0 +1,110 @@
+/*
+ * include/mm/mmzone.h: zones, their free lists, watermarks and per-CPU
+ * page lists.
+ *
+ * Physical memory is split by address into zones, because some callers can
+ * only use low memory (ISA DMA below 16 MiB, 32-bit devices below 4 GiB):
+ *
+ *   0        16 MiB                    4 GiB                    max_pfn
+ *   |  DMA   |          DMA32           |         NORMAL          |
+ *
+ * Each zone is a buddy allocator of its own (mm/buddy.c), with one free
+ * list per order and, in front of it, an order-0 per-CPU list.
+ */
+#ifndef KVLAB_MM_MMZONE_H
+#define KVLAB_MM_MMZONE_H
+
+#include <lib/list.h>
+#include <lib/types.h>
+#include <mm/gfp.h>
+
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	MAX_NR_ZONES
+};
+
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	NR_WMARK
+};
+
+#define NR_CPUS	1	/* structured per CPU; one CPU runs */
+
+struct free_area {
+	struct list_head free_list;	/* heads of free blocks, PG_buddy */
+	unsigned long nr_free;		/* blocks on the list */
+};
+
+/*
+ * An order-0 cache in front of the zone, as Linux's pcp lists: frees push
+ * here and allocations pop, so the common single-page case touches no
+ * free_area. When it holds `high` pages, `batch` go back to the buddy
+ * lists; when empty, `batch` are taken from them in one go.
+ */
+struct per_cpu_pages {
+	int count;			/* pages on the list */
+	int high;			/* drain when count reaches this */
+	int batch;			/* pages moved at a time */
+	struct list_head list;		/* PG_pcp pages */
+};
+
+struct zone_counters {
+	unsigned long nr_alloc[NR_PAGE_ORDERS];	/* successful allocations */
+	unsigned long nr_free[NR_PAGE_ORDERS];	/* frees */
+	unsigned long nr_fail;			/* refused by the watermarks */
+	unsigned long nr_split;			/* blocks split in two */
+	unsigned long nr_merge;			/* buddies merged */
+};
+
+struct zone {
+	const char *name;		/* "DMA", "DMA32", "Normal" */
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;	/* [start, start + spanned): holes too */
+	unsigned long present_pages;	/* RAM frames in the span */
+	unsigned long managed_pages;	/* frames handed to the allocator */
+	unsigned long nr_free_pages;	/* on the free_area lists (not pcp) */
+	unsigned long _watermark[NR_WMARK];
+	struct free_area free_area[NR_PAGE_ORDERS];
+	struct per_cpu_pages pcp[NR_CPUS];
+	struct zone_counters stat;
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &zones[page->zone_id];
+}
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->managed_pages != 0;
+}
+
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_MIN];
+}
+
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_LOW];
+}
+
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_HIGH];
+}
+
+extern unsigned long min_free_kbytes;
+
+#endif

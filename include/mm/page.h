@@ -1,0 +1,165 @@
+/*
+ * include/mm/page.h: struct page, one for every page frame of RAM.
+ *
+ * kvlab keeps them in one flat array, mem_map[], indexed by page frame
+ * number from 0 to max_pfn, holes included (as Linux's FLATMEM). It costs
+ * sizeof(struct page) = 64 bytes per 4 KiB frame: 16 MiB per GiB of
+ * physical address space, 1.6%. A vmemmap would skip the holes (the PCI
+ * hole below 4 GiB, 1-2 GiB with -m 6G) at the price of mapping the array
+ * itself page by page; with at most a few GiB to describe, the flat array's
+ * one-line pfn_to_page() wins.
+ *
+ * What a page is being used for decides which fields mean something; the
+ * flags say which:
+ *
+ *   PG_buddy       head of a free block on a zone's free list; order set
+ *   PG_pcp         free order-0 page on a per-CPU list
+ *   PG_allocated   head of an allocated block; order set (kvlab's own:
+ *                  lets __free_pages() catch a wrong order or a tail page)
+ *   PG_head        head of a compound block (__GFP_COMP); its tails have
+ *                  compound_head = head | 1
+ *   PG_slab        a slab; slab_cache, freelist... belong to mm/slab.c
+ *   PG_reserved    never given to the buddy allocator (kernel image, boot
+ *                  data, holes)
+ */
+#ifndef KVLAB_MM_PAGE_H
+#define KVLAB_MM_PAGE_H
+
+#include <lib/compiler.h>
+#include <lib/list.h>
+#include <lib/types.h>
+#include <mm/mm.h>
+
+struct kmem_cache;
+
+enum pageflags {
+	PG_reserved,
+	PG_buddy,
+	PG_pcp,
+	PG_allocated,
+	PG_head,
+	PG_slab,
+	PG_large_kmalloc,	/* head of a kmalloc() block above 8 KiB */
+	PG_vmalloc,		/* backs a vmalloc() area */
+	PG_pagetable,		/* a page-table page */
+	PG_checked,		/* buddy_check()'s visited mark, never left set */
+	NR_PAGEFLAGS
+};
+
+struct page {
+	unsigned long flags;			/* 1 << PG_* */
+	union {
+		/* PG_buddy or PG_pcp: on a free list */
+		struct {
+			struct list_head lru;
+		};
+		/* PG_slab (mm/slab.c) */
+		struct {
+			struct kmem_cache *slab_cache;
+			void *freelist;		/* first free object */
+			struct list_head slab_list;
+			unsigned int inuse;	/* objects allocated */
+			unsigned int objects;	/* objects in the slab */
+		};
+		/* tail page of a compound block */
+		struct {
+			unsigned long compound_head;	/* head | 1 */
+		};
+	};
+	u8 order;		/* PG_buddy/PG_allocated: the block's order */
+	u8 zone_id;		/* enum zone_type of the zone owning the page */
+	u16 owner_data;		/* free for the owner (slab, vmalloc) */
+	u32 owner_data2;	/* likewise */
+	unsigned long alloc_ip;	/* head page: who allocated it (reports) */
+};
+
+_Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
+
+extern struct page *mem_map;	/* mem_map[pfn] for pfn < max_pfn */
+extern unsigned long max_pfn;	/* one past the highest RAM frame */
+
+#define PAGEFLAG(name, bit)                                             \
+	static inline bool Page##name(const struct page *p)             \
+	{                                                               \
+		return p->flags & (1UL << (bit));                       \
+	}                                                               \
+	static inline void __SetPage##name(struct page *p)              \
+	{                                                               \
+		p->flags |= 1UL << (bit);                               \
+	}                                                               \
+	static inline void __ClearPage##name(struct page *p)            \
+	{                                                               \
+		p->flags &= ~(1UL << (bit));                            \
+	}
+
+PAGEFLAG(Reserved, PG_reserved)
+PAGEFLAG(Buddy, PG_buddy)
+PAGEFLAG(Pcp, PG_pcp)
+PAGEFLAG(Allocated, PG_allocated)
+PAGEFLAG(Head, PG_head)
+PAGEFLAG(Slab, PG_slab)
+PAGEFLAG(LargeKmalloc, PG_large_kmalloc)
+PAGEFLAG(Vmalloc, PG_vmalloc)
+PAGEFLAG(Pagetable, PG_pagetable)
+PAGEFLAG(Checked, PG_checked)
+
+static inline bool PageTail(const struct page *p)
+{
+	return p->compound_head & 1;
+}
+
+static inline bool PageCompound(const struct page *p)
+{
+	return PageHead(p) || PageTail(p);
+}
+
+static inline struct page *compound_head(const struct page *p)
+{
+	if (PageTail(p))
+		return (struct page *)(p->compound_head - 1);
+	return (struct page *)p;
+}
+
+/* compound_order - the order of a compound head page; 0 for others. */
+static inline unsigned int compound_order(const struct page *p)
+{
+	return PageHead(p) ? p->order : 0;
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return mem_map + pfn;
+}
+
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return (unsigned long)(page - mem_map);
+}
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn < max_pfn;
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return PFN_PHYS(page_to_pfn(page));
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return __va(page_to_phys(page));
+}
+
+/* virt_to_page - the struct page of a direct-map (or kernel-image) address. */
+static inline struct page *virt_to_page(const void *va)
+{
+	return pfn_to_page(PFN_DOWN(__pa(va)));
+}
+
+static inline struct page *virt_to_head_page(const void *va)
+{
+	return compound_head(virt_to_page(va));
+}
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * include/mm/paging.h: the kernel's page tables (x86_64, 4 levels).
+ *
+ * A virtual address is split into four 9-bit table indices and an offset:
+ *
+ *   63    48 47    39 38    30 29    21 20    12 11         0
+ *  | sign   | PML4   | PDPT   | PD     | PT     | offset     |
+ *            pgd      pud      pmd      pte
+ *
+ * An entry at PDPT level may map 1 GiB directly and one at PD level 2 MiB
+ * (the PSE bit): that is how the direct map covers RAM with few entries.
+ * vmalloc uses 4 KiB entries only.
+ *
+ * mm/paging.c builds the tables at boot (paging_init) and offers
+ * map/unmap/lookup of single 4 KiB pages to the rest of mm/. Intermediate
+ * tables are allocated on demand (from memblock at boot, from the buddy
+ * allocator afterwards) and never freed: kernel page tables are shared by
+ * everything, as in Linux. Nothing here flushes the TLB by itself; callers
+ * decide when (vmalloc's lazy purge depends on that).
+ */
+#ifndef KVLAB_MM_PAGING_H
+#define KVLAB_MM_PAGING_H
+
+#include <lib/types.h>
+#include <mm/gfp.h>
+#include <mm/layout.h>
+
+typedef u64 pteval_t;
+typedef u64 pgprot_t;
+
+#define _PAGE_PRESENT	(1ULL << 0)
+#define _PAGE_RW	(1ULL << 1)
+#define _PAGE_USER	(1ULL << 2)
+#define _PAGE_PWT	(1ULL << 3)
+#define _PAGE_PCD	(1ULL << 4)
+#define _PAGE_ACCESSED	(1ULL << 5)
+#define _PAGE_DIRTY	(1ULL << 6)
+#define _PAGE_PSE	(1ULL << 7)	/* a 2 MiB or 1 GiB leaf */
+#define _PAGE_GLOBAL	(1ULL << 8)
+#define _PAGE_NX	(1ULL << 63)
+
+#define PTE_PFN_MASK	0x000ffffffffff000ULL
+#define PTE_FLAGS_MASK	(~PTE_PFN_MASK)
+
+/* Protections before supported_pte_mask drops what the CPU lacks. */
+#define __PAGE_KERNEL		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
+				 _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
+#define __PAGE_KERNEL_RO	(_PAGE_PRESENT | _PAGE_ACCESSED | \
+				 _PAGE_GLOBAL | _PAGE_NX)
+#define __PAGE_KERNEL_RX	(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
+/* Intermediate tables: permissions are decided at the leaf. */
+#define _PAGE_TABLE		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
+				 _PAGE_DIRTY)
+
+/* NX only where EFER.NXE is on, global only with CR4.PGE. */
+extern pteval_t supported_pte_mask;
+
+#define PAGE_KERNEL	(__PAGE_KERNEL & supported_pte_mask)
+#define PAGE_KERNEL_RO	(__PAGE_KERNEL_RO & supported_pte_mask)
+#define PAGE_KERNEL_RX	(__PAGE_KERNEL_RX & supported_pte_mask)
+
+enum pg_level {
+	PG_LEVEL_NONE,
+	PG_LEVEL_4K,
+	PG_LEVEL_2M,
+	PG_LEVEL_1G,
+	PG_LEVEL_512G,
+};
+
+static inline unsigned int pt_index(unsigned long va, enum pg_level level)
+{
+	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
+}
+
+/* The kernel's top-level table (PML4), and its physical address (CR3). */
+extern pteval_t *kernel_pgd;
+extern phys_addr_t kernel_pgd_pa;
+
+/* Page-table pages allocated since boot (meminfo's PageTables). */
+extern unsigned long nr_pagetable_pages;
+
+/* Direct-map leaves by size (meminfo's DirectMap4k/2M/1G). */
+extern unsigned long direct_pages_count[PG_LEVEL_512G];
+
+/*
+ * paging_init - build the kernel's tables and switch to them: the direct
+ * map of all RAM at PAGE_OFFSET with the largest pages alignment allows
+ * (1 GiB only with pdpe1gb), the kernel image W^X with 4 KiB pages (text
+ * RX, rodata R, data/bss RW, no guard page below the stack), and no low
+ * identity map. Context: boot, after memblock_init().
+ */
+void paging_init(void);
+
+/*
+ * map_kernel_page - map the 4 KiB page at @va to @pa with @prot,
+ * allocating missing intermediate tables with @gfp.
+ * Return: 0; -EINVAL if @va or @pa is unaligned or @va non-canonical;
+ * -EEXIST if @va is already mapped (by any size of leaf); -ENOMEM.
+ */
+int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp);
+
+/*
+ * unmap_kernel_page - clear the 4 KiB mapping of @va. The TLB is not
+ * flushed. Return: the entry that was there, 0 if none (a huge leaf is
+ * left alone and also returns 0).
+ */
+pteval_t unmap_kernel_page(unsigned long va);
+
+/*
+ * lookup_address - the leaf entry mapping @va, with its level.
+ * Return: a pointer to the entry, or NULL (then *@level is the level
+ * whose entry was not present).
+ */
+pteval_t *lookup_address(unsigned long va, enum pg_level *level);
+
+/* set_page_prot - change the protection of the 4 KiB page at @va (tests). */
+int set_page_prot(unsigned long va, pgprot_t prot);
+
+/* TLB maintenance, counted. */
+struct tlb_stats {
+	unsigned long nr_invlpg;	/* single-page flushes */
+	unsigned long nr_full_flush;	/* whole-TLB flushes */
+};
+extern struct tlb_stats tlb_stats;
+void flush_tlb_one_kernel(unsigned long va);
+void flush_tlb_all(void);
+
+/* What a walk of @va met at each level (4 = PML4 ... 1 = PT). */
+struct pgwalk_result {
+	pteval_t entry[PG_LEVEL_512G + 1];	/* by enum pg_level */
+	enum pg_level leaf;			/* NONE if not mapped */
+	enum pg_level stopped;			/* the level of the last entry read */
+	phys_addr_t pa;				/* when mapped */
+};
+
+void pgwalk_lookup(unsigned long va, struct pgwalk_result *r);
+
+/* pgwalk - print each level's entry for @va, Linux-dump_pagetable style. */
+void pgwalk(unsigned long va);
+
+/* pte_flags_string - "P RW NX G PSE..." into @buf. */
+void pte_flags_string(pteval_t e, char *buf, size_t size);
+
+#endif

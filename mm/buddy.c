@@ -1,0 +1,1037 @@
+/*
+ * mm/buddy.c: the binary buddy page allocator, zones and per-CPU lists.
+ *
+ * The algorithm (Knowlton 1965; Knuth, TAOCP vol. 1, 2.5, "buddy system"):
+ *
+ *   1. Memory is managed in blocks of 2^order pages, order 0..10, each
+ *      aligned to its own size. A zone keeps one free list per order.
+ *   2. To allocate order k, take a block from the smallest non-empty list
+ *      of order j >= k. While j > k, split it in two halves of order j-1:
+ *      keep the low half, put the high half on list j-1.
+ *   3. The buddy of the block at pfn p of order k is at p ^ (1 << k): the
+ *      other half of the order-(k+1) block they came from. Worked example:
+ *      block 8, order 1 -> buddy 8 ^ 2 = 10; together they form block 8
+ *      of order 2 (8 & 10 = 8).
+ *   4. To free a block, while its buddy is free and of the same order,
+ *      take the buddy off its list and merge (order + 1, pfn = p & buddy).
+ *      Put the result on its list: at the tail if the buddy of the merged
+ *      block is itself free one order up (it will probably merge soon, so
+ *      keep it away from allocations), else at the head.
+ *
+ *   order 2 block at pfn 8, freeing pfn 10 (order 1) when 8 (order 1) is free:
+ *
+ *     8   9   10  11           8   9   10  11
+ *   [ free  ][ freed  ]  ->  [     order 2    ]
+ *
+ * Invariants (buddy_check() verifies them and names the one broken):
+ *   1. every block on free_area[k] has PG_buddy, order k, a pfn aligned to
+ *      2^k, and lies inside its zone;
+ *   2. each free block is on exactly one list;
+ *   3. no free block has a free buddy of the same order (they would have
+ *      merged);
+ *   4. free_area[k].nr_free is the length of list k, and nr_free_pages is
+ *      the sum of 2^k over all free blocks;
+ *   5. every page on a pcp list has PG_pcp and pcp.count is the list's
+ *      length;
+ *   6. (full check) no page outside the lists claims PG_buddy or PG_pcp.
+ *
+ * In front of each zone's lists sits an order-0 per-CPU list (Linux's
+ * pcp): single pages are pushed and popped there, and move to and from the
+ * buddy lists `batch` at a time, so the common case never splits or merges.
+ *
+ * Zones are chosen from the gfp flags, highest allowed first, falling back
+ * downwards; each must stay above its watermark (see include/mm/gfp.h).
+ *
+ * Locking: none. kvlab runs on one CPU with interrupts off; the pcp lists
+ * are per CPU in structure only.
+ */
+#include <arch/x86.h>
+#include <kernel/panic.h>
+#include <kernel/preempt.h>
+#include <kernel/printk.h>
+#include <lib/bitops.h>
+#include <lib/string.h>
+#include <mm/buddy.h>
+#include <mm/memblock.h>
+#include <mm/mm.h>
+#include <mm/paging.h>
+
+#define WATERMARK_SCALE_FACTOR	10	/* in 1/10000 of the zone, as Linux */
+
+struct page *mem_map;
+unsigned long max_pfn;
+unsigned long min_free_kbytes;
+unsigned long lowmem_reserve[MAX_NR_ZONES][MAX_NR_ZONES];
+struct zone zones[MAX_NR_ZONES];
+
+static bool buddy_is_ready;
+/* lowmem_reserve_ratio, Linux's defaults: DMA 256, DMA32 256. */
+static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+
+bool buddy_ready(void)
+{
+	return buddy_is_ready;
+}
+
+/* ---- free lists ---------------------------------------------------------- */
+
+static inline void add_to_free_list(struct zone *z, struct page *page,
+				    unsigned int order, bool tail)
+{
+	struct free_area *area = &z->free_area[order];
+
+	__SetPageBuddy(page);
+	page->order = (u8)order;
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list);
+	else
+		list_add(&page->lru, &area->free_list);
+	area->nr_free++;
+}
+
+static inline void del_from_free_list(struct zone *z, struct page *page,
+				      unsigned int order)
+{
+	list_del(&page->lru);
+	__ClearPageBuddy(page);
+	z->free_area[order].nr_free--;
+}
+
+static inline bool pfn_in_zone(const struct zone *z, unsigned long pfn)
+{
+	return pfn - z->zone_start_pfn < z->spanned_pages;
+}
+
+/* Is the page at @pfn the head of a free block of @order in @z? */
+static inline bool is_free_buddy(const struct zone *z, unsigned long pfn,
+				 unsigned int order)
+{
+	const struct page *p;
+
+	if (!pfn_in_zone(z, pfn))
+		return false;
+	p = pfn_to_page(pfn);
+	return PageBuddy(p) && p->order == order;
+}
+
+/*
+ * Would the block at @pfn of @order merge again soon? True when the buddy
+ * of its order+1 parent is free: then putting it at the list tail keeps it
+ * out of the way until its own buddy comes back (Linux: buddy_merge_likely).
+ */
+static bool merge_likely(const struct zone *z, unsigned long pfn,
+			 unsigned int order)
+{
+	unsigned long parent;
+
+	if (order >= MAX_PAGE_ORDER - 1)
+		return false;
+	parent = pfn & ~(1UL << order);
+	return is_free_buddy(z, parent ^ (1UL << (order + 1)), order + 1);
+}
+
+/* Free a block into @z's lists, merging with free buddies (steps 3-4). */
+static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order)
+{
+	unsigned long buddy_pfn;
+
+	z->nr_free_pages += 1UL << order;
+	while (order < MAX_PAGE_ORDER) {
+		buddy_pfn = pfn ^ (1UL << order);
+		if (!is_free_buddy(z, buddy_pfn, order))
+			break;
+		del_from_free_list(z, pfn_to_page(buddy_pfn), order);
+		pfn &= buddy_pfn;
+		order++;
+		z->stat.nr_merge++;
+	}
+	add_to_free_list(z, pfn_to_page(pfn), order, merge_likely(z, pfn, order));
+}
+
+/* Split a block of order @high down to @low, keeping the low half (step 2). */
+static void split_block(struct zone *z, struct page *page, unsigned int low,
+			unsigned int high)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(z, &page[size], high, false);
+		z->stat.nr_split++;
+	}
+}
+
+/* Take a block of @order from the smallest list that has one. */
+static struct page *rmqueue_smallest(struct zone *z, unsigned int order)
+{
+	unsigned int o;
+	struct page *page;
+
+	for (o = order; o <= MAX_PAGE_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (list_empty(&area->free_list))
+			continue;
+		page = list_first_entry(&area->free_list, struct page, lru);
+		del_from_free_list(z, page, o);
+		split_block(z, page, order, o);
+		z->nr_free_pages -= 1UL << order;
+		return page;
+	}
+	return NULL;
+}
+
+/* ---- per-CPU lists --------------------------------------------------------- */
+
+static void pcp_push(struct per_cpu_pages *pcp, struct page *page)
+{
+	__SetPagePcp(page);
+	list_add(&page->lru, &pcp->list);
+	pcp->count++;
+}
+
+/* Move @n pages from the pcp list's cold end back to the buddy lists. */
+static void pcp_free_bulk(struct zone *z, struct per_cpu_pages *pcp, int n)
+{
+	struct page *page;
+
+	while (n-- > 0 && pcp->count) {
+		page = list_last_entry(&pcp->list, struct page, lru);
+		list_del(&page->lru);
+		__ClearPagePcp(page);
+		pcp->count--;
+		free_one_block(z, page_to_pfn(page), 0);
+	}
+}
+
+/* Refill an empty pcp list with up to `batch` pages; false if none. */
+static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
+{
+	struct page *page;
+	int i;
+
+	for (i = 0; i < pcp->batch; i++) {
+		page = rmqueue_smallest(z, 0);
+		if (!page)
+			break;
+		/* Tail: the lowest pfns end up handed out first. */
+		__SetPagePcp(page);
+		list_add_tail(&page->lru, &pcp->list);
+		pcp->count++;
+	}
+	return pcp->count != 0;
+}
+
+static void drain_zone_pages(struct zone *z)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		pcp_free_bulk(z, &z->pcp[cpu], z->pcp[cpu].count);
+}
+
+void drain_all_pages(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		drain_zone_pages(&zones[i]);
+}
+
+unsigned long zone_free_pages(const struct zone *z)
+{
+	unsigned long n = z->nr_free_pages;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		n += (unsigned long)z->pcp[cpu].count;
+	return n;
+}
+
+unsigned long nr_free_pages(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		n += zone_free_pages(&zones[i]);
+	return n;
+}
+
+/* ---- watermarks -------------------------------------------------------- */
+
+bool zone_watermark_ok(const struct zone *z, unsigned int order,
+		       unsigned long mark, enum zone_type highest_zoneidx,
+		       unsigned int alloc_flags)
+{
+	long min = (long)mark;
+	long free = (long)z->nr_free_pages - ((1L << order) - 1);
+	unsigned int o;
+
+	if (alloc_flags & ALLOC_NO_WATERMARKS)
+		return z->nr_free_pages >= (1UL << order);
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
+	if (free <= min + (long)lowmem_reserve[z - zones][highest_zoneidx])
+		return false;
+	if (order == 0)
+		return true;
+	/* Enough pages in total; is one of them in a big enough block? */
+	for (o = order; o <= MAX_PAGE_ORDER; o++)
+		if (z->free_area[o].nr_free)
+			return true;
+	return false;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp)
+{
+	unsigned int flags = ALLOC_WMARK_LOW;
+
+	if (gfp & __GFP_HIGH)
+		flags = ALLOC_WMARK_MIN | ALLOC_HIGH;
+	if (gfp & __GFP_ATOMIC)
+		flags |= ALLOC_HARDER;
+	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC))
+		flags |= ALLOC_NO_WATERMARKS;
+	return flags;
+}
+
+static enum zone_type gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return ZONE_DMA32;
+	return ZONE_NORMAL;
+}
+
+/* ---- allocation ------------------------------------------------------- */
+
+static inline struct page *rmqueue(struct zone *z, unsigned int order)
+{
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	struct page *page;
+
+	if (likely(order == 0 && pcp->batch)) {
+		if (unlikely(!pcp->count) && !pcp_refill(z, pcp))
+			return NULL;
+		page = list_first_entry(&pcp->list, struct page, lru);
+		list_del(&page->lru);
+		__ClearPagePcp(page);
+		pcp->count--;
+		return page;
+	}
+	return rmqueue_smallest(z, order);
+}
+
+/* Try the zones @gfp allows, highest first. */
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int alloc_flags)
+{
+	enum zone_type highest = gfp_zone(gfp);
+	int i;
+
+	for (i = (int)highest; i >= 0; i--) {
+		struct zone *z = &zones[i];
+		struct page *page;
+
+		if (!z->managed_pages)
+			continue;
+		if (!zone_watermark_ok(z, order,
+				       z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+				       highest, alloc_flags))
+			continue;
+		page = rmqueue(z, order);
+		if (page) {
+			z->stat.nr_alloc[order]++;
+			return page;
+		}
+	}
+	return NULL;
+}
+
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+			  unsigned long caller)
+{
+	page->flags = (page->flags & (1UL << PG_reserved)) | (1UL << PG_allocated);
+	page->order = (u8)order;
+	page->alloc_ip = caller;
+	if (gfp & __GFP_COMP && order) {
+		unsigned long i;
+
+		__SetPageHead(page);
+		for (i = 1; i < (1UL << order); i++)
+			page[i].compound_head = (unsigned long)page + 1;
+	}
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+}
+
+static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
+{
+	unsigned int i;
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	pr_warn("page allocation failure: order:%u, mode:%#x, caller %pS\n",
+		order, gfp, (void *)caller);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (zones[i].managed_pages)
+			pr_warn("  %s: free:%lu min:%lu low:%lu high:%lu\n",
+				zones[i].name, zone_free_pages(&zones[i]),
+				min_wmark_pages(&zones[i]), low_wmark_pages(&zones[i]),
+				high_wmark_pages(&zones[i]));
+}
+
+static struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
+				     unsigned int alloc_flags, unsigned long caller)
+{
+	struct page *page = NULL;
+
+	/*
+	 * kvlab cannot reclaim; the one thing it can do before giving up is
+	 * return the per-CPU pages to the buddy lists so they can merge into
+	 * a bigger block. __GFP_NORETRY skips even that.
+	 */
+	if (!(gfp & __GFP_NORETRY)) {
+		drain_all_pages();
+		page = get_page_from_freelist(gfp, order, alloc_flags);
+	}
+	if (!page && (gfp & __GFP_NOFAIL)) {
+		report_begin("BUG: __GFP_NOFAIL allocation of order %u failed: out of memory",
+			     order);
+		printk(KERN_ERR "kvlab cannot reclaim memory, so it returns NULL rather than hang (mode %#x)\n",
+		       gfp);
+		report_end();
+	}
+	if (!page)
+		warn_alloc(gfp, order, caller);
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags;
+	struct page *page;
+
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		WARN(!(gfp & __GFP_NOWARN), "alloc_pages: order %u > MAX_PAGE_ORDER %d",
+		     order, MAX_PAGE_ORDER);
+		return NULL;
+	}
+	if (unlikely(gfp & ~__GFP_BITS_MASK || (gfp & __GFP_DMA && gfp & __GFP_DMA32))) {
+		WARN(1, "alloc_pages: invalid gfp flags %#x", gfp);
+		gfp &= __GFP_BITS_MASK & ~__GFP_DMA32;
+	}
+	if (gfpflags_allow_blocking(gfp))
+		might_sleep();
+	alloc_flags = gfp_to_alloc_flags(gfp);
+	page = get_page_from_freelist(gfp, order, alloc_flags);
+	if (unlikely(!page)) {
+		page = alloc_pages_slow(gfp, order, alloc_flags, _RET_IP_);
+		if (!page) {
+			zones[gfp_zone(gfp)].stat.nr_fail++;
+			return NULL;
+		}
+	}
+	prep_new_page(page, order, gfp, _RET_IP_);
+	return page;
+}
+
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp)
+{
+	return __get_free_pages(gfp | __GFP_ZERO, 0);
+}
+
+/* ---- freeing and its misuse checks ------------------------------------- */
+
+/*
+ * Explain why @page cannot be freed as a block of @order: it is not the
+ * head of an allocated block. Look for the block containing it, which only
+ * costs time on this error path.
+ */
+static void report_bad_free(struct page *page, unsigned int order,
+			    unsigned long caller)
+{
+	unsigned long pfn = page_to_pfn(page), head_pfn;
+	const char *what = "it was never allocated";
+	unsigned int o;
+
+	if (PageBuddy(page) || PagePcp(page)) {
+		what = "it is already free (double free)";
+	} else if (PageReserved(page)) {
+		what = "it is reserved (not managed by the buddy allocator)";
+	} else if (PageTail(page)) {
+		what = "it is a tail page of a compound block";
+	} else {
+		for (o = 1; o <= MAX_PAGE_ORDER; o++) {
+			struct page *head;
+
+			head_pfn = pfn & ~((1UL << o) - 1);
+			head = pfn_to_page(head_pfn);
+			if (PageAllocated(head) && head->order >= o) {
+				what = "it is a tail page of an allocated block";
+				break;
+			}
+			if (PageBuddy(head) && head->order >= o) {
+				what = "it lies inside a free block (double free)";
+				break;
+			}
+		}
+	}
+	report_begin("BUG: Bad page state: freeing pfn %#lx (order %u): %s",
+		     pfn, order, what);
+	printk(KERN_ERR "page:%p pfn:%#lx flags:%#lx order:%u caller:%pS\n",
+	       (void *)page, pfn, page->flags, page->order, (void *)caller);
+	report_end();
+}
+
+/* Is @page a struct page of mem_map[] at all? */
+static bool page_in_mem_map(const struct page *page)
+{
+	unsigned long off = (unsigned long)page - (unsigned long)mem_map;
+
+	return off < max_pfn * sizeof(struct page) && off % sizeof(struct page) == 0;
+}
+
+/* Check a free; false (after a report) if it must be refused. */
+static bool free_pages_check(struct page *page, unsigned int order,
+			     unsigned long caller)
+{
+	if (unlikely(!page_in_mem_map(page))) {
+		report_begin("BUG: Bad page: __free_pages(%p, %u): not a struct page of RAM",
+			     (void *)page, order);
+		printk(KERN_ERR "mem_map is %p-%p, caller:%pS\n", (void *)mem_map,
+		       (void *)(mem_map + max_pfn), (void *)caller);
+		report_end();
+		return false;
+	}
+	if (unlikely(order > MAX_PAGE_ORDER)) {
+		report_begin("BUG: Bad page: freeing pfn %#lx with order %u > MAX_PAGE_ORDER %d",
+			     page_to_pfn(page), order, MAX_PAGE_ORDER);
+		printk(KERN_ERR "caller:%pS\n", (void *)caller);
+		report_end();
+		return false;
+	}
+	if (unlikely(!PageAllocated(page))) {
+		report_bad_free(page, order, caller);
+		return false;
+	}
+	if (unlikely(page->order != order)) {
+		report_begin("BUG: Bad page state: freeing pfn %#lx with order %u, allocated with order %u",
+			     page_to_pfn(page), order, page->order);
+		printk(KERN_ERR "allocated by %pS, freed by %pS\n",
+		       (void *)page->alloc_ip, (void *)caller);
+		report_end();
+		return false;
+	}
+	if (unlikely(PageSlab(page))) {
+		report_begin("BUG: Bad page state: freeing pfn %#lx while it is a slab",
+			     page_to_pfn(page));
+		printk(KERN_ERR "slab pages go back through kmem_cache_shrink(), caller:%pS\n",
+		       (void *)caller);
+		report_end();
+		return false;
+	}
+	return true;
+}
+
+static void free_prepare(struct page *page, unsigned int order)
+{
+	if (PageHead(page)) {
+		unsigned long i;
+
+		for (i = 1; i < (1UL << order); i++)
+			page[i].compound_head = 0;
+	}
+	page->flags &= 1UL << PG_reserved;
+}
+
+static void __free_pages_caller(struct page *page, unsigned int order,
+				unsigned long caller)
+{
+	struct zone *z;
+	struct per_cpu_pages *pcp;
+
+	if (unlikely(!free_pages_check(page, order, caller)))
+		return;
+	free_prepare(page, order);
+	z = page_zone(page);
+	z->stat.nr_free[order]++;
+	pcp = &z->pcp[0];
+	if (likely(order == 0 && pcp->batch)) {
+		pcp_push(pcp, page);
+		if (unlikely(pcp->count >= pcp->high))
+			pcp_free_bulk(z, pcp, pcp->batch);
+		return;
+	}
+	free_one_block(z, page_to_pfn(page), order);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	__free_pages_caller(page, order, _RET_IP_);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (unlikely(addr & ~PAGE_MASK || !is_direct_map_addr((void *)addr))) {
+		report_begin("BUG: free_pages(%#lx, %u): not a page-aligned direct-map address",
+			     addr, order);
+		printk(KERN_ERR "caller:%pS\n", (void *)_RET_IP_);
+		report_end();
+		return;
+	}
+	__free_pages_caller(virt_to_page((void *)addr), order, _RET_IP_);
+}
+
+/* ---- checking -------------------------------------------------------------- */
+
+static unsigned int violation(const struct zone *z, int inv, const char *what,
+			      unsigned long pfn, unsigned long a, unsigned long b)
+{
+	printk(KERN_ERR "buddy_check: zone %s: invariant %d violated: %s (pfn %#lx, %lu vs %lu)\n",
+	       z->name, inv, what, pfn, a, b);
+	return 1;
+}
+
+/* Invariants 1-4 for one order's list. */
+static unsigned int check_free_list(struct zone *z, unsigned int order,
+				    unsigned long *pages)
+{
+	struct free_area *area = &z->free_area[order];
+	unsigned long n = 0, pfn;
+	unsigned int bad = 0;
+	struct page *page;
+
+	list_for_each_entry(page, &area->free_list, lru) {
+		pfn = page_to_pfn(page);
+		if (++n > z->spanned_pages + 1)
+			return bad + violation(z, 2, "free list loops", pfn, n, 0);
+		if (!PageBuddy(page) || page->order != order)
+			bad += violation(z, 1, "block without PG_buddy/order", pfn,
+					 page->order, order);
+		if (pfn & ((1UL << order) - 1))
+			bad += violation(z, 1, "misaligned block", pfn, order, 0);
+		if (!pfn_in_zone(z, pfn) || !pfn_in_zone(z, pfn + (1UL << order) - 1))
+			bad += violation(z, 1, "block outside its zone", pfn,
+					 z->zone_start_pfn, zone_end_pfn(z));
+		if (PageChecked(page))
+			bad += violation(z, 2, "block on two lists", pfn, order, 0);
+		__SetPageChecked(page);
+		if (order < MAX_PAGE_ORDER && is_free_buddy(z, pfn ^ (1UL << order), order))
+			bad += violation(z, 3, "free buddies not merged", pfn,
+					 pfn ^ (1UL << order), order);
+		*pages += 1UL << order;
+	}
+	if (n != area->nr_free)
+		bad += violation(z, 4, "nr_free differs from the list length", 0,
+				 area->nr_free, n);
+	list_for_each_entry(page, &area->free_list, lru)
+		__ClearPageChecked(page);
+	return bad;
+}
+
+static unsigned int check_pcp(struct zone *z)
+{
+	struct per_cpu_pages *pcp = &z->pcp[0];
+	struct page *page;
+	unsigned int bad = 0;
+	int n = 0;
+
+	list_for_each_entry(page, &pcp->list, lru) {
+		if (++n > pcp->count + 1)
+			return bad + violation(z, 5, "pcp list longer than count", 0, n, pcp->count);
+		if (!PagePcp(page) || PageBuddy(page))
+			bad += violation(z, 5, "pcp page without PG_pcp", page_to_pfn(page),
+					 page->flags, 0);
+	}
+	if (n != pcp->count)
+		bad += violation(z, 5, "pcp count differs from the list length", 0,
+				 pcp->count, n);
+	return bad;
+}
+
+/* Invariant 6: every PG_buddy/PG_pcp page is on a list. */
+static unsigned int check_all_pages(struct zone *z)
+{
+	unsigned long pfn, end = zone_end_pfn(z), blocks = 0, pcp = 0;
+	unsigned int bad = 0, o;
+
+	for (pfn = z->zone_start_pfn; pfn < end; pfn++) {
+		const struct page *p = pfn_to_page(pfn);
+
+		blocks += PageBuddy(p);
+		pcp += PagePcp(p);
+	}
+	for (o = 0; o <= MAX_PAGE_ORDER; o++)
+		blocks -= z->free_area[o].nr_free;
+	if (blocks)
+		bad += violation(z, 6, "PG_buddy pages not on any list", 0, blocks, 0);
+	if (pcp != (unsigned long)z->pcp[0].count)
+		bad += violation(z, 6, "PG_pcp pages not on the pcp list", 0, pcp,
+				 z->pcp[0].count);
+	return bad;
+}
+
+unsigned int zone_check(struct zone *z, bool full)
+{
+	unsigned long pages = 0;
+	unsigned int bad = 0, o;
+
+	for (o = 0; o <= MAX_PAGE_ORDER; o++)
+		bad += check_free_list(z, o, &pages);
+	if (pages != z->nr_free_pages)
+		bad += violation(z, 4, "nr_free_pages differs from the lists", 0,
+				 z->nr_free_pages, pages);
+	if (z->pcp[0].batch)
+		bad += check_pcp(z);
+	if (full)
+		bad += check_all_pages(z);
+	return bad;
+}
+
+unsigned int buddy_check(bool full)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (zones[i].spanned_pages)
+			bad += zone_check(&zones[i], full);
+	return bad;
+}
+
+/* ---- private zones (tests) ------------------------------------------------ */
+
+static void zone_init_lists(struct zone *z)
+{
+	unsigned int o;
+
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		INIT_LIST_HEAD(&z->free_area[o].free_list);
+		z->free_area[o].nr_free = 0;
+	}
+	INIT_LIST_HEAD(&z->pcp[0].list);
+}
+
+void zone_init_private(struct zone *z, const char *name,
+		       unsigned long start_pfn, unsigned long nr_pages)
+{
+	memset(z, 0, sizeof(*z));
+	z->name = name;
+	z->zone_start_pfn = start_pfn;
+	z->spanned_pages = nr_pages;
+	z->present_pages = nr_pages;
+	zone_init_lists(z);
+}
+
+/* The largest order a block at @pfn may have without passing @end. */
+static unsigned int max_block_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = pfn ? (unsigned int)__ffs64(pfn) : MAX_PAGE_ORDER;
+
+	if (order > MAX_PAGE_ORDER)
+		order = MAX_PAGE_ORDER;
+	while ((1UL << order) > end - pfn)
+		order--;
+	return order;
+}
+
+void zone_free_range(struct zone *z, unsigned long start_pfn,
+		     unsigned long end_pfn)
+{
+	unsigned long pfn = start_pfn;
+	unsigned int order;
+
+	while (pfn < end_pfn) {
+		order = max_block_order(pfn, end_pfn);
+		free_prepare(pfn_to_page(pfn), order);
+		pfn_to_page(pfn)->flags = 0;
+		free_one_block(z, pfn, order);
+		z->managed_pages += 1UL << order;
+		pfn += 1UL << order;
+	}
+}
+
+struct page *zone_alloc(struct zone *z, unsigned int order)
+{
+	struct page *page;
+
+	if (order > MAX_PAGE_ORDER)
+		return NULL;
+	page = rmqueue_smallest(z, order);
+	if (page)
+		prep_new_page(page, order, 0, _RET_IP_);
+	return page;
+}
+
+void zone_free(struct zone *z, struct page *page, unsigned int order)
+{
+	if (!free_pages_check(page, order, _RET_IP_))
+		return;
+	if (!pfn_in_zone(z, page_to_pfn(page))) {
+		report_begin("BUG: zone_free: pfn %#lx is not in zone %s",
+			     page_to_pfn(page), z->name);
+		report_end();
+		return;
+	}
+	free_prepare(page, order);
+	free_one_block(z, page_to_pfn(page), order);
+}
+
+unsigned long zone_take_range(struct zone *z)
+{
+	unsigned long taken = 0;
+	unsigned int o;
+	struct page *page;
+
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		while (!list_empty(&z->free_area[o].free_list)) {
+			page = list_first_entry(&z->free_area[o].free_list,
+						struct page, lru);
+			del_from_free_list(z, page, o);
+			z->nr_free_pages -= 1UL << o;
+			z->managed_pages -= 1UL << o;
+			prep_new_page(page, o, 0, _RET_IP_);
+			taken += 1UL << o;
+		}
+	}
+	return taken;
+}
+
+/* ---- boot ------------------------------------------------------------------- */
+#ifndef KVLAB_HOST
+#include <kernel/cpu.h>
+#include <kernel/ktest.h>
+
+/*
+ * After every test case: the free page count is what it was, and the
+ * invariants hold (lists only; the buddy suite runs the full scan itself).
+ * Page-table pages are counted as free: kernel page tables, once made,
+ * stay (as in Linux), so a case that maps something for the first time
+ * legitimately keeps a few.
+ */
+static unsigned long free_and_table_pages(void)
+{
+	return nr_free_pages() + nr_pagetable_pages;
+}
+
+static void buddy_snapshot(void *buf)
+{
+	*(unsigned long *)buf = free_and_table_pages();
+}
+
+static void buddy_verify(struct ktest *t, const void *before)
+{
+	unsigned long was = *(const unsigned long *)before;
+	unsigned long now = free_and_table_pages();
+
+	if (now != was)
+		ktest_fail(t, __FILE__, __LINE__,
+			   "free pages %lu before the case, %lu after (%ld leaked)",
+			   was, now, (long)(was - now));
+	if (buddy_check(false))
+		ktest_fail(t, __FILE__, __LINE__, "buddy_check() found violations");
+}
+
+static const struct ktest_checker buddy_checker = {
+	.name = "buddy",
+	.snapshot = buddy_snapshot,
+	.check = buddy_verify,
+};
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+/* Zone spans by address; present pages from memblock. */
+static void zones_init(void)
+{
+	static const unsigned long ends[MAX_NR_ZONES] = {
+		PFN_DOWN(ZONE_DMA_END), PFN_DOWN(ZONE_DMA32_END), ~0UL,
+	};
+	unsigned long start = 0, end, i, pfn;
+	unsigned int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &zones[z];
+
+		end = MIN(ends[z], max_pfn);
+		zone->name = zone_names[z];
+		zone->zone_start_pfn = start;
+		zone->spanned_pages = end > start ? end - start : 0;
+		zone_init_lists(zone);
+		for (i = 0; i < memblock.memory.cnt; i++) {
+			unsigned long rs = PFN_DOWN(memblock.memory.regions[i].base);
+			unsigned long re = rs + PFN_DOWN(memblock.memory.regions[i].size);
+
+			rs = MAX(rs, start);
+			re = MIN(re, end);
+			if (re > rs)
+				zone->present_pages += re - rs;
+		}
+		for (pfn = start; pfn < end; pfn++)
+			mem_map[pfn].zone_id = (u8)z;
+		start = MAX(start, end);
+	}
+}
+
+/* Hand every page memblock did not reserve to its zone (memblock_free_all). */
+static void memblock_free_all(void)
+{
+	phys_addr_t start, end;
+	unsigned long s, e, pfn;
+	u64 idx = 0;
+
+	while (memblock_next_free(&idx, &start, &end)) {
+		s = PFN_UP(start);
+		e = PFN_DOWN(end);
+		for (pfn = s; pfn < e; pfn++)
+			__ClearPageReserved(pfn_to_page(pfn));
+		/* Blocks must not cross a zone boundary. */
+		while (s < e) {
+			struct zone *z = &zones[mem_map[s].zone_id];
+			unsigned long ze = MIN(e, zone_end_pfn(z));
+
+			zone_free_range(z, s, ze);
+			s = ze;
+		}
+	}
+}
+
+/*
+ * Linux's init_per_zone_wmark_min() and __setup_per_zone_wmarks():
+ * min_free_kbytes = sqrt(lowmem_kbytes * 16), clamped to [128, 262144];
+ * each zone's min is its share by size; low and high are min plus one and
+ * two times max(min / 4, managed * 10 / 10000).
+ */
+static void setup_watermarks(void)
+{
+	unsigned long managed = 0, pages_min, tmp;
+	unsigned int i, j;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		managed += zones[i].managed_pages;
+	min_free_kbytes = int_sqrt(managed * (PAGE_SIZE >> 10) * 16);
+	min_free_kbytes = MAX(min_free_kbytes, 128UL);
+	min_free_kbytes = MIN(min_free_kbytes, 262144UL);
+	pages_min = min_free_kbytes >> (PAGE_SHIFT - 10);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		tmp = managed ? pages_min * z->managed_pages / managed : 0;
+		z->_watermark[WMARK_MIN] = tmp;
+		tmp = MAX(tmp / 4, z->managed_pages * WATERMARK_SCALE_FACTOR / 10000);
+		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
+		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + 2 * tmp;
+	}
+	/* lowmem_reserve[j][i]: zone j keeps back from allocations that could use zone i. */
+	for (j = 0; j < MAX_NR_ZONES; j++) {
+		unsigned long above = 0;
+
+		for (i = j + 1; i < MAX_NR_ZONES; i++) {
+			above += zones[i].managed_pages;
+			lowmem_reserve[j][i] = above / lowmem_reserve_ratio[j];
+		}
+	}
+}
+
+/*
+ * Linux 6.1's zone_batchsize() and zone_highsize(): batch is about 0.1%
+ * of the zone, at most 1 MiB, clamped to 2^n - 1 pages; high is the low
+ * watermark shared among the CPUs, at least 4 batches.
+ */
+static void setup_pcp(struct zone *z)
+{
+	long batch = (long)MIN(z->managed_pages >> 10, (1UL << 20) / PAGE_SIZE);
+	long high;
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch = (long)(1UL << ilog2((u64)(batch + batch / 2))) - 1;
+	if (batch < 1)
+		batch = 1;
+	high = (long)low_wmark_pages(z) / NR_CPUS;
+	high = MAX(high, batch * 4);
+	z->pcp[0].batch = (int)batch;
+	z->pcp[0].high = (int)high;
+	z->pcp[0].count = 0;
+}
+
+static void print_zones(void)
+{
+	unsigned int i;
+
+	pr_info("Zone ranges:\n");
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &zones[i];
+
+		if (!z->present_pages) {
+			pr_info("  %-8s empty\n", z->name);
+			continue;
+		}
+		pr_info("  %-8s [mem %#018llx-%#018llx] present %lu managed %lu pages, watermarks min %lu low %lu high %lu, pcp batch %d high %d\n",
+			z->name, (unsigned long long)PFN_PHYS(z->zone_start_pfn),
+			(unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1,
+			z->present_pages, z->managed_pages, min_wmark_pages(z),
+			low_wmark_pages(z), high_wmark_pages(z), z->pcp[0].batch,
+			z->pcp[0].high);
+	}
+}
+
+void buddy_init(void)
+{
+	unsigned long pfn, mem_map_bytes, total = 0;
+	unsigned int i;
+
+	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
+	mem_map_bytes = max_pfn * sizeof(struct page);
+	mem_map = memblock_alloc(mem_map_bytes, PAGE_SIZE);
+	BUG_ON_MSG(!mem_map, "no memory for struct pages (%lu bytes for %lu frames)",
+		   mem_map_bytes, max_pfn);
+	for (pfn = 0; pfn < max_pfn; pfn++)
+		mem_map[pfn].flags = 1UL << PG_reserved;
+	zones_init();
+	memblock_free_all();
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		total += zones[i].managed_pages;
+	setup_watermarks();
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		setup_pcp(&zones[i]);
+	buddy_is_ready = true;
+	ktest_register_checker(&buddy_checker);
+	print_zones();
+	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
+		total << (PAGE_SHIFT - 10),
+		(unsigned long long)memblock_phys_mem_size() >> 10,
+		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
+}
+#endif

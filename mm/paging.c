@@ -1,0 +1,407 @@
+/*
+ * mm/paging.c: the kernel page tables (see include/mm/paging.h).
+ *
+ * At boot, boot/boot.asm left 2 MiB identity and direct mappings of the
+ * first 4 GiB. paging_init() replaces them with kvlab's own tables:
+ *
+ *   PML4[273..]  direct map: all RAM (memblock.memory) at PAGE_OFFSET,
+ *                1 GiB leaves where CPUID has pdpe1gb and the range is
+ *                1 GiB-aligned, else 2 MiB leaves, 4 KiB only at the
+ *                unaligned edges; RW + NX; MMIO holes left unmapped
+ *   PML4[511]    the kernel image in 4 KiB pages, W^X:
+ *                  [_text, _etext)     RX
+ *                  [_rodata, _erodata) R + NX
+ *                  [_data, _end)       RW + NX, except the guard page
+ *                                      below the boot stack
+ *   PML4[0]      nothing: page 0 and all low addresses fault
+ *
+ * Invariants, checked by the paging tests:
+ *   1. no mapping below the canonical upper half;
+ *   2. every direct-map leaf maps va - PAGE_OFFSET, and only RAM;
+ *   3. no kernel-image page is both writable and executable.
+ *
+ * Locking: none; kvlab runs on one CPU with interrupts off. Callers flush
+ * the TLB themselves (vmalloc batches flushes on purpose).
+ */
+#include <arch/x86.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <lib/errno.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+#include <mm/buddy.h>
+#include <mm/memblock.h>
+#include <mm/mm.h>
+#include <mm/paging.h>
+
+pteval_t supported_pte_mask = ~0ULL;
+pteval_t *kernel_pgd;
+phys_addr_t kernel_pgd_pa;
+unsigned long nr_pagetable_pages;
+unsigned long direct_pages_count[PG_LEVEL_512G];
+struct tlb_stats tlb_stats;
+
+static inline pteval_t *entry_table(pteval_t e)
+{
+	return __va(e & PTE_PFN_MASK);
+}
+
+static inline bool is_leaf(pteval_t e, enum pg_level level)
+{
+	return level == PG_LEVEL_4K || (e & _PAGE_PSE);
+}
+
+/*
+ * A zeroed page for a page table: from memblock at boot, from the buddy
+ * allocator once it runs (then marked PG_pagetable).
+ */
+static pteval_t *alloc_table(gfp_t gfp)
+{
+	struct page *page;
+	phys_addr_t pa;
+
+	if (buddy_ready()) {
+		page = alloc_pages(gfp | __GFP_ZERO, 0);
+		if (!page)
+			return NULL;
+		__SetPagePagetable(page);
+		nr_pagetable_pages++;
+		return page_address(page);
+	}
+	pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!pa)
+		return NULL;
+	memset(__va(pa), 0, PAGE_SIZE);
+	nr_pagetable_pages++;
+	return __va(pa);
+}
+
+static bool canonical_kernel(unsigned long va)
+{
+	return va >= 0xffff800000000000UL;
+}
+
+/*
+ * Find the entry for @va at @target level, allocating missing tables on
+ * the way with @gfp. Return: the entry, or NULL with *@err set (-ENOMEM,
+ * or -EEXIST when a huge leaf already covers @va).
+ */
+static pteval_t *walk_alloc(unsigned long va, enum pg_level target, gfp_t gfp,
+			    int *err)
+{
+	pteval_t *table = kernel_pgd, *e;
+	enum pg_level level;
+
+	for (level = PG_LEVEL_512G; level > target; level--) {
+		e = &table[pt_index(va, level)];
+		if (!(*e & _PAGE_PRESENT)) {
+			pteval_t *next = alloc_table(gfp);
+
+			if (!next) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			*e = __pa(next) | _PAGE_TABLE;
+		} else if (is_leaf(*e, level)) {
+			*err = -EEXIST;
+			return NULL;
+		}
+		table = entry_table(*e);
+	}
+	return &table[pt_index(va, target)];
+}
+
+int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp)
+{
+	pteval_t *pte;
+	int err = 0;
+
+	if ((va | pa) & ~PAGE_MASK || !canonical_kernel(va) || pa >= MAX_PHYS_ADDR)
+		return -EINVAL;
+	pte = walk_alloc(va, PG_LEVEL_4K, gfp, &err);
+	if (!pte)
+		return err;
+	if (*pte & _PAGE_PRESENT)
+		return -EEXIST;
+	*pte = pa | (prot & supported_pte_mask) | _PAGE_PRESENT;
+	return 0;
+}
+
+pteval_t *lookup_address(unsigned long va, enum pg_level *level)
+{
+	pteval_t *table = kernel_pgd, *e;
+	enum pg_level l;
+
+	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+		e = &table[pt_index(va, l)];
+		if (!(*e & _PAGE_PRESENT)) {
+			*level = l;
+			return NULL;
+		}
+		if (is_leaf(*e, l)) {
+			*level = l;
+			return e;
+		}
+		table = entry_table(*e);
+	}
+	*level = PG_LEVEL_NONE;
+	return NULL;
+}
+
+pteval_t unmap_kernel_page(unsigned long va)
+{
+	enum pg_level level;
+	pteval_t *e = lookup_address(va, &level), old;
+
+	if (!e || level != PG_LEVEL_4K)
+		return 0;
+	old = *e;
+	*e = 0;
+	return old;
+}
+
+int set_page_prot(unsigned long va, pgprot_t prot)
+{
+	enum pg_level level;
+	pteval_t *e = lookup_address(va, &level);
+
+	if (!e || level != PG_LEVEL_4K)
+		return -EINVAL;
+	*e = (*e & PTE_PFN_MASK) | (prot & supported_pte_mask) | _PAGE_PRESENT;
+	flush_tlb_one_kernel(va);
+	return 0;
+}
+
+void flush_tlb_one_kernel(unsigned long va)
+{
+	invlpg(va);
+	tlb_stats.nr_invlpg++;
+}
+
+void flush_tlb_all(void)
+{
+	flush_tlb_all_local();
+	tlb_stats.nr_full_flush++;
+}
+
+/* ---- printing --------------------------------------------------------- */
+
+void pte_flags_string(pteval_t e, char *buf, size_t size)
+{
+	static const struct { pteval_t bit; const char *name; } names[] = {
+		{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" }, { _PAGE_USER, "US" },
+		{ _PAGE_PWT, "PWT" }, { _PAGE_PCD, "PCD" }, { _PAGE_ACCESSED, "A" },
+		{ _PAGE_DIRTY, "D" }, { _PAGE_PSE, "PSE" }, { _PAGE_GLOBAL, "G" },
+		{ _PAGE_NX, "NX" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (e & names[i].bit)
+			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
+				       names[i].name);
+	if (!n)
+		scnprintf(buf, size, "-");
+}
+
+void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
+{
+	pteval_t *table = kernel_pgd, e;
+	enum pg_level l;
+
+	memset(r, 0, sizeof(*r));
+	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
+		e = table[pt_index(va, l)];
+		r->entry[l] = e;
+		r->stopped = l;
+		if (!(e & _PAGE_PRESENT))
+			return;
+		if (is_leaf(e, l)) {
+			unsigned long mask = (1UL << (PAGE_SHIFT + 9 * (l - 1))) - 1;
+
+			r->leaf = l;
+			r->pa = ((e & PTE_PFN_MASK) & ~(phys_addr_t)mask) | (va & mask);
+			return;
+		}
+		table = entry_table(e);
+	}
+}
+
+void pgwalk(unsigned long va)
+{
+	static const char *const names[] = {
+		[PG_LEVEL_512G] = "PML4", [PG_LEVEL_1G] = "PDPT",
+		[PG_LEVEL_2M] = "PD", [PG_LEVEL_4K] = "PT",
+	};
+	static const char *const sizes[] = {
+		[PG_LEVEL_1G] = "1G", [PG_LEVEL_2M] = "2M", [PG_LEVEL_4K] = "4K",
+	};
+	struct pgwalk_result r;
+	enum pg_level l;
+	char flags[64];
+
+	pgwalk_lookup(va, &r);
+	printk(KERN_INFO "pgwalk %#lx (CR3 pa %#llx):\n", va,
+	       (unsigned long long)kernel_pgd_pa);
+	for (l = PG_LEVEL_512G; l >= r.stopped && l >= PG_LEVEL_4K; l--) {
+		pte_flags_string(r.entry[l], flags, sizeof(flags));
+		printk(KERN_INFO "  %-4s[%3u] = %#018llx  %s%s%s\n", names[l],
+		       pt_index(va, l), (unsigned long long)r.entry[l], flags,
+		       r.leaf == l ? "  leaf " : "",
+		       r.leaf == l ? sizes[l] : "");
+	}
+	if (r.leaf)
+		printk(KERN_INFO "  -> pa %#llx\n", (unsigned long long)r.pa);
+	else
+		printk(KERN_INFO "  -> not mapped (no entry at %s level)\n",
+		       names[r.stopped]);
+}
+
+/* ---- boot -------------------------------------------------------------- */
+#ifndef KVLAB_HOST
+#include <kernel/backtrace.h>
+#include <kernel/cpu.h>
+
+extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
+extern char boot_stack_bottom[];
+
+/* Map [start, end) of RAM at PAGE_OFFSET with the largest leaves that fit. */
+static void map_direct_range(phys_addr_t start, phys_addr_t end, bool gbpages)
+{
+	phys_addr_t pa = start;
+	pteval_t *e;
+	int err = 0;
+
+	while (pa < end) {
+		unsigned long va = PAGE_OFFSET + pa;
+
+		if (gbpages && IS_ALIGNED(pa, PUD_SIZE) && end - pa >= PUD_SIZE) {
+			e = walk_alloc(va, PG_LEVEL_1G, 0, &err);
+			BUG_ON_MSG(!e, "direct map at pa %#llx: error %d",
+				   (unsigned long long)pa, err);
+			*e = pa | (PAGE_KERNEL | _PAGE_PSE);
+			direct_pages_count[PG_LEVEL_1G]++;
+			pa += PUD_SIZE;
+		} else if (IS_ALIGNED(pa, PMD_SIZE) && end - pa >= PMD_SIZE) {
+			e = walk_alloc(va, PG_LEVEL_2M, 0, &err);
+			BUG_ON_MSG(!e, "direct map at pa %#llx: error %d",
+				   (unsigned long long)pa, err);
+			*e = pa | (PAGE_KERNEL | _PAGE_PSE);
+			direct_pages_count[PG_LEVEL_2M]++;
+			pa += PMD_SIZE;
+		} else {
+			err = map_kernel_page(va, pa, PAGE_KERNEL, 0);
+			BUG_ON_MSG(err, "direct map at pa %#llx: error %d",
+				   (unsigned long long)pa, err);
+			direct_pages_count[PG_LEVEL_4K]++;
+			pa += PAGE_SIZE;
+		}
+	}
+}
+
+/* The kernel image, page by page, W^X. */
+static void map_kernel_image(void)
+{
+	unsigned long va;
+	unsigned long guard = (unsigned long)boot_stack_bottom - PAGE_SIZE;
+	pgprot_t prot;
+	int err;
+
+	for (va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
+		if (va == guard)
+			continue;	/* a stack overflow faults here */
+		if (va < (unsigned long)_etext)
+			prot = PAGE_KERNEL_RX;
+		else if (va < (unsigned long)_erodata)
+			prot = PAGE_KERNEL_RO;
+		else
+			prot = PAGE_KERNEL;
+		err = map_kernel_page(va, va - KERNEL_VMA, prot, 0);
+		BUG_ON_MSG(err, "kernel image at %#lx: error %d", va, err);
+	}
+}
+
+void paging_init(void)
+{
+	phys_addr_t start, end;
+	unsigned long i;
+
+	if (!boot_cpu.has_nx)
+		supported_pte_mask &= ~_PAGE_NX;
+	if (!boot_cpu.has_pge)
+		supported_pte_mask &= ~_PAGE_GLOBAL;
+	kernel_pgd = alloc_table(0);
+	BUG_ON_MSG(!kernel_pgd, "no memory for the kernel's PML4");
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		start = memblock.memory.regions[i].base;
+		end = start + memblock.memory.regions[i].size;
+		map_direct_range(start, end, boot_cpu.has_pdpe1gb);
+	}
+	map_kernel_image();
+
+	kernel_pgd_pa = __pa(kernel_pgd);
+	if (boot_cpu.has_pge)
+		write_cr4(read_cr4() | X86_CR4_PGE);
+	write_cr3(kernel_pgd_pa);
+	flush_tlb_all();
+	/* Everything is mapped now: memblock may hand out any RAM. */
+	memblock.current_limit = ~(phys_addr_t)0;
+
+	pr_info("paging: direct map of %llu MiB at %#lx: %lu x 1G, %lu x 2M, %lu x 4K pages%s\n",
+		(unsigned long long)memblock_phys_mem_size() >> 20, PAGE_OFFSET,
+		direct_pages_count[PG_LEVEL_1G], direct_pages_count[PG_LEVEL_2M],
+		direct_pages_count[PG_LEVEL_4K],
+		boot_cpu.has_pdpe1gb ? "" : " (no pdpe1gb: no 1G pages)");
+	pr_info("paging: kernel image W^X: text %#lx-%#lx RX, rodata %#lx-%#lx R, data %#lx-%#lx RW%s\n",
+		(unsigned long)_text, (unsigned long)_etext - 1,
+		(unsigned long)_rodata, (unsigned long)_erodata - 1,
+		(unsigned long)_data, (unsigned long)_end - 1,
+		boot_cpu.has_nx ? " NX" : " (no NX on this CPU)");
+	pr_info("paging: identity map removed; %lu page-table pages\n",
+		nr_pagetable_pages);
+}
+#endif
+
+/* ---- address checks (include/mm/mm.h) ---------------------------------- */
+
+bool is_direct_map_addr(const void *va)
+{
+	unsigned long v = (unsigned long)va;
+
+	if (v < PAGE_OFFSET || v - PAGE_OFFSET >= DIRECT_MAP_SIZE)
+		return false;
+	return memblock_is_memory(v - PAGE_OFFSET);
+}
+
+phys_addr_t virt_to_phys(const void *va)
+{
+	unsigned long v = (unsigned long)va;
+
+#ifndef KVLAB_HOST
+	extern char _text[], _end[];
+
+	if (v >= (unsigned long)_text && v < (unsigned long)_end)
+		return v - KERNEL_VMA;
+#endif
+	if (is_direct_map_addr(va))
+		return v - PAGE_OFFSET;
+	report_begin("BUG: virt_to_phys(%p): not a direct-map or kernel-image address%s",
+		     va, v >= VMALLOC_START && v < VMALLOC_END ?
+		     " (a vmalloc address: use vmalloc_to_page())" : "");
+	printk(KERN_ERR "caller: %pS\n", (void *)_RET_IP_);
+	report_end();
+	return (phys_addr_t)-1;
+}
+
+void *phys_to_virt(phys_addr_t pa)
+{
+	if (!memblock_is_memory(pa)) {
+		report_begin("BUG: phys_to_virt(%#llx): not RAM", (unsigned long long)pa);
+		printk(KERN_ERR "caller: %pS\n", (void *)_RET_IP_);
+		report_end();
+		return NULL;
+	}
+	return __va(pa);
+}

@@ -1,0 +1,115 @@
+/*
+ * mm/stats.c: buddyinfo, meminfo and the fragmentation index, printed in
+ * Linux's formats (mm/vmstat.c, fs/proc/meminfo.c).
+ */
+#include <kernel/printk.h>
+#include <lib/printf.h>
+#include <lib/compiler.h>
+#include <mm/buddy.h>
+#include <mm/memblock.h>
+#include <mm/paging.h>
+#include <mm/stats.h>
+
+/* Linux: "Node %d, zone %8s " then "%6lu " per order, then newline. */
+void show_buddyinfo(void)
+{
+	char line[160];
+	unsigned int i, o;
+	int n;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", z->name);
+		for (o = 0; o <= MAX_PAGE_ORDER; o++)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, "%6lu ",
+				      z->free_area[o].nr_free);
+		printk(KERN_INFO "%s\n", line);
+	}
+}
+
+int fragmentation_index(const struct zone *z, unsigned int order)
+{
+	unsigned long blocks = 0, free_pages = 0, suitable = 0;
+	unsigned int o;
+
+	if (order > MAX_PAGE_ORDER)
+		return 0;
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		unsigned long n = z->free_area[o].nr_free;
+
+		blocks += n;
+		free_pages += n << o;
+		if (o >= order)
+			suitable += n << (o - order);
+	}
+	if (!blocks)
+		return 0;
+	if (suitable)
+		return -1000;
+	return 1000 - (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
+}
+
+/* Linux: "Node %d, zone %8s " then "%2d.%03d " per order. */
+void show_extfrag_index(void)
+{
+	char line[200];
+	unsigned int i, o;
+	int n, idx;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", z->name);
+		for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+			idx = fragmentation_index(z, o);
+			n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%d.%03d ",
+				      idx < 0 && idx > -1000 ? "-" : "",
+				      idx / 1000, (idx < 0 ? -idx : idx) % 1000);
+		}
+		printk(KERN_INFO "%s\n", line);
+	}
+}
+
+static void meminfo_line(const char *name, unsigned long pages)
+{
+	printk(KERN_INFO "%-16s%8lu kB\n", name, pages << (PAGE_SHIFT - 10));
+}
+
+static void meminfo_kb(const char *name, unsigned long kb)
+{
+	printk(KERN_INFO "%-16s%8lu kB\n", name, kb);
+}
+
+/* Until mm/slab.c and mm/vmalloc.c provide them. */
+__weak unsigned long slab_pages(void)
+{
+	return 0;
+}
+
+__weak unsigned long vmalloc_used_pages(void)
+{
+	return 0;
+}
+
+void show_meminfo(void)
+{
+	unsigned long managed = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		managed += zones[i].managed_pages;
+	meminfo_line("MemTotal:", managed);
+	meminfo_line("MemFree:", nr_free_pages());
+	meminfo_line("Slab:", slab_pages());
+	meminfo_line("PageTables:", nr_pagetable_pages);
+	meminfo_kb("VmallocTotal:", VMALLOC_SIZE >> 10);
+	meminfo_line("VmallocUsed:", vmalloc_used_pages());
+	meminfo_kb("DirectMap4k:", direct_pages_count[PG_LEVEL_4K] * 4);
+	meminfo_kb("DirectMap2M:", direct_pages_count[PG_LEVEL_2M] * 2048);
+	meminfo_kb("DirectMap1G:", direct_pages_count[PG_LEVEL_1G] * 1048576);
+}
