@@ -140,7 +140,7 @@ ISO := $(O)/kvlab.iso
 
 # ---- targets ---------------------------------------------------------------------
 
-.PHONY: all kernel kernels iso run test test-quick debug clean help deps
+.PHONY: all kernel kernels iso run run-uefi test test-quick grade debug clean help deps
 
 all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
 
@@ -193,6 +193,11 @@ test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-c
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory $(O)/gcc/kvlab.elf
 	@$(PYTHON) scripts/runtests.py --build $(O) --quick
+
+grade: ## score the self-tests per part, as a course grader (points: tests/grade-points.txt)
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(PYTHON) scripts/grade.py --build $(O) --tc $(TC)
 
 debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols and kv-* helpers
 	@scripts/deps.sh debug
