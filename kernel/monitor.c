@@ -38,7 +38,7 @@
 extern const struct monitor_cmd __start_monitor_cmds[], __stop_monitor_cmds[];
 
 static bool monitor_on;
-static const char *current_cmd = "monitor";
+static const char *current_cmd = "monitor";	/* for argument errors */
 
 static int set_monitor(const char *val, char *why, size_t why_size)
 {
@@ -49,11 +49,6 @@ KPARAM("monitor", set_monitor, "end the boot at an interactive prompt on the ser
 bool monitor_enabled(void)
 {
 	return monitor_on;
-}
-
-const char *monitor_current_cmd(void)
-{
-	return current_cmd;
 }
 
 /* ---- argument helpers ------------------------------------------------ */
@@ -136,7 +131,12 @@ static int split_words(char *line, char **argv)
 	}
 }
 
-int monitor_exec(char *line)
+/*
+ * Run one command line (split in place).
+ * Return: the command's result, 0 for an empty line, MON_USAGE for an
+ * unknown command or a bad argument count.
+ */
+static int monitor_exec(char *line)
 {
 	char *argv[MON_ARGS_MAX + 1];
 	const struct monitor_cmd *c;

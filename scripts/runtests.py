@@ -176,11 +176,12 @@ CONFIGS = [
     cfg("monitor", cmdline="tests=none monitor=1", ktap=False, timeout=60,
         script=MONITOR_SCRIPT,
         why="the serial monitor: every command, bad input, a fault survived, exit"),
-    cfg("gdb-helpers", cmdline="tests=none monitor=1", ktap=False, timeout=60,
+    cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
+        timeout=60,
         script=[(line("pgwalk " + a), [r"pgwalk va="]) for a in GDB_PGWALK]
         + [(line("exit"), [r"monitor: bye"])],
         gdb=["kv-dmesg"] + ["kv-pgwalk " + a for a in GDB_PGWALK],
-        why="gdb's kv-dmesg and kv-pgwalk print what the kernel prints"),
+        why="gdb's kv-dmesg and kv-pgwalk print what the (clang) kernel prints"),
 ]
 
 QUICK = ["gcc-kernel-pc-max-1G"]

@@ -75,13 +75,6 @@ bool monitor_enabled(void);
 void monitor_run(void);
 
 /*
- * monitor_exec - run one command line as if typed (without echo).
- * Return: the command's result, 0 for an empty line, MON_USAGE for an
- * unknown command or a bad argument count.
- */
-int monitor_exec(char *line);
-
-/*
  * Argument helpers. Each parses @arg as the named kind of value, and on
  * bad input prints "CMD: bad WHAT 'ARG': why" and returns MON_USAGE, so a
  * command can `return` their result directly.
@@ -95,9 +88,6 @@ int mon_arg_number(const char *arg, const char *what, unsigned long min,
 		   unsigned long max, unsigned long *out);
 int mon_arg_size(const char *arg, const char *what, unsigned long *out);
 int mon_arg_addr(const char *arg, const char *what, unsigned long *out);
-
-/* The command being run, for messages ("peek: ..."). */
-const char *monitor_current_cmd(void);
 
 /*
  * memmap's free/used bars. Until a page allocator registers a function
