@@ -22,6 +22,7 @@
  */
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
+#include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
@@ -360,3 +361,27 @@ void ktest_run_all(struct ktest_totals *totals)
 {
 	ktest_run_filter(tests_filter, totals);
 }
+
+/* The monitor's test command: run suites again, after boot. */
+static int cmd_test(int argc, char **argv)
+{
+	const char *filter = argc == 2 ? argv[1] : "all";
+	const struct ktest_suite *s;
+	struct ktest_totals tot;
+	unsigned int nr = 0;
+
+	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
+		nr += filter_selects(filter, s->name, NULL);
+	if (!nr) {
+		console_print("test: no suite matches '%s'; the suites are:", filter);
+		for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
+			console_print(" %s", s->name);
+		console_print("\n");
+		return MON_USAGE;
+	}
+	ktest_run_filter(filter, &tot);
+	console_print("test: %u passed, %u failed, %u skipped\n", tot.passed,
+		      tot.failed, tot.skipped);
+	return tot.failed ? MON_FAILED : 0;
+}
+MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]", "run the self-tests again: all, or the listed suites");

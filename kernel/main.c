@@ -11,6 +11,7 @@
 #include <kernel/cpu.h>
 #include <kernel/exit.h>
 #include <kernel/ktest.h>
+#include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
 #include <kernel/traps.h>
@@ -87,5 +88,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
+	if (monitor_enabled())
+		monitor_run();			/* monitor=1: a prompt until exit */
 	finish(&tests);
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the tools kvlab needs are installed.
 #
-# Usage: scripts/deps.sh [build|run|test|bench|all]
+# Usage: scripts/deps.sh [build|run|debug|test|bench|all]
 #
 # Checks each tool the given job needs. On Debian/Ubuntu as root it installs
 # what is missing with apt-get; anywhere else it prints the exact command to
@@ -28,6 +28,10 @@ qemu-system-x86_64   qemu-system-x86    qemu-system-x86     qemu-system-x86 qemu
 grub-mkrescue        grub-common        grub2-tools-extra   grub            x86_64-elf-grub
 xorriso              xorriso            xorriso             libisoburn      xorriso
 mformat              mtools             mtools              mtools          mtools
+'
+# make debug, and the test of the gdb helpers (scripts/gdb/kvlab.py).
+TOOLS_DEBUG='
+gdb                  gdb                gdb                 gdb             x86_64-elf-gdb
 '
 # Files (not commands) that packages provide.
 FILES_RUN='
@@ -78,9 +82,10 @@ lines=$(
 	case "$job" in
 	build) ;;
 	run) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
-	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
+	debug) check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG" ;;
+	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN" ;;
 	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
-	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib ;;
 	esac
 )
 

@@ -51,11 +51,12 @@ def exit_meaning(status):
 
 def qemu_command(kernel=None, iso=None, append="", uefi=False, machine="pc",
                  cpu="max", mem="1G", icount=False, serial="stdio",
-                 gdb=False, extra=()):
+                 gdb=None, extra=()):
     """The QEMU command line for one boot.
 
     kernel: boot this ELF directly (`-kernel`, multiboot1, fastest);
-    iso: boot this GRUB ISO from CD (BIOS, or UEFI with uefi=True).
+    iso: boot this GRUB ISO from CD (BIOS, or UEFI with uefi=True);
+    gdb: a TCP port: QEMU listens there for gdb and waits for it (-S).
     """
     qemu = os.environ.get("QEMU", "qemu-system-x86_64")
     cmd = [qemu, "-accel", "tcg", "-machine", machine, "-cpu", cpu,
@@ -74,7 +75,7 @@ def qemu_command(kernel=None, iso=None, append="", uefi=False, machine="pc",
     if icount:
         cmd += ICOUNT_ARGS
     if gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", "tcp:127.0.0.1:%d" % gdb, "-S"]
     cmd += list(extra)
     return cmd
 
@@ -96,23 +97,36 @@ def cmd_run(args):
     return 1
 
 
+def gdb_command(kernel, port, batch=False):
+    """gdb with kvlab's symbols and helpers (scripts/gdb/kvlab.py),
+    attached to the QEMU gdb server on port; None if gdb is missing.
+    batch: run the -ex commands the caller appends, then quit."""
+    gdb = shutil.which("gdb")
+    if not gdb:
+        return None
+    cmd = [gdb, "-q"] + (["-batch", "-nx"] if batch else [])
+    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb",
+                          "kvlab.py")
+    if os.path.exists(helper):
+        cmd += ["-x", helper]
+    return cmd + [kernel, "-ex", "target remote 127.0.0.1:%d" % port]
+
+
 def cmd_debug(args):
     log = args.serial_log
     os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
     cmd = qemu_command(kernel=args.kernel, append=args.append, mem=args.mem,
-                       serial="file:" + log, gdb=True)
-    gdb = shutil.which("gdb")
-    if not gdb:
+                       serial="file:" + log, gdb=args.port)
+    gdb_cmd = gdb_command(args.kernel, args.port)
+    if not gdb_cmd:
         print("kvlab: gdb is not installed (apt-get install gdb)",
               file=sys.stderr)
         return 1
-    print("kvlab: QEMU waits for gdb on :1234; the serial console goes to %s"
-          " (run `tail -f %s` in another terminal)." % (log, log), flush=True)
+    print("kvlab: QEMU waits for gdb on :%d; the serial console goes to %s"
+          " (run `tail -f %s` in another terminal). kvlab's gdb commands:"
+          " kv-dmesg, kv-pgwalk VA (help kv-pgwalk)."
+          % (args.port, log, log), flush=True)
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-    gdb_cmd = [gdb, "-q", args.kernel, "-ex", "target remote :1234"]
-    helper = os.path.join(os.path.dirname(__file__), "gdb", "kvlab.py")
-    if os.path.exists(helper):
-        gdb_cmd[2:2] = ["-x", helper]
     gdb_cmd += list(args.gdb_args)
     try:
         # gdb gets the terminal and Ctrl-C; QEMU must not die of it.
@@ -141,6 +155,7 @@ def main():
     d.add_argument("--append", default="")
     d.add_argument("--mem", default="1G")
     d.add_argument("--serial-log", default="build/debug-serial.log")
+    d.add_argument("--port", type=int, default=1234)
     d.add_argument("gdb_args", nargs="*")
     args = ap.parse_args()
     if args.what == "run":

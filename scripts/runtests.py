@@ -13,14 +13,22 @@ configuration-level check (the boot exited as expected, the log shows what
 it must). Exits 1 if anything failed. A panic, a triple fault, a missing
 plan or result and a timeout are all failures.
 
+Configurations with a "script" type into the serial monitor (monitor=1)
+and check each reply; with "gdb" as well, gdb runs kvlab's helpers
+(scripts/gdb/kvlab.py) at a breakpoint and their output is checked against
+what the kernel printed (see run_session()).
+
   runtests.py [--build build] [--quick] [--only NAME,...] [--jobs N] [--list]
 """
 import argparse
+import codecs
 import concurrent.futures
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -49,11 +57,77 @@ def cfg(name, **kw):
         "ktap": True,           # KTAP results expected
         "expect_failed": None,  # for expect=testfail: the failing cases
         "icount": False,
+        "script": None,         # [(keys to type, [regex, "!regex"...]), ...]
+        "gdb": None,            # gdb commands to run at qemu_exit()
         "why": "",
     }
     c.update(kw)
     return c
 
+
+# The serial monitor (kernel/monitor.c) driven as a person would drive it.
+PROMPT = "kvlab> "
+
+
+def line(keys):
+    """keys, then Enter as a terminal sends it."""
+    return keys + "\r"
+
+
+HEX = r"0x[0-9a-f]{16}"
+
+# (what to type, regexes its reply must match; "!re": must not match). The
+# reply is what the serial console shows up to the next prompt; the last
+# step must end the session.
+MONITOR_SCRIPT = [
+    (line("help"), [r"(?m)^  pgwalk VA +walk", r"(?m)^  peek ADDR \[COUNT\] ",
+                    r"(?m)^  exit +leave", r"(?m)^  memmap +the physical"]),
+    (line("help peek"), [r"usage: peek ADDR \[COUNT\]\n  read COUNT"]),
+    (line("memmap"), [r"\[mem 0x0000000000100000-%s\] usable +\d+ MiB \|[?.#:]{32}\|" % HEX,
+                      r"\] reserved +\d+ KiB \|-{32}\|", r"usable RAM \d+ MiB"]),
+    (line("pgwalk kernel_main"),
+     [r"pgwalk va=0xffffffff8[0-9a-f]{7} cr3=" + HEX,
+      r"PML4\[511\] +%s P W.* -> PDPT pa=%s" % (HEX, HEX),
+      r"PDPT\[510\] +%s P W" % HEX,
+      r"=> pa=%s \((4K|2M) page, kernel, read-(write|only), executable\)" % HEX]),
+    (line("pgwalk ffff800000000000"), [r"PML4\[256\] +0x0{16} not present",
+                                       r"=> not mapped \(no PML4 entry\)"]),
+    (line("pgwalk 8000000000000000"), [r"0x8000000000000000 is not canonical"]),
+    (line("peek kernel_main 2"), [r"(%s): %s\n(%s): %s\n" % (HEX, HEX, HEX, HEX)]),
+    (line("peek ffff800000000000"),
+     [r"peek: 0xffff800000000000 faulted \(page fault, not present\)"]),
+    (line("peek 8000000000000000"), [r"faulted \(general protection fault"]),
+    (line("test lib"), [r"(?m)^ok 1 lib$", r"test: \d+ passed, 0 failed"]),
+    (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
+    (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
+    # Bad input: a usage line or an error, never a crash.
+    (line("frobnicate"), [r"unknown command 'frobnicate'"]),
+    (line("test nosuch"), [r"no suite matches 'nosuch'", r"usage: test"]),
+    (line("peek"), [r"usage: peek ADDR \[COUNT\]"]),
+    (line("peek xyz"), [r"bad address 'xyz'", r"usage: peek"]),
+    (line("peek kernel_main 0"), [r"bad count '0'", r"usage: peek"]),
+    (line("peek kernel_main 99999999999999999999999"), [r"bad count", r"usage: peek"]),
+    (line("peek kernel_main 1 2"), [r"usage: peek"]),
+    (line("pgwalk"), [r"usage: pgwalk VA"]),
+    (line("pgwalk 0x"), [r"bad address '0x'"]),
+    (line("help a b"), [r"usage: help"]),
+    (line("a b c d e f g h i"), [r"too many words"]),
+    (line("x" * 300), [r"line too long \(at most 255 characters\)", "!unknown"]),
+    # Editing: DEL and BS erase, Ctrl-U and Ctrl-C drop the line, arrow
+    # keys (escape sequences) are ignored, an empty line does nothing.
+    (line("hepl\x7f\x7flp peek"), [r"usage: peek ADDR", "!unknown"]),
+    (line("cmdlinX\x08e"), [r"Keys:", "!unknown"]),
+    ("garbage\x15", [r"\^U", "!unknown"]),
+    ("garbage\x03", [r"\^C", "!unknown"]),
+    (line("\x1b[A\x1b[Dhelp exit"), [r"usage: exit", "!unknown"]),
+    (line(""), ["!usage", "!unknown"]),
+    (line("exit"), [r"monitor: bye"]),
+]
+
+# Addresses the gdb test walks with both the monitor's pgwalk and kv-pgwalk:
+# kernel text, the direct map, nothing, the vmalloc area.
+GDB_PGWALK = ["kernel_main", "ffff888000000000", "ffff800000000000",
+              "ffffc90000000000"]
 
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
@@ -99,6 +173,15 @@ CONFIGS = [
     cfg("deliberate-test-failure", cmdline="tests=meta meta_fail=1",
         expect="testfail", expect_failed=["meta.deliberate_failure"],
         why="a failing test makes the run fail, and only that test"),
+    cfg("monitor", cmdline="tests=none monitor=1", ktap=False, timeout=60,
+        script=MONITOR_SCRIPT,
+        why="the serial monitor: every command, bad input, a fault survived, exit"),
+    cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
+        timeout=60,
+        script=[(line("pgwalk " + a), [r"pgwalk va="]) for a in GDB_PGWALK]
+        + [(line("exit"), [r"monitor: bye"])],
+        gdb=["kv-dmesg"] + ["kv-pgwalk " + a for a in GDB_PGWALK],
+        why="gdb's kv-dmesg and kv-pgwalk print what the (clang) kernel prints"),
 ]
 
 QUICK = ["gcc-kernel-pc-max-1G"]
@@ -139,8 +222,209 @@ def build_iso(c, build):
     return out
 
 
+class Console:
+    """QEMU's serial console on pipes. A thread keeps everything QEMU
+    prints (copying it to the log); wait_for() waits for a string in it."""
+
+    def __init__(self, proc, logfile):
+        self.proc = proc
+        self.text = ""
+        self.eof = False
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(logfile,),
+                                       daemon=True)
+        self.thread.start()
+
+    def _read(self, logfile):
+        decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+        while True:
+            data = self.proc.stdout.read1(4096)
+            logfile.write(data)
+            logfile.flush()
+            with self.cond:
+                self.text += decode(data).replace("\r", "")
+                self.eof = not data
+                self.cond.notify_all()
+            if not data:
+                return
+
+    def wait_for(self, s, start, deadline):
+        """The index of s in the output at or after start; -1 if QEMU ends
+        or the deadline passes first."""
+        with self.cond:
+            while True:
+                i = self.text.find(s, start)
+                if i >= 0 or self.eof or time.time() >= deadline:
+                    return i
+                self.cond.wait(min(1.0, max(0.0, deadline - time.time())))
+
+    def type(self, keys):
+        try:
+            self.proc.stdin.write(keys.encode())
+            self.proc.stdin.flush()
+            return True
+        except OSError:
+            return False
+
+
+def shown(keys, width=40):
+    """keys as a readable, short name for messages."""
+    r = repr(keys)
+    return r if len(r) <= width else r[:width - 4] + "...'"
+
+
+def check_reply(keys, reply, patterns):
+    problems = []
+    for pat in patterns:
+        negate = pat.startswith("!")
+        found = re.search(pat[1:] if negate else pat, reply)
+        if bool(found) == negate:
+            problems.append("reply to %s %s /%s/" % (
+                shown(keys), "matches" if negate else "lacks",
+                pat[1:] if negate else pat))
+    if problems:
+        problems.append("  the reply was: %s" % shown(reply, 300))
+    return problems
+
+
+def type_script(con, script, deadline):
+    """Type each step at a prompt and check its reply (up to the next
+    prompt; the last step's reply runs to the end). Returns (problems,
+    replies by keys)."""
+    problems, replies = [], {}
+    pos = con.wait_for(PROMPT, 0, deadline)
+    if pos < 0:
+        return ["no monitor prompt '%s' on the console" % PROMPT], replies
+    pos += len(PROMPT)
+    for n, (keys, patterns) in enumerate(script):
+        if not con.type(keys):
+            problems.append("QEMU stopped reading before %s" % shown(keys))
+            break
+        last = n == len(script) - 1
+        end = con.wait_for(PROMPT, pos, deadline) if not last else -1
+        if last:
+            con.wait_for("\0", pos, deadline)    # i.e. until QEMU ends
+        elif end < 0:
+            problems.append("no prompt after %s (%s)" % (
+                shown(keys), "QEMU ended" if con.eof else "timed out"))
+        replies[keys] = con.text[pos:end if end >= 0 else len(con.text)]
+        problems += check_reply(keys, replies[keys], patterns)
+        if end < 0:
+            break
+        pos = end + len(PROMPT)
+    return problems, replies
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gdb(c, build, port, logpath):
+    """gdb in batch mode: break at qemu_exit(), then run c["gdb"], each
+    command's output after a line "@@ command"."""
+    elf = os.path.join(build, c["tc"], "kvlab.elf")
+    cmd = kvqemu.gdb_command(elf, port, batch=True)
+    if not cmd:
+        return None
+    cmd += ["-ex", "break qemu_exit", "-ex", "continue"]
+    for g in c["gdb"]:
+        cmd += ["-ex", "echo @@ %s\\n" % g, "-ex", g]
+    cmd += ["-ex", "echo @@ end\\n", "-ex", "detach"]
+    out = open(logpath, "wb")
+    out.write(("# " + " ".join(cmd) + "\n").encode())
+    out.flush()
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                            stderr=subprocess.STDOUT)
+
+
+def gdb_sections(text):
+    """{command: [its output lines]} from a start_gdb() log."""
+    sections, cur = {}, None
+    for l in text.splitlines():
+        if l.startswith("@@ "):
+            cur = sections.setdefault(l[3:], [])
+        elif cur is not None:
+            cur.append(l)
+    return sections
+
+
+def check_gdb(c, console, replies, gdb_text):
+    """kv-dmesg must hold every line the kernel printed, in order; each
+    kv-pgwalk must print exactly the monitor's pgwalk of the same address."""
+    problems = []
+    out = gdb_sections(gdb_text)
+    for g in c["gdb"]:
+        if g not in out:
+            problems.append("gdb printed nothing for '%s'" % g)
+    if "kv-dmesg" in out:
+        start = console.find("kvlab version")
+        lines = [l for l in console[max(start, 0):].splitlines()
+                 if l.strip() and not l.startswith(PROMPT)]
+        dmesg = iter(out["kv-dmesg"])
+        missing = [l for l in lines if l not in dmesg][:1]
+        if start < 0 or missing:
+            problems.append("kv-dmesg lacks the kernel's line %r (or has it"
+                            " out of order)" % (missing or ["kvlab version"])[0])
+    for g in c["gdb"]:
+        if not g.startswith("kv-pgwalk ") or g not in out:
+            continue
+        mon = replies.get(line(g[len("kv-"):]), "").splitlines()[1:]
+        mon = [l for l in mon if l.strip()]
+        got = [l for l in out[g] if l.strip()]
+        if mon != got:
+            problems.append("'%s' differs from the monitor's '%s':" % (g, g[3:]))
+            problems += ["  monitor: " + l for l in mon]
+            problems += ["  gdb:     " + l for l in got]
+    return problems
+
+
+def run_session(c, build, cmd, logpath):
+    """Boot with the serial console on pipes, type c["script"] and check
+    the replies, with gdb attached when c["gdb"] is set. Returns (status,
+    log text, problems)."""
+    deadline = time.time() + c["timeout"]
+    gdb = None
+    problems = []
+    if c["gdb"]:
+        port = free_port()
+        cmd = cmd + ["-gdb", "tcp:127.0.0.1:%d" % port, "-S"]
+        gdblog = logpath[:-len(".log")] + ".gdb.log"
+        gdb = start_gdb(c, build, port, gdblog)
+        if not gdb:
+            return "gdb", "", ["gdb is not installed (scripts/deps.sh test installs it)"]
+    with open(logpath, "wb") as out:
+        out.write(("# " + " ".join(cmd) + "\n").encode())
+        out.flush()
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        con = Console(p, out)
+        problems, replies = type_script(con, c["script"], deadline)
+        try:
+            status = p.wait(timeout=max(1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            status = "timeout"
+        con.thread.join()
+        p.stdin.close()
+    if gdb:
+        try:
+            gdb.wait(timeout=max(1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            gdb.kill()
+            gdb.wait()
+            problems.append("gdb did not finish (log: %s)" % gdblog)
+        with open(gdblog, errors="replace") as f:
+            problems += check_gdb(c, con.text, replies, f.read())
+    with open(logpath, errors="replace") as f:
+        return status, f.read(), problems
+
+
 def boot(c, build):
-    """Run one configuration; returns (status, log text, seconds)."""
+    """Run one configuration; returns (status, log text, seconds, log path,
+    problems found while it ran)."""
     logpath = os.path.join(build, "test", c["name"] + ".log")
     cmdline = BASE_CMDLINE + " " + c["cmdline"]
     if c["boot"] == "kernel":
@@ -154,6 +438,9 @@ def boot(c, build):
                                   machine=c["machine"], cpu=c["cpu"],
                                   mem=c["mem"], icount=c["icount"])
     t0 = time.time()
+    if c["script"]:
+        status, text, problems = run_session(c, build, cmd, logpath)
+        return status, text, time.time() - t0, logpath, problems
     with open(logpath, "wb") as out:
         out.write(("# " + " ".join(cmd) + "\n").encode())
         out.flush()
@@ -167,7 +454,7 @@ def boot(c, build):
             status = "timeout"
     with open(logpath, errors="replace") as f:
         text = f.read()
-    return status, text, time.time() - t0, logpath
+    return status, text, time.time() - t0, logpath, []
 
 
 def tail(text, n=25):
@@ -180,9 +467,10 @@ def expected_status(c):
             "panic": kvqemu.STATUS_PANIC, "nomem": kvqemu.STATUS_NOMEM}[c["expect"]]
 
 
-def judge(c, status, text, logpath):
+def judge(c, status, text, logpath, problems):
     r = Result(c)
     r.status = status
+    r.problems += problems
     want = expected_status(c)
     if status == "timeout":
         r.problems.append("timed out after %d s" % c["timeout"])
@@ -227,13 +515,13 @@ def judge(c, status, text, logpath):
 
 def run_config(c, build):
     try:
-        status, text, secs, logpath = boot(c, build)
+        status, text, secs, logpath, problems = boot(c, build)
     except (OSError, subprocess.CalledProcessError) as e:
         r = Result(c)
         r.problems.append("could not start: %s" % e)
         r.failed = 1
         return r
-    r = judge(c, status, text, logpath)
+    r = judge(c, status, text, logpath, problems)
     r.seconds = secs
     return r
 

@@ -1,0 +1,285 @@
+/*
+ * kernel/monitor_mem.c: monitor commands that look at memory without any
+ * allocator: memmap (the physical map), pgwalk (a page-table walk) and
+ * peek (a read that survives a fault).
+ *
+ * pgwalk reads the live tables from CR3. A table's physical address is
+ * reached through the direct map (va = pa + PAGE_OFFSET), and every read
+ * goes through probe_read_u64(), so a table outside the direct map is
+ * reported instead of faulting. scripts/gdb/kvlab.py (kv-pgwalk) prints the
+ * same lines from gdb; keep the two in step.
+ */
+#include <arch/x86.h>
+#include <kernel/bootinfo.h>
+#include <kernel/fixup.h>
+#include <kernel/monitor.h>
+#include <kernel/printk.h>
+#include <kernel/traps.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+#include <mm/layout.h>
+
+/* Page-table entry bits (Intel SDM vol. 3, 4.5). */
+#define PTE_PRESENT	(1UL << 0)
+#define PTE_WRITE	(1UL << 1)
+#define PTE_USER	(1UL << 2)
+#define PTE_HUGE	(1UL << 7)	/* PS in a PDPT or PD entry; PAT in a PT entry */
+#define PTE_NX		(1UL << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000UL	/* bits 51..12 */
+
+#define MEMMAP_BAR_CELLS 32
+
+/* ---- memmap ------------------------------------------------------------ */
+
+static memmap_free_bytes_fn memmap_free_bytes;
+
+void memmap_set_usage_source(memmap_free_bytes_fn fn)
+{
+	memmap_free_bytes = fn;
+}
+
+/*
+ * "639 KiB", "1 KiB", "1022 MiB": a bigger unit while the number stays
+ * exact or would have five digits (so inexact sizes round down).
+ */
+static void format_bytes(char *buf, size_t size, u64 bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (bytes >= 1024 && (bytes % 1024 == 0 || bytes >= 10240) &&
+	       u + 1 < ARRAY_SIZE(units)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, size, "%llu %s", (unsigned long long)bytes, units[u]);
+}
+
+/*
+ * One character per cell of the region: '.' free, '#' used, ':' both,
+ * '?' RAM nobody tracks yet, '-' not usable RAM.
+ */
+static void memmap_bar(const struct mem_region *r, char *bar, u64 *free_bytes)
+{
+	u64 len = r->end - r->start, cs, ce, f;
+	unsigned int i;
+
+	*free_bytes = 0;
+	for (i = 0; i < MEMMAP_BAR_CELLS; i++) {
+		cs = r->start + len * i / MEMMAP_BAR_CELLS;
+		ce = r->start + len * (i + 1) / MEMMAP_BAR_CELLS;
+		if (r->type != MEM_USABLE) {
+			bar[i] = '-';
+		} else if (!memmap_free_bytes) {
+			bar[i] = '?';
+		} else {
+			f = cs < ce ? memmap_free_bytes(cs, ce) : 0;
+			*free_bytes += f;
+			bar[i] = f == ce - cs ? '.' : f == 0 ? '#' : ':';
+		}
+	}
+	bar[MEMMAP_BAR_CELLS] = '\0';
+}
+
+static int cmd_memmap(int argc, char **argv)
+{
+	char bar[MEMMAP_BAR_CELLS + 1], size[24], free_s[24];
+	u64 usable = 0, nr_free = 0, f;
+	size_t i;
+
+	console_print("memmap: %zu regions; bar: '.' free, '#' used, ':' both, '?' not tracked (no page allocator yet), '-' not usable RAM\n",
+		      boot_info.nr_map);
+	for (i = 0; i < boot_info.nr_map; i++) {
+		const struct mem_region *r = &boot_info.map[i];
+
+		memmap_bar(r, bar, &f);
+		format_bytes(size, sizeof(size), r->end - r->start);
+		console_print("  [mem 0x%016llx-0x%016llx] %-10s %9s |%s|\n",
+			      (unsigned long long)r->start,
+			      (unsigned long long)r->end - 1,
+			      mem_type_name(r->type), size, bar);
+		if (r->type == MEM_USABLE)
+			usable += r->end - r->start;
+		nr_free += f;
+	}
+	format_bytes(size, sizeof(size), usable);
+	format_bytes(free_s, sizeof(free_s), nr_free);
+	if (memmap_free_bytes)
+		console_print("memmap: usable RAM %s, free %s\n", size, free_s);
+	else
+		console_print("memmap: usable RAM %s\n", size);
+	return 0;
+}
+MONITOR_CMD("memmap", cmd_memmap, 0, 0, "memmap", "the physical memory map, with a free/used bar per region");
+
+/* ---- pgwalk ------------------------------------------------------------- */
+
+struct pt_level {
+	const char *name;
+	unsigned int shift;	/* log2 of the bytes one entry maps */
+	const char *page;	/* the page size of a leaf at this level */
+};
+
+static const struct pt_level pt_levels[] = {
+	{ "PML4", PGDIR_SHIFT, NULL },
+	{ "PDPT", PUD_SHIFT, "1G" },
+	{ "PD", PMD_SHIFT, "2M" },
+	{ "PT", PAGE_SHIFT, "4K" },
+};
+
+/* The direct-map address of a page table (mm/ will provide __va()). */
+static const u64 *table_va(phys_addr_t pa)
+{
+	return (const u64 *)(unsigned long)(pa + PAGE_OFFSET);
+}
+
+/* "P W A PS NX": the names of the set bits; bit 7 is PAT in a PT entry. */
+static void pte_flags(u64 e, bool pt_level, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G",
+	};
+	size_t n = 0;
+	unsigned int b;
+
+	buf[0] = '\0';
+	for (b = 0; b < ARRAY_SIZE(names); b++)
+		if (e & (1UL << b))
+			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
+				       b == 7 && pt_level ? "PAT" : names[b]);
+	if (e & PTE_NX)
+		scnprintf(buf + n, size - n, "%sNX", n ? " " : "");
+}
+
+static bool is_canonical(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16) == va;
+}
+
+/* Print one entry; returns true when the walk goes on to the next table. */
+static bool pgwalk_entry(unsigned int lvl, unsigned int idx, u64 e)
+{
+	const struct pt_level *l = &pt_levels[lvl];
+	char slot[16], flags[48];
+	bool leaf = lvl == 3 || (lvl > 0 && (e & PTE_HUGE));
+	u64 frame = e & PTE_ADDR_MASK & ~((1UL << l->shift) - 1);
+
+	snprintf(slot, sizeof(slot), "%s[%u]", l->name, idx);
+	if (!(e & PTE_PRESENT)) {
+		console_print("  %-9s 0x%016llx not present\n", slot,
+			      (unsigned long long)e);
+		return false;
+	}
+	pte_flags(e, lvl == 3, flags, sizeof(flags));
+	if (leaf)
+		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
+			      (unsigned long long)e, flags, l->page,
+			      (unsigned long long)frame);
+	else
+		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
+			      (unsigned long long)e, flags, pt_levels[lvl + 1].name,
+			      (unsigned long long)(e & PTE_ADDR_MASK));
+	return !leaf;
+}
+
+/*
+ * pgwalk_print - walk @va's translation from CR3, one line per level, and
+ * a summary: the physical address and the effective rights (writable only
+ * if every level allows it, executable only if no level sets NX).
+ */
+static int pgwalk_print(unsigned long va)
+{
+	phys_addr_t table = read_cr3() & PTE_ADDR_MASK, pa;
+	bool writable = true, user = true, exec = true;
+	unsigned int lvl, idx;
+	u64 e = 0;
+
+	console_print("pgwalk va=0x%016lx cr3=0x%016llx\n", va,
+		      (unsigned long long)read_cr3());
+	for (lvl = 0; lvl < ARRAY_SIZE(pt_levels); lvl++) {
+		idx = (va >> pt_levels[lvl].shift) & (PTRS_PER_TABLE - 1);
+		if (probe_read_u64(table_va(table) + idx, &e)) {
+			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
+				      pt_levels[lvl].name, (unsigned long long)table);
+			return MON_FAILED;
+		}
+		writable &= !!(e & PTE_WRITE);
+		user &= !!(e & PTE_USER);
+		exec &= !(e & PTE_NX);
+		if (!pgwalk_entry(lvl, idx, e))
+			break;
+		table = e & PTE_ADDR_MASK;
+	}
+	if (!(e & PTE_PRESENT)) {
+		console_print("  => not mapped (no %s entry)\n", pt_levels[lvl].name);
+		return 0;
+	}
+	pa = (e & PTE_ADDR_MASK & ~((1UL << pt_levels[lvl].shift) - 1)) +
+	     (va & ((1UL << pt_levels[lvl].shift) - 1));
+	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
+		      (unsigned long long)pa, pt_levels[lvl].page,
+		      user ? "user" : "kernel",
+		      writable ? "read-write" : "read-only",
+		      exec ? "executable" : "no-execute");
+	return 0;
+}
+
+static int cmd_pgwalk(int argc, char **argv)
+{
+	unsigned long va;
+
+	if (mon_arg_addr(argv[1], "address", &va))
+		return MON_USAGE;
+	if (!is_canonical(va)) {
+		console_print("pgwalk: 0x%lx is not canonical (bits 63..47 must all equal bit 47)\n",
+			      va);
+		return MON_FAILED;
+	}
+	return pgwalk_print(va);
+}
+MONITOR_CMD("pgwalk", cmd_pgwalk, 1, 1, "pgwalk VA", "walk the page tables for VA: each level's entry and flags");
+
+/* ---- peek ----------------------------------------------------------------- */
+
+#define PEEK_MAX_WORDS	64
+
+/* "page fault, not present": what last_fault says in a few words. */
+static void describe_fault(char *buf, size_t size)
+{
+	unsigned long ec = last_fault.error_code;
+	const char *why = "";
+
+	if (last_fault.vector == X86_TRAP_PF)
+		why = !(ec & X86_PF_PROT) ? ", not present" :
+		      (ec & X86_PF_RSVD) ? ", reserved bit set" :
+					   ", protection violation";
+	else if (last_fault.vector == X86_TRAP_GP)
+		why = ", non-canonical address?";
+	snprintf(buf, size, "%s%s", trap_name((unsigned int)last_fault.vector),
+		 why);
+}
+
+static int cmd_peek(int argc, char **argv)
+{
+	unsigned long addr, count = 1, i;
+	char what[64];
+	u64 v;
+
+	if (mon_arg_addr(argv[1], "address", &addr))
+		return MON_USAGE;
+	if (argc == 3 &&
+	    mon_arg_number(argv[2], "count", 1, PEEK_MAX_WORDS, &count))
+		return MON_USAGE;
+	for (i = 0; i < count; i++, addr += 8) {
+		if (probe_read_u64((const void *)addr, &v)) {
+			describe_fault(what, sizeof(what));
+			console_print("peek: 0x%016lx faulted (%s)\n", addr, what);
+			if (last_fault.note[0])
+				console_print("peek: %s\n", last_fault.note);
+			return MON_FAILED;
+		}
+		console_print("0x%016lx: 0x%016llx\n", addr, (unsigned long long)v);
+	}
+	return 0;
+}
+MONITOR_CMD("peek", cmd_peek, 1, 2, "peek ADDR [COUNT]", "read COUNT 64-bit words (default 1, at most 64); a fault is reported, not fatal");

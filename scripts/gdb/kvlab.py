@@ -1,0 +1,220 @@
+"""scripts/gdb/kvlab.py: gdb helpers for kvlab, in the manner of Linux's
+scripts/gdb (lx-dmesg, lx-pgwalk...).
+
+`make debug` loads this file (scripts/kvqemu.py debug); by hand:
+
+    (gdb) source scripts/gdb/kvlab.py
+
+Each command prints what the kernel itself prints for the same question,
+so a stopped kernel can be inspected with the monitor's eyes:
+
+    kv-dmesg        the printk log buffer (log_buf, log_head: kernel/printk.c)
+    kv-pgwalk VA    the page-table walk for VA, line for line as the
+                    monitor's pgwalk (kernel/monitor_mem.c) prints it
+
+Still to come, once mm/ exists (each one a KvCommand subclass below that
+reads the allocator's structures with gdb.parse_and_eval() and prints the
+lines of the matching show_*() in mm/stats.c, and `needs` naming the
+symbols it reads so that an older kernel gets a clear message):
+
+    kv-page PFN       the struct page of PFN (flags, order, refcount)
+    kv-buddyinfo      as show_buddyinfo(), /proc/buddyinfo's format
+    kv-slabinfo       as show_slabinfo(), /proc/slabinfo 2.1's format
+    kv-vmallocinfo    as show_vmallocinfo(), /proc/vmallocinfo's format
+
+The constants of the address space are read from include/mm/layout.h, the
+one place they are written down.
+"""
+import os
+import re
+
+import gdb
+
+LAYOUT_H = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                        "include", "mm", "layout.h")
+
+
+def read_layout(path=LAYOUT_H):
+    """The numeric #defines of include/mm/layout.h, as a dict."""
+    consts = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)U?L*\b", line)
+            if m:
+                consts[m.group(1)] = int(m.group(2), 0)
+    return consts
+
+
+LAYOUT = read_layout()
+PAGE_OFFSET = LAYOUT["PAGE_OFFSET"]
+PTRS_PER_TABLE = LAYOUT["PTRS_PER_TABLE"]
+
+
+class UsageError(Exception):
+    pass
+
+
+def read_u64(addr):
+    """The little-endian u64 at virtual address addr (gdb.MemoryError if unmapped)."""
+    data = gdb.selected_inferior().read_memory(addr, 8)
+    return int.from_bytes(bytes(data), "little")
+
+
+def parse_addr(arg):
+    """An address as the monitor takes it: hex (0x optional) first, else a
+    gdb expression (a symbol such as kernel_main or log_buf)."""
+    try:
+        return int(arg, 16)
+    except ValueError:
+        pass
+    try:
+        v = gdb.parse_and_eval(arg)
+    except gdb.error as e:
+        raise UsageError("bad address '%s': %s" % (arg, e))
+    if v.type.code in (gdb.TYPE_CODE_FUNC, gdb.TYPE_CODE_ARRAY):
+        v = v.address
+    return int(v) & (2**64 - 1)
+
+
+class KvCommand(gdb.Command):
+    """The kv-* commands' common part: a usage line, and the symbols the
+    command needs from the kernel (checked before it runs)."""
+    name = None
+    usage = ""
+    needs = ()
+
+    def __init__(self):
+        super().__init__(self.name, gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        for sym in self.needs:
+            if gdb.lookup_global_symbol(sym) is None and \
+                    gdb.lookup_static_symbol(sym) is None:
+                raise gdb.GdbError("%s: this kernel has no '%s'" % (self.name, sym))
+        try:
+            self.run(gdb.string_to_argv(arg))
+        except UsageError as e:
+            raise gdb.GdbError("%s: %s\nusage: %s" % (self.name, e, self.usage))
+
+    def run(self, argv):
+        raise NotImplementedError
+
+
+class KvDmesg(KvCommand):
+    """Print the kernel log buffer, oldest first: kv-dmesg
+
+The ring holds bytes [log_head - sizeof(log_buf), log_head) modulo its
+size, as log_read() in kernel/printk.c reads it."""
+    name = "kv-dmesg"
+    usage = "kv-dmesg"
+    needs = ("log_buf", "log_head")
+
+    def run(self, argv):
+        if argv:
+            raise UsageError("takes no arguments")
+        head = int(gdb.parse_and_eval("log_head"))
+        size = int(gdb.parse_and_eval("sizeof(log_buf)"))
+        buf = int(gdb.parse_and_eval("&log_buf[0]"))
+        avail = min(head, size)
+        start = (head - avail) % size
+        inf = gdb.selected_inferior()
+        first = min(avail, size - start)
+        data = bytes(inf.read_memory(buf + start, first))
+        if avail > first:
+            data += bytes(inf.read_memory(buf, avail - first))
+        gdb.write(data.decode("utf-8", errors="replace"))
+
+
+# Page-table walking: the same levels, flag names and lines as
+# kernel/monitor_mem.c.
+PTE_PRESENT = 1 << 0
+PTE_WRITE = 1 << 1
+PTE_USER = 1 << 2
+PTE_HUGE = 1 << 7
+PTE_NX = 1 << 63
+PTE_ADDR_MASK = 0x000ffffffffff000
+FLAG_NAMES = ["P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G"]
+# (name, log2 of the bytes one entry maps, page size of a leaf here)
+PT_LEVELS = [("PML4", LAYOUT["PGDIR_SHIFT"], None),
+             ("PDPT", LAYOUT["PUD_SHIFT"], "1G"),
+             ("PD", LAYOUT["PMD_SHIFT"], "2M"),
+             ("PT", LAYOUT["PAGE_SHIFT"], "4K")]
+
+
+def pte_flags(e, pt_level):
+    names = [("PAT" if b == 7 and pt_level else n)
+             for b, n in enumerate(FLAG_NAMES) if e & (1 << b)]
+    if e & PTE_NX:
+        names.append("NX")
+    return " ".join(names)
+
+
+def is_canonical(va):
+    top = va >> 47
+    return top == 0 or top == (1 << 17) - 1
+
+
+def pgwalk_lines(va, cr3):
+    """The monitor's pgwalk output for va, as a list of lines."""
+    out = ["pgwalk va=0x%016x cr3=0x%016x" % (va, cr3)]
+    table = cr3 & PTE_ADDR_MASK
+    writable = user = execute = True
+    e = 0
+    for lvl, (name, shift, page) in enumerate(PT_LEVELS):
+        idx = (va >> shift) & (PTRS_PER_TABLE - 1)
+        try:
+            e = read_u64(PAGE_OFFSET + table + idx * 8)
+        except gdb.MemoryError:
+            out.append("  %s at pa=0x%016x cannot be read through the direct map"
+                       % (name, table))
+            return out
+        writable &= bool(e & PTE_WRITE)
+        user &= bool(e & PTE_USER)
+        execute &= not e & PTE_NX
+        slot = "%s[%d]" % (name, idx)
+        if not e & PTE_PRESENT:
+            out.append("  %-9s 0x%016x not present" % (slot, e))
+            out.append("  => not mapped (no %s entry)" % name)
+            return out
+        flags = pte_flags(e, lvl == 3)
+        leaf = lvl == 3 or (lvl > 0 and e & PTE_HUGE)
+        if not leaf:
+            out.append("  %-9s 0x%016x %s -> %s pa=0x%016x"
+                       % (slot, e, flags, PT_LEVELS[lvl + 1][0], e & PTE_ADDR_MASK))
+            table = e & PTE_ADDR_MASK
+            continue
+        frame = e & PTE_ADDR_MASK & ~((1 << shift) - 1)
+        out.append("  %-9s 0x%016x %s -> %s page pa=0x%016x"
+                   % (slot, e, flags, page, frame))
+        out.append("  => pa=0x%016x (%s page, %s, %s, %s)"
+                   % (frame + (va & ((1 << shift) - 1)), page,
+                      "user" if user else "kernel",
+                      "read-write" if writable else "read-only",
+                      "executable" if execute else "no-execute"))
+        return out
+    return out
+
+
+class KvPgwalk(KvCommand):
+    """Walk the page tables for a virtual address: kv-pgwalk VA
+
+VA is hex (0x optional) or a gdb expression (kernel_main, &log_buf).
+Tables are read from CR3 through the direct map (pa + PAGE_OFFSET); the
+lines are those of the monitor's pgwalk."""
+    name = "kv-pgwalk"
+    usage = "kv-pgwalk VA"
+
+    def run(self, argv):
+        if len(argv) != 1:
+            raise UsageError("needs one address")
+        va = parse_addr(argv[0])
+        if not is_canonical(va):
+            gdb.write("pgwalk: 0x%x is not canonical (bits 63..47 must all"
+                      " equal bit 47)\n" % va)
+            return
+        cr3 = int(gdb.parse_and_eval("$cr3"))
+        gdb.write("\n".join(pgwalk_lines(va, cr3)) + "\n")
+
+
+KvDmesg()
+KvPgwalk()

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""scripts/grade.py: score the self-tests as a course grader does (`make grade`).
+
+Boots the test kernel once (the `qemu -kernel` path, tests=all), parses its
+KTAP output (scripts/ktap.py) and gives each part of the points table
+(tests/grade-points.txt) its share:
+
+    meta: 5/5
+    lib: 10/10
+    buddy: 12/20 (6 of 10 cases passed)
+        not ok split_and_merge
+        ...
+    Score: 37/45
+
+A part earns points * passed / (cases that ran and were not skipped),
+rounded down. A suite skipped as a whole, one the kernel does not have, and
+one a crash cut short earn 0, with a note saying which. Exits 0 only with
+full marks.
+
+  grade.py [--build build] [--tc gcc|clang] [--points FILE] [--cmdline WORDS]
+  grade.py --log SERIAL.LOG [--points FILE]   (grade a log already made)
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
+import runtests  # noqa: E402
+
+POINTS = os.path.join(runtests.ROOT, "tests", "grade-points.txt")
+
+
+def read_points(path):
+    """[(suite, points, description)] from the points table."""
+    parts = []
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            words = raw.split("#", 1)[0].split(None, 2)
+            if not words:
+                continue
+            if len(words) < 2 or not words[1].isdigit():
+                raise ValueError("%s:%d: expected 'SUITE POINTS DESCRIPTION'"
+                                 % (path, n))
+            parts.append((words[0], int(words[1]),
+                          words[2].strip() if len(words) > 2 else ""))
+    return parts
+
+
+def score_part(rep, suite, points):
+    """(earned, lines to print under the part) for one suite."""
+    found = [s for s in rep.suites if s.name == suite]
+    if not found:
+        if rep.errors:
+            return 0, ["did not run: the kernel's output is incomplete (%s)"
+                       % rep.errors[0]]
+        return 0, ["not in this kernel: no suite '%s' ran" % suite]
+    s = found[0]
+    if s.status == "skip" and not s.cases:
+        return 0, ["skipped as a whole: %s" % (s.reason or "no reason given")]
+    passed = sum(c.status == "pass" for c in s.cases)
+    skipped = sum(c.status == "skip" for c in s.cases)
+    planned = max(s.plan or 0, len(s.cases))
+    counted = planned - skipped
+    if counted <= 0:
+        return 0, ["every case was skipped"]
+    notes = ["not ok %s" % c.name for c in s.cases if c.status == "fail"]
+    if len(s.cases) < planned:
+        notes.append("%d case(s) never reported: the kernel stopped in this"
+                     " suite" % (planned - len(s.cases)))
+    earned = points * passed // counted
+    if earned < points:
+        notes.insert(0, "%d of %d cases passed" % (passed, counted))
+    return earned, notes
+
+
+def boot_log(args):
+    """Boot the test kernel once; returns its serial log."""
+    c = runtests.cfg("grade", tc=args.tc, cmdline="tests=all " + args.cmdline,
+                     timeout=args.timeout)
+    os.makedirs(os.path.join(args.build, "test"), exist_ok=True)
+    status, text, secs, logpath, _ = runtests.boot(c, args.build)
+    print("grade: booted %s in %.1f s (log: %s)" % (
+        os.path.join(args.build, args.tc, "kvlab.elf"), secs, logpath))
+    if status not in (runtests.kvqemu.STATUS_PASS,
+                      runtests.kvqemu.STATUS_TESTFAIL):
+        print("grade: the kernel did not finish: %s"
+              % (status if status == "timeout" else
+                 runtests.kvqemu.exit_meaning(status)))
+    return text
+
+
+def main():
+    ap = argparse.ArgumentParser(description="score kvlab's self-tests")
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--tc", default="gcc", choices=["gcc", "clang"])
+    ap.add_argument("--points", default=POINTS)
+    ap.add_argument("--cmdline", default="", help="extra kernel command-line words")
+    ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("--log", help="grade this serial log instead of booting")
+    args = ap.parse_args()
+
+    try:
+        parts = read_points(args.points)
+    except (OSError, ValueError) as e:
+        print("grade: %s" % e, file=sys.stderr)
+        return 2
+    if args.log:
+        with open(args.log, errors="replace") as f:
+            text = f.read()
+    else:
+        text = boot_log(args)
+    rep = ktap.parse(text)
+    total = earned = 0
+    for suite, points, desc in parts:
+        got, notes = score_part(rep, suite, points)
+        print("%s: %d/%d  %s" % (suite, got, points, desc))
+        for n in notes:
+            print("    " + n)
+        total += points
+        earned += got
+    print("Score: %d/%d" % (earned, total))
+    return 0 if earned == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
