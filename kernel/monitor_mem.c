@@ -3,11 +3,8 @@
  * allocator: memmap (the physical map), pgwalk (a page-table walk) and
  * peek (a read that survives a fault).
  *
- * pgwalk reads the live tables from CR3. A table's physical address is
- * reached through the direct map (va = pa + PAGE_OFFSET), and every read
- * goes through probe_read_u64(), so a table outside the direct map is
- * reported instead of faulting. scripts/gdb/kvlab.py (kv-pgwalk) prints the
- * same lines from gdb; keep the two in step.
+ * pgwalk prints what mm/paging.c's pgwalk() prints: the live tables from
+ * CR3, read through the direct map with probes.
  */
 #include <arch/x86.h>
 #include <kernel/bootinfo.h>
@@ -18,14 +15,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/layout.h>
-
-/* Page-table entry bits (Intel SDM vol. 3, 4.5). */
-#define PTE_PRESENT	(1UL << 0)
-#define PTE_WRITE	(1UL << 1)
-#define PTE_USER	(1UL << 2)
-#define PTE_HUGE	(1UL << 7)	/* PS in a PDPT or PD entry; PAT in a PT entry */
-#define PTE_NX		(1UL << 63)
-#define PTE_ADDR_MASK	0x000ffffffffff000UL	/* bits 51..12 */
+#include <mm/paging.h>
 
 #define MEMMAP_BAR_CELLS 32
 
@@ -114,114 +104,9 @@ MONITOR_CMD("memmap", cmd_memmap, 0, 0, "memmap", "the physical memory map, with
 
 /* ---- pgwalk ------------------------------------------------------------- */
 
-struct pt_level {
-	const char *name;
-	unsigned int shift;	/* log2 of the bytes one entry maps */
-	const char *page;	/* the page size of a leaf at this level */
-};
-
-static const struct pt_level pt_levels[] = {
-	{ "PML4", PGDIR_SHIFT, NULL },
-	{ "PDPT", PUD_SHIFT, "1G" },
-	{ "PD", PMD_SHIFT, "2M" },
-	{ "PT", PAGE_SHIFT, "4K" },
-};
-
-/* The direct-map address of a page table (mm/ will provide __va()). */
-static const u64 *table_va(phys_addr_t pa)
-{
-	return (const u64 *)(unsigned long)(pa + PAGE_OFFSET);
-}
-
-/* "P W A PS NX": the names of the set bits; bit 7 is PAT in a PT entry. */
-static void pte_flags(u64 e, bool pt_level, char *buf, size_t size)
-{
-	static const char *const names[] = {
-		"P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G",
-	};
-	size_t n = 0;
-	unsigned int b;
-
-	buf[0] = '\0';
-	for (b = 0; b < ARRAY_SIZE(names); b++)
-		if (e & (1UL << b))
-			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
-				       b == 7 && pt_level ? "PAT" : names[b]);
-	if (e & PTE_NX)
-		scnprintf(buf + n, size - n, "%sNX", n ? " " : "");
-}
-
 static bool is_canonical(unsigned long va)
 {
 	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
-/* Print one entry; returns true when the walk goes on to the next table. */
-static bool pgwalk_entry(unsigned int lvl, unsigned int idx, u64 e)
-{
-	const struct pt_level *l = &pt_levels[lvl];
-	char slot[16], flags[48];
-	bool leaf = lvl == 3 || (lvl > 0 && (e & PTE_HUGE));
-	u64 frame = e & PTE_ADDR_MASK & ~((1UL << l->shift) - 1);
-
-	snprintf(slot, sizeof(slot), "%s[%u]", l->name, idx);
-	if (!(e & PTE_PRESENT)) {
-		console_print("  %-9s 0x%016llx not present\n", slot,
-			      (unsigned long long)e);
-		return false;
-	}
-	pte_flags(e, lvl == 3, flags, sizeof(flags));
-	if (leaf)
-		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, l->page,
-			      (unsigned long long)frame);
-	else
-		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, pt_levels[lvl + 1].name,
-			      (unsigned long long)(e & PTE_ADDR_MASK));
-	return !leaf;
-}
-
-/*
- * pgwalk_print - walk @va's translation from CR3, one line per level, and
- * a summary: the physical address and the effective rights (writable only
- * if every level allows it, executable only if no level sets NX).
- */
-static int pgwalk_print(unsigned long va)
-{
-	phys_addr_t table = read_cr3() & PTE_ADDR_MASK, pa;
-	bool writable = true, user = true, exec = true;
-	unsigned int lvl, idx;
-	u64 e = 0;
-
-	console_print("pgwalk va=0x%016lx cr3=0x%016llx\n", va,
-		      (unsigned long long)read_cr3());
-	for (lvl = 0; lvl < ARRAY_SIZE(pt_levels); lvl++) {
-		idx = (va >> pt_levels[lvl].shift) & (PTRS_PER_TABLE - 1);
-		if (probe_read_u64(table_va(table) + idx, &e)) {
-			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
-				      pt_levels[lvl].name, (unsigned long long)table);
-			return MON_FAILED;
-		}
-		writable &= !!(e & PTE_WRITE);
-		user &= !!(e & PTE_USER);
-		exec &= !(e & PTE_NX);
-		if (!pgwalk_entry(lvl, idx, e))
-			break;
-		table = e & PTE_ADDR_MASK;
-	}
-	if (!(e & PTE_PRESENT)) {
-		console_print("  => not mapped (no %s entry)\n", pt_levels[lvl].name);
-		return 0;
-	}
-	pa = (e & PTE_ADDR_MASK & ~((1UL << pt_levels[lvl].shift) - 1)) +
-	     (va & ((1UL << pt_levels[lvl].shift) - 1));
-	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
-		      (unsigned long long)pa, pt_levels[lvl].page,
-		      user ? "user" : "kernel",
-		      writable ? "read-write" : "read-only",
-		      exec ? "executable" : "no-execute");
-	return 0;
 }
 
 static int cmd_pgwalk(int argc, char **argv)
@@ -235,7 +120,7 @@ static int cmd_pgwalk(int argc, char **argv)
 			      va);
 		return MON_FAILED;
 	}
-	return pgwalk_print(va);
+	return pgwalk(va) ? MON_FAILED : 0;
 }
 MONITOR_CMD("pgwalk", cmd_pgwalk, 1, 1, "pgwalk VA", "walk the page tables for VA: each level's entry and flags");
 

@@ -184,26 +184,7 @@ void flush_tlb_all(void)
 	tlb_stats.nr_full_flush++;
 }
 
-/* ---- printing --------------------------------------------------------- */
-
-void pte_flags_string(pteval_t e, char *buf, size_t size)
-{
-	static const struct { pteval_t bit; const char *name; } names[] = {
-		{ _PAGE_PRESENT, "P" }, { _PAGE_RW, "RW" }, { _PAGE_USER, "US" },
-		{ _PAGE_PWT, "PWT" }, { _PAGE_PCD, "PCD" }, { _PAGE_ACCESSED, "A" },
-		{ _PAGE_DIRTY, "D" }, { _PAGE_PSE, "PSE" }, { _PAGE_GLOBAL, "G" },
-		{ _PAGE_NX, "NX" },
-	};
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (e & names[i].bit)
-			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
-				       names[i].name);
-	if (!n)
-		scnprintf(buf, size, "-");
-}
+/* ---- walking ----------------------------------------------------------- */
 
 void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
 {
@@ -228,40 +209,110 @@ void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
 	}
 }
 
-void pgwalk(unsigned long va)
-{
-	static const char *const names[] = {
-		[PG_LEVEL_512G] = "PML4", [PG_LEVEL_1G] = "PDPT",
-		[PG_LEVEL_2M] = "PD", [PG_LEVEL_4K] = "PT",
-	};
-	static const char *const sizes[] = {
-		[PG_LEVEL_1G] = "1G", [PG_LEVEL_2M] = "2M", [PG_LEVEL_4K] = "4K",
-	};
-	struct pgwalk_result r;
-	enum pg_level l;
-	char flags[64];
-
-	pgwalk_lookup(va, &r);
-	printk(KERN_INFO "pgwalk %#lx (CR3 pa %#llx):\n", va,
-	       (unsigned long long)kernel_pgd_pa);
-	for (l = PG_LEVEL_512G; l >= r.stopped && l >= PG_LEVEL_4K; l--) {
-		pte_flags_string(r.entry[l], flags, sizeof(flags));
-		printk(KERN_INFO "  %-4s[%3u] = %#018llx  %s%s%s\n", names[l],
-		       pt_index(va, l), (unsigned long long)r.entry[l], flags,
-		       r.leaf == l ? "  leaf " : "",
-		       r.leaf == l ? sizes[l] : "");
-	}
-	if (r.leaf)
-		printk(KERN_INFO "  -> pa %#llx\n", (unsigned long long)r.pa);
-	else
-		printk(KERN_INFO "  -> not mapped (no entry at %s level)\n",
-		       names[r.stopped]);
-}
-
 /* ---- boot -------------------------------------------------------------- */
 #ifndef KVLAB_HOST
 #include <kernel/backtrace.h>
 #include <kernel/cpu.h>
+#include <kernel/fixup.h>
+
+/*
+ * pgwalk - print the walk of @va from the live CR3, one line per level,
+ * then the physical address and the effective rights (writable only if
+ * every level allows it, executable only if no level sets NX). Tables are
+ * read with probe_read_u64(), so a broken table is reported, not fatal.
+ * The monitor's pgwalk command and scripts/gdb/kvlab.py (kv-pgwalk) print
+ * exactly these lines; keep the three in step.
+ */
+static const struct {
+	const char *name;
+	unsigned int shift;	/* log2 of the bytes one entry maps */
+	const char *page;	/* the page size of a leaf at this level */
+} pt_levels[] = {
+	{ "PML4", PGDIR_SHIFT, NULL },
+	{ "PDPT", PUD_SHIFT, "1G" },
+	{ "PD", PMD_SHIFT, "2M" },
+	{ "PT", PAGE_SHIFT, "4K" },
+};
+
+/* "P W A PS NX": the names of the set bits; bit 7 is PAT in a PT entry. */
+void pte_flags_string(pteval_t e, bool pt_level, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		"P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G",
+	};
+	size_t n = 0;
+	unsigned int b;
+
+	buf[0] = '\0';
+	for (b = 0; b < ARRAY_SIZE(names); b++)
+		if (e & (1UL << b))
+			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
+				       b == 7 && pt_level ? "PAT" : names[b]);
+	if (e & _PAGE_NX)
+		scnprintf(buf + n, size - n, "%sNX", n ? " " : "");
+}
+
+/* Print one entry; returns true when the walk goes on to the next table. */
+static bool pgwalk_entry(unsigned int lvl, unsigned int idx, pteval_t e)
+{
+	char slot[16], flags[48];
+	bool leaf = lvl == 3 || (lvl > 0 && (e & _PAGE_PSE));
+	u64 frame = e & PTE_PFN_MASK & ~((1UL << pt_levels[lvl].shift) - 1);
+
+	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[lvl].name, idx);
+	if (!(e & _PAGE_PRESENT)) {
+		console_print("  %-9s 0x%016llx not present\n", slot,
+			      (unsigned long long)e);
+		return false;
+	}
+	pte_flags_string(e, lvl == 3, flags, sizeof(flags));
+	if (leaf)
+		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
+			      (unsigned long long)e, flags, pt_levels[lvl].page,
+			      (unsigned long long)frame);
+	else
+		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
+			      (unsigned long long)e, flags, pt_levels[lvl + 1].name,
+			      (unsigned long long)(e & PTE_PFN_MASK));
+	return !leaf;
+}
+
+int pgwalk(unsigned long va)
+{
+	phys_addr_t table = read_cr3() & PTE_PFN_MASK, pa;
+	bool writable = true, user = true, exec = true;
+	unsigned int lvl, idx;
+	u64 e = 0;
+
+	console_print("pgwalk va=0x%016lx cr3=0x%016llx\n", va,
+		      (unsigned long long)read_cr3());
+	for (lvl = 0; lvl < ARRAY_SIZE(pt_levels); lvl++) {
+		idx = (va >> pt_levels[lvl].shift) & (PTRS_PER_TABLE - 1);
+		if (probe_read_u64((const u64 *)__va(table) + idx, &e)) {
+			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
+				      pt_levels[lvl].name, (unsigned long long)table);
+			return -EFAULT;
+		}
+		writable &= !!(e & _PAGE_RW);
+		user &= !!(e & _PAGE_USER);
+		exec &= !(e & _PAGE_NX);
+		if (!pgwalk_entry(lvl, idx, e))
+			break;
+		table = e & PTE_PFN_MASK;
+	}
+	if (!(e & _PAGE_PRESENT)) {
+		console_print("  => not mapped (no %s entry)\n", pt_levels[lvl].name);
+		return 0;
+	}
+	pa = (e & PTE_PFN_MASK & ~((1UL << pt_levels[lvl].shift) - 1)) +
+	     (va & ((1UL << pt_levels[lvl].shift) - 1));
+	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
+		      (unsigned long long)pa, pt_levels[lvl].page,
+		      user ? "user" : "kernel",
+		      writable ? "read-write" : "read-only",
+		      exec ? "executable" : "no-execute");
+	return 0;
+}
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 extern char boot_stack_bottom[];

@@ -232,11 +232,16 @@ static void pgwalk_output(struct ktest *t)
 	mark = ktest_log_mark();
 	pgwalk((unsigned long)__va(memblock_end_of_DRAM() - PMD_SIZE));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "PML4[273]"));
-	KT_EXPECT_TRUE(t, ktest_log_find(mark, "leaf 2M") || ktest_log_find(mark, "leaf 1G") ||
-			  ktest_log_find(mark, "leaf 4K"));
+	KT_EXPECT_TRUE(t, ktest_log_find(mark, "-> 2M page") || ktest_log_find(mark, "-> 1G page") ||
+			  ktest_log_find(mark, "-> 4K page"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "kernel, read-write, no-execute") ?:
+			      ktest_log_find(mark, "kernel, read-write, executable"));
 	mark = ktest_log_mark();
-	pgwalk(0);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "not mapped"));
+	KT_EXPECT_EQ(t, pgwalk(0), 0);
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "=> not mapped (no PML4 entry)"));
+	mark = ktest_log_mark();
+	pgwalk((unsigned long)_text);
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "(4K page, kernel, read-only, executable)"));
 }
 
 /* virt_to_phys reports addresses outside the direct map and the image. */

@@ -135,10 +135,14 @@ struct pgwalk_result {
 
 void pgwalk_lookup(unsigned long va, struct pgwalk_result *r);
 
-/* pgwalk - print each level's entry for @va, Linux-dump_pagetable style. */
-void pgwalk(unsigned long va);
+/*
+ * pgwalk - print each level's entry for @va as the live CR3 sees it, then
+ * the physical address and the effective rights (the monitor's pgwalk).
+ * Return: 0, or -EFAULT when a table could not be read.
+ */
+int pgwalk(unsigned long va);
 
-/* pte_flags_string - "P RW NX G PSE..." into @buf. */
-void pte_flags_string(pteval_t e, char *buf, size_t size);
+/* pte_flags_string - "P W A D PS G NX" into @buf (@pt_level: bit 7 is PAT). */
+void pte_flags_string(pteval_t e, bool pt_level, char *buf, size_t size);
 
 #endif

@@ -10,7 +10,7 @@ so a stopped kernel can be inspected with the monitor's eyes:
 
     kv-dmesg        the printk log buffer (log_buf, log_head: kernel/printk.c)
     kv-pgwalk VA    the page-table walk for VA, line for line as the
-                    monitor's pgwalk (kernel/monitor_mem.c) prints it
+                    monitor's pgwalk (mm/paging.c: pgwalk()) prints it
 
 Still to come, once mm/ exists (each one a KvCommand subclass below that
 reads the allocator's structures with gdb.parse_and_eval() and prints the
@@ -126,7 +126,7 @@ size, as log_read() in kernel/printk.c reads it."""
 
 
 # Page-table walking: the same levels, flag names and lines as
-# kernel/monitor_mem.c.
+# mm/paging.c: pgwalk().
 PTE_PRESENT = 1 << 0
 PTE_WRITE = 1 << 1
 PTE_USER = 1 << 2
