@@ -46,6 +46,7 @@
  * are per CPU in structure only.
  */
 #include <arch/x86.h>
+#include <kernel/fault_inject.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -413,6 +414,16 @@ static struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 	return page;
 }
 
+/* Linux's should_fail_alloc_page(): __GFP_NOFAIL requests never fail. */
+static bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
+{
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	if (fail_page_alloc.ignore_gfp_reclaim && (gfp & __GFP_DIRECT_RECLAIM))
+		return false;
+	return should_fail(&fail_page_alloc, PAGE_SIZE << order);
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	unsigned int alloc_flags;
@@ -429,6 +440,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	if (gfpflags_allow_blocking(gfp))
 		might_sleep();
+	if (unlikely(fail_page_alloc.enabled) && should_fail_alloc_page(gfp, order))
+		return NULL;
 	alloc_flags = gfp_to_alloc_flags(gfp);
 	page = get_page_from_freelist(gfp, order, alloc_flags);
 	if (unlikely(!page)) {

@@ -8,6 +8,7 @@
  * restore it exactly (the buddy checker verifies the free page count and
  * the invariants after every case).
  */
+#include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
 #include <lib/bitops.h>
@@ -570,6 +571,49 @@ static void address_api(struct ktest *t)
 	free_page(z);
 }
 
+/* fail_page_alloc: the Nth allocation fails, once; random failures repeat by seed. */
+static void injected_failures(struct ktest *t)
+{
+	struct page *p[4];
+	unsigned long fails_a = 0, fails_b = 0;
+	int i, round;
+
+	fault_inject_nth(&fail_page_alloc, 3);
+	for (i = 0; i < 4; i++)
+		p[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	KT_EXPECT_NOT_NULL(t, p[0]);
+	KT_EXPECT_NOT_NULL(t, p[1]);
+	KT_EXPECT_NULL(t, p[2]);
+	KT_EXPECT_NOT_NULL(t, p[3]);
+	KT_EXPECT_UEQ(t, fail_page_alloc.nr_failed, 1);
+	for (i = 0; i < 4; i++)
+		if (p[i])
+			__free_page(p[i]);
+	/* __GFP_NOFAIL is never failed on purpose. */
+	fault_inject_nth(&fail_page_alloc, 1);
+	p[0] = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
+	KT_EXPECT_NOT_NULL(t, p[0]);
+	if (p[0])
+		__free_page(p[0]);
+	fault_inject_off(&fail_page_alloc);
+	for (round = 0; round < 2; round++) {
+		fault_inject_random(&fail_page_alloc, 30, 42);
+		for (i = 0; i < 200; i++) {
+			struct page *q = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+
+			if (q)
+				__free_page(q);
+			else if (round)
+				fails_b++;
+			else
+				fails_a++;
+		}
+	}
+	fault_inject_off(&fail_page_alloc);
+	KT_EXPECT_UEQ(t, fails_a, fails_b);		/* same seed, same failures */
+	KT_EXPECT_TRUE(t, fails_a > 30 && fails_a < 90);	/* about 30% of 200 */
+}
+
 KTEST_SUITE(buddy, NULL, NULL,
 	    KTEST_CASE(split_and_merge),
 	    KTEST_CASE(every_order_aligned),
@@ -590,4 +634,5 @@ KTEST_SUITE(buddy, NULL, NULL,
 	    KTEST_CASE(fragmentation_index_values),
 	    KTEST_CASE(buddyinfo_format),
 	    KTEST_CASE(compound_pages),
-	    KTEST_CASE(address_api));
+	    KTEST_CASE(address_api),
+	    KTEST_CASE(injected_failures));
