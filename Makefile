@@ -63,8 +63,9 @@ MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c
+BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c
 
-C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS)
+C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
 
 # ---- flags -------------------------------------------------------------------
@@ -77,7 +78,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fno-common -Iinclude \
+	-fno-strict-aliasing -fno-common -Iinclude -I. \
 	-DKVLAB_VERSION='"$(VERSION)"'
 WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Wframe-larger-than=2048 -Wpointer-arith \

@@ -6,6 +6,7 @@
  * loader's magic and the physical address of its information block.
  */
 #include <kernel/backtrace.h>
+#include <kernel/bench.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
@@ -88,6 +89,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
+	bench_run_selected();			/* bench=: timing comparisons */
 	if (monitor_enabled())
 		monitor_run();			/* monitor=1: a prompt until exit */
 	finish(&tests);

@@ -66,6 +66,22 @@ unsigned long lowmem_reserve[MAX_NR_ZONES][MAX_NR_ZONES];
 struct zone zones[MAX_NR_ZONES];
 
 static bool buddy_is_ready;
+
+/*
+ * The order-0 fast path's view of the zones, one entry per zone modifier
+ * class (none, GFP_DMA, GFP_DMA32; DMA|DMA32 is invalid and left empty):
+ * the zone an allocation tries first and the free-page count it must stay
+ * above there (low watermark plus lowmem reserve). Recomputed with the
+ * watermarks; a class whose first zone fails the check takes the general
+ * path, which falls back to lower zones.
+ */
+static struct fast_class {
+	struct zone *zone;
+	unsigned long mark;
+} fast_class[8];	/* indexed by gfp & (__GFP_DMA | __GFP_DMA32): 0, 1, 4, 5 */
+
+/* mem_map[] size in bytes, for the one-compare "is this a struct page?" check. */
+static unsigned long mem_map_bytes;
 /* lowmem_reserve_ratio, Linux's defaults: DMA 256, DMA32 256. */
 static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
@@ -193,34 +209,116 @@ static void pcp_push(struct per_cpu_pages *pcp, struct page *page)
 	pcp->count++;
 }
 
-/* Move @n pages from the pcp list's cold end back to the buddy lists. */
-static void pcp_free_bulk(struct zone *z, struct per_cpu_pages *pcp, int n)
+/*
+ * Free [pfn, pfn + nr) to the buddy lists as the largest aligned blocks
+ * that fit. The final state is the one page-by-page frees would reach
+ * (which blocks are free decides how they merge), at one merge walk per
+ * block instead of one per page.
+ */
+static void free_pfn_run(struct zone *z, unsigned long pfn, unsigned long nr)
 {
-	struct page *page;
+	unsigned long end = pfn + nr;
+	unsigned int order;
 
-	while (n-- > 0 && pcp->count) {
-		page = list_last_entry(&pcp->list, struct page, lru);
-		list_del(&page->lru);
-		__ClearPagePcp(page);
-		pcp->count--;
-		free_one_block(z, page_to_pfn(page), 0);
+	while (pfn < end) {
+		order = pfn ? (unsigned int)__ffs64(pfn) : MAX_PAGE_ORDER;
+		if (order > MAX_PAGE_ORDER)
+			order = MAX_PAGE_ORDER;
+		while ((1UL << order) > end - pfn)
+			order--;
+		free_one_block(z, pfn, order);
+		pfn += 1UL << order;
 	}
 }
 
-/* Refill an empty pcp list with up to `batch` pages; false if none. */
+/*
+ * Move @n pages from the pcp list's cold end back to the buddy lists.
+ * Pages freed in address order, either way, come off the tail as runs of
+ * consecutive frames; each run goes back as whole blocks (free_pfn_run).
+ */
+static void pcp_free_bulk(struct zone *z, struct per_cpu_pages *pcp, int n)
+{
+	unsigned long run_start = 0, run_len = 0, pfn;
+	struct list_head *pos = pcp->list.prev;
+	struct page *page;
+
+	if (n > pcp->count)
+		n = pcp->count;
+	pcp->count -= n;
+	/*
+	 * Walk the last @n entries backwards without unlinking each one; a
+	 * flushed run only rewrites the links of pages already walked past.
+	 * The list is cut behind them at the end.
+	 */
+	for (; n > 0; n--, pos = pos->prev) {
+		page = list_entry(pos, struct page, lru);
+		page->flags = 0;
+		pfn = page_to_pfn(page);
+		if (run_len && pfn == run_start + run_len) {
+			run_len++;		/* ascending run */
+			continue;
+		}
+		if (run_len && pfn + 1 == run_start) {
+			run_start = pfn;	/* descending run (LIFO order) */
+			run_len++;
+			continue;
+		}
+		if (run_len)
+			free_pfn_run(z, run_start, run_len);
+		run_start = pfn;
+		run_len = 1;
+	}
+	pos->next = &pcp->list;
+	pcp->list.prev = pos;
+	if (run_len)
+		free_pfn_run(z, run_start, run_len);
+}
+
+/*
+ * Queue the @nr pages of a block at the tail of @pcp's list in address
+ * order, linking neighbours directly (one splice instead of @nr list_adds).
+ */
+static void pcp_append_block(struct per_cpu_pages *pcp, struct page *block,
+			     unsigned long nr)
+{
+	struct list_head *tail = pcp->list.prev;
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		block[i].flags = 1UL << PG_pcp;
+		block[i].lru.next = &block[i + 1].lru;
+		block[i].lru.prev = &block[i - 1].lru;
+	}
+	block[0].lru.prev = tail;
+	tail->next = &block[0].lru;
+	block[nr - 1].lru.next = &pcp->list;
+	pcp->list.prev = &block[nr - 1].lru;
+}
+
+/*
+ * Refill an empty pcp list with up to `batch` pages, taken as whole blocks
+ * (largest first) and queued page by page in address order, so the lowest
+ * frames are handed out first. Return: false if the zone had none.
+ */
 static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 {
-	struct page *page;
-	int i;
+	unsigned long need = (unsigned long)pcp->batch;
+	unsigned int order = (unsigned int)ilog2(need);
+	struct page *block;
 
-	for (i = 0; i < pcp->batch; i++) {
-		page = rmqueue_smallest(z, 0);
-		if (!page)
-			break;
-		/* Tail: the lowest pfns end up handed out first. */
-		__SetPagePcp(page);
-		list_add_tail(&page->lru, &pcp->list);
-		pcp->count++;
+	while (need) {
+		while ((1UL << order) > need)
+			order--;
+		block = rmqueue_smallest(z, order);
+		if (!block) {
+			if (!order)
+				break;
+			order--;	/* no block this big: try smaller ones */
+			continue;
+		}
+		pcp_append_block(pcp, block, 1UL << order);
+		pcp->count += 1 << order;
+		need -= 1UL << order;
 	}
 	return pcp->count != 0;
 }
@@ -424,7 +522,63 @@ static bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 	return should_fail(&fail_page_alloc, PAGE_SIZE << order);
 }
 
+/* Flags the order-0 fast path handles; anything else takes the general path. */
+#define FAST_GFP_OK (__GFP_DMA | __GFP_DMA32 | __GFP_MOVABLE | __GFP_RECLAIMABLE | \
+		     __GFP_IO | __GFP_FS | __GFP_ZERO | __GFP_RECLAIM | __GFP_WRITE | \
+		     __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NORETRY |         \
+		     __GFP_COMP | __GFP_HARDWALL | __GFP_ACCOUNT)
+
+
+/*
+ * One page from the first zone's pcp list, or NULL to take the general
+ * path (which also refills the list). Same checks as the general path for
+ * a GFP_KERNEL-style request: low watermark plus reserve, nothing unusual
+ * pending (atomic context with a sleeping request, fault injection).
+ */
+static inline struct page *alloc_order0_fast(gfp_t gfp)
+{
+	const struct fast_class *fc = &fast_class[gfp & (__GFP_DMA | __GFP_DMA32)];
+	struct per_cpu_pages *pcp;
+	struct page *page;
+
+	if (unlikely(!fc->zone || fc->zone->nr_free_pages <= fc->mark))
+		return NULL;
+	if (unlikely(preempt_count | fail_page_alloc.enabled))
+		return NULL;
+	pcp = &fc->zone->pcp[0];
+	if (unlikely(!pcp->count))
+		return NULL;
+	page = list_first_entry(&pcp->list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count--;
+	fc->zone->stat.nr_alloc[0]++;
+	page->flags = 1UL << PG_allocated;	/* PG_pcp off, nothing else on */
+	page->order = 0;
+	return page;
+}
+
+static struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+				  unsigned long caller);
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (likely(order == 0 && !(gfp & ~FAST_GFP_OK))) {
+		page = alloc_order0_fast(gfp);
+		if (likely(page)) {
+			page->alloc_ip = _RET_IP_;
+			if (gfp & __GFP_ZERO)
+				memset(page_address(page), 0, PAGE_SIZE);
+			return page;
+		}
+	}
+	return __alloc_pages(gfp, order, _RET_IP_);
+}
+
+/* The general path: any order, any flags, zone fallback, reports. */
+static __noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
+					     unsigned long caller)
 {
 	unsigned int alloc_flags;
 	struct page *page;
@@ -438,20 +592,20 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		WARN(1, "alloc_pages: invalid gfp flags %#x", gfp);
 		gfp &= __GFP_BITS_MASK & ~__GFP_DMA32;
 	}
-	if (gfpflags_allow_blocking(gfp))
-		might_sleep();
+	if (gfpflags_allow_blocking(gfp) && unlikely(in_atomic()))
+		__might_sleep("alloc_pages", caller);
 	if (unlikely(fail_page_alloc.enabled) && should_fail_alloc_page(gfp, order))
 		return NULL;
 	alloc_flags = gfp_to_alloc_flags(gfp);
 	page = get_page_from_freelist(gfp, order, alloc_flags);
 	if (unlikely(!page)) {
-		page = alloc_pages_slow(gfp, order, alloc_flags, _RET_IP_);
+		page = alloc_pages_slow(gfp, order, alloc_flags, caller);
 		if (!page) {
 			zones[gfp_zone(gfp)].stat.nr_fail++;
 			return NULL;
 		}
 	}
-	prep_new_page(page, order, gfp, _RET_IP_);
+	prep_new_page(page, order, gfp, caller);
 	return page;
 }
 
@@ -511,11 +665,11 @@ static void report_bad_free(struct page *page, unsigned int order,
 }
 
 /* Is @page a struct page of mem_map[] at all? */
-static bool page_in_mem_map(const struct page *page)
+static inline bool page_in_mem_map(const struct page *page)
 {
 	unsigned long off = (unsigned long)page - (unsigned long)mem_map;
 
-	return off < max_pfn * sizeof(struct page) && off % sizeof(struct page) == 0;
+	return off < mem_map_bytes && off % sizeof(struct page) == 0;
 }
 
 /* Check a free; false (after a report) if it must be refused. */
@@ -592,8 +746,34 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 	free_one_block(z, page_to_pfn(page), order);
 }
 
+/* What an order-0 page being freed on the fast path may have set. */
+#define FREE_FAST_CHECK	((1UL << PG_allocated) | (1UL << PG_buddy) | \
+			 (1UL << PG_pcp) | (1UL << PG_slab) |           \
+			 (1UL << PG_reserved) | (1UL << PG_head))
+
 void __free_pages(struct page *page, unsigned int order)
 {
+	struct per_cpu_pages *pcp;
+	struct zone *z;
+
+	/*
+	 * Fast path: a plain allocated order-0 page goes onto its zone's pcp
+	 * list. Anything else, misuse included, takes the checked path.
+	 */
+	if (likely(order == 0 && page_in_mem_map(page) &&
+		   (page->flags & FREE_FAST_CHECK) == (1UL << PG_allocated) &&
+		   page->order == 0)) {
+		z = page_zone(page);
+		pcp = &z->pcp[0];
+		if (likely(pcp->batch)) {
+			page->flags = 1UL << PG_pcp;
+			list_add(&page->lru, &pcp->list);
+			z->stat.nr_free[0]++;
+			if (unlikely(++pcp->count >= pcp->high))
+				pcp_free_bulk(z, pcp, pcp->batch);
+			return;
+		}
+	}
 	__free_pages_caller(page, order, _RET_IP_);
 }
 
@@ -999,6 +1179,31 @@ static void setup_pcp(struct zone *z)
 	z->pcp[0].count = 0;
 }
 
+/* The order-0 fast path's first zone and threshold per zone class. */
+static void setup_fast_classes(void)
+{
+	static const gfp_t classes[3] = { 0, __GFP_DMA, __GFP_DMA32 };
+	unsigned int c;
+	int i;
+
+	/* Unlisted entries, GFP_DMA | GFP_DMA32 included, stay NULL: general path. */
+	memset(fast_class, 0, sizeof(fast_class));
+	for (c = 0; c < ARRAY_SIZE(classes); c++) {
+		enum zone_type highest = gfp_zone(classes[c]);
+		struct fast_class *fc = &fast_class[classes[c]];
+
+		for (i = (int)highest; i >= 0; i--) {
+			struct zone *z = &zones[i];
+
+			if (!z->managed_pages)
+				continue;
+			fc->zone = z;
+			fc->mark = low_wmark_pages(z) + lowmem_reserve[i][highest];
+			break;
+		}
+	}
+}
+
 static void print_zones(void)
 {
 	unsigned int i;
@@ -1022,12 +1227,12 @@ static void print_zones(void)
 
 void buddy_init(void)
 {
-	unsigned long pfn, mem_map_bytes, total = 0;
+	unsigned long pfn, total = 0;
 	unsigned int i;
 
 	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
+	mem_map = memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE);
 	mem_map_bytes = max_pfn * sizeof(struct page);
-	mem_map = memblock_alloc(mem_map_bytes, PAGE_SIZE);
 	BUG_ON_MSG(!mem_map, "no memory for struct pages (%lu bytes for %lu frames)",
 		   mem_map_bytes, max_pfn);
 	for (pfn = 0; pfn < max_pfn; pfn++)
@@ -1039,6 +1244,7 @@ void buddy_init(void)
 	setup_watermarks();
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		setup_pcp(&zones[i]);
+	setup_fast_classes();
 	buddy_is_ready = true;
 	ktest_register_checker(&buddy_checker);
 	print_zones();
