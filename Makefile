@@ -143,7 +143,7 @@ ISO := $(O)/kvlab.iso
 
 # ---- targets ---------------------------------------------------------------------
 
-.PHONY: all kernel kernels iso run run-uefi test test-quick grade debug clean help deps
+.PHONY: all kernel kernels iso run run-uefi test test-quick grade bench debug clean help deps
 
 all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
 
@@ -201,6 +201,14 @@ grade: ## score the self-tests per part, as a course grader (points: tests/grade
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory $(KERNEL)
 	@$(PYTHON) scripts/grade.py --build $(O) --tc $(TC)
+
+# ICOUNT=1: run QEMU with -icount so cycles are exact guest instruction counts.
+ICOUNT ?= 0
+
+bench: ## run every benchmark in QEMU, write build/bench/report.md and plots (ICOUNT=1: exact counts)
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(KERNEL)
+	@$(PYTHON) scripts/kvqemu.py bench --kernel $(KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount)
 
 debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols and kv-* helpers
 	@scripts/deps.sh debug

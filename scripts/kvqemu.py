@@ -6,6 +6,7 @@ Used by `make run`, `make debug`, `make bench` and the test runner
 
   kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
   kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
+  kvqemu.py bench --kernel build/gcc/kvlab.elf [--icount] [--out build/bench]
 
 QEMU always runs under TCG (`-accel tcg`): /dev/kvm on these machines is a
 slow software hypervisor. The kernel leaves QEMU through isa-debug-exit at
@@ -139,6 +140,46 @@ def cmd_debug(args):
     return status
 
 
+def plot_python():
+    """A Python that has matplotlib (Debian's python3-matplotlib lives in
+    /usr/bin/python3, which may differ from the python3 first on PATH)."""
+    for py in ("/usr/bin/python3", sys.executable, "python3"):
+        if shutil.which(py) and subprocess.call(
+                [py, "-c", "import matplotlib"], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL) == 0:
+            return py
+    return sys.executable
+
+
+def cmd_bench(args):
+    """Boot with bench=all (no tests), save the log, write the report."""
+    os.makedirs(args.out, exist_ok=True)
+    name = "bench-icount" if args.icount else "bench-tcg"
+    log = os.path.join(args.out, name + ".log")
+    append = "tests=none monitor=0 bench=%s%s" % (args.which,
+                                                  " icount=1" if args.icount else "")
+    cmd = qemu_command(kernel=args.kernel, append=append, mem=args.mem,
+                       icount=args.icount)
+    print("kvlab: benchmarks under %s; serial log in %s" %
+          ("QEMU -icount (exact guest instruction counts)" if args.icount
+           else "plain TCG (noisy emulation times; ICOUNT=1 for exact counts)",
+           log), flush=True)
+    with open(log, "wb") as out:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        for chunk in iter(lambda: p.stdout.read1(4096), b""):
+            out.write(chunk)
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+        status = p.wait()
+    if status != STATUS_PASS:
+        print("kvlab: the benchmark boot ended with %s (QEMU status %d)"
+              % (exit_meaning(status), status), file=sys.stderr)
+        return 1
+    report = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_report.py")
+    return subprocess.call([plot_python(), report, log, "--out", args.out])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
@@ -157,9 +198,17 @@ def main():
     d.add_argument("--serial-log", default="build/debug-serial.log")
     d.add_argument("--port", type=int, default=1234)
     d.add_argument("gdb_args", nargs="*")
+    b = sub.add_parser("bench", help="run the benchmarks and write the report")
+    b.add_argument("--kernel", required=True)
+    b.add_argument("--icount", action="store_true")
+    b.add_argument("--mem", default="1G")
+    b.add_argument("--which", default="all")
+    b.add_argument("--out", default="build/bench")
     args = ap.parse_args()
     if args.what == "run":
         return cmd_run(args)
+    if args.what == "bench":
+        return cmd_bench(args)
     return cmd_debug(args)
 
 

@@ -170,6 +170,12 @@ CONFIGS = [
         log_must=[r"kernel BUG at tests/crash\.c:\d+: crash_mode == CRASH_BUG",
                   r"Kernel panic - not syncing: kernel BUG at"],
         why="BUG_ON prints file, line and condition, then panics"),
+    cfg("bench-quick", cmdline="tests=none bench=quick", ktap=False,
+        bench_expect=["pages_pair order=0", "pages_pair order=10",
+                      "pages_batch order=0", "access_seqwrite buf=direct",
+                      "access_randread buf=direct"],
+        log_must=[r"^clock: TSC \d+\.\d{3} MHz"],
+        why="the quick benchmark set runs and every bench: line parses"),
     cfg("deliberate-test-failure", cmdline="tests=meta meta_fail=1",
         expect="testfail", expect_failed=["meta.deliberate_failure"],
         why="a failing test makes the run fail, and only that test"),
@@ -467,6 +473,24 @@ def expected_status(c):
             "panic": kvqemu.STATUS_PANIC, "nomem": kvqemu.STATUS_NOMEM}[c["expect"]]
 
 
+BENCH_LINE = re.compile(r"^bench: \S+( \S+=\S+)* n=\d+ cycles_per_op=\d+\.\d\d"
+                        r" ns_per_op=\d+\.\d\d( cycles_per_page=\d+\.\d\d"
+                        r" ns_per_page=\d+\.\d\d)?$")
+
+
+def check_bench_lines(c, text, problems):
+    """Every bench: line parses, and each expected test printed one."""
+    lines = [ktap.ANSI.sub("", l).replace("\r", "").strip()
+             for l in text.splitlines()]
+    bench = [l for l in lines if l.startswith("bench: ") and "skipped" not in l]
+    for l in bench:
+        if not BENCH_LINE.match(l):
+            problems.append("malformed benchmark line: %s" % l)
+    for want in c["bench_expect"]:
+        if not any(l.startswith("bench: " + want + " ") for l in bench):
+            problems.append("no benchmark line for %s" % want)
+
+
 def judge(c, status, text, logpath, problems):
     r = Result(c)
     r.status = status
@@ -481,6 +505,8 @@ def judge(c, status, text, logpath, problems):
     for pat in c["log_must"]:
         if not re.search(pat, text, re.M):
             r.problems.append("log lacks /%s/" % pat)
+    if c.get("bench_expect"):
+        check_bench_lines(c, text, r.problems)
     if c["ktap"]:
         rep = ktap.parse(text)
         n = rep.counts()
