@@ -21,6 +21,7 @@
 #include <kernel/traps.h>
 #include <lib/printf.h>
 #include <lib/string.h>
+#include <mm/layout.h>
 
 #define IST_STACK_SIZE	8192
 #define NR_IST_STACKS	3	/* 1: #DF, 2: NMI, 3: #MC */
@@ -259,6 +260,25 @@ static void show_pf(const struct pt_regs *regs, unsigned long cr2)
 		printk(KERN_ALERT "%s\n", note);
 }
 
+/*
+ * A double fault is a fault while delivering a fault. The usual cause is a
+ * kernel stack overflow: the push onto the guard page below the stack
+ * faults, and so does pushing that #PF's frame. CR2 still holds the guard
+ * page address.
+ */
+static void show_df(unsigned long cr2)
+{
+	unsigned long guard = (unsigned long)boot_stack_bottom - PAGE_SIZE;
+
+	if (cr2 >= guard && cr2 < (unsigned long)boot_stack_bottom)
+		printk(KERN_ALERT "double fault: kernel stack overflow: CR2 %#lx is in the guard page below the stack (%#lx-%#lx)\n",
+		       cr2, (unsigned long)boot_stack_bottom,
+		       (unsigned long)boot_stack_top - 1);
+	else
+		printk(KERN_ALERT "double fault: a fault while delivering a fault (CR2 %#lx)\n",
+		       cr2);
+}
+
 static void show_regs(const struct pt_regs *regs)
 {
 	char sym[160];
@@ -306,7 +326,7 @@ void trap_handler(struct pt_regs *regs)
 					     trap_name((unsigned int)regs->vector),
 	       regs->error_code, regs->vector);
 	if (regs->vector == X86_TRAP_DF)
-		printk(KERN_ALERT "double fault: a fault while delivering a fault (kernel stack overflow?)\n");
+		show_df(cr2);
 	show_regs(regs);
 	backtrace_print_regs(regs);
 	printk(KERN_ALERT "---[ end trace ]---\n");
