@@ -791,6 +791,39 @@ void free_pages(unsigned long addr, unsigned int order)
 	__free_pages_caller(virt_to_page((void *)addr), order, _RET_IP_);
 }
 
+/*
+ * buddy_free_bytes - how much of [start, end) is free (on a free list or a
+ * pcp list). Walks the frames, jumping over whole free blocks; a range that
+ * starts inside a free block finds its head first.
+ */
+u64 buddy_free_bytes(phys_addr_t start, phys_addr_t end)
+{
+	unsigned long pfn = PFN_UP(start), last = MIN(PFN_DOWN(end), max_pfn);
+	unsigned long head, free = 0;
+	unsigned int o;
+
+	for (o = 1; o <= MAX_PAGE_ORDER && pfn < last; o++) {
+		head = pfn & ~((1UL << o) - 1);
+		if (PageBuddy(pfn_to_page(head)) && pfn_to_page(head)->order >= o) {
+			free += MIN(head + (1UL << pfn_to_page(head)->order), last) - pfn;
+			pfn = head + (1UL << pfn_to_page(head)->order);
+			break;
+		}
+	}
+	while (pfn < last) {
+		const struct page *p = pfn_to_page(pfn);
+
+		if (PageBuddy(p)) {
+			free += MIN(1UL << p->order, last - pfn);
+			pfn += 1UL << p->order;
+			continue;
+		}
+		free += PagePcp(p);
+		pfn++;
+	}
+	return (u64)free << PAGE_SHIFT;
+}
+
 /* ---- checking -------------------------------------------------------------- */
 
 static unsigned int violation(const struct zone *z, int inv, const char *what,
@@ -1009,6 +1042,7 @@ unsigned long zone_take_range(struct zone *z)
 #ifndef KVLAB_HOST
 #include <kernel/cpu.h>
 #include <kernel/ktest.h>
+#include <kernel/monitor.h>
 
 /*
  * After every test case: the free page count is what it was, and the
@@ -1247,6 +1281,7 @@ void buddy_init(void)
 	setup_fast_classes();
 	buddy_is_ready = true;
 	ktest_register_checker(&buddy_checker);
+	memmap_set_usage_source(buddy_free_bytes);
 	print_zones();
 	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
 		total << (PAGE_SHIFT - 10),

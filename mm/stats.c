@@ -2,6 +2,7 @@
  * mm/stats.c: buddyinfo, meminfo and the fragmentation index, printed in
  * Linux's formats (mm/vmstat.c, fs/proc/meminfo.c).
  */
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/printf.h>
 #include <lib/compiler.h>
@@ -113,3 +114,63 @@ void show_meminfo(void)
 	meminfo_kb("DirectMap2M:", direct_pages_count[PG_LEVEL_2M] * 2048);
 	meminfo_kb("DirectMap1G:", direct_pages_count[PG_LEVEL_1G] * 1048576);
 }
+
+/* ---- monitor commands ---------------------------------------------------- */
+#ifndef KVLAB_HOST
+#include <kernel/monitor.h>
+
+static int cmd_buddyinfo(int argc, char **argv)
+{
+	show_buddyinfo();
+	return 0;
+}
+MONITOR_CMD("buddyinfo", cmd_buddyinfo, 0, 0, "buddyinfo",
+	    "free blocks per order and zone, as /proc/buddyinfo");
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	show_meminfo();
+	return 0;
+}
+MONITOR_CMD("meminfo", cmd_meminfo, 0, 0, "meminfo", "memory totals, as /proc/meminfo");
+
+static int cmd_alloc_pages(int argc, char **argv)
+{
+	unsigned long order;
+	struct page *page;
+
+	if (mon_arg_number(argv[1], "order", 0, MAX_PAGE_ORDER, &order))
+		return MON_USAGE;
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, (unsigned int)order);
+	if (!page) {
+		console_print("alloc_pages: no free block of order %lu\n", order);
+		return MON_FAILED;
+	}
+	console_print("alloc_pages: order %lu (%lu KiB) at pfn %#lx pa %#llx va %p (zone %s); free it with: free_pages %p %lu\n",
+		      order, (PAGE_SIZE << order) >> 10, page_to_pfn(page),
+		      (unsigned long long)page_to_phys(page), page_address(page),
+		      page_zone(page)->name, page_address(page), order);
+	return 0;
+}
+MONITOR_CMD("alloc_pages", cmd_alloc_pages, 1, 1, "alloc_pages ORDER",
+	    "allocate 2^ORDER contiguous pages (ORDER 0-10) and print where");
+
+static int cmd_free_pages(int argc, char **argv)
+{
+	unsigned long addr, order, before = report_count();
+
+	if (mon_arg_addr(argv[1], "address", &addr) ||
+	    mon_arg_number(argv[2], "order", 0, MAX_PAGE_ORDER, &order))
+		return MON_USAGE;
+	free_pages(addr, (unsigned int)order);
+	if (report_count() != before) {
+		console_print("free_pages: refused (see the report above)\n");
+		return MON_FAILED;
+	}
+	console_print("free_pages: freed %lu KiB at %#lx\n",
+		      (PAGE_SIZE << order) >> 10, addr);
+	return 0;
+}
+MONITOR_CMD("free_pages", cmd_free_pages, 2, 2, "free_pages ADDR ORDER",
+	    "free a block from alloc_pages (misuse is reported, not fatal)");
+#endif

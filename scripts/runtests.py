@@ -83,7 +83,7 @@ MONITOR_SCRIPT = [
     (line("help"), [r"(?m)^  pgwalk VA +walk", r"(?m)^  peek ADDR \[COUNT\] ",
                     r"(?m)^  exit +leave", r"(?m)^  memmap +the physical"]),
     (line("help peek"), [r"usage: peek ADDR \[COUNT\]\n  read COUNT"]),
-    (line("memmap"), [r"\[mem 0x0000000000100000-%s\] usable +\d+ MiB \|[?.#:]{32}\|" % HEX,
+    (line("memmap"), [r"\[mem 0x0000000000100000-%s\] usable +\d+ MiB \|[.#:]{32}\|" % HEX,
                       r"\] reserved +\d+ KiB \|-{32}\|", r"usable RAM \d+ MiB"]),
     (line("pgwalk kernel_main"),
      [r"pgwalk va=0xffffffff8[0-9a-f]{7} cr3=" + HEX,
@@ -98,6 +98,18 @@ MONITOR_SCRIPT = [
      [r"peek: 0xffff800000000000 faulted \(page fault, not present\)"]),
     (line("peek 8000000000000000"), [r"faulted \(general protection fault"]),
     (line("test lib"), [r"(?m)^ok 1 lib$", r"test: \d+ passed, 0 failed"]),
+    # The page allocator, from the monitor.
+    (line("buddyinfo"), [r"(?m)^Node 0, zone +DMA32( +\d+){11} $"]),
+    (line("meminfo"), [r"(?m)^MemTotal: +\d+ kB$", r"(?m)^MemFree: +\d+ kB$",
+                       r"(?m)^DirectMap2M: +\d+ kB$"]),
+    (line("alloc_pages 3"),
+     [r"alloc_pages: order 3 \(32 KiB\) at pfn 0x[0-9a-f]+ pa 0x[0-9a-f]+ va (0xffff888[0-9a-f]+)"]),
+    (line("free_pages $1 3"), [r"free_pages: freed 32 KiB at 0xffff888"]),
+    (line("free_pages $1 3"), [r"BUG: Bad page state", r"free_pages: refused"]),
+    (line("alloc_pages 11"), [r"bad order '11'", r"usage: alloc_pages ORDER"]),
+    (line("free_pages ffff800000000000 0"), [r"BUG: free_pages\(0xffff800000000000, 0\)",
+                                             r"free_pages: refused"]),
+    (line("free_pages kernel_main"), [r"usage: free_pages ADDR ORDER"]),
     (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
     (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
     # Bad input: a usage line or an error, never a crash.
@@ -328,7 +340,11 @@ def type_script(con, script, deadline):
     if pos < 0:
         return ["no monitor prompt '%s' on the console" % PROMPT], replies
     pos += len(PROMPT)
+    captured = []
     for n, (keys, patterns) in enumerate(script):
+        # "$1" in the keys: the first group the latest capturing reply had.
+        if "$1" in keys and captured:
+            keys = keys.replace("$1", captured[0])
         if not con.type(keys):
             problems.append("QEMU stopped reading before %s" % shown(keys))
             break
@@ -341,6 +357,9 @@ def type_script(con, script, deadline):
                 shown(keys), "QEMU ended" if con.eof else "timed out"))
         replies[keys] = con.text[pos:end if end >= 0 else len(con.text)]
         problems += check_reply(keys, replies[keys], patterns)
+        groups = [g for p in patterns if not p.startswith("!")
+                  for m in [re.search(p, replies[keys])] if m for g in m.groups()]
+        captured = groups or captured   # kept until a reply captures again
         if end < 0:
             break
         pos = end + len(PROMPT)

@@ -32,6 +32,9 @@ unsigned int zone_check(struct zone *z, bool full);
 /* drain_all_pages - move every per-CPU page back to the buddy lists. */
 void drain_all_pages(void);
 
+/* buddy_free_bytes - bytes of [start, end) that are free (memmap's bars). */
+u64 buddy_free_bytes(phys_addr_t start, phys_addr_t end);
+
 /* Free pages of one zone: its lists plus its pcp lists. */
 unsigned long zone_free_pages(const struct zone *z);
 
