@@ -200,3 +200,114 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1|\2/' | \
 		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'
+
+# ---- host tests and fuzzing (tests/host/) --------------------------------------
+#
+# kvlab's lib/, its pure kernel parsers, printk and panic (mm/ joins when it
+# lands) compiled for the host against tests/host/shim (see
+# tests/host/shim/host.h), in three builds under $(O)/host/:
+#
+#   asan/kvtest    gcc with AddressSanitizer and UBSan: the host test suites
+#   plain/kvtest   gcc without sanitizers: the suites once under valgrind
+#   fuzz/fuzz_*    clang libFuzzer targets, with ASan and UBSan
+#
+# host-test runs the first two; fuzz-smoke runs each fuzz target for
+# FUZZ_SMOKE_RUNS inputs grown from the seed corpus in tests/host/corpus/
+# (make test runs both); fuzz runs each for FUZZ_SECONDS and keeps what it
+# finds in $(O)/host/fuzz/corpus/.
+
+HOST_CC ?= gcc
+FUZZ_CC ?= clang
+VALGRIND ?= valgrind
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 20000
+# Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
+HOST_TEST_ARGS ?=
+# The valgrind run is ~30x slower: it runs this percentage of the iterations.
+VALGRIND_SCALE := 5
+
+HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
+	kernel/bootinfo.c kernel/printk.c kernel/panic.c
+HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c
+HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
+	tests/host/model_bootinfo.c
+HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
+	tests/host/test_vsprintf.c tests/host/test_strutil.c \
+	tests/host/test_prng.c tests/host/test_cmdline.c \
+	tests/host/test_bootinfo.c
+# fuzz_alloc (buddy, slab and vmalloc operation sequences decoded from the
+# input, checked against reference models) joins here, with its corpus
+# directory tests/host/corpus/fuzz_alloc/, when mm/ lands.
+FUZZ_TARGETS := fuzz_cmdline fuzz_memmap
+
+HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
+HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
+	-fno-omit-frame-pointer $(WARN_CFLAGS)
+HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# host-build(name, compiler, flags): objects in $(O)/host/name/obj.
+define host-build
+$(O)/host/$(1)/obj/%.o: %.c
+	$$(quiet_msg) "HOSTCC" "$(1) $$<"
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(2) $$(HOST_CFLAGS) $(3) $$(DEP_CFLAGS) -c $$< -o $$@
+
+-include $$(patsubst %.c,$(O)/host/$(1)/obj/%.d,$$(HOST_COMMON_SRCS) $$(HOST_TEST_SRCS) $$(FUZZ_TARGETS:%=tests/host/%.c))
+endef
+
+$(eval $(call host-build,asan,$(HOST_CC),$(HOST_SAN) -O1))
+$(eval $(call host-build,plain,$(HOST_CC),-O1))
+$(eval $(call host-build,fuzz,$(FUZZ_CC),$(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1))
+
+host-objs = $(patsubst %.c,$(O)/host/$(1)/obj/%.o,$(HOST_COMMON_SRCS) $(2))
+
+$(O)/host/asan/kvtest: $(call host-objs,asan,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) $(HOST_SAN) -o $@ $^ -lm
+
+$(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) -o $@ $^ -lm
+
+define fuzz-link
+$(O)/host/fuzz/$(1): $(call host-objs,fuzz,tests/host/$(1).c)
+	$$(quiet_msg) HOSTLD $$@
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz-link,$(t))))
+
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(O)/host/fuzz/%)
+HOST_BINS := $(O)/host/asan/kvtest $(O)/host/plain/kvtest
+
+# fuzz-run(target, corpus dir, libFuzzer options): one NAME=COMMAND for
+# scripts/hostrun.py. New inputs go to the first directory, never to the
+# committed seed corpus; crashes to $(O)/host/fuzz/.
+fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
+	-rss_limit_mb=2048 -artifact_prefix=$(O)/host/fuzz/$(1)- $(3) \
+	$(2) tests/host/corpus/$(1)"
+
+.PHONY: host-build host-test fuzz fuzz-smoke
+
+host-build: $(HOST_BINS) $(FUZZ_BINS)
+
+host-test: ## host tests of lib/ and the parsers: ASan+UBSan, then valgrind
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory $(HOST_BINS)
+	@$(PYTHON) scripts/hostrun.py \
+		"asan=$(O)/host/asan/kvtest $(HOST_TEST_ARGS)" \
+		"valgrind=$(VALGRIND) -q --error-exitcode=1 --leak-check=full \
+			$(O)/host/plain/kvtest $(HOST_TEST_ARGS) --scale=$(VALGRIND_SCALE)"
+
+fuzz-smoke: ## each fuzz target for FUZZ_SMOKE_RUNS inputs (part of make test)
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@rm -rf $(O)/host/fuzz/smoke
+	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/smoke/$(t),-runs=$(FUZZ_SMOKE_RUNS)))
+
+fuzz: ## run each fuzz target for FUZZ_SECONDS (default 60) seconds
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/corpus/$(t),-max_total_time=$(FUZZ_SECONDS)))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the tools kvlab needs are installed.
 #
-# Usage: scripts/deps.sh [build|run|test|bench|all]
+# Usage: scripts/deps.sh [build|run|test|host|bench|all]
 #
 # Checks each tool the given job needs. On Debian/Ubuntu as root it installs
 # what is missing with apt-get; anywhere else it prints the exact command to
@@ -28,6 +28,9 @@ qemu-system-x86_64   qemu-system-x86    qemu-system-x86     qemu-system-x86 qemu
 grub-mkrescue        grub-common        grub2-tools-extra   grub            x86_64-elf-grub
 xorriso              xorriso            xorriso             libisoburn      xorriso
 mformat              mtools             mtools              mtools          mtools
+'
+TOOLS_HOST='
+valgrind             valgrind           valgrind            valgrind        valgrind
 '
 # Files (not commands) that packages provide.
 FILES_RUN='
@@ -73,14 +76,37 @@ check_matplotlib() {
 	echo "python3-matplotlib python3-matplotlib python3-matplotlib python-matplotlib python-matplotlib"
 }
 
+# The host tests link gcc's AddressSanitizer/UBSan runtimes and clang's
+# libFuzzer (Debian splits clang's runtimes into libclang-rt-<version>-dev).
+check_sanitizers() {
+	dir=$(mktemp -d 2>/dev/null) || return 0
+	echo 'int main(void) { return 0; }' > "$dir/t.c"
+	if command -v gcc >/dev/null 2>&1 &&
+	   ! gcc -fsanitize=address,undefined "$dir/t.c" -o "$dir/t" >/dev/null 2>&1; then
+		v=$(gcc -dumpversion | cut -d. -f1)
+		echo "gcc-sanitizers libgcc-$v-dev libasan gcc gcc"
+		echo "gcc-sanitizers libgcc-$v-dev libubsan gcc gcc"
+	fi
+	echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return d && n; }' > "$dir/f.c"
+	if command -v clang >/dev/null 2>&1 &&
+	   ! clang -fsanitize=fuzzer,address,undefined "$dir/f.c" -o "$dir/f" >/dev/null 2>&1; then
+		v=$(clang -dumpversion | cut -d. -f1)
+		echo "libFuzzer libclang-rt-$v-dev compiler-rt compiler-rt llvm"
+	fi
+	rm -rf "$dir"
+}
+
 lines=$(
 	check_tools "$TOOLS_BUILD"
 	case "$job" in
 	build) ;;
 	run) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
-	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
+	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"
+	      check_tools "$TOOLS_HOST"; check_sanitizers ;;
+	host) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
-	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib
+	       check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	esac
 )
 
