@@ -274,8 +274,11 @@ static const char *convert(struct outbuf *o, const char *f, va_list *ap)
 
 		sp.precision = 1;
 		if (s[0] == 0) { /* a NUL char is still one character */
-			out_repeat(o, ' ', sp.width - 1);
+			if (!(sp.flags & F_LEFT))
+				out_repeat(o, ' ', sp.width - 1);
 			out(o, 0);
+			if (sp.flags & F_LEFT)
+				out_repeat(o, ' ', sp.width - 1);
 			break;
 		}
 		emit_string(o, s, &sp);
