@@ -125,7 +125,8 @@ static bool copy_string(const struct phys_reader *rd, phys_addr_t pa,
 static void parse_mb2_mmap(struct boot_info *bi, const u8 *tag, u32 size,
 			   void (*warn)(const char *))
 {
-	u32 entry_size, off;
+	u32 entry_size;
+	u64 off;	/* 64 bits: off + entry_size must not wrap back into the tag */
 
 	if (size < 16) {
 		warnf(bi, warn, "multiboot2: memory map tag too short (%u bytes)", size);
@@ -213,7 +214,7 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 			   void (*warn)(const char *))
 {
 	const u8 *map = rd->map(rd->ctx, mi->mmap_addr, mi->mmap_length);
-	u32 off = 0;
+	u64 off = 0;	/* 64 bits: entry sizes near 2^32 must not wrap it */
 
 	if (!map) {
 		warnf(bi, warn, "multiboot1: memory map at %#x (+%u) unreadable",
@@ -231,7 +232,7 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 		add_raw(bi, e.base, e.len, e.type);
 		if (e.size > mi->mmap_length)
 			break;
-		off += e.size + 4;
+		off += (u64)e.size + 4;
 	}
 }
 
