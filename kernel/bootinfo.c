@@ -374,19 +374,24 @@ static bool clean_entry(const struct sanitize_ctx *c, const struct mem_region *r
 	return true;
 }
 
-static size_t append_region(struct mem_region *out, size_t n, phys_addr_t s,
-			    phys_addr_t e, u32 type)
+/*
+ * Add [s, e) to the @*n entries of @out, merged with its neighbour when
+ * they touch and share a type. Return: false when @out is full.
+ */
+static bool append_region(struct mem_region *out, size_t *n, phys_addr_t s,
+			  phys_addr_t e, u32 type)
 {
-	if (n && out[n - 1].end == s && out[n - 1].type == type) {
-		out[n - 1].end = e;	/* merge with the neighbour */
-		return n;
+	if (*n && out[*n - 1].end == s && out[*n - 1].type == type) {
+		out[*n - 1].end = e;	/* merge with the neighbour */
+		return true;
 	}
-	if (n == MAX_MEM_REGIONS)
-		return n;
-	out[n].start = s;
-	out[n].end = e;
-	out[n].type = type;
-	return n + 1;
+	if (*n == MAX_MEM_REGIONS)
+		return false;
+	out[*n].start = s;
+	out[*n].end = e;
+	out[*n].type = type;
+	(*n)++;
+	return true;
 }
 
 size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
@@ -397,7 +402,8 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 	static phys_addr_t points[2 * MAX_MEM_REGIONS];
 	struct sanitize_ctx c = { warn, nr_warnings };
 	size_t i, j, nr_clean = 0, nr_points = 0, n = 0;
-	bool unsorted = false, overlap = false;
+	bool unsorted = false, overlap = false, full = false;
+	phys_addr_t cut = 0;	/* where a full map dropped the rest */
 
 	if (nr_in > MAX_MEM_REGIONS)
 		nr_in = MAX_MEM_REGIONS;
@@ -436,11 +442,17 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 		}
 		if (covers > 1)
 			overlap = true;
-		if (type)
-			n = append_region(out, n, s, e, type);
+		if (type && !full && !append_region(out, &n, s, e, type)) {
+			/* Nothing after a dropped region can touch the last one. */
+			full = true;
+			cut = s;
+		}
 	}
 	if (overlap)
 		sanitize_warn(&c, "memory map: overlapping entries; the more restrictive type wins");
+	if (full)
+		sanitize_warn(&c, "memory map: more than %d regions; everything from %#llx up ignored",
+			      MAX_MEM_REGIONS, (unsigned long long)cut);
 	return n;
 }
 

@@ -173,20 +173,37 @@ static void known_map(struct host_test *t)
 	CHECK(t, memmap_check(raw, ARRAY_SIZE(raw), why, NULL, NULL), "%s", why);
 }
 
+static char overflow_warning[256];
+
+static void catch_overflow_warning(const char *msg)
+{
+	if (strstr(msg, "0x8001000"))
+		snprintf(overflow_warning, sizeof(overflow_warning), "%s", msg);
+}
+
 /*
  * More regions after sanitizing than the map holds: RAM with 255 holes
- * punched in it makes 511. The map keeps what fits and says so.
+ * punched in it makes 511. The map keeps the first 256, and a warning
+ * says where it was cut: at 128 MiB + 4 KiB, the RAM after the 128th hole.
  */
 static void sanitized_map_overflow(struct host_test *t)
 {
-	static struct mem_region raw[MAX_MEM_REGIONS];
+	static struct mem_region raw[MAX_MEM_REGIONS], out[MAX_MEM_REGIONS];
+	unsigned int nr_warnings = 0;
 	char why[WHY_SIZE];
-	size_t i;
+	size_t i, n;
 
 	raw[0] = (struct mem_region){ 0, 1ULL << 40, MEM_USABLE };
 	for (i = 1; i < MAX_MEM_REGIONS; i++)
 		raw[i] = (struct mem_region){ i << 20, (i << 20) + 4096, MEM_RESERVED };
 	CHECK(t, memmap_check(raw, MAX_MEM_REGIONS, why, NULL, NULL), "%s", why);
+	overflow_warning[0] = '\0';
+	n = memmap_sanitize(raw, MAX_MEM_REGIONS, out, catch_overflow_warning,
+			    &nr_warnings);
+	CHECK(t, n == MAX_MEM_REGIONS && out[n - 1].end == 0x8001000,
+	      "%zu entries, the last ending at %#llx", n,
+	      (unsigned long long)out[n - 1].end);
+	CHECK(t, overflow_warning[0], "no warning names the address where the map was cut");
 }
 
 /* ---- random multiboot blocks ------------------------------------------- */
