@@ -44,25 +44,39 @@ static void *va(phys_addr_t pa)
 	return (void *)(pa + PAGE_OFFSET);
 }
 
-/* The arena backs RAM, and only RAM, at PAGE_OFFSET + pa. */
+/*
+ * The arena backs RAM, and only RAM, at PAGE_OFFSET + pa. (Small RAM:
+ * valgrind's cost grows with every accessible byte.)
+ */
 static void arena_direct_map(struct host_test *t)
 {
-	const u64 ram = 5ULL << 30;	/* 3 GiB below the hole, 2 above 4 GiB */
-	static const phys_addr_t ram_pas[] = { 0, 0x9e000, 0x100000, 0x40000000,
-					       (3ULL << 30) - 4096, 4ULL << 30,
-					       (6ULL << 30) - 4096 };
+	static const struct mem_region map[] = {
+		{ 4ULL << 30, (4ULL << 30) + (64 << 20), MEM_USABLE },
+		{ 0, 0x9fc00, MEM_USABLE },
+		{ 0x9fc00, 0xa0000, MEM_RESERVED },
+		{ 0xf0000, 0x100000, MEM_RESERVED },
+		{ 0x100000, 64 << 20, MEM_USABLE },
+		{ 0x3000000, 0x3010000, MEM_ACPI },	/* carved out of RAM */
+	};
+	static const phys_addr_t ram_pas[] = { 0, 0x9e000, 0x100000, 0x2fff000,
+					       0x3010000, (64 << 20) - 4096,
+					       4ULL << 30,
+					       (4ULL << 30) + (64 << 20) - 4096 };
 	static const phys_addr_t hole_pas[] = { 0x9f000, 0xa0000, 0xf0000,
-						3ULL << 30, (4ULL << 30) - 4096 };
+						0x3000000, 64 << 20, 3ULL << 30,
+						(4ULL << 30) - 4096 };
 	char perms[5];
 	size_t i;
 
-	if (!CHECK(t, host_arena_create_pc(ram) == 0, "host_arena_create_pc failed"))
+	if (!CHECK(t, host_arena_create(map, ARRAY_SIZE(map)) == 0,
+		   "host_arena_create failed"))
 		return;
-	CHECK(t, host_arena_create_pc(ram) != 0, "a second arena was allowed");
-	CHECK(t, boot_info.nr_map == 5 && boot_info.map[4].type == MEM_USABLE &&
-		 boot_info.map[4].end == 6ULL << 30,
+	CHECK(t, host_arena_create(map, ARRAY_SIZE(map)) != 0,
+	      "a second arena was allowed");
+	CHECK(t, boot_info.nr_map == 7 && boot_info.map[6].type == MEM_USABLE &&
+		 boot_info.map[6].start == 4ULL << 30,
 	      "boot_info.map: %zu entries", boot_info.nr_map);
-	CHECK(t, host_arena_end() == 6ULL << 30, "arena end %#llx",
+	CHECK(t, host_arena_end() == (4ULL << 30) + (64 << 20), "arena end %#llx",
 	      (unsigned long long)host_arena_end());
 	for (i = 0; i < ARRAY_SIZE(ram_pas); i++) {
 		u64 *p = va(ram_pas[i]);
@@ -82,13 +96,26 @@ static void arena_direct_map(struct host_test *t)
 		CHECK(t, !strcmp(perms, "---p"), "pa %#llx is mapped %s, not ---p",
 		      (unsigned long long)hole_pas[i], perms);
 	}
-	CHECK(t, !host_arena_is_ram((3ULL << 30) - 4096, 4097),
-	      "a range running into the PCI hole is RAM");
+	CHECK(t, !host_arena_is_ram(0x2fff000, 4097),
+	      "a range running into ACPI data is RAM");
 	page_perms(va(0x100000), perms);
 	CHECK(t, !strcmp(perms, "rw-p"), "RAM is mapped %s", perms);
 	host_arena_destroy();
 	CHECK(t, kvlab_host_page_offset == 0 && !host_arena_is_ram(0x100000, 1),
 	      "the arena outlived host_arena_destroy");
+}
+
+/* host_arena_create_pc lays out QEMU's pc map. */
+static void arena_pc(struct host_test *t)
+{
+	if (!CHECK(t, host_arena_create_pc(32 << 20) == 0, "no 32 MiB pc arena"))
+		return;
+	CHECK(t, boot_info.nr_map == 4 && boot_info.map[3].start == 0x100000 &&
+		 boot_info.map[3].end == 32 << 20 && host_arena_is_ram(0, 4096) &&
+		 !host_arena_is_ram(0x9f000, 1),
+	      "pc map: %zu entries", boot_info.nr_map);
+	host_arena_destroy();
+	CHECK(t, host_arena_create_pc(4096) != 0, "a pc with 4 KiB of RAM");
 }
 
 static unsigned long hook_va;
@@ -211,6 +238,7 @@ static void reports_counted_or_fatal(struct host_test *t)
 
 const struct host_suite suite_shim = HOST_SUITE("shim",
 	HOST_CASE(arena_direct_map),
+	HOST_CASE(arena_pc),
 	HOST_CASE(arch_stubs_record),
 	HOST_CASE(printk_log),
 	HOST_CASE(reports_counted_or_fatal));

@@ -3,13 +3,16 @@
  * an ordinary Linux process.
  *
  * kvlab's mm/ and lib/ are compiled for the host with -DKVLAB_HOST
- * -Itests/host/shim -Iinclude. The shim supplies what they would otherwise
- * get from the kernel:
+ * -Itests/host/shim -Iinclude, and linked with the kernel's own
+ * kernel/printk.c and kernel/panic.c (the log buffer, panic/BUG/WARN,
+ * misuse reports). The shim supplies what is left, the parts that touch
+ * hardware:
  *
  *   shim/arch/x86.h   the instruction wrappers, as stubs that record
  *                     invlpg, CR3 and CR4 writes (struct host_arch)
- *   shim/kernel.c     printk and the log buffer, panic/BUG/WARN, misuse
- *                     reports (include/kernel/printk.h, kernel/panic.h)
+ *   shim/kernel.c     the serial port (stderr), backtraces (the
+ *                     sanitizer's stack trace) and the QEMU exit device
+ *                     (exit; a panic aborts)
  *   shim/arena.c      physical memory: one mmap'd arena, the direct map
  *                     pointed at it, and boot_info filled with its map
  *
@@ -26,7 +29,10 @@
  * every other page of [0, end) (holes, reserved, ACPI...) is PROT_NONE, so
  * an allocator that hands out or touches memory it does not own crashes
  * at once (ASan prints the stack). The mapping is MAP_NORESERVE: a map of
- * several GiB costs only the pages the test touches. There is no vmalloc
+ * several GiB costs only the pages the test touches, except under
+ * valgrind, whose cost grows with every accessible byte (5 GiB of RAM take
+ * 15 s to map): tests that valgrind runs keep RAM to tens of MiB, with
+ * holes as large as they like. There is no vmalloc
  * area on the host: addresses in [VMALLOC_START, VMALLOC_END) exist only
  * in the page tables and cannot be dereferenced.
  *
