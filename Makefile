@@ -208,10 +208,12 @@ help: ## list the targets
 # tests/host/shim/host.h), in three builds under $(O)/host/:
 #
 #   asan/kvtest    gcc with AddressSanitizer and UBSan: the host test suites
+#   clang/kvtest   the same with clang's sanitizers (and libFuzzer's
+#                  coverage instrumentation: the objects are shared with...)
+#   fuzz/fuzz_*    ...the libFuzzer targets
 #   plain/kvtest   gcc without sanitizers: the suites once under valgrind
-#   fuzz/fuzz_*    clang libFuzzer targets, with ASan and UBSan
 #
-# host-test runs the first two; fuzz-smoke runs each fuzz target for
+# host-test runs the first three; fuzz-smoke runs each fuzz target for
 # FUZZ_SMOKE_RUNS inputs grown from the seed corpus in tests/host/corpus/
 # (make test runs both); fuzz runs each for FUZZ_SECONDS and keeps what it
 # finds in $(O)/host/fuzz/corpus/.
@@ -220,11 +222,11 @@ HOST_CC ?= gcc
 FUZZ_CC ?= clang
 VALGRIND ?= valgrind
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_SMOKE_RUNS ?= 50000
 # Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
 HOST_TEST_ARGS ?=
-# The valgrind run is ~30x slower: it runs this percentage of the iterations.
-VALGRIND_SCALE := 5
+# valgrind is some 30 times slower: its run does this percentage of the work.
+VALGRIND_SCALE := 10
 
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/printk.c kernel/panic.c
@@ -257,8 +259,8 @@ $(O)/host/$(1)/obj/%.o: %.c
 endef
 
 $(eval $(call host-build,asan,$(HOST_CC),$(HOST_SAN) -O1))
+$(eval $(call host-build,clang,$(FUZZ_CC),$(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1))
 $(eval $(call host-build,plain,$(HOST_CC),-O1))
-$(eval $(call host-build,fuzz,$(FUZZ_CC),$(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1))
 
 host-objs = $(patsubst %.c,$(O)/host/$(1)/obj/%.o,$(HOST_COMMON_SRCS) $(2))
 
@@ -266,19 +268,24 @@ $(O)/host/asan/kvtest: $(call host-objs,asan,$(HOST_TEST_SRCS))
 	$(quiet_msg) HOSTLD $@
 	$(Q)$(HOST_CC) $(HOST_SAN) -o $@ $^ -lm
 
+$(O)/host/clang/kvtest: $(call host-objs,clang,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -lm
+
 $(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
 	$(quiet_msg) HOSTLD $@
 	$(Q)$(HOST_CC) -o $@ $^ -lm
 
 define fuzz-link
-$(O)/host/fuzz/$(1): $(call host-objs,fuzz,tests/host/$(1).c)
+$(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c)
 	$$(quiet_msg) HOSTLD $$@
+	@mkdir -p $$(dir $$@)
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz-link,$(t))))
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(O)/host/fuzz/%)
-HOST_BINS := $(O)/host/asan/kvtest $(O)/host/plain/kvtest
+HOST_BINS := $(O)/host/asan/kvtest $(O)/host/clang/kvtest $(O)/host/plain/kvtest
 
 # fuzz-run(target, corpus dir, libFuzzer options): one NAME=COMMAND for
 # scripts/hostrun.py. New inputs go to the first directory, never to the
@@ -291,11 +298,12 @@ fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
 
 host-build: $(HOST_BINS) $(FUZZ_BINS)
 
-host-test: ## host tests of lib/ and the parsers: ASan+UBSan, then valgrind
+host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valgrind
 	@scripts/deps.sh host
 	@$(MAKE) --no-print-directory $(HOST_BINS)
 	@$(PYTHON) scripts/hostrun.py \
 		"asan=$(O)/host/asan/kvtest $(HOST_TEST_ARGS)" \
+		"clang=$(O)/host/clang/kvtest $(HOST_TEST_ARGS)" \
 		"valgrind=$(VALGRIND) -q --error-exitcode=1 --leak-check=full \
 			$(O)/host/plain/kvtest $(HOST_TEST_ARGS) --scale=$(VALGRIND_SCALE)"
 
