@@ -225,8 +225,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 # Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
 HOST_TEST_ARGS ?=
-# valgrind is some 30 times slower: its run does this percentage of the work.
+# valgrind is some 30 times slower: its run does this percentage of the work;
+# the clang build (with libFuzzer's coverage counters) does this much.
 VALGRIND_SCALE := 10
+CLANG_SCALE := 50
 
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/printk.c kernel/panic.c
@@ -303,7 +305,7 @@ host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valg
 	@$(MAKE) --no-print-directory $(HOST_BINS)
 	@$(PYTHON) scripts/hostrun.py \
 		"asan=$(O)/host/asan/kvtest $(HOST_TEST_ARGS)" \
-		"clang=$(O)/host/clang/kvtest $(HOST_TEST_ARGS)" \
+		"clang=$(O)/host/clang/kvtest --scale=$(CLANG_SCALE) $(HOST_TEST_ARGS)" \
 		"valgrind=$(VALGRIND) -q --error-exitcode=1 --leak-check=full \
 			$(O)/host/plain/kvtest $(HOST_TEST_ARGS) --scale=$(VALGRIND_SCALE)"
 
