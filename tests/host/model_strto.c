@@ -87,9 +87,7 @@ static int model_kstrtoull_unsigned(const char *s, unsigned int base,
 	err = model_digits(&s, base, &v);
 	if (err)
 		return err;
-	if (*s == '\n')
-		s++;
-	if (*s)
+	if (strcmp(s, "") && strcmp(s, "\n"))	/* only a newline may follow */
 		return -EINVAL;
 	*res = v;
 	return 0;

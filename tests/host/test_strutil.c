@@ -45,8 +45,8 @@ static void gen_numberish(struct prng *r, char *s, size_t size)
 
 static const unsigned int bases[] = { 0, 8, 10, 16, 2, 36 };
 
-/* kstrtoull and kstrtoll agree with the model (C's strtoull inside). */
-static void kstrto_against_model(struct host_test *t)
+/* kstrtoull, kstrtoll and memparse_strict agree with the model. */
+static void numbers_against_model(struct host_test *t)
 {
 	struct prng *r = &t->rng;
 	unsigned long i, n = host_iters(t, 200000);
@@ -54,7 +54,7 @@ static void kstrto_against_model(struct host_test *t)
 
 	for (i = 0; i < n; i++) {
 		unsigned int base = bases[prng_below(r, ARRAY_SIZE(bases))];
-		unsigned long long u = 0x5a5a, mu = 0x5a5a;
+		unsigned long long u = 0x5a5a, mu = 0x5a5a, m = 7, mm = 7;
 		long long l = 0x5a5a, ml = 0x5a5a;
 		int err, merr;
 
@@ -70,6 +70,12 @@ static void kstrto_against_model(struct host_test *t)
 		if (!CHECK(t, err == merr && l == ml,
 			   "kstrtoll(\"%s\", %u): %d %lld, model %d %lld", s,
 			   base, err, l, merr, ml))
+			return;
+		err = memparse_strict(s, &m);
+		merr = model_memparse_strict(s, &mm);
+		if (!CHECK(t, err == merr && m == mm,
+			   "memparse_strict(\"%s\"): %d %llu, model %d %llu", s,
+			   err, m, merr, mm))
 			return;
 	}
 }
@@ -140,27 +146,6 @@ static void kstrto_edges(struct host_test *t)
 	}
 }
 
-/* memparse_strict agrees with the model, suffixes and overflow included. */
-static void memparse_against_model(struct host_test *t)
-{
-	struct prng *r = &t->rng;
-	unsigned long i, n = host_iters(t, 100000);
-	char s[96];
-
-	for (i = 0; i < n; i++) {
-		unsigned long long v = 7, mv = 7;
-		int err, merr;
-
-		gen_numberish(r, s, sizeof(s));
-		err = memparse_strict(s, &v);
-		merr = model_memparse_strict(s, &mv);
-		if (!CHECK(t, err == merr && v == mv,
-			   "memparse_strict(\"%s\"): %d %llu, model %d %llu", s,
-			   err, v, merr, mv))
-			return;
-	}
-}
-
 /* strscpy copies what fits, always terminates, and says when it cut. */
 static void strscpy_against_model(struct host_test *t)
 {
@@ -217,9 +202,8 @@ static void memchr_inv_against_model(struct host_test *t)
 }
 
 const struct host_suite suite_strutil = HOST_SUITE("strutil",
-	HOST_CASE(kstrto_against_model),
+	HOST_CASE(numbers_against_model),
 	HOST_CASE(kstrto_round_trip),
 	HOST_CASE(kstrto_edges),
-	HOST_CASE(memparse_against_model),
 	HOST_CASE(strscpy_against_model),
 	HOST_CASE(memchr_inv_against_model));

@@ -184,42 +184,36 @@ static char c_out[OUT_MAX], c_one[OUT_MAX];
 		}                                                            \
 	} while (0)
 
+/* CALL_BOTH with the argument type the length modifier asks for. */
+#define CALL_BY_LENGTH(o, fmt, cv, v, T_l, T_ll, T_z, T_j, T_t, T_int)        \
+	do {                                                                 \
+		const char *l_ = (cv)->len;                                  \
+		if (!strcmp(l_, "l"))                                        \
+			CALL_BOTH(o, fmt, cv, T_l, v);                       \
+		else if (!strcmp(l_, "ll"))                                  \
+			CALL_BOTH(o, fmt, cv, T_ll, v);                      \
+		else if (!strcmp(l_, "z"))                                   \
+			CALL_BOTH(o, fmt, cv, T_z, v);                       \
+		else if (!strcmp(l_, "j"))                                   \
+			CALL_BOTH(o, fmt, cv, T_j, v);                       \
+		else if (!strcmp(l_, "t"))                                   \
+			CALL_BOTH(o, fmt, cv, T_t, v);                       \
+		else	/* "", hh, h: promoted to int */                     \
+			CALL_BOTH(o, fmt, cv, T_int, v);                     \
+	} while (0)
+
 static void call_signed(struct outcome *o, const char *fmt,
 			const struct conv *cv, u64 v)
 {
-	const char *l = cv->len;
-
-	if (!strcmp(l, "l"))
-		CALL_BOTH(o, fmt, cv, long, v);
-	else if (!strcmp(l, "ll"))
-		CALL_BOTH(o, fmt, cv, long long, v);
-	else if (!strcmp(l, "z"))
-		CALL_BOTH(o, fmt, cv, ssize_t, v);
-	else if (!strcmp(l, "j"))
-		CALL_BOTH(o, fmt, cv, intmax_t, v);
-	else if (!strcmp(l, "t"))
-		CALL_BOTH(o, fmt, cv, ptrdiff_t, v);
-	else
-		CALL_BOTH(o, fmt, cv, int, v);	/* "", hh, h: promoted */
+	CALL_BY_LENGTH(o, fmt, cv, v, long, long long, ssize_t, intmax_t,
+		       ptrdiff_t, int);
 }
 
 static void call_unsigned(struct outcome *o, const char *fmt,
 			  const struct conv *cv, u64 v)
 {
-	const char *l = cv->len;
-
-	if (!strcmp(l, "l"))
-		CALL_BOTH(o, fmt, cv, unsigned long, v);
-	else if (!strcmp(l, "ll"))
-		CALL_BOTH(o, fmt, cv, unsigned long long, v);
-	else if (!strcmp(l, "z"))
-		CALL_BOTH(o, fmt, cv, size_t, v);
-	else if (!strcmp(l, "j"))
-		CALL_BOTH(o, fmt, cv, uintmax_t, v);
-	else if (!strcmp(l, "t"))
-		CALL_BOTH(o, fmt, cv, ptrdiff_t, v);
-	else
-		CALL_BOTH(o, fmt, cv, unsigned int, v);
+	CALL_BY_LENGTH(o, fmt, cv, v, unsigned long, unsigned long long, size_t,
+		       uintmax_t, ptrdiff_t, unsigned int);
 }
 
 /*
