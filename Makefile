@@ -207,13 +207,12 @@ help: ## list the targets
 # lands) compiled for the host against tests/host/shim (see
 # tests/host/shim/host.h), in three builds under $(O)/host/:
 #
-#   asan/kvtest    gcc with AddressSanitizer and UBSan: the host test suites
-#   clang/kvtest   the same with clang's sanitizers (and libFuzzer's
-#                  coverage instrumentation: the objects are shared with...)
-#   fuzz/fuzz_*    ...the libFuzzer targets
-#   plain/kvtest   gcc without sanitizers: the suites once under valgrind
+#   asan/   gcc, AddressSanitizer and UBSan: kvtest, the host test suites
+#   clang/  clang, the same sanitizers and libFuzzer's coverage counters:
+#           kvtest again, and the fuzz targets (in fuzz/)
+#   plain/  gcc, no sanitizer: kvtest, for one run under valgrind
 #
-# host-test runs the first three; fuzz-smoke runs each fuzz target for
+# host-test runs the three kvtests; fuzz-smoke runs each fuzz target for
 # FUZZ_SMOKE_RUNS inputs grown from the seed corpus in tests/host/corpus/
 # (make test runs both); fuzz runs each for FUZZ_SECONDS and keeps what it
 # finds in $(O)/host/fuzz/corpus/.
@@ -248,10 +247,9 @@ HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
 HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
 	-fno-omit-frame-pointer $(WARN_CFLAGS)
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# host-build(name, compiler, flags): objects in $(O)/host/name/obj.
-define host-build
+# host-build-rules(name, compiler, flags): objects in $(O)/host/name/obj.
+define host-build-rules
 $(O)/host/$(1)/obj/%.o: %.c
 	$$(quiet_msg) "HOSTCC" "$(1) $$<"
 	@mkdir -p $$(dir $$@)
@@ -260,9 +258,9 @@ $(O)/host/$(1)/obj/%.o: %.c
 -include $$(patsubst %.c,$(O)/host/$(1)/obj/%.d,$$(HOST_COMMON_SRCS) $$(HOST_TEST_SRCS) $$(FUZZ_TARGETS:%=tests/host/%.c))
 endef
 
-$(eval $(call host-build,asan,$(HOST_CC),$(HOST_SAN) -O1))
-$(eval $(call host-build,clang,$(FUZZ_CC),$(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1))
-$(eval $(call host-build,plain,$(HOST_CC),-O1))
+$(eval $(call host-build-rules,asan,$(HOST_CC),$(HOST_SAN) -O1))
+$(eval $(call host-build-rules,clang,$(FUZZ_CC),$(HOST_SAN) -fsanitize=fuzzer-no-link -O1))
+$(eval $(call host-build-rules,plain,$(HOST_CC),-O1))
 
 host-objs = $(patsubst %.c,$(O)/host/$(1)/obj/%.o,$(HOST_COMMON_SRCS) $(2))
 
@@ -272,7 +270,7 @@ $(O)/host/asan/kvtest: $(call host-objs,asan,$(HOST_TEST_SRCS))
 
 $(O)/host/clang/kvtest: $(call host-objs,clang,$(HOST_TEST_SRCS))
 	$(quiet_msg) HOSTLD $@
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -lm
+	$(Q)$(FUZZ_CC) $(HOST_SAN) -o $@ $^ -lm
 
 $(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
 	$(quiet_msg) HOSTLD $@
@@ -282,7 +280,7 @@ define fuzz-link
 $(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c)
 	$$(quiet_msg) HOSTLD $$@
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^
+	$$(Q)$$(FUZZ_CC) $$(HOST_SAN) -fsanitize=fuzzer -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz-link,$(t))))
 

@@ -25,6 +25,10 @@
  * message, and evaluates to false so the case can stop; a case passes when
  * nothing failed. host_iters() scales a loop count by --scale (percent), so
  * `--scale=1000` runs ten times longer and the valgrind run uses less.
+ *
+ * A new test file declares its suite below, lists it in suites[] in
+ * main.c and in HOST_TEST_SRCS in the Makefile; the kvlab sources it
+ * tests go in HOST_KV_SRCS.
  */
 #ifndef KVLAB_HOST_HARNESS_H
 #define KVLAB_HOST_HARNESS_H
