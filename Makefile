@@ -294,13 +294,17 @@ fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix=$(O)/host/fuzz/$(1)- $(3) \
 	$(2) tests/host/corpus/$(1)"
 
-.PHONY: host-build host-test fuzz fuzz-smoke
+.PHONY: host-build host-bins fuzz-bins host-test fuzz fuzz-smoke
 
-host-build: $(HOST_BINS) $(FUZZ_BINS)
+host-build: host-bins fuzz-bins
+host-bins: $(HOST_BINS)
+	@:
+fuzz-bins: $(FUZZ_BINS)
+	@:
 
 host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valgrind
 	@scripts/deps.sh host
-	@$(MAKE) --no-print-directory $(HOST_BINS)
+	@$(MAKE) --no-print-directory host-bins
 	@$(PYTHON) scripts/hostrun.py \
 		"asan=$(O)/host/asan/kvtest $(HOST_TEST_ARGS)" \
 		"clang=$(O)/host/clang/kvtest --scale=$(CLANG_SCALE) $(HOST_TEST_ARGS)" \
@@ -309,13 +313,13 @@ host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valg
 
 fuzz-smoke: ## each fuzz target for FUZZ_SMOKE_RUNS inputs (part of make test)
 	@scripts/deps.sh host
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory fuzz-bins
 	@rm -rf $(O)/host/fuzz/smoke
 	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
 		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/smoke/$(t),-runs=$(FUZZ_SMOKE_RUNS)))
 
 fuzz: ## run each fuzz target for FUZZ_SECONDS (default 60) seconds
 	@scripts/deps.sh host
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory fuzz-bins
 	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
 		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/corpus/$(t),-max_total_time=$(FUZZ_SECONDS)))
