@@ -223,3 +223,126 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1|\2/' | \
 		awk -F'|' '{ printf "  %-12s %s\n", $$1, $$2 }'
+
+# ---- host tests and fuzzing (tests/host/) --------------------------------------
+#
+# kvlab's lib/, its pure kernel parsers, printk and panic (mm/ joins when it
+# lands) compiled for the host against tests/host/shim (see
+# tests/host/shim/host.h), in three builds under $(O)/host/:
+#
+#   asan/   gcc, AddressSanitizer and UBSan: kvtest, the host test suites
+#   clang/  clang, the same sanitizers and libFuzzer's coverage counters:
+#           kvtest again, and the fuzz targets (in fuzz/)
+#   plain/  gcc, no sanitizer: kvtest, for one run under valgrind
+#
+# host-test runs the three kvtests; fuzz-smoke runs each fuzz target for
+# FUZZ_SMOKE_RUNS inputs grown from the seed corpus in tests/host/corpus/
+# (make test runs both); fuzz runs each for FUZZ_SECONDS and keeps what it
+# finds in $(O)/host/fuzz/corpus/.
+
+HOST_CC ?= gcc
+FUZZ_CC ?= clang
+VALGRIND ?= valgrind
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 50000
+# Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
+HOST_TEST_ARGS ?=
+# valgrind is some 30 times slower: its run does this percentage of the work;
+# the clang build (with libFuzzer's coverage counters) does this much.
+VALGRIND_SCALE := 10
+CLANG_SCALE := 50
+
+HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
+	kernel/bootinfo.c kernel/printk.c kernel/panic.c
+HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c
+HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
+	tests/host/model_bootinfo.c
+HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
+	tests/host/test_vsprintf.c tests/host/test_strutil.c \
+	tests/host/test_prng.c tests/host/test_cmdline.c \
+	tests/host/test_bootinfo.c
+# fuzz_alloc (buddy, slab and vmalloc operation sequences decoded from the
+# input, checked against reference models) joins here, with its corpus
+# directory tests/host/corpus/fuzz_alloc/, when mm/ lands.
+FUZZ_TARGETS := fuzz_cmdline fuzz_memmap
+
+HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
+HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
+	-fno-omit-frame-pointer $(WARN_CFLAGS)
+HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# host-build-rules(name, compiler, flags): objects in $(O)/host/name/obj.
+define host-build-rules
+$(O)/host/$(1)/obj/%.o: %.c
+	$$(quiet_msg) "HOSTCC" "$(1) $$<"
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(2) $$(HOST_CFLAGS) $(3) $$(DEP_CFLAGS) -c $$< -o $$@
+
+-include $$(patsubst %.c,$(O)/host/$(1)/obj/%.d,$$(HOST_COMMON_SRCS) $$(HOST_TEST_SRCS) $$(FUZZ_TARGETS:%=tests/host/%.c))
+endef
+
+$(eval $(call host-build-rules,asan,$(HOST_CC),$(HOST_SAN) -O1))
+$(eval $(call host-build-rules,clang,$(FUZZ_CC),$(HOST_SAN) -fsanitize=fuzzer-no-link -O1))
+$(eval $(call host-build-rules,plain,$(HOST_CC),-O1))
+
+host-objs = $(patsubst %.c,$(O)/host/$(1)/obj/%.o,$(HOST_COMMON_SRCS) $(2))
+
+$(O)/host/asan/kvtest: $(call host-objs,asan,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) $(HOST_SAN) -o $@ $^ -lm
+
+$(O)/host/clang/kvtest: $(call host-objs,clang,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(FUZZ_CC) $(HOST_SAN) -o $@ $^ -lm
+
+$(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) -o $@ $^ -lm
+
+define fuzz-link
+$(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c)
+	$$(quiet_msg) HOSTLD $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(FUZZ_CC) $$(HOST_SAN) -fsanitize=fuzzer -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz-link,$(t))))
+
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(O)/host/fuzz/%)
+HOST_BINS := $(O)/host/asan/kvtest $(O)/host/clang/kvtest $(O)/host/plain/kvtest
+
+# fuzz-run(target, corpus dir, libFuzzer options): one NAME=COMMAND for
+# scripts/hostrun.py. New inputs go to the first directory, never to the
+# committed seed corpus; crashes to $(O)/host/fuzz/.
+fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
+	-rss_limit_mb=2048 -artifact_prefix=$(O)/host/fuzz/$(1)- $(3) \
+	$(2) tests/host/corpus/$(1)"
+
+.PHONY: host-build host-bins fuzz-bins host-test fuzz fuzz-smoke
+
+host-build: host-bins fuzz-bins
+host-bins: $(HOST_BINS)
+	@:
+fuzz-bins: $(FUZZ_BINS)
+	@:
+
+host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valgrind
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory host-bins
+	@$(PYTHON) scripts/hostrun.py \
+		"asan=$(O)/host/asan/kvtest $(HOST_TEST_ARGS)" \
+		"clang=$(O)/host/clang/kvtest --scale=$(CLANG_SCALE) $(HOST_TEST_ARGS)" \
+		"valgrind=$(VALGRIND) -q --error-exitcode=1 --leak-check=full \
+			$(O)/host/plain/kvtest $(HOST_TEST_ARGS) --scale=$(VALGRIND_SCALE)"
+
+fuzz-smoke: ## each fuzz target for FUZZ_SMOKE_RUNS inputs (part of make test)
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory fuzz-bins
+	@rm -rf $(O)/host/fuzz/smoke
+	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/smoke/$(t),-runs=$(FUZZ_SMOKE_RUNS)))
+
+fuzz: ## run each fuzz target for FUZZ_SECONDS (default 60) seconds
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory fuzz-bins
+	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/corpus/$(t),-max_total_time=$(FUZZ_SECONDS)))

@@ -125,7 +125,8 @@ static bool copy_string(const struct phys_reader *rd, phys_addr_t pa,
 static void parse_mb2_mmap(struct boot_info *bi, const u8 *tag, u32 size,
 			   void (*warn)(const char *))
 {
-	u32 entry_size, off;
+	u32 entry_size;
+	u64 off;	/* 64 bits: off + entry_size must not wrap back into the tag */
 
 	if (size < 16) {
 		warnf(bi, warn, "multiboot2: memory map tag too short (%u bytes)", size);
@@ -213,7 +214,7 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 			   void (*warn)(const char *))
 {
 	const u8 *map = rd->map(rd->ctx, mi->mmap_addr, mi->mmap_length);
-	u32 off = 0;
+	u64 off = 0;	/* 64 bits: entry sizes near 2^32 must not wrap it */
 
 	if (!map) {
 		warnf(bi, warn, "multiboot1: memory map at %#x (+%u) unreadable",
@@ -231,7 +232,7 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 		add_raw(bi, e.base, e.len, e.type);
 		if (e.size > mi->mmap_length)
 			break;
-		off += e.size + 4;
+		off += (u64)e.size + 4;
 	}
 }
 
@@ -373,19 +374,24 @@ static bool clean_entry(const struct sanitize_ctx *c, const struct mem_region *r
 	return true;
 }
 
-static size_t append_region(struct mem_region *out, size_t n, phys_addr_t s,
-			    phys_addr_t e, u32 type)
+/*
+ * Add [s, e) to the @*n entries of @out, merged with its neighbour when
+ * they touch and share a type. Return: false when @out is full.
+ */
+static bool append_region(struct mem_region *out, size_t *n, phys_addr_t s,
+			  phys_addr_t e, u32 type)
 {
-	if (n && out[n - 1].end == s && out[n - 1].type == type) {
-		out[n - 1].end = e;	/* merge with the neighbour */
-		return n;
+	if (*n && out[*n - 1].end == s && out[*n - 1].type == type) {
+		out[*n - 1].end = e;	/* merge with the neighbour */
+		return true;
 	}
-	if (n == MAX_MEM_REGIONS)
-		return n;
-	out[n].start = s;
-	out[n].end = e;
-	out[n].type = type;
-	return n + 1;
+	if (*n == MAX_MEM_REGIONS)
+		return false;
+	out[*n].start = s;
+	out[*n].end = e;
+	out[*n].type = type;
+	(*n)++;
+	return true;
 }
 
 size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
@@ -396,7 +402,8 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 	static phys_addr_t points[2 * MAX_MEM_REGIONS];
 	struct sanitize_ctx c = { warn, nr_warnings };
 	size_t i, j, nr_clean = 0, nr_points = 0, n = 0;
-	bool unsorted = false, overlap = false;
+	bool unsorted = false, overlap = false, full = false;
+	phys_addr_t cut = 0;	/* where a full map dropped the rest */
 
 	if (nr_in > MAX_MEM_REGIONS)
 		nr_in = MAX_MEM_REGIONS;
@@ -435,11 +442,17 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 		}
 		if (covers > 1)
 			overlap = true;
-		if (type)
-			n = append_region(out, n, s, e, type);
+		if (type && !full && !append_region(out, &n, s, e, type)) {
+			/* Nothing after a dropped region can touch the last one. */
+			full = true;
+			cut = s;
+		}
 	}
 	if (overlap)
 		sanitize_warn(&c, "memory map: overlapping entries; the more restrictive type wins");
+	if (full)
+		sanitize_warn(&c, "memory map: more than %d regions; everything from %#llx up ignored",
+			      MAX_MEM_REGIONS, (unsigned long long)cut);
 	return n;
 }
 

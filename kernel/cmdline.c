@@ -22,6 +22,7 @@ struct word {
 	char val[CMDLINE_VALUE_MAX];
 	bool has_val;
 	bool key_too_long, val_too_long, unterminated_quote;
+	bool path_like;		/* the whole key has a '/' or '.' */
 };
 
 /*
@@ -39,6 +40,8 @@ static void next_word(const char *line, size_t len, size_t *pos, struct word *w)
 			w->key[n++] = line[i];
 		else
 			w->key_too_long = true;
+		if (line[i] == '/' || line[i] == '.')
+			w->path_like = true;
 		i++;
 	}
 	if (i < len && line[i] == '=') {
@@ -161,10 +164,10 @@ void cmdline_parse(const char *line, size_t max_len,
 		/*
 		 * The loader's first word is the image path: "/boot/kvlab.elf"
 		 * from GRUB, "build/gcc/kvlab.elf" from qemu -kernel. Keys
-		 * never contain '/' or '.'.
+		 * never contain '/' or '.'. (Looked for in the whole word: a
+		 * long path keeps only its first bytes in w.key.)
 		 */
-		if (first && !w.has_val &&
-		    (strchr(w.key, '/') || strchr(w.key, '.'))) {
+		if (first && !w.has_val && w.path_like) {
 			first = false;
 			continue;
 		}

@@ -101,6 +101,8 @@ int kstrtoll(const char *s, unsigned int base, long long *res)
 	if (*s == '-') {
 		neg = true;
 		s++;
+		if (*s == '+')	/* one sign only, as Linux */
+			return -EINVAL;
 	}
 	err = kstrtoull(s, base, &v);
 	if (err)

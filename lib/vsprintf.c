@@ -22,6 +22,7 @@ enum {
 	F_ALT = 1 << 3,		/* '#' */
 	F_ZERO = 1 << 4,	/* '0' */
 	F_UPPER = 1 << 5,	/* %X */
+	F_SIGNED = 1 << 6,	/* %d %i: the only ones '+' and ' ' apply to */
 };
 
 struct spec {
@@ -90,9 +91,9 @@ static void emit_number(struct outbuf *o, unsigned long long v, bool negative,
 	}
 	if (negative)
 		sign = '-';
-	else if (sp->flags & F_PLUS)
+	else if ((sp->flags & F_SIGNED) && (sp->flags & F_PLUS))
 		sign = '+';
-	else if (sp->flags & F_SPACE)
+	else if ((sp->flags & F_SIGNED) && (sp->flags & F_SPACE))
 		sign = ' ';
 	if (sp->flags & F_ALT) {
 		/* As Linux (not C): %#x of zero prints 0x0. */
@@ -248,6 +249,7 @@ static const char *convert(struct outbuf *o, const char *f, va_list *ap)
 	switch (c = *f++) {
 	case 'd':
 	case 'i':
+		sp.flags |= F_SIGNED;
 		sv = get_signed(ap, len);
 		emit_number(o, sv < 0 ? 0ULL - (unsigned long long)sv
 				       : (unsigned long long)sv,
@@ -272,8 +274,11 @@ static const char *convert(struct outbuf *o, const char *f, va_list *ap)
 
 		sp.precision = 1;
 		if (s[0] == 0) { /* a NUL char is still one character */
-			out_repeat(o, ' ', sp.width - 1);
+			if (!(sp.flags & F_LEFT))
+				out_repeat(o, ' ', sp.width - 1);
 			out(o, 0);
+			if (sp.flags & F_LEFT)
+				out_repeat(o, ' ', sp.width - 1);
 			break;
 		}
 		emit_string(o, s, &sp);

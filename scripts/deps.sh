@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the tools kvlab needs are installed.
 #
-# Usage: scripts/deps.sh [build|run|debug|test|bench|all]
+# Usage: scripts/deps.sh [build|run|debug|test|host|bench|all]
 #
 # Checks each tool the given job needs. On Debian/Ubuntu as root it installs
 # what is missing with apt-get; anywhere else it prints the exact command to
@@ -32,6 +32,10 @@ mformat              mtools             mtools              mtools          mtoo
 # make debug, and the test of the gdb helpers (scripts/gdb/kvlab.py).
 TOOLS_DEBUG='
 gdb                  gdb                gdb                 gdb             x86_64-elf-gdb
+'
+# make host-test: the host suites run once under valgrind.
+TOOLS_HOST='
+valgrind             valgrind           valgrind            valgrind        valgrind
 '
 # Files (not commands) that packages provide.
 FILES_RUN='
@@ -77,15 +81,39 @@ check_matplotlib() {
 	echo "python3-matplotlib python3-matplotlib python3-matplotlib python-matplotlib python-matplotlib"
 }
 
+# The host tests link gcc's AddressSanitizer/UBSan runtimes and clang's
+# libFuzzer (Debian splits clang's runtimes into libclang-rt-<version>-dev).
+# Looking for the libraries is much faster than linking a test program.
+check_sanitizers() {
+	if command -v gcc >/dev/null 2>&1; then
+		v=$(gcc -dumpversion | cut -d. -f1)
+		for lib in asan ubsan; do
+			[ -e "$(gcc -print-file-name=lib$lib.so)" ] ||
+				echo "gcc-$lib libgcc-$v-dev lib$lib gcc gcc"
+		done
+	fi
+	if command -v clang >/dev/null 2>&1; then
+		v=$(clang -dumpversion | cut -d. -f1)
+		rt=$(clang --print-runtime-dir 2>/dev/null)
+		for lib in fuzzer asan ubsan_standalone; do
+			[ -e "$rt/libclang_rt.$lib-$(uname -m).a" ] ||
+				echo "clang-$lib libclang-rt-$v-dev compiler-rt compiler-rt llvm"
+		done
+	fi
+}
+
 lines=$(
 	check_tools "$TOOLS_BUILD"
 	case "$job" in
 	build) ;;
 	run) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
 	debug) check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG" ;;
-	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN" ;;
+	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"
+	      check_tools "$TOOLS_HOST"; check_sanitizers ;;
+	host) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
-	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib ;;
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib
+	       check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	esac
 )
 
@@ -102,7 +130,8 @@ echo "kvlab: missing:$missing_what" >&2
 is_debian=0
 [ -r /etc/debian_version ] && command -v apt-get >/dev/null 2>&1 && is_debian=1
 
-if [ "$is_debian" = 1 ] && [ "$(id -u)" = 0 ]; then
+# Install once: if the check still fails afterwards, say so instead of looping.
+if [ "$is_debian" = 1 ] && [ "$(id -u)" = 0 ] && [ -z "${KVLAB_DEPS_INSTALLED:-}" ]; then
 	echo "kvlab: installing with apt-get:$missing_deb" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	# Refresh the package lists only when they are missing or stale.
@@ -111,7 +140,7 @@ if [ "$is_debian" = 1 ] && [ "$(id -u)" = 0 ]; then
 	fi
 	# shellcheck disable=SC2086
 	if apt-get install -y -q --no-install-recommends $missing_deb >&2; then
-		exec "$0" "$job" # check again: everything must be there now
+		KVLAB_DEPS_INSTALLED=1 exec "$0" "$job" # check again: everything must be there now
 	fi
 	echo "kvlab: apt-get install failed" >&2
 fi

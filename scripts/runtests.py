@@ -18,7 +18,13 @@ and check each reply; with "gdb" as well, gdb runs kvlab's helpers
 (scripts/gdb/kvlab.py) at a breakpoint and their output is checked against
 what the kernel printed (see run_session()).
 
-  runtests.py [--build build] [--quick] [--only NAME,...] [--jobs N] [--list]
+Before the QEMU configurations comes the host phase: `make host-test` and
+`make fuzz-smoke` (tests/host/), whose output is shown and whose closing
+`N passed, N failed` lines join the totals; a non-zero exit is a failure.
+--no-host or --quick leaves it out, as does --only unless it names them.
+
+  runtests.py [--build build] [--quick] [--no-host] [--only NAME,...]
+              [--jobs N] [--list]
 """
 import argparse
 import codecs
@@ -229,6 +235,15 @@ CONFIGS = [
 ]
 
 QUICK = ["gcc-kernel-pc-max-1G"]
+
+# The host phase: make targets, run in this order before QEMU starts.
+HOST_PHASE = [
+    cfg("host-test", boot="host", machine="-", cpu="-", mem="-",
+        why="lib/ and the kernel's parsers on the host: ASan+UBSan, valgrind"),
+    cfg("fuzz-smoke", boot="host", machine="-", cpu="-", mem="-",
+        why="each libFuzzer target for a fixed number of inputs"),
+]
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed")
 
 
 def log(msg=""):
@@ -597,6 +612,52 @@ def run_config(c, build):
     return r
 
 
+def make_env():
+    """The environment for a nested make: MAKEFLAGS (O=, V=...) without
+    the parent's jobserver, whose file descriptors we do not have."""
+    env = dict(os.environ)
+    flags = [f for f in env.get("MAKEFLAGS", "").split()
+             if not f.startswith("--jobserver")]
+    env["MAKEFLAGS"] = " ".join(flags)
+    return env
+
+
+def run_host(c, build, jobs):
+    """Run one host-phase make target, streaming its output."""
+    r = Result(c)
+    cmd = [os.environ.get("MAKE", "make"), "--no-print-directory",
+           "-j%d" % jobs, "O=" + build, c["name"]]
+    log("kvlab: host phase: " + " ".join(cmd))
+    t0 = time.time()
+    summary = None
+    try:
+        p = subprocess.Popen(cmd, cwd=ROOT, env=make_env(),
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+    except OSError as e:
+        r.problems.append("could not start: %s" % e)
+        r.failed = 1
+        return r
+    for raw in p.stdout:
+        line = raw.decode(errors="replace").rstrip("\n")
+        log(line)
+        m = SUMMARY.match(line)
+        if m:
+            summary = (int(m.group(1)), int(m.group(2)))
+    rc = p.wait()
+    r.seconds = time.time() - t0
+    r.status = rc
+    if summary:
+        r.passed, r.failed = summary
+    else:
+        r.problems.append("no 'N passed, N failed' line")
+    if rc != 0:
+        r.problems.append("make %s exited with %d" % (c["name"], rc))
+    if r.problems and not r.failed:
+        r.failed = 1
+    return r
+
+
 def print_table(results):
     log()
     log("%-32s %-7s %-5s %-7s %-5s %-5s %5s %5s %5s %7s" %
@@ -612,27 +673,39 @@ def print_table(results):
 def main():
     ap = argparse.ArgumentParser(description="kvlab test runner")
     ap.add_argument("--build", default="build")
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="one QEMU configuration, no host phase")
+    ap.add_argument("--no-host", action="store_true",
+                    help="leave out the host phase (host-test, fuzz-smoke)")
     ap.add_argument("--only", help="comma-separated configuration names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
 
     configs = CONFIGS
+    host = [] if args.quick or args.no_host else HOST_PHASE
     if args.quick:
         configs = [c for c in CONFIGS if c["name"] in QUICK]
     if args.only:
         names = args.only.split(",")
         configs = [c for c in CONFIGS if c["name"] in names]
-        unknown = set(names) - {c["name"] for c in configs}
+        host = [c for c in HOST_PHASE if c["name"] in names]
+        unknown = set(names) - {c["name"] for c in configs + host}
         if unknown:
             log("runtests: unknown configuration(s): %s" % ", ".join(sorted(unknown)))
             return 2
     if args.list:
-        for c in CONFIGS:
+        for c in HOST_PHASE + CONFIGS:
             log("%-32s %s" % (c["name"], c["why"]))
         return 0
     os.makedirs(os.path.join(args.build, "test"), exist_ok=True)
+
+    host_results = [run_host(c, args.build, args.jobs) for c in host]
+    for r in host_results:
+        log("[%s] %s (%d passed, %d failed, %.1f s)"
+            % (r.verdict(), r.cfg["name"], r.passed, r.failed, r.seconds))
+        for p in r.problems:
+            log("  problem: " + p)
 
     log("kvlab: %d QEMU configuration(s), %d at a time" % (len(configs), args.jobs))
     results = {}
@@ -648,7 +721,7 @@ def main():
                 log("  problem: " + p)
             for d in r.details:
                 log(d)
-    ordered = [results[c["name"]] for c in configs]
+    ordered = host_results + [results[c["name"]] for c in configs]
     print_table(ordered)
     passed = sum(r.passed for r in ordered)
     failed = sum(r.failed for r in ordered)

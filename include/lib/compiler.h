@@ -14,6 +14,7 @@
 #define __used		__attribute__((used))
 #define __unused	__attribute__((unused))
 #define __noinline	__attribute__((noinline))
+#undef __always_inline	/* glibc's <sys/cdefs.h> has one (tests/host) */
 #define __always_inline	inline __attribute__((always_inline))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __weak		__attribute__((weak))

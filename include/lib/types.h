@@ -15,7 +15,9 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
-#ifndef KVLAB_HOST
+#ifdef KVLAB_HOST
+#include <sys/types.h>	/* tests/host: ssize_t comes from the host */
+#else
 typedef long ssize_t;
 #endif
 

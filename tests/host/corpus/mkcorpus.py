@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""tests/host/corpus/mkcorpus.py: write the fuzzers' seed corpus.
+
+  python3 tests/host/corpus/mkcorpus.py
+
+Writes a handful of real-looking inputs into tests/host/corpus/<target>/:
+command lines as GRUB and `qemu -kernel` pass them, and multiboot2 and
+multiboot1 information blocks shaped like the ones GRUB and QEMU build,
+laid out for physical address FUZZ_INFO_PA (tests/host/fuzz_memmap.c).
+The files are committed; run this again only to change them.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FUZZ_INFO_PA = 0x10000
+
+USABLE, RESERVED, ACPI, NVS, UNUSABLE = 1, 2, 3, 4, 5
+
+# QEMU's pc machine with 1 GiB, as SeaBIOS reports it (e820).
+PC_1G = [
+    (0x0, 0x9fc00, USABLE),
+    (0x9fc00, 0x400, RESERVED),
+    (0xf0000, 0x10000, RESERVED),
+    (0x100000, 0x3fee0000, USABLE),
+    (0x3ffe0000, 0x20000, RESERVED),
+    (0xfeffc000, 0x4000, RESERVED),
+    (0xfffc0000, 0x40000, RESERVED),
+]
+
+# 6 GiB: 3 GiB below the PCI hole, 3 GiB above 4 GiB.
+PC_6G = PC_1G[:3] + [
+    (0x100000, 0xbfee0000, USABLE),
+    (0xbffe0000, 0x20000, RESERVED),
+    (0xfeffc000, 0x4000, RESERVED),
+    (0xfffc0000, 0x40000, RESERVED),
+    (0x100000000, 0xc0000000, USABLE),
+    (0xfd00000000, 0x300000000, RESERVED),
+]
+
+# Everything the sanitizer must deal with: unsorted, overlapping, unknown
+# types, empty, wrapping and beyond 2^52.
+ODD = [
+    (0x100000, 0x7f00000, USABLE),
+    (0x0, 0x9fc00, USABLE),
+    (0x7000000, 0x100000, ACPI),
+    (0x7080000, 0x100000, NVS),
+    (0x9f000, 0x1000, RESERVED),
+    (0x8000000, 0x0, USABLE),
+    (0xfffffffffffff000, 0x2000, USABLE),
+    (0xffffffffff000, 0x10000, USABLE),
+    (0x20000000, 0x1000, 17),
+    (0x30000000, 0x1000, UNUSABLE),
+]
+
+
+def align8(b):
+    return b + b"\0" * (-len(b) % 8)
+
+
+def mb2_tag(tag_type, payload):
+    return align8(struct.pack("<II", tag_type, 8 + len(payload)) + payload)
+
+
+def mb2_mmap(entries, entry_size=24):
+    body = struct.pack("<II", entry_size, 0)
+    for base, length, typ in entries:
+        e = struct.pack("<QQII", base, length, typ, 0)
+        body += e + b"\0" * (entry_size - len(e))
+    return mb2_tag(6, body)
+
+
+def mb2_block(tags):
+    body = b"".join(tags) + struct.pack("<II", 0, 8)
+    return struct.pack("<II", 8 + len(body), 0) + body
+
+
+def grub_mb2(cmdline, entries, entry_size=24):
+    return mb2_block([
+        mb2_tag(1, cmdline.encode() + b"\0"),
+        mb2_tag(2, b"GRUB 2.06-13+deb12u2\0"),
+        mb2_tag(4, struct.pack("<II", 639, 1047424)),
+        mb2_tag(5, struct.pack("<III", 0xe0, 0xffffffff, 0xffffffff)),
+        mb2_mmap(entries, entry_size),
+        mb2_tag(14, b"RSD PTR " + bytes(range(12))),
+    ])
+
+
+def qemu_mb1(cmdline, name, entries):
+    """qemu -kernel's block: the info, then the strings and the map."""
+    info_size = 88
+    cmd = cmdline.encode() + b"\0"
+    ldr = name.encode() + b"\0"
+    mmap = b"".join(struct.pack("<IQQI", 20, b, l, t) for b, l, t in entries)
+    cmd_pa = FUZZ_INFO_PA + info_size
+    ldr_pa = cmd_pa + len(cmd)
+    mmap_pa = (ldr_pa + len(ldr) + 7) & ~7
+    flags = (1 << 0) | (1 << 2) | (1 << 6) | (1 << 9)
+    info = struct.pack("<IIIIIII16xIIIIII", flags, 639, 1047424, 0,
+                       cmd_pa, 0, 0, len(mmap), mmap_pa, 0, 0, 0, ldr_pa)
+    info += b"\0" * (info_size - len(info))
+    block = info + cmd + ldr
+    block += b"\0" * (mmap_pa - FUZZ_INFO_PA - len(block))
+    return block + mmap
+
+
+CMDLINES = {
+    "grub": "/boot/kvlab.elf tests=all seed=42 loglevel=7",
+    "qemu-kernel": "build/gcc/kvlab.elf monitor=0 bench=none tests=lib",
+    "quoted": 'tests="buddy slab" slub_debug=FZPU,kmalloc-64 mem=512M vmalloc_lazy=0',
+    "odd": '=x "" tests="unterminated crash=bug quiet quiet=1 loglevel=9\tseed=0x10\n',
+    "long": "tests=" + "a" * 300 + " " + "k" * 70 + "=1 /x",
+}
+
+BLOCKS = {
+    "mb2-grub-pc-1g": grub_mb2("/boot/kvlab.elf tests=all", PC_1G),
+    "mb2-grub-pc-6g": grub_mb2("/boot/kvlab.elf", PC_6G),
+    "mb2-odd-map-entry32": grub_mb2("", ODD, entry_size=32),
+    "mb2-meminfo-only": mb2_block([mb2_tag(4, struct.pack("<II", 639, 130048))]),
+    "mb1-qemu-kernel": qemu_mb1("build/gcc/kvlab.elf tests=all monitor=0",
+                                "qemu", PC_1G),
+}
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def main():
+    for name, line in CMDLINES.items():
+        write("fuzz_cmdline", name, line.encode())
+    for name, block in BLOCKS.items():
+        write("fuzz_memmap", name, block)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+/*
+ * tests/host/models.h: reference models of kvlab code, for the host tests
+ * and the fuzz targets.
+ *
+ * Each model is written from the documented behaviour (the header comments
+ * of include/lib/string.h, include/kernel/cmdline.h and
+ * include/kernel/bootinfo.h, and Linux where they say "as Linux"), as
+ * plainly as possible and in a different shape from the code it checks:
+ * whole-string scans and the C library instead of one-pass parsers, 64-bit
+ * offsets everywhere, brute force instead of sweeps. A *_check() function
+ * runs the kvlab code and its model on one input and returns false with a
+ * one-line explanation in @why when they disagree.
+ */
+#ifndef KVLAB_HOST_MODELS_H
+#define KVLAB_HOST_MODELS_H
+
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+#include <lib/types.h>
+
+#define WHY_SIZE 512	/* room for a *_check() explanation */
+
+/* ---- lib/strutil.c: kstrtoull and friends (model_strto.c) ------------- */
+
+int model_kstrtoull(const char *s, unsigned int base, unsigned long long *res);
+int model_kstrtoll(const char *s, unsigned int base, long long *res);
+int model_memparse_strict(const char *s, unsigned long long *res);
+
+/* ---- kernel/cmdline.c (model_cmdline.c) -------------------------------- */
+
+/*
+ * The keys cmdline_check() parses against: the kernel's own (DESIGN.md
+ * section 5) with setters of each kind (kparam_bool, kparam_ulong, any
+ * string, refusals with and without a reason).
+ */
+extern const struct kparam model_kparams[];
+extern const size_t model_nr_kparams;
+
+/*
+ * cmdline_check - run cmdline_parse() on @line (read up to its NUL or
+ * @max_len bytes) and compare the setter calls, the counts and the
+ * warnings with the model.
+ */
+bool cmdline_check(const char *line, size_t max_len, char *why);
+
+/* ---- kernel/bootinfo.c (model_bootinfo.c) ------------------------------ */
+
+/*
+ * Physical memory for the parser: @len bytes of @data at physical @base,
+ * zeros elsewhere. A range is readable when it lies below 4 GiB (as the
+ * kernel's early map) and is at most PHYSMEM_MAX_MAP bytes (so a fuzzer
+ * cannot make the reader allocate gigabytes).
+ */
+#define PHYSMEM_MAX_MAP	(4u << 20)
+
+struct physmem {
+	const u8 *data;
+	size_t len;
+	phys_addr_t base;
+};
+
+bool physmem_readable(const struct physmem *m, phys_addr_t pa, u64 len);
+
+/*
+ * bootinfo_check - bootinfo_parse() the block at @info_pa of @m with
+ * @magic, through a reader that hands out a private exact-size copy of
+ * every range (so AddressSanitizer catches a read past what was mapped),
+ * and compare the return value, loader name, command line and raw map with
+ * the model, then check the sanitized map with memmap_check().
+ */
+bool bootinfo_check(u32 magic, const struct physmem *m, phys_addr_t info_pa,
+		    char *why);
+
+/*
+ * memmap_check - memmap_sanitize() @nr_in raw entries and check the
+ * result: sorted, disjoint, merged, types 1-5, and for every address the
+ * highest type of the clean entries covering it; warnings if and only if
+ * something was odd. With @out non-NULL, the sanitized map is left there
+ * (MAX_MEM_REGIONS entries of room) and its length in *@nr_out.
+ */
+bool memmap_check(const struct mem_region *in, size_t nr_in, char *why,
+		  struct mem_region *out, size_t *nr_out);
+
+#endif
