@@ -218,6 +218,16 @@ void ktest_skip(struct ktest *t, const char *fmt, ...)
 	t->skipped = true;
 }
 
+/* Every checker's settle hook (see include/kernel/ktest.h). */
+static void settle_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_checkers; i++)
+		if (checkers[i]->settle)
+			checkers[i]->settle();
+}
+
 static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		     unsigned int index, struct ktest_totals *tot)
 {
@@ -228,12 +238,14 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 
 	t.seed = hash64_str(hash64_str(ktest_boot_seed, s->name), c->name);
 	prng_seed(&t.rng, t.seed);
+	settle_all();
 	for (i = 0; i < nr_checkers; i++)
 		checkers[i]->snapshot(snaps[i]);
 	t.reports_at_start = report_count();
 	current_test = &t;
 	c->run(&t);
 	current_test = NULL;
+	settle_all();	/* before counting: a report it raises is the case's */
 
 	unexpected = report_count() - t.reports_at_start - t.reports_expected;
 	if (unexpected) {

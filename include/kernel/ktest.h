@@ -76,6 +76,13 @@ struct ktest_suite {
  * A checker snapshots some global state before each case and verifies it
  * after (see the header comment). @check prints what differs with
  * ktest_fail() and may run an invariant walker.
+ *
+ * @settle (optional) returns memory a subsystem merely caches (a CPU's
+ * half-used slab, empty slabs kept for reuse) to its owner. Every
+ * checker's settle runs before any snapshot is taken, and again after
+ * the case before any check, so all checkers compare like with like: the
+ * buddy checker's free page count does not depend on what the slab
+ * allocator happened to keep. Settling must never free live memory.
  */
 #define KTEST_SNAPSHOT_BYTES 64
 
@@ -83,6 +90,7 @@ struct ktest_checker {
 	const char *name;
 	void (*snapshot)(void *buf);	/* KTEST_SNAPSHOT_BYTES of room */
 	void (*check)(struct ktest *t, const void *before);
+	void (*settle)(void);
 };
 
 void ktest_register_checker(const struct ktest_checker *c);
