@@ -59,7 +59,7 @@ KERNEL_SRCS := \
 	kernel/fault_inject.c \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
-MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c
+MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c

@@ -112,6 +112,10 @@ MONITOR_SCRIPT = [
      [r"alloc_pages: order 3 \(32 KiB\) at pfn 0x[0-9a-f]+ pa 0x[0-9a-f]+ va (0xffff888[0-9a-f]+)"]),
     (line("free_pages $1 3"), [r"free_pages: freed 32 KiB at 0xffff888"]),
     (line("free_pages $1 3"), [r"BUG: Bad page state", r"free_pages: refused"]),
+    (line("page 0"), [r"(?m)^page:0xffff[0-9a-f]+ pfn:0x0 zone:DMA order:0$",
+                      r"(?m)^flags: 0x1\(reserved\)$"]),
+    (line("page 0x40000000"), [r"page: pfn 0x40000000 is beyond the last RAM frame"]),
+    (line("page xyz"), [r"bad pfn 'xyz'", r"usage: page PFN"]),
     (line("alloc_pages 11"), [r"bad order '11'", r"usage: alloc_pages ORDER"]),
     (line("free_pages ffff800000000000 0"), [r"BUG: free_pages\(0xffff800000000000, 0\)",
                                              r"free_pages: refused"]),
@@ -146,6 +150,11 @@ MONITOR_SCRIPT = [
 # kernel text, the direct map, nothing, the vmalloc area.
 GDB_PGWALK = ["kernel_main", "ffff888000000000", "ffff800000000000",
               "ffffc90000000000"]
+# The monitor commands whose output gdb's kv-* helpers must reproduce:
+# frames in the first MiB (reserved), the kernel image, free memory, and
+# one beyond the end of RAM.
+GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo"] + \
+    ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")]
 
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
@@ -228,10 +237,10 @@ CONFIGS = [
         why="the serial monitor: every command, bad input, a fault survived, exit"),
     cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
         timeout=60,
-        script=[(line("pgwalk " + a), [r"pgwalk va="]) for a in GDB_PGWALK]
+        script=[(line(m), [r"\S"]) for m in GDB_MIRRORED]
         + [(line("exit"), [r"monitor: bye"])],
-        gdb=["kv-dmesg"] + ["kv-pgwalk " + a for a in GDB_PGWALK],
-        why="gdb's kv-dmesg and kv-pgwalk print what the (clang) kernel prints"),
+        gdb=["kv-dmesg"] + ["kv-" + m for m in GDB_MIRRORED],
+        why="gdb's kv-* helpers print what the (clang) kernel prints"),
 ]
 
 QUICK = ["gcc-kernel-pc-max-1G"]
@@ -417,8 +426,8 @@ def gdb_sections(text):
 
 
 def check_gdb(c, console, replies, gdb_text):
-    """kv-dmesg must hold every line the kernel printed, in order; each
-    kv-pgwalk must print exactly the monitor's pgwalk of the same address."""
+    """kv-dmesg must hold every line the kernel printed, in order; every
+    other kv-X ARGS must print exactly the monitor's X ARGS."""
     problems = []
     out = gdb_sections(gdb_text)
     for g in c["gdb"]:
@@ -433,13 +442,16 @@ def check_gdb(c, console, replies, gdb_text):
         if start < 0 or missing:
             problems.append("kv-dmesg lacks the kernel's line %r (or has it"
                             " out of order)" % (missing or ["kvlab version"])[0])
+    # Every other kv-X ARGS must print exactly what the monitor's X ARGS
+    # printed (the script runs X ARGS just before exit, so nothing changes
+    # in between).
     for g in c["gdb"]:
-        if not g.startswith("kv-pgwalk ") or g not in out:
+        if g == "kv-dmesg" or g not in out:
             continue
         mon = replies.get(line(g[len("kv-"):]), "").splitlines()[1:]
         mon = [l for l in mon if l.strip()]
         got = [l for l in out[g] if l.strip()]
-        if mon != got:
+        if not mon or mon != got:
             problems.append("'%s' differs from the monitor's '%s':" % (g, g[3:]))
             problems += ["  monitor: " + l for l in mon]
             problems += ["  gdb:     " + l for l in got]

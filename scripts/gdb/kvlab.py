@@ -12,15 +12,14 @@ so a stopped kernel can be inspected with the monitor's eyes:
     kv-pgwalk VA    the page-table walk for VA, line for line as the
                     monitor's pgwalk (mm/paging.c: pgwalk()) prints it
 
-Still to come, once mm/ exists (each one a KvCommand subclass below that
-reads the allocator's structures with gdb.parse_and_eval() and prints the
-lines of the matching show_*() in mm/stats.c, and `needs` naming the
-symbols it reads so that an older kernel gets a clear message):
+    kv-buddyinfo    free blocks per zone and order, as show_buddyinfo()
+                    (mm/stats.c) prints them: /proc/buddyinfo's format
+    kv-page PFN     the struct page of frame PFN, as dump_page()
+                    (mm/debug_page.c) and the monitor's `page PFN` print it
 
-    kv-page PFN       the struct page of PFN (flags, order, refcount)
-    kv-buddyinfo      as show_buddyinfo(), /proc/buddyinfo's format
-    kv-slabinfo       as show_slabinfo(), /proc/slabinfo 2.1's format
-    kv-vmallocinfo    as show_vmallocinfo(), /proc/vmallocinfo's format
+Each is a KvCommand subclass below that reads the kernel's structures
+with gdb.parse_and_eval() and prints the lines of the matching C function;
+`needs` names the symbols it reads, so an older kernel gets a clear message.
 
 The constants of the address space are read from include/mm/layout.h, the
 one place they are written down.
@@ -216,5 +215,108 @@ lines are those of the monitor's pgwalk."""
         gdb.write("\n".join(pgwalk_lines(va, cr3)) + "\n")
 
 
+def zone_name(zone):
+    return zone["name"].string()
+
+
+class KvBuddyinfo(KvCommand):
+    """Free blocks per order in each populated zone: kv-buddyinfo
+
+The lines of show_buddyinfo() in mm/stats.c (Linux's /proc/buddyinfo):
+"Node 0, zone %8s " then "%6lu " for each order."""
+    name = "kv-buddyinfo"
+    usage = "kv-buddyinfo"
+    needs = ("zones",)
+
+    def run(self, argv):
+        if argv:
+            raise UsageError("takes no arguments")
+        zones = gdb.parse_and_eval("zones")
+        nr_zones = int(gdb.parse_and_eval("sizeof(zones) / sizeof(zones[0])"))
+        for i in range(nr_zones):
+            z = zones[i]
+            if int(z["managed_pages"]) == 0:
+                continue
+            area = z["free_area"]
+            orders = int(area.type.range()[1]) + 1
+            line = "Node 0, zone %8s " % zone_name(z)
+            line += "".join("%6d " % int(area[o]["nr_free"]) for o in range(orders))
+            gdb.write(line + "\n")
+
+
+def symbolize(addr):
+    """%pS as kernel/backtrace.c prints it: func+0xOFF/0xSIZE, else 0xADDR."""
+    try:
+        block = gdb.block_for_pc(addr)
+    except RuntimeError:
+        block = None
+    while block is not None and block.function is None:
+        block = block.superblock
+    if block is None:
+        return "0x%x" % addr
+    return "%s+0x%x/0x%x" % (block.function.name, addr - block.start,
+                             block.end - block.start)
+
+
+def page_flag_names():
+    """[(bit, name)] from enum pageflags: PG_slab is bit 5, named "slab"."""
+    enum = gdb.lookup_type("enum pageflags")
+    return [(f.enumval, f.name[3:]) for f in enum.fields()
+            if f.name.startswith("PG_")]
+
+
+class KvPage(KvCommand):
+    """The struct page of a frame: kv-page PFN
+
+The lines of dump_page() in mm/debug_page.c (the monitor's `page PFN`):
+frame, zone, order, flags by name, the head of a tail page, a slab's
+cache and counts, and who allocated it."""
+    name = "kv-page"
+    usage = "kv-page PFN"
+    needs = ("mem_map", "max_pfn", "zones")
+
+    def run(self, argv):
+        if len(argv) != 1:
+            raise UsageError("needs one page frame number")
+        try:
+            pfn = int(argv[0], 0)
+        except ValueError:
+            raise UsageError("bad pfn '%s'" % argv[0])
+        max_pfn = int(gdb.parse_and_eval("max_pfn"))
+        if not 0 <= pfn < max_pfn:
+            gdb.write("page: pfn 0x%x is beyond the last RAM frame (max_pfn 0x%x)\n"
+                      % (pfn, max_pfn))
+            return
+        mem_map = gdb.parse_and_eval("mem_map")
+        page = mem_map[pfn]
+        addr = int(mem_map) + pfn * int(page.type.sizeof)
+        flags = int(page["flags"])
+        zone_id = int(page["zone_id"])
+        zones = gdb.parse_and_eval("zones")
+        nr_zones = int(gdb.parse_and_eval("sizeof(zones) / sizeof(zones[0])"))
+        zname = zone_name(zones[zone_id]) if zone_id < nr_zones else "?"
+        gdb.write("page:0x%x pfn:0x%x zone:%s order:%d\n"
+                  % (addr, pfn, zname, int(page["order"])))
+        bits = dict(page_flag_names())
+        names = [bits[b] for b in sorted(bits) if flags & (1 << b)]
+        if flags >> (max(bits) + 1):
+            names.append("unknown")
+        gdb.write("flags: %s(%s)\n" % ("0x%x" % flags if flags else "0", "|".join(names)))
+        head = int(page["compound_head"])
+        if head & 1:
+            hpfn = (head - 1 - int(mem_map)) // int(page.type.sizeof)
+            gdb.write("tail of head page:0x%x pfn:0x%x\n" % (head - 1, hpfn))
+        has = lambda n: any(flags & (1 << b) for b, nm in bits.items() if nm == n)
+        if has("slab") and int(page["slab_cache"]):
+            gdb.write("slab: cache:%s inuse:%d objects:%d\n"
+                      % (page["slab_cache"]["name"].string(), int(page["inuse"]),
+                         int(page["objects"])))
+        ip = int(page["alloc_ip"])
+        if (has("allocated") or has("slab")) and ip:
+            gdb.write("allocated by %s\n" % symbolize(ip))
+
+
 KvDmesg()
 KvPgwalk()
+KvBuddyinfo()
+KvPage()
