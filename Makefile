@@ -253,14 +253,16 @@ VALGRIND_SCALE := 10
 CLANG_SCALE := 50
 
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
-	kernel/bootinfo.c kernel/printk.c kernel/panic.c
-HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c
+	kernel/bootinfo.c kernel/printk.c kernel/panic.c kernel/fault_inject.c \
+	mm/memblock.c mm/paging.c mm/buddy.c
+HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
+	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
-	tests/host/model_bootinfo.c
+	tests/host/model_bootinfo.c tests/host/model_pages.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_vsprintf.c tests/host/test_strutil.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
-	tests/host/test_bootinfo.c
+	tests/host/test_bootinfo.c tests/host/test_buddy.c
 # fuzz_alloc (buddy, slab and vmalloc operation sequences decoded from the
 # input, checked against reference models) joins here, with its corpus
 # directory tests/host/corpus/fuzz_alloc/, when mm/ lands.

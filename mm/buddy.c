@@ -287,9 +287,9 @@ static void pcp_append_block(struct per_cpu_pages *pcp, struct page *block,
 	for (i = 0; i < nr; i++) {
 		block[i].flags = 1UL << PG_pcp;
 		block[i].lru.next = &block[i + 1].lru;
-		block[i].lru.prev = &block[i - 1].lru;
+		/* Not &block[i - 1] at i = 0: that would point before mem_map[]. */
+		block[i].lru.prev = i ? &block[i - 1].lru : tail;
 	}
-	block[0].lru.prev = tail;
 	tail->next = &block[0].lru;
 	block[nr - 1].lru.next = &pcp->list;
 	pcp->list.prev = &block[nr - 1].lru;
@@ -1039,7 +1039,6 @@ unsigned long zone_take_range(struct zone *z)
 }
 
 /* ---- boot ------------------------------------------------------------------- */
-#ifndef KVLAB_HOST
 #include <kernel/cpu.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
@@ -1288,4 +1287,3 @@ void buddy_init(void)
 		(unsigned long long)memblock_phys_mem_size() >> 10,
 		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
 }
-#endif
