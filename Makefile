@@ -72,6 +72,18 @@ ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
 
 # User-overridable.
 CFLAGS ?= -O2 -g
+# BREAK=name[,name]: compile a deliberate bug into the kernel and the host
+# builds (#ifdef KVLAB_BREAK_NAME, e.g. buddy_merge in mm/buddy.c), so the
+# runner can check that the tests catch it (scripts/runtests.py,
+# broken-*). Only into its own output directory: the objects do not
+# depend on the flags.
+BREAK ?=
+ifneq ($(BREAK),)
+ifeq ($(O),build)
+$(error BREAK=$(BREAK) needs its own output directory, e.g. O=build/break-$(BREAK))
+endif
+BREAK_CFLAGS := $(patsubst %,-DKVLAB_BREAK_%,$(shell echo '$(BREAK)' | tr 'a-z,' 'A-Z '))
+endif
 # Required: freestanding, higher-half kernel code model, no SIMD, frame
 # pointers for backtraces.
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
@@ -79,7 +91,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -Iinclude -I. \
-	-DKVLAB_VERSION='"$(VERSION)"'
+	-DKVLAB_VERSION='"$(VERSION)"' $(BREAK_CFLAGS)
 WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Wframe-larger-than=2048 -Wpointer-arith \
 	-Wundef -Wno-unused-parameter
@@ -270,7 +282,7 @@ FUZZ_TARGETS := fuzz_cmdline fuzz_memmap
 
 HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
 HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
-	-fno-omit-frame-pointer $(WARN_CFLAGS)
+	-fno-omit-frame-pointer $(WARN_CFLAGS) $(BREAK_CFLAGS)
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # host-build-rules(name, compiler, flags): objects in $(O)/host/name/obj.

@@ -156,6 +156,10 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 	z->nr_free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER) {
 		buddy_pfn = pfn ^ (1UL << order);
+#ifdef KVLAB_BREAK_BUDDY_MERGE
+		/* A planted bug (make BREAK=buddy_merge): the tests must catch it. */
+		buddy_pfn = pfn + (1UL << order);
+#endif
 		if (!is_free_buddy(z, buddy_pfn, order))
 			break;
 		del_from_free_list(z, pfn_to_page(buddy_pfn), order);
