@@ -175,13 +175,14 @@ static void fill(const struct pm_block *b)
 	}
 }
 
+/* Page by page with memcmp: a loop here would dominate the fuzzer's time. */
 static bool all_zero(const struct pm_block *b)
 {
-	const u64 *w = page_address(pfn_to_page(b->pfn));
+	static const u8 zero_page[PAGE_SIZE];
 	unsigned long i;
 
-	for (i = 0; i < (PAGE_SIZE / 8) << b->order; i++)
-		if (w[i])
+	for (i = 0; i < 1UL << b->order; i++)
+		if (memcmp(page_address(pfn_to_page(b->pfn + i)), zero_page, PAGE_SIZE))
 			return false;
 	return true;
 }
@@ -362,10 +363,24 @@ static const struct mem_region pm_sparse_map[] = {
 	{ 4ULL << 30, (4ULL << 30) + (320 << 20), MEM_USABLE },
 };
 
-bool pm_boot_sparse(struct page_model *m, char *why)
+/*
+ * The fuzzer's machine: low memory and RAM to 40 MiB, DMA and DMA32 only,
+ * so that a full comparison (every frame) stays cheap. The Normal zone
+ * (and its fallback to DMA32) is the random tests' part.
+ */
+static const struct mem_region pm_small_map[] = {
+	{ 0, 0x9fc00, MEM_USABLE },
+	{ 0x9fc00, 0xa0000, MEM_RESERVED },
+	{ 0xf0000, 0x100000, MEM_RESERVED },
+	{ 0x100000, 40 << 20, MEM_USABLE },
+	{ 0x1345000, 0x1347000, MEM_ACPI },
+};
+
+static bool pm_boot_map(struct page_model *m, const struct mem_region *map,
+			size_t nr, char *why)
 {
 	struct pm_range used[3];
-	int err = host_mm_boot_map(pm_sparse_map, ARRAY_SIZE(pm_sparse_map));
+	int err = host_mm_boot_map(map, nr);
 
 	if (err) {
 		snprintf(why, WHY_SIZE, "host_mm_boot_map: error %d", err);
@@ -376,4 +391,14 @@ bool pm_boot_sparse(struct page_model *m, char *why)
 	used[2] = (struct pm_range){ __pa(mem_map),
 				     __pa(mem_map) + max_pfn * sizeof(struct page) };
 	return pm_init(m, used, ARRAY_SIZE(used), why);
+}
+
+bool pm_boot_sparse(struct page_model *m, char *why)
+{
+	return pm_boot_map(m, pm_sparse_map, ARRAY_SIZE(pm_sparse_map), why);
+}
+
+bool pm_boot_small(struct page_model *m, char *why)
+{
+	return pm_boot_map(m, pm_small_map, ARRAY_SIZE(pm_small_map), why);
 }
