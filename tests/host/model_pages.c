@@ -376,14 +376,13 @@ static const struct mem_region pm_small_map[] = {
 	{ 0x1345000, 0x1347000, MEM_ACPI },
 };
 
-static bool pm_boot_map(struct page_model *m, const struct mem_region *map,
-			size_t nr, char *why)
+/* pm_init() for what host_mm_boot*() has just booted. */
+static bool pm_init_booted(struct page_model *m, int err, char *why)
 {
 	struct pm_range used[3];
-	int err = host_mm_boot_map(map, nr);
 
 	if (err) {
-		snprintf(why, WHY_SIZE, "host_mm_boot_map: error %d", err);
+		snprintf(why, WHY_SIZE, "host_mm_boot: error %d", err);
 		return false;
 	}
 	used[0] = (struct pm_range){ 0, LOW_RESERVED_END };
@@ -395,10 +394,17 @@ static bool pm_boot_map(struct page_model *m, const struct mem_region *map,
 
 bool pm_boot_sparse(struct page_model *m, char *why)
 {
-	return pm_boot_map(m, pm_sparse_map, ARRAY_SIZE(pm_sparse_map), why);
+	return pm_init_booted(m, host_mm_boot_map(pm_sparse_map,
+						  ARRAY_SIZE(pm_sparse_map)), why);
 }
 
 bool pm_boot_small(struct page_model *m, char *why)
 {
-	return pm_boot_map(m, pm_small_map, ARRAY_SIZE(pm_small_map), why);
+	return pm_init_booted(m, host_mm_boot_map(pm_small_map,
+						  ARRAY_SIZE(pm_small_map)), why);
+}
+
+bool pm_boot_pc(struct page_model *m, u64 ram_bytes, char *why)
+{
+	return pm_init_booted(m, host_mm_boot(ram_bytes), why);
 }

@@ -124,6 +124,8 @@ void pm_destroy(struct page_model *m);
 bool pm_boot_sparse(struct page_model *m, char *why);
 /* pm_boot_small - the same with RAM to 40 MiB only: DMA and DMA32 (fuzz_alloc). */
 bool pm_boot_small(struct page_model *m, char *why);
+/* pm_boot_pc - the same for host_mm_boot(@ram_bytes), QEMU's pc machine. */
+bool pm_boot_pc(struct page_model *m, u64 ram_bytes, char *why);
 
 /* pm_alloc_possible - could alloc_pages(@gfp, @order) succeed now? */
 bool pm_alloc_possible(const struct page_model *m, gfp_t gfp, unsigned int order);

@@ -120,41 +120,68 @@ static void boot_matches_model(struct host_test *t)
 }
 
 /*
- * A long random mix of allocations and frees of every order and gfp
- * class, the model consulted after every step.
+ * @n random steps, allocations and frees of every order and gfp class,
+ * the model consulted after every one; then everything freed.
  */
-static void random_sequence(struct host_test *t)
+static void run_random(struct host_test *t, struct page_model *m,
+		       unsigned long n)
 {
-	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS], i, n;
-	struct page_model m;
+	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS], i;
 	char why[WHY_SIZE];
 
-	if (!boot(t, &m))
-		goto out;
 	snapshot_blocks(booted);
-	n = host_iters(t, 20000);
 	for (i = 0; i < n; i++) {
 		u64 r = prng_below(&t->rng, 100);
 		bool ok;
 
-		if (r < 55 || !m.nr_live)
-			ok = step_alloc(t, &m, test_gfps[prng_below(&t->rng, ARRAY_SIZE(test_gfps))],
+		if (r < 55 || !m->nr_live)
+			ok = step_alloc(t, m, test_gfps[prng_below(&t->rng, ARRAY_SIZE(test_gfps))],
 					pick_order(&t->rng));
 		else
-			ok = CHECK(t, pm_free_check(&m, prng_below(&t->rng, m.nr_live), why),
+			ok = CHECK(t, pm_free_check(m, prng_below(&t->rng, m->nr_live), why),
 				   "%s", why);
 		if (r == 99)
 			drain_all_pages();
-		if (!ok || !CHECK(t, pm_compare(&m, why), "step %lu: %s", i, why))
-			goto out;
+		if (!ok || !CHECK(t, pm_compare(m, why), "step %lu: %s", i, why))
+			return;
 		if (i % FULL_CHECK_EVERY == 0 &&
-		    !CHECK(t, pm_compare_full(&m, why), "step %lu: %s", i, why))
-			goto out;
+		    !CHECK(t, pm_compare_full(m, why), "step %lu: %s", i, why))
+			return;
 	}
-	free_all(t, &m, booted);
-out:
+	free_all(t, m, booted);
+}
+
+/* A long random sequence on a machine with all three zones. */
+static void random_sequence(struct host_test *t)
+{
+	struct page_model m;
+
+	if (boot(t, &m))
+		run_random(t, &m, host_iters(t, 60000));
 	pm_destroy(&m);
 	host_mm_teardown();
+}
+
+/*
+ * host_mm_boot() shaped as QEMU's pc machine, as the kernel boots on it:
+ * small (DMA and a little DMA32) and mid-sized; shorter sequences.
+ */
+static void pc_machines(struct host_test *t)
+{
+	static const u64 ram_mib[] = { 20, 64, 200 };
+	struct page_model m;
+	char why[WHY_SIZE];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ram_mib); i++) {
+		if (CHECK(t, pm_boot_pc(&m, ram_mib[i] << 20, why),
+			  "%llu MiB: %s", (unsigned long long)ram_mib[i], why) &&
+		    CHECK(t, pm_compare_full(&m, why), "%llu MiB: after boot: %s",
+			  (unsigned long long)ram_mib[i], why))
+			run_random(t, &m, host_iters(t, 3000));
+		pm_destroy(&m);
+		host_mm_teardown();
+	}
 }
 
 /*
@@ -238,5 +265,6 @@ out:
 const struct host_suite suite_buddy = HOST_SUITE("buddy",
 	HOST_CASE(boot_matches_model),
 	HOST_CASE(random_sequence),
+	HOST_CASE(pc_machines),
 	HOST_CASE(exhaust_and_refill),
 	HOST_CASE(misuse_reported));
