@@ -187,12 +187,41 @@ static bool all_zero(const struct pm_block *b)
 	return true;
 }
 
+/* Is @page an acceptable answer to alloc_pages(@gfp, @order) now? */
+static bool judge_block(const struct page_model *m, gfp_t gfp,
+			unsigned int order, const struct page *page, char *why)
+{
+	unsigned long pfn = page_to_pfn(page), n = 1UL << order, i;
+	int zi;
+
+#define BAD(fmt, ...)                                                        \
+	(snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: " fmt,     \
+		  gfp, order, pfn, __VA_ARGS__), false)
+	if (pfn >= m->nr_pfns || pfn % n || pfn + n > m->nr_pfns)
+		return BAD("misaligned or beyond max_pfn %#lx", m->nr_pfns);
+	zi = zone_of_pfn(pfn);
+	if (zi > gfp_highest_zone(gfp) || zone_of_pfn(pfn + n - 1) != zi)
+		return BAD("zone %d not allowed", zi);
+	if (!zone_above_mark(m, zi, gfp, order))
+		return BAD("zone %d below its watermark (model free %lu)", zi,
+			   m->free[zi]);
+	for (i = 0; i < n; i++)
+		if (m->state[pfn + i] != PM_FREE)
+			return BAD("pfn %#lx is %s", pfn + i,
+				   m->state[pfn + i] == PM_NONE ? "not free RAM" :
+								  "already allocated");
+	if (!PageAllocated(page) || page->order != order ||
+	    ((gfp & __GFP_COMP) && order && !PageHead(page)))
+		return BAD("flags %#lx order %u", page->flags, page->order);
+#undef BAD
+	return true;
+}
+
 bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
 		    struct page *page, u64 tag, char *why)
 {
-	unsigned long pfn, n = 1UL << order, i;
+	unsigned long n = 1UL << order, i;
 	struct pm_block b;
-	int zi;
 
 	if (!page) {
 		bool possible = pm_alloc_possible(m, gfp, order);
@@ -203,42 +232,12 @@ bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
 				 gfp, order);
 		return !possible;
 	}
-	pfn = page_to_pfn(page);
-	if (pfn >= m->nr_pfns || pfn % n || pfn + n > m->nr_pfns) {
-		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: misaligned or beyond max_pfn %#lx",
-			 gfp, order, pfn, m->nr_pfns);
+	if (!judge_block(m, gfp, order, page, why))
 		return false;
-	}
-	zi = zone_of_pfn(pfn);
-	if (zi > gfp_highest_zone(gfp) || zone_of_pfn(pfn + n - 1) != zi) {
-		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: zone %d not allowed",
-			 gfp, order, pfn, zi);
-		return false;
-	}
-	if (!zone_above_mark(m, zi, gfp, order)) {
-		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: zone %d below its watermark (model free %lu)",
-			 gfp, order, pfn, zi, m->free[zi]);
-		return false;
-	}
-	for (i = 0; i < n; i++) {
-		if (m->state[pfn + i] != PM_FREE) {
-			snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: pfn %#lx is %s",
-				 gfp, order, pfn, pfn + i,
-				 m->state[pfn + i] == PM_NONE ? "not free RAM" :
-								"already allocated");
-			return false;
-		}
-	}
-	if (!PageAllocated(page) || page->order != order ||
-	    ((gfp & __GFP_COMP) && order && !PageHead(page))) {
-		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: flags %#lx order %u",
-			 gfp, order, pfn, page->flags, page->order);
-		return false;
-	}
-	b = (struct pm_block){ pfn, order, gfp, tag };
+	b = (struct pm_block){ page_to_pfn(page), order, gfp, tag };
 	if ((gfp & __GFP_ZERO) && !all_zero(&b)) {
 		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: not zeroed",
-			 gfp, order, pfn);
+			 gfp, order, b.pfn);
 		return false;
 	}
 	if (m->nr_live == m->cap) {
@@ -253,10 +252,10 @@ bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
 		m->cap = cap;
 	}
 	m->live[m->nr_live++] = b;
-	m->state[pfn] = PM_HEAD;
+	m->state[b.pfn] = PM_HEAD;
 	for (i = 1; i < n; i++)
-		m->state[pfn + i] = PM_TAIL;
-	m->free[zi] -= n;
+		m->state[b.pfn + i] = PM_TAIL;
+	m->free[zone_of_pfn(b.pfn)] -= n;
 	fill(&b);
 	return true;
 }
