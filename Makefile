@@ -238,9 +238,11 @@ help: ## list the targets
 
 # ---- host tests and fuzzing (tests/host/) --------------------------------------
 #
-# kvlab's lib/, its pure kernel parsers, printk and panic (mm/ joins when it
-# lands) compiled for the host against tests/host/shim (see
-# tests/host/shim/host.h), in three builds under $(O)/host/:
+# kvlab's lib/, its pure kernel parsers, printk and panic, and mm/
+# (memblock, paging's address helpers, the buddy allocator; slab and
+# vmalloc join HOST_KV_SRCS when they land) compiled for the host against
+# tests/host/shim (see tests/host/shim/host.h), in three builds under
+# $(O)/host/:
 #
 #   asan/   gcc, AddressSanitizer and UBSan: kvtest, the host test suites
 #   clang/  clang, the same sanitizers and libFuzzer's coverage counters:
@@ -341,7 +343,7 @@ host-bins: $(HOST_BINS)
 fuzz-bins: $(FUZZ_BINS)
 	@:
 
-host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valgrind
+host-test: ## host tests of lib/, the parsers and mm/: gcc and clang ASan+UBSan, valgrind
 	@scripts/deps.sh host
 	@$(MAKE) --no-print-directory host-bins
 	@$(PYTHON) scripts/hostrun.py \
