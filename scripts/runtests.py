@@ -21,6 +21,9 @@ what the kernel printed (see run_session()).
 Before the QEMU configurations comes the host phase: `make host-test` and
 `make fuzz-smoke` (tests/host/), whose output is shown and whose closing
 `N passed, N failed` lines join the totals; a non-zero exit is a failure.
+Then the broken-* checks: each builds kvlab with a planted bug (make
+BREAK=name) and passes only if both the host suite and the kernel suite
+it names fail (run_broken()).
 --no-host or --quick leaves it out, as does --only unless it names them.
 
   runtests.py [--build build] [--quick] [--no-host] [--only NAME,...]
@@ -248,9 +251,17 @@ QUICK = ["gcc-kernel-pc-max-1G"]
 # The host phase: make targets, run in this order before QEMU starts.
 HOST_PHASE = [
     cfg("host-test", boot="host", machine="-", cpu="-", mem="-",
-        why="lib/ and the kernel's parsers on the host: ASan+UBSan, valgrind"),
+        why="lib/, the kernel's parsers and mm/ on the host: ASan+UBSan, valgrind"),
     cfg("fuzz-smoke", boot="host", machine="-", cpu="-", mem="-",
         why="each libFuzzer target for a fixed number of inputs"),
+    # Do the tests bite? A planted bug (make BREAK=name, an #ifdef
+    # KVLAB_BREAK_NAME in the source) must make both the host suite and
+    # the kernel suite named fail; see run_broken(). A new planted bug
+    # (say, slab free without its double-free check) is one more row.
+    cfg("broken-buddy", boot="host", machine="-", cpu="-", mem="1G",
+        broken="buddy_merge", host_suite="buddy", ktest_suite="buddy",
+        timeout=60,
+        why="buddy merging with the wrong buddy is caught on the host and in QEMU"),
 ]
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed")
 
@@ -670,6 +681,66 @@ def run_host(c, build, jobs):
     return r
 
 
+def run_broken(c, build, jobs):
+    """Build with the planted bug c["broken"] under build/break-NAME and
+    check that the host suite and the kernel suite (one -kernel boot with
+    tests=SUITE) both fail. Passes (one result) only if both caught it; a
+    suite that did not even start does not count as catching it."""
+    r = Result(c)
+    bo = os.path.join(build, "break-" + c["broken"])
+    kvtest = os.path.join(bo, "host", "asan", "kvtest")
+    elf = os.path.join(bo, "gcc", "kvlab.elf")
+    os.makedirs(os.path.join(build, "test"), exist_ok=True)
+    hostlog = os.path.join(build, "test", c["name"] + "-host.log")
+    logpath = os.path.join(build, "test", c["name"] + ".log")
+    t0 = time.time()
+    cmd = [os.environ.get("MAKE", "make"), "--no-print-directory",
+           "-j%d" % jobs, "BREAK=" + c["broken"], "O=" + bo, kvtest, elf]
+    log("kvlab: host phase: " + " ".join(cmd))
+    b = subprocess.run(cmd, cwd=ROOT, env=make_env(), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if b.returncode != 0:
+        r.problems.append("could not build BREAK=%s (exit %d)"
+                          % (c["broken"], b.returncode))
+        r.details += tail(b.stdout.decode(errors="replace"))
+    else:
+        # kvtest's own watchdog ends a hung case (exit 1) well before this.
+        try:
+            h = subprocess.run([kvtest, "--only=" + c["host_suite"]], cwd=ROOT,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=600)
+            rc, out = h.returncode, h.stdout.decode(errors="replace")
+        except subprocess.TimeoutExpired as e:
+            rc, out = "timeout", (e.stdout or b"").decode(errors="replace")
+        with open(hostlog, "w") as f:
+            f.write(out)
+        started = re.search(r"^(not )?ok 1 ", out, re.M) or "ERROR: " in out
+        if rc == 0 or not started:
+            r.problems.append("the host %s suite did not catch BREAK=%s (exit %s, log %s)"
+                              % (c["host_suite"], c["broken"], rc, hostlog))
+        kc = dict(c, tc="gcc", boot="kernel", machine="pc", cpu="max",
+                  cmdline="tests=" + c["ktest_suite"], script=None)
+        os.makedirs(os.path.join(bo, "test"), exist_ok=True)
+        status, text, _, _, _ = boot(kc, bo)
+        os.replace(os.path.join(bo, "test", c["name"] + ".log"), logpath)
+        started = re.search(r"# Subtest: %s$" % re.escape(c["ktest_suite"]),
+                            text, re.M)
+        if status == kvqemu.STATUS_PASS or not started:
+            r.problems.append("the kernel %s suite did not catch BREAK=%s "
+                              "(QEMU status %s, log %s)"
+                              % (c["ktest_suite"], c["broken"], status, logpath))
+        else:
+            log("kvlab: %s: host suite exit %s, kernel %s"
+                % (c["name"], rc, kvqemu.exit_meaning(status)
+                   if status != "timeout" else "timed out"))
+    r.seconds = time.time() - t0
+    if r.problems:
+        r.failed = 1
+    else:
+        r.passed = 1
+    return r
+
+
 def print_table(results):
     log()
     log("%-32s %-7s %-5s %-7s %-5s %-5s %5s %5s %5s %7s" %
@@ -688,7 +759,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one QEMU configuration, no host phase")
     ap.add_argument("--no-host", action="store_true",
-                    help="leave out the host phase (host-test, fuzz-smoke)")
+                    help="leave out the host phase (host-test, fuzz-smoke, broken-*)")
     ap.add_argument("--only", help="comma-separated configuration names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--list", action="store_true")
@@ -712,7 +783,8 @@ def main():
         return 0
     os.makedirs(os.path.join(args.build, "test"), exist_ok=True)
 
-    host_results = [run_host(c, args.build, args.jobs) for c in host]
+    host_results = [run_broken(c, args.build, args.jobs) if c.get("broken")
+                    else run_host(c, args.build, args.jobs) for c in host]
     for r in host_results:
         log("[%s] %s (%d passed, %d failed, %.1f s)"
             % (r.verdict(), r.cfg["name"], r.passed, r.failed, r.seconds))
