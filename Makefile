@@ -58,8 +58,9 @@ KERNEL_SRCS := \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c \
 	kernel/monitor.c kernel/monitor_mem.c
-LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
-MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c
+LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
+MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
+	mm/kmalloc_stub.c mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c
