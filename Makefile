@@ -63,8 +63,10 @@ MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
 	mm/kmalloc_stub.c mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
-	tests/test_buddy.c tests/crash.c
-BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c
+	tests/test_buddy.c tests/crash.c \
+	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
+BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
+	tests/bench_vmalloc.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
