@@ -99,6 +99,33 @@ static void remember_free(const struct vmap_area *va, unsigned int nr_pages,
 /* ---- page tables ----------------------------------------------------------- */
 
 /*
+ * The last page table vmalloc used, and the 2 MiB it covers. Kernel page
+ * tables are never freed (include/mm/paging.h), so a table found once
+ * stays the right one: back-to-back areas in the same 2 MiB skip the
+ * four-level walk, on mapping and on unmapping.
+ */
+static struct {
+	unsigned long pmd_va;	/* ALIGN_DOWN(va, PMD_SIZE); 1 = none yet */
+	pteval_t *pt;		/* its page table */
+} pt_cache = { 1, NULL };
+
+static inline pteval_t *pte_slot(unsigned long va, gfp_t gfp, bool alloc,
+				 int *err)
+{
+	unsigned long pmd_va = ALIGN_DOWN(va, PMD_SIZE);
+	pteval_t *pte;
+
+	if (likely(pmd_va == pt_cache.pmd_va))
+		return pt_cache.pt + pt_index(va, PG_LEVEL_4K);
+	pte = alloc ? kernel_pte_alloc(va, gfp, err) : kernel_pte_offset(va);
+	if (pte) {
+		pt_cache.pmd_va = pmd_va;
+		pt_cache.pt = pte - pt_index(va, PG_LEVEL_4K);
+	}
+	return pte;
+}
+
+/*
  * Map @nr pages at @addr. Return: 0, or a negative errno with the pages
  * mapped so far in *@done (the caller unmaps them).
  */
@@ -112,7 +139,7 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 
 	prot |= _PAGE_PRESENT;
 	while (i < nr) {
-		pte = kernel_pte_alloc(addr, gfp, &err);
+		pte = pte_slot(addr, gfp, true, &err);
 		if (unlikely(!pte))
 			goto out;
 		/* The rest of this page table: up to the next 2 MiB boundary. */
@@ -141,7 +168,7 @@ static void vunmap_range(unsigned long addr, unsigned long end, bool flush)
 
 	while (addr < end) {
 		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
-		pte = kernel_pte_offset(addr);
+		pte = pte_slot(addr, 0, false, NULL);
 		if (unlikely(!pte)) {
 			addr = next;
 			continue;
@@ -174,12 +201,21 @@ static void release_area(struct vmap_area *va, unsigned int nr_mapped)
 
 /* ---- vmalloc ----------------------------------------------------------------- */
 
-static void free_page_array(struct page **pages)
+/*
+ * A small page array rides in the same allocation as its vm_struct (one
+ * kmalloc instead of two); a big one is separate, and above a page it is
+ * itself vmalloc()ed, as in Linux.
+ */
+#define VM_INLINE_PAGES	32
+
+static void free_page_array(struct vm_struct *vm)
 {
-	if (is_vmalloc_addr(pages))
-		vfree(pages);
+	if (vm->pages == (struct page **)(vm + 1))
+		return;
+	if (is_vmalloc_addr(vm->pages))
+		vfree(vm->pages);
 	else
-		kfree(pages);
+		kfree(vm->pages);
 }
 
 /* Linux allocates the page array with vmalloc itself when above a page. */
@@ -228,7 +264,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 {
 	gfp_t meta_gfp = gfp & (GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
 	unsigned long guard = vm_flags & VM_NO_GUARD ? 0 : PAGE_SIZE;
-	unsigned int nr_mapped;
+	unsigned int nr_mapped, nr_pages, inline_pages;
 	struct vm_struct *vm;
 	struct vmap_area *va;
 
@@ -242,7 +278,9 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	size = PAGE_ALIGN(size);
 	if (unlikely((size >> PAGE_SHIFT) > 0xffffffffUL))
 		return NULL;
-	vm = kmalloc(sizeof(*vm), meta_gfp);
+	nr_pages = (unsigned int)(size >> PAGE_SHIFT);
+	inline_pages = nr_pages <= VM_INLINE_PAGES ? nr_pages : 0;
+	vm = kmalloc(sizeof(*vm) + inline_pages * sizeof(struct page *), meta_gfp);
 	if (unlikely(!vm))
 		goto fail;
 	va = alloc_vmap_area(size + guard, align, start, end, meta_gfp, caller);
@@ -254,9 +292,12 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	vm->addr = (void *)va->va_start;
 	vm->size = size + guard;
 	vm->flags = VM_ALLOC | (vm_flags & VM_NO_GUARD);
-	vm->nr_pages = (unsigned int)(size >> PAGE_SHIFT);
+	vm->nr_pages = nr_pages;
 	vm->caller = caller;
-	vm->pages = alloc_page_array(vm->nr_pages, meta_gfp, caller);
+	if (inline_pages)
+		vm->pages = (struct page **)(vm + 1);
+	else
+		vm->pages = alloc_page_array(nr_pages, meta_gfp, caller);
 	if (unlikely(!vm->pages))
 		goto fail_area;
 	if (unlikely(alloc_area_pages(vm, gfp)))
@@ -275,7 +316,7 @@ fail_pages:
 	for (nr_mapped = 0; nr_mapped < vm->nr_pages; nr_mapped++)
 		__free_page(vm->pages[nr_mapped]);
 fail_array:
-	free_page_array(vm->pages);
+	free_page_array(vm);
 fail_area:
 	free_vmap_area(va);
 	kfree(vm);
@@ -384,7 +425,7 @@ static void vfree_caller(const void *addr, unsigned long caller)
 	release_area(va, vm->nr_pages);
 	for (i = 0; i < vm->nr_pages; i++)
 		__free_page(vm->pages[i]);
-	free_page_array(vm->pages);
+	free_page_array(vm);
 	kfree(vm);
 }
 
@@ -594,11 +635,18 @@ static void vmalloc_verify(struct ktest *t, const void *before)
 		ktest_fail(t, __FILE__, __LINE__, "vmap_area_check() found violations");
 }
 
+/* Lazy areas back to the free tree, spare structs back to kmalloc. */
+static void vmalloc_settle(void)
+{
+	purge_vmap_area_lazy();
+	vmap_area_drain();
+}
+
 static const struct ktest_checker vmalloc_checker = {
 	.name = "vmalloc",
 	.snapshot = vmalloc_snapshot,
 	.check = vmalloc_verify,
-	.settle = purge_vmap_area_lazy,
+	.settle = vmalloc_settle,
 };
 
 _Static_assert(sizeof(struct vmalloc_snapshot) <= KTEST_SNAPSHOT_BYTES,

@@ -44,8 +44,12 @@
  *      whole vmalloc range exactly;
  *   5. the counters match the lists.
  *
- * Area structs come from kmalloc(); a full fit reuses the free node, and
- * a freed area that merges gives its struct back.
+ * Area structs come from kmalloc() through a small stash: a freed area
+ * that merges puts its struct there, and the next allocation takes it
+ * back without a trip through kmalloc (Linux keeps a kmem_cache and a
+ * per-CPU preloaded node for the same reason). A full fit reuses the free
+ * node itself. vmap_area_drain() empties the stash (the tests' settle
+ * hook, so cached structs never look like leaked slab objects).
  *
  * Locking: none; kvlab runs on one CPU with interrupts off.
  */
@@ -70,6 +74,32 @@ static struct {
 	.free_list = LIST_HEAD_INIT(vs.free_list),
 	.purge_list = LIST_HEAD_INIT(vs.purge_list),
 };
+
+#define VA_STASH_MAX	32	/* spare area structs kept */
+
+static struct vmap_area *va_stash[VA_STASH_MAX];
+static unsigned int nr_stashed;
+
+static struct vmap_area *va_get(gfp_t gfp)
+{
+	if (likely(nr_stashed))
+		return va_stash[--nr_stashed];
+	return kmalloc(sizeof(struct vmap_area), gfp);
+}
+
+static void va_put(struct vmap_area *va)
+{
+	if (likely(nr_stashed < VA_STASH_MAX))
+		va_stash[nr_stashed++] = va;
+	else
+		kfree(va);
+}
+
+void vmap_area_drain(void)
+{
+	while (nr_stashed)
+		kfree(va_stash[--nr_stashed]);
+}
 
 static inline struct vmap_area *va_of(const struct rb_node *n)
 {
@@ -176,12 +206,12 @@ static void merge_free(struct vmap_area *va)
 	link = free_slot(va->va_start, &parent, &prev, &next);
 	if (unlikely(prev && prev->va_end > va->va_start)) {
 		report_overlap(va, prev);
-		kfree(va);
+		va_put(va);
 		return;
 	}
 	if (unlikely(next && next->va_start < va->va_end)) {
 		report_overlap(va, next);
-		kfree(va);
+		va_put(va);
 		return;
 	}
 	with_prev = prev && prev->va_end == va->va_start;
@@ -190,18 +220,18 @@ static void merge_free(struct vmap_area *va)
 		unsigned long end = next->va_end;
 
 		free_remove(next);
-		kfree(next);
+		va_put(next);
 		prev->va_end = end;
 		rb_propagate(&prev->rb_node, &free_aug);
-		kfree(va);
+		va_put(va);
 	} else if (with_prev) {
 		prev->va_end = va->va_end;
 		rb_propagate(&prev->rb_node, &free_aug);
-		kfree(va);
+		va_put(va);
 	} else if (with_next) {
 		next->va_start = va->va_start;
 		rb_propagate(&next->rb_node, &free_aug);
-		kfree(va);
+		va_put(va);
 	} else {
 		free_insert(va, parent, link, prev);
 	}
@@ -352,18 +382,19 @@ static struct vmap_area *try_alloc(unsigned long size, unsigned long align,
 	if (!va)
 		return NULL;
 	if (start != va->va_start || start + size != va->va_end) {
-		busy = kmalloc(sizeof(*busy), gfp);
+		busy = va_get(gfp);
 		if (!busy)
 			goto nomem;
 	}
 	if (start != va->va_start && start + size != va->va_end) {
-		spare = kmalloc(sizeof(*spare), gfp);
+		spare = va_get(gfp);
 		if (!spare)
 			goto nomem;
 	}
 	return carve(va, start, size, busy, spare);
 nomem:
-	kfree(busy);
+	if (busy)
+		va_put(busy);
 	*no_memory = true;
 	return NULL;
 }

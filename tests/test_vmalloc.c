@@ -46,6 +46,13 @@ static void *alloc_aligned(unsigned long size, unsigned long align)
 				    _RET_IP_);
 }
 
+/* Lazy areas purged, spare area structs back to kmalloc (the settle hook). */
+static void settle(void)
+{
+	purge_vmap_area_lazy();
+	vmap_area_drain();
+}
+
 /* Free pages plus page-table pages: what the buddy checker compares. */
 static unsigned long free_and_tables(void)
 {
@@ -416,9 +423,11 @@ static void lazy_threshold(struct ktest *t)
 /* Exhausting the small window returns NULL and leaks nothing. */
 static void exhaust_window(struct ktest *t)
 {
-	unsigned long tables0 = free_and_tables(), n = 0, i;
+	unsigned long tables0, n = 0, i;
 	void *area[WIN_PAGES];
 
+	settle();
+	tables0 = free_and_tables();
 	while (n < ARRAY_SIZE(area) && (area[n] = win_alloc(3 * PAGE_SIZE, WIN_START, WIN_END)))
 		n++;
 	KT_EXPECT_UEQ(t, n, WIN_PAGES / 4);
@@ -427,7 +436,7 @@ static void exhaust_window(struct ktest *t)
 	KT_EXPECT_NULL(t, win_alloc(WIN_PAGES * PAGE_SIZE, WIN_START, WIN_END));
 	for (i = 0; i < n; i++)
 		vfree(area[i]);
-	purge_vmap_area_lazy();
+	settle();
 	KT_EXPECT_UEQ(t, free_and_tables(), tables0);
 	/* Everything freed: the whole window is one block again. */
 	area[0] = win_alloc((WIN_PAGES - 1) * PAGE_SIZE, WIN_START, WIN_END);
@@ -452,7 +461,7 @@ static void failure_unwinds(struct ktest *t)
 
 	for (a = 0; a < ARRAY_SIZE(attrs); a++) {
 		for (n = 1; n < 64; n++) {
-			purge_vmap_area_lazy();
+			settle();
 			free0 = free_and_tables();
 			used0 = vmalloc_used_pages();
 			vmap_area_counts(&c0);
@@ -464,7 +473,7 @@ static void failure_unwinds(struct ktest *t)
 				break;
 			}
 			points++;
-			purge_vmap_area_lazy();
+			settle();
 			vmap_area_counts(&c);
 			KT_EXPECT_UEQ(t, free_and_tables(), free0);
 			KT_EXPECT_UEQ(t, vmalloc_used_pages(), used0);

@@ -185,6 +185,9 @@ struct vmap_area *find_lazy_vmap_area(unsigned long addr);
 /* The busy list, in address order (vmallocinfo). */
 extern struct list_head vmap_area_list;
 
+/* vmap_area_drain - kfree() the spare area structs kept for reuse. */
+void vmap_area_drain(void);
+
 /* vmap_area_check - verify mm/vmap_area.c's invariants. Return: violations. */
 unsigned int vmap_area_check(void);
 
