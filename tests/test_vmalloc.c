@@ -117,6 +117,14 @@ static void data_through_direct_map(struct ktest *t)
 			bad += direct[k] != (0x5eed000000000000UL | (i * PAGE_SIZE / 8 + k));
 	}
 	KT_EXPECT_UEQ(t, bad, 0);
+	/* Mapped read-write and, where the CPU has NX, not executable. */
+	KT_EXPECT_TRUE(t, *kernel_pte_offset((unsigned long)p) & _PAGE_RW);
+	KT_EXPECT_UEQ(t, *kernel_pte_offset((unsigned long)p) & _PAGE_NX,
+		      supported_pte_mask & _PAGE_NX);
+	if (supported_pte_mask & _PAGE_NX) {
+		*(volatile u8 *)p = 0xc3;	/* ret */
+		KT_EXPECT_EQ(t, probe_exec(p), -EFAULT);
+	}
 	/* Not mapped: the guard page, and addresses outside the range. */
 	KT_EXPECT_NULL(t, vmalloc_to_page((char *)p + nr * PAGE_SIZE));
 	KT_EXPECT_NULL(t, vmalloc_to_page(page_address(page)));
@@ -604,7 +612,112 @@ static void big_area_page_array(struct ktest *t)
 	vfree(p);
 }
 
+/* ---- the augmented rb-tree under vmap_area.c ------------------------------ */
+
+struct rbt_node {
+	struct rb_node rb;
+	u32 key, val;
+	u32 max;		/* largest val in the subtree */
+};
+
+static inline struct rbt_node *rbt(const struct rb_node *n)
+{
+	return rb_entry((struct rb_node *)n, struct rbt_node, rb);
+}
+
+static bool rbt_compute(struct rb_node *n)
+{
+	u32 m = rbt(n)->val;
+
+	if (n->rb_left && rbt(n->rb_left)->max > m)
+		m = rbt(n->rb_left)->max;
+	if (n->rb_right && rbt(n->rb_right)->max > m)
+		m = rbt(n->rb_right)->max;
+	if (rbt(n)->max == m)
+		return false;
+	rbt(n)->max = m;
+	return true;
+}
+
+static void rbt_copy(struct rb_node *old, struct rb_node *new_top)
+{
+	rbt(new_top)->max = rbt(old)->max;
+}
+
+static const struct rb_augment_callbacks rbt_aug = { rbt_compute, rbt_copy };
+
+/* Every node's max is right and keys are in order; returns the faults. */
+static unsigned long rbt_verify(const struct rb_root *root, unsigned long nr)
+{
+	const struct rb_node *n;
+	unsigned long bad = 0, count = 0;
+	u32 m, last = 0;
+
+	for (n = rb_first(root); n; n = rb_next(n), count++) {
+		m = rbt(n)->val;
+		if (n->rb_left && rbt(n->rb_left)->max > m)
+			m = rbt(n->rb_left)->max;
+		if (n->rb_right && rbt(n->rb_right)->max > m)
+			m = rbt(n->rb_right)->max;
+		bad += rbt(n)->max != m;
+		bad += count && rbt(n)->key < last;
+		last = rbt(n)->key;
+	}
+	return bad + (count != nr);
+}
+
+/*
+ * lib/rbtree.c: random inserts and erases keep the red-black rules, the
+ * order, and every node's subtree maximum (what the free tree relies on).
+ */
+static void rbtree_augmented(struct ktest *t)
+{
+	const unsigned long nr = 512;
+	struct rb_root root = RB_ROOT;
+	struct rb_node **link, *parent;
+	struct rbt_node *nodes;
+	unsigned long i, live = 0, bad = 0;
+	int height;
+
+	nodes = kmalloc_array(nr, sizeof(*nodes), GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, nodes);
+	for (i = 0; i < nr; i++) {
+		nodes[i].key = (u32)prng_below(&t->rng, 1000);
+		nodes[i].val = (u32)prng_below(&t->rng, 1u << 20);
+		nodes[i].max = 0;
+		for (link = &root.rb_node, parent = NULL; *link;) {
+			parent = *link;
+			link = nodes[i].key < rbt(parent)->key ? &parent->rb_left
+							       : &parent->rb_right;
+		}
+		rb_link_node(&nodes[i].rb, parent, link);
+		rb_insert(&nodes[i].rb, &root, &rbt_aug);
+		live++;
+		if (i % 64 == 63)
+			bad += rbt_verify(&root, live) + (rb_check(&root) < 0);
+	}
+	height = rb_check(&root);
+	ktest_log(t, "%lu nodes, black height %d", nr, height);
+	KT_EXPECT_GT(t, height, 0);
+	for (i = 0; i < nr; i += 2) {		/* erase half, in key-random order */
+		rb_erase(&nodes[i].rb, &root, &rbt_aug);
+		live--;
+		if (i % 32 == 0)
+			bad += rbt_verify(&root, live) + (rb_check(&root) < 0);
+	}
+	nodes[1].val = 1u << 21;		/* a node's own value grows */
+	rb_propagate(&nodes[1].rb, &rbt_aug);
+	KT_EXPECT_UEQ(t, rbt(root.rb_node)->max, 1u << 21);
+	bad += rbt_verify(&root, live);
+	for (i = 1; i < nr; i += 2)
+		rb_erase(&nodes[i].rb, &root, &rbt_aug);
+	KT_EXPECT_UEQ(t, bad, 0);
+	KT_EXPECT_TRUE(t, rb_empty(&root));
+	kfree(nodes);
+}
+
 KTEST_SUITE(vmalloc, NULL, NULL,
+	    KTEST_CASE(rbtree_augmented),
 	    KTEST_CASE(fixed_size),
 	    KTEST_CASE(data_through_direct_map),
 	    KTEST_CASE(full_fit),
