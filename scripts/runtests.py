@@ -118,6 +118,9 @@ MONITOR_SCRIPT = [
     (line("vmallocinfo"), [r"(?m)^0x[0-9a-f]{16}-0x[0-9a-f]{16} +16384 "
                            r"cmd_vmalloc\+0x0/0x[0-9a-f]+ pages=3 vmalloc$"]),
     (line("meminfo"), [r"(?m)^VmallocUsed: +12 kB$", r"(?m)^PageTables: +\d+ kB$"]),
+    (line("peek ffffc90000003000"),
+     [r"peek: vmalloc guard page hit at 0xffffc90000003000: area "
+      r"0xffffc90000000000-0xffffc90000004000, 3 pages, allocated by cmd_vmalloc\+0x0/"]),
     (line("vfree $1"), [r"vfree: freed 0xffffc9"]),
     (line("vfree $1"), [r"BUG: Trying to vfree\(\) an area already freed \(double free\)",
                         r"area 0x[0-9a-f]+-0x[0-9a-f]+, 3 pages, allocated by cmd_vmalloc",
