@@ -270,6 +270,8 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 
 	if (unlikely(in_atomic()))
 		__might_sleep("vmalloc", caller);
+	if (align && align < PAGE_SIZE && !(align & (align - 1)))
+		align = PAGE_SIZE;	/* areas are page-aligned anyway */
 	if (unlikely(!size || size > end - start ||
 		     PAGE_ALIGN(size) + guard > end - start)) {
 		warn_vmalloc(size, gfp, caller, "does not fit the vmalloc range");
@@ -549,6 +551,9 @@ void show_vmallocinfo(void)
 			 vm->pages && is_vmalloc_addr(vm->pages) ? " vpages" : "");
 		printk(KERN_INFO "%s\n", line);
 	}
+	list_for_each_entry(va, &vmap_purge_list, list)
+		printk(KERN_INFO "0x%016lx-0x%016lx %7lu unpurged vm_area\n",
+		       va->va_start, va->va_end, va->va_end - va->va_start);
 }
 
 /* ---- boot, the command line, fault notes, the monitor ------------------------- */

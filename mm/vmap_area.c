@@ -62,17 +62,16 @@
 #include <mm/vmalloc.h>
 
 LIST_HEAD(vmap_area_list);
+LIST_HEAD(vmap_purge_list);
 
 static struct {
 	struct rb_root free_root;
 	struct list_head free_list;
 	struct rb_root busy_root;
-	struct list_head purge_list;
 	unsigned long nr_free, nr_busy, nr_lazy;
 	unsigned long lazy_pages;	/* pages (guards included) on the purge list */
 } vs = {
 	.free_list = LIST_HEAD_INIT(vs.free_list),
-	.purge_list = LIST_HEAD_INIT(vs.purge_list),
 };
 
 #define VA_STASH_MAX	32	/* spare area structs kept */
@@ -325,7 +324,7 @@ struct vmap_area *find_lazy_vmap_area(unsigned long addr)
 {
 	struct vmap_area *va;
 
-	list_for_each_entry(va, &vs.purge_list, list)
+	list_for_each_entry(va, &vmap_purge_list, list)
 		if (addr >= va->va_start && addr < va->va_end)
 			return va;
 	return NULL;
@@ -435,7 +434,7 @@ void free_vmap_area_noflush(struct vmap_area *va)
 {
 	busy_remove(va);
 	va->vm = NULL;
-	list_add_tail(&va->list, &vs.purge_list);
+	list_add_tail(&va->list, &vmap_purge_list);
 	vs.nr_lazy++;
 	vs.lazy_pages += va_size(va) >> PAGE_SHIFT;
 	if (unlikely(vs.lazy_pages > VMALLOC_LAZY_MAX_PAGES))
@@ -446,11 +445,11 @@ void purge_vmap_area_lazy(void)
 {
 	struct vmap_area *va, *tmp;
 
-	if (list_empty(&vs.purge_list))
+	if (list_empty(&vmap_purge_list))
 		return;
 	/* One flush covers every lazily freed area: that is the saving. */
 	flush_tlb_all();
-	list_for_each_entry_safe(va, tmp, &vs.purge_list, list) {
+	list_for_each_entry_safe(va, tmp, &vmap_purge_list, list) {
 		list_del(&va->list);
 		merge_free(va);
 		vmalloc_stats.nr_purged_areas++;
@@ -473,7 +472,7 @@ void vmap_area_counts(struct vmap_counts *c)
 		c->free_bytes += va_size(va);
 	list_for_each_entry(va, &vmap_area_list, list)
 		c->busy_bytes += va_size(va);
-	list_for_each_entry(va, &vs.purge_list, list)
+	list_for_each_entry(va, &vmap_purge_list, list)
 		c->lazy_bytes += va_size(va);
 }
 
@@ -557,7 +556,7 @@ unsigned int vmap_area_check(void)
 	CHECK(nr == vs.nr_busy, "invariant 5: %lu busy areas, counter says %lu\n",
 	      nr, vs.nr_busy);
 	nr = 0;
-	list_for_each_entry(va, &vs.purge_list, list) {
+	list_for_each_entry(va, &vmap_purge_list, list) {
 		other += va_size(va);
 		nr++;
 	}

@@ -122,6 +122,7 @@ MONITOR_SCRIPT = [
      [r"peek: vmalloc guard page hit at 0xffffc90000003000: area "
       r"0xffffc90000000000-0xffffc90000004000, 3 pages, allocated by cmd_vmalloc\+0x0/"]),
     (line("vfree $1"), [r"vfree: freed 0xffffc9"]),
+    (line("vmallocinfo"), [r"(?m)^0xffffc90000000000-0xffffc90000004000   16384 unpurged vm_area$"]),
     (line("vfree $1"), [r"BUG: Trying to vfree\(\) an area already freed \(double free\)",
                         r"area 0x[0-9a-f]+-0x[0-9a-f]+, 3 pages, allocated by cmd_vmalloc",
                         r"vfree: refused"]),
@@ -261,7 +262,9 @@ CONFIGS = [
         why="the serial monitor: every command, bad input, a fault survived, exit"),
     cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
         timeout=60,
-        script=[(line("vmalloc 12K"), [r"vmalloc: 3 pages at"])]
+        script=[(line("vmalloc 12K"), [r"vmalloc: 3 pages at (0x[0-9a-f]+)"]),
+                (line("vfree $1"), [r"vfree: freed"]),
+                (line("vmalloc 8K"), [r"vmalloc: 2 pages at"])]
         + [(line(m), [r"\S"]) for m in GDB_MIRRORED]
         + [(line("exit"), [r"monitor: bye"])],
         gdb=["kv-dmesg"] + ["kv-" + m for m in GDB_MIRRORED],

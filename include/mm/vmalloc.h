@@ -182,8 +182,9 @@ void free_vmap_area(struct vmap_area *va);
 struct vmap_area *find_vmap_area(unsigned long addr);
 /* find_lazy_vmap_area - the lazily freed area containing @addr, or NULL. */
 struct vmap_area *find_lazy_vmap_area(unsigned long addr);
-/* The busy list, in address order (vmallocinfo). */
+/* The busy list, in address order, and the purge list (vmallocinfo). */
 extern struct list_head vmap_area_list;
+extern struct list_head vmap_purge_list;
 
 /* vmap_area_drain - kfree() the spare area structs kept for reuse. */
 void vmap_area_drain(void);

@@ -326,10 +326,11 @@ class KvVmallocinfo(KvCommand):
 
 The lines of show_vmallocinfo() in mm/vmalloc.c (Linux's
 /proc/vmallocinfo): range with the guard page, size, caller, pages=N,
-then vmalloc or vmap (and vpages when the page array is vmalloc'ed)."""
+then vmalloc or vmap (and vpages when the page array is vmalloc'ed);
+then the lazily freed areas waiting for the purge, "unpurged vm_area"."""
     name = "kv-vmallocinfo"
     usage = "kv-vmallocinfo"
-    needs = ("vmap_area_list",)
+    needs = ("vmap_area_list", "vmap_purge_list")
 
     def run(self, argv):
         if argv:
@@ -359,6 +360,13 @@ then vmalloc or vmap (and vpages when the page array is vmalloc'ed)."""
             if pages and LAYOUT["VMALLOC_START"] <= pages < LAYOUT["VMALLOC_END"]:
                 line += " vpages"
             gdb.write(line + "\n")
+        head = gdb.parse_and_eval("&vmap_purge_list")
+        node = head["next"]
+        while int(node) != int(head):
+            va = gdb.Value(int(node) - off).cast(va_ptr).dereference()
+            node = node["next"]
+            start, end = int(va["va_start"]), int(va["va_end"])
+            gdb.write("0x%016x-0x%016x %7d unpurged vm_area\n" % (start, end, end - start))
 
 
 KvDmesg()
