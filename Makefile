@@ -66,7 +66,7 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_buddy.c tests/crash.c \
 	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
-	tests/bench_vmalloc.c
+	tests/bench_vmalloc.c tests/bench_tables.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)

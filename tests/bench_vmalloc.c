@@ -57,8 +57,6 @@ static void bench_vmalloc_pair(struct bench_run *r)
 	char params[32];
 	unsigned int i;
 
-	console_print("\nvmalloc: how does the cost grow with size? (vfree(vmalloc(S)), TLB purge %s)\n",
-		      vmalloc_lazy_enabled() ? "lazy" : "eager");
 	for (i = 0; i < ARRAY_SIZE(kib); i++) {
 		size = kib[i] << 10;
 		snprintf(params, sizeof(params), "size=%luK", kib[i]);
@@ -74,13 +72,13 @@ BENCH(vmalloc, bench_vmalloc_pair, BENCH_QUICK);
 /* The same pair in each TLB mode, with the flushes it caused. */
 static void bench_vfree_modes(struct bench_run *r)
 {
-	static const unsigned long kib[] = { 4, 64, 1024 };
+	static const unsigned long kib[] = { 4, 16, 64, 256, 1024, 4096 };
 	bool was = vmalloc_lazy_enabled();
 	unsigned long size, invlpg0, full0;
 	unsigned int i, m;
 	char params[32];
 
-	console_print("\nvmalloc: lazy vs eager TLB purge (lazy: one full flush per %lu freed pages)\n",
+	console_print("vmalloc: TLB flushes per mode (lazy: one full flush per %lu freed pages)\n",
 		      VMALLOC_LAZY_MAX_PAGES);
 	for (m = 0; m < 2; m++) {
 		vmalloc_set_lazy(m == 0);
@@ -172,7 +170,7 @@ static void bench_kvmalloc_pair(struct bench_run *r)
 	size_t size;
 	void *p;
 
-	console_print("\nkvmalloc: either side of a page (kmalloc first, vmalloc if that fails)\n");
+	console_print("kvmalloc: either side of a page (kmalloc first, vmalloc if that fails)\n");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size = sizes[i];
 		p = kvmalloc(size, GFP_KERNEL);
