@@ -413,6 +413,8 @@ static void vfree_caller(const void *addr, unsigned long caller)
 	struct vm_struct *vm;
 	unsigned int i;
 
+	if (unlikely(in_atomic()))
+		__might_sleep("vfree", caller);
 	if (!addr)
 		return;
 	va = area_to_free(addr, VM_ALLOC, "vfree", "vunmap()", caller);
@@ -484,6 +486,8 @@ void vunmap(const void *addr)
 	struct vmap_area *va;
 	struct vm_struct *vm;
 
+	if (unlikely(in_atomic()))
+		__might_sleep("vunmap", _RET_IP_);
 	if (!addr)
 		return;
 	va = area_to_free(addr, VM_MAP, "vunmap", "vfree()", _RET_IP_);

@@ -495,7 +495,7 @@ static void failure_unwinds(struct ktest *t)
 	KT_EXPECT_UGE(t, points, 9);
 }
 
-/* vmalloc in atomic context is reported, as Linux's might_sleep() does. */
+/* vmalloc and vfree in atomic context are reported, as Linux's might_sleep() does. */
 static void atomic_context_reported(struct ktest *t)
 {
 	unsigned long r0;
@@ -510,7 +510,12 @@ static void atomic_context_reported(struct ktest *t)
 	KT_EXPECT_UGE(t, report_count() - r0, 1);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
 		"BUG: sleeping function called from invalid context at vmalloc"));
-	vfree(p);
+	/* vfree may sleep too (Linux: might_sleep_if(!in_interrupt())). */
+	preempt_disable();
+	KT_EXPECT_REPORTS(t, 1, vfree(p));
+	preempt_enable();
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
+		"BUG: sleeping function called from invalid context at vfree"));
 }
 
 /* Misuse of vfree is reported with the address and area; nothing is freed. */
