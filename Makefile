@@ -58,13 +58,15 @@ KERNEL_SRCS := \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c \
 	kernel/monitor.c kernel/monitor_mem.c
-LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
-MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c
+LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
+MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
+	mm/kmalloc_stub.c mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
-	tests/test_buddy.c tests/crash.c
+	tests/test_buddy.c tests/crash.c \
+	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
-	tests/bench_tables.c
+	tests/bench_vmalloc.c tests/bench_tables.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)

@@ -22,6 +22,7 @@
 #include <mm/memblock.h>
 #include <mm/paging.h>
 #include <mm/stats.h>
+#include <mm/vmalloc.h>
 
 #ifndef KVLAB_VERSION
 #define KVLAB_VERSION "0.0"
@@ -85,10 +86,13 @@ void kernel_main(u32 magic, u32 info_pa)
 	paging_init();				/* direct map, W^X image, no identity map */
 	buddy_init();				/* struct pages, zones, free lists */
 	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
+	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
+	pr_info("vmallocinfo after the tests:\n");
+	show_vmallocinfo();			/* live vmalloc areas, as /proc/vmallocinfo */
 	bench_run_selected();			/* bench=: timing comparisons */
 	if (monitor_enabled())
 		monitor_run();			/* monitor=1: a prompt until exit */

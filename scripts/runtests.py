@@ -115,6 +115,25 @@ MONITOR_SCRIPT = [
      [r"alloc_pages: order 3 \(32 KiB\) at pfn 0x[0-9a-f]+ pa 0x[0-9a-f]+ va (0xffff888[0-9a-f]+)"]),
     (line("free_pages $1 3"), [r"free_pages: freed 32 KiB at 0xffff888"]),
     (line("free_pages $1 3"), [r"BUG: Bad page state", r"free_pages: refused"]),
+    # vmalloc, from the monitor: an area, its vmallocinfo line, a double vfree.
+    (line("vmalloc 12K"),
+     [r"vmalloc: 3 pages at (0xffffc9[0-9a-f]{10}); free it with: vfree 0xffffc9"]),
+    (line("vmallocinfo"), [r"(?m)^0x[0-9a-f]{16}-0x[0-9a-f]{16} +16384 "
+                           r"cmd_vmalloc\+0x0/0x[0-9a-f]+ pages=3 vmalloc$"]),
+    (line("meminfo"), [r"(?m)^VmallocUsed: +12 kB$", r"(?m)^PageTables: +\d+ kB$"]),
+    (line("peek ffffc90000003000"),
+     [r"peek: vmalloc guard page hit at 0xffffc90000003000: area "
+      r"0xffffc90000000000-0xffffc90000004000, 3 pages, allocated by cmd_vmalloc\+0x0/"]),
+    (line("vfree $1"), [r"vfree: freed 0xffffc9"]),
+    (line("vmallocinfo"), [r"(?m)^0xffffc90000000000-0xffffc90000004000   16384 unpurged vm_area$"]),
+    (line("vfree $1"), [r"BUG: Trying to vfree\(\) an area already freed \(double free\)",
+                        r"area 0x[0-9a-f]+-0x[0-9a-f]+, 3 pages, allocated by cmd_vmalloc",
+                        r"vfree: refused"]),
+    (line("vfree ffff888000100000"), [r"not in the vmalloc range", r"vfree: refused"]),
+    (line("vmalloc 0"), [r"vmalloc: bad size '0'", r"usage: vmalloc SIZE"]),
+    (line("vmalloc lots"), [r"bad size 'lots'", r"usage: vmalloc SIZE"]),
+    (line("vfree xyz"), [r"bad address 'xyz'", r"usage: vfree ADDR"]),
+    (line("vfree"), [r"usage: vfree ADDR"]),
     (line("page 0"), [r"(?m)^page:0xffff[0-9a-f]+ pfn:0x0 zone:DMA order:0$",
                       r"(?m)^flags: 0x1\(reserved\)$"]),
     (line("page 0x40000000"), [r"page: pfn 0x40000000 is beyond the last RAM frame"]),
@@ -157,17 +176,19 @@ GDB_PGWALK = ["kernel_main", "ffff888000000000", "ffff800000000000",
 # frames in the first MiB (reserved), the kernel image, free memory, and
 # one beyond the end of RAM.
 GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo"] + \
-    ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")]
+    ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")] + \
+    ["vmallocinfo"]
 
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
 # GRUB boots and the -kernel fast path; gcc and clang.
 CONFIGS = [
-    cfg("gcc-kernel-pc-max-1G",
-        why="the main configuration (also make test-quick)"),
+    cfg("gcc-kernel-pc-max-1G", cmdline="tests=all vmalloc_lazy=1",
+        why="the main configuration (also make test-quick); lazy TLB purge"),
     cfg("clang-kernel-q35-qemu64-128M", tc="clang", machine="q35",
-        cpu="qemu64", mem="128M",
-        why="clang build; q35; no 1 GiB pages, no NX-less quirks hidden"),
+        cpu="qemu64", mem="128M", cmdline="tests=all vmalloc_lazy=0",
+        log_must=[r"vmalloc: .* TLB purge eager"],
+        why="clang build; q35; no 1 GiB pages; eager TLB flush on vfree"),
     cfg("gcc-bios-iso-pc-max-1G", boot="bios",
         log_must=[r"Boot loader: GRUB .*\(multiboot2\)"],
         why="the GRUB ISO under BIOS, as make run boots it"),
@@ -229,7 +250,11 @@ CONFIGS = [
     cfg("bench-quick", cmdline="tests=none bench=quick", ktap=False,
         bench_expect=["pages_pair order=0", "pages_pair order=10",
                       "pages_batch order=0", "access_seqwrite buf=direct",
-                      "access_randread buf=direct"],
+                      "access_randread buf=direct", "vmalloc_pair size=4K",
+                      "vmalloc_pair size=4096K", "vfree_lazy size=64K",
+                      "vfree_eager size=64K", "vmap_pair pages=1",
+                      "kvmalloc_pair size=8192", "access_seqwrite buf=vmalloc",
+                      "access_randread buf=vmalloc"],
         log_must=[r"^clock: TSC \d+\.\d{3} MHz"],
         why="the quick benchmark set runs and every bench: line parses"),
     cfg("deliberate-test-failure", cmdline="tests=meta meta_fail=1",
@@ -240,7 +265,10 @@ CONFIGS = [
         why="the serial monitor: every command, bad input, a fault survived, exit"),
     cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
         timeout=60,
-        script=[(line(m), [r"\S"]) for m in GDB_MIRRORED]
+        script=[(line("vmalloc 12K"), [r"vmalloc: 3 pages at (0x[0-9a-f]+)"]),
+                (line("vfree $1"), [r"vfree: freed"]),
+                (line("vmalloc 8K"), [r"vmalloc: 2 pages at"])]
+        + [(line(m), [r"\S"]) for m in GDB_MIRRORED]
         + [(line("exit"), [r"monitor: bye"])],
         gdb=["kv-dmesg"] + ["kv-" + m for m in GDB_MIRRORED],
         why="gdb's kv-* helpers print what the (clang) kernel prints"),
