@@ -273,15 +273,19 @@ CLANG_SCALE := 50
 
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/printk.c kernel/panic.c kernel/fault_inject.c \
-	mm/memblock.c mm/paging.c mm/buddy.c
+	mm/memblock.c mm/paging.c mm/buddy.c lib/rbtree.c mm/vmap_area.c \
+	mm/vmalloc.c
+# shim/kmalloc.c stands in for mm/kmalloc_stub.c (malloc, not buddy pages).
 HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
-	tests/host/shim/mm.c
+	tests/host/shim/mm.c tests/host/shim/kmalloc.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
-	tests/host/model_bootinfo.c tests/host/model_pages.c
+	tests/host/model_bootinfo.c tests/host/model_pages.c \
+	tests/host/model_vmap.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_vsprintf.c tests/host/test_strutil.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
-	tests/host/test_bootinfo.c tests/host/test_buddy.c
+	tests/host/test_bootinfo.c tests/host/test_buddy.c \
+	tests/host/test_rbtree.c tests/host/test_vmap_area.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator now; rows for kmalloc and
 # vmalloc go into its op table when their sources join HOST_KV_SRCS).

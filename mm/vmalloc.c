@@ -561,13 +561,24 @@ void show_vmallocinfo(void)
 }
 
 /* ---- boot, the command line, fault notes, the monitor ------------------------- */
+
+void vmap_area_init(void);
+
+void vmalloc_reset(void)
+{
+	pt_cache.pmd_va = 1;
+	pt_cache.pt = NULL;
+	memset(recent, 0, sizeof(recent));
+	recent_next = 0;
+	memset(&vmalloc_stats, 0, sizeof(vmalloc_stats));
+	vmap_area_init();
+}
+
 #ifndef KVLAB_HOST
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/traps.h>
-
-void vmap_area_init(void);
 
 static int set_vmalloc_lazy(const char *val, char *why, size_t why_size)
 {
@@ -663,7 +674,7 @@ _Static_assert(sizeof(struct vmalloc_snapshot) <= KTEST_SNAPSHOT_BYTES,
 
 void vmalloc_init(void)
 {
-	vmap_area_init();
+	vmalloc_reset();
 	traps_add_fault_note(vmalloc_fault_note);
 	ktest_register_checker(&vmalloc_checker);
 	pr_info("vmalloc: %#lx-%#lx (%lu GiB), TLB purge %s (lazy threshold %lu pages)\n",

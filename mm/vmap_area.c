@@ -486,6 +486,13 @@ void vmap_area_init(void)
 	struct vmap_area *prev, *next;
 
 	BUG_ON_MSG(!va, "vmalloc: no memory for the first vmap area");
+	/* From scratch: the host tests set up the space again and again. */
+	vs.free_root = vs.busy_root = RB_ROOT;
+	INIT_LIST_HEAD(&vs.free_list);
+	INIT_LIST_HEAD(&vmap_area_list);
+	INIT_LIST_HEAD(&vmap_purge_list);
+	vs.nr_free = vs.nr_busy = vs.nr_lazy = vs.lazy_pages = 0;
+	nr_stashed = 0;
 	va->va_start = VMALLOC_START;
 	va->va_end = VMALLOC_END;
 	va->caller = 0;

@@ -120,6 +120,14 @@ void show_vmallocinfo(void);
 /* Boot: set up the free space. Context: after buddy_init() and kmalloc. */
 void vmalloc_init(void);
 
+/*
+ * vmalloc_reset - forget the page-table cache, the recent frees and the
+ * counters, and set up the address space anew: one free block. Boot does
+ * it once (vmalloc_init); the host tests once per arena, whose page tables
+ * are new each time. Areas still allocated are forgotten, not freed.
+ */
+void vmalloc_reset(void);
+
 /* vmalloc_lazy_enabled - is the TLB purge lazy (vmalloc_lazy=1)? */
 bool vmalloc_lazy_enabled(void);
 void vmalloc_set_lazy(bool lazy);

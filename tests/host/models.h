@@ -150,4 +150,66 @@ bool pm_compare(const struct page_model *m, char *why);
 /* pm_compare_full - pm_compare, buddy_check(true) and every frame's state. */
 bool pm_compare_full(const struct page_model *m, char *why);
 
+/* ---- mm/vmap_area.c: the vmalloc address space (model_vmap.c) ---------- */
+
+struct vmap_area;
+
+enum vmm_state { VMM_FREE, VMM_BUSY, VMM_LAZY };
+
+/* One range of [VMALLOC_START, VMALLOC_END) as the model sees it. */
+struct vmm_interval {
+	unsigned long start, end;	/* [start, end) */
+	enum vmm_state state;
+	struct vmap_area *va;		/* busy or lazy: the kernel's struct */
+};
+
+/*
+ * The model: the whole range as sorted intervals that touch end to end;
+ * two free intervals never touch (they merge, as the kernel's do).
+ */
+struct vmap_model {
+	struct vmm_interval *iv;
+	size_t nr, cap;
+	size_t nr_busy, nr_lazy;
+	unsigned long lazy_pages;	/* pages on the purge list */
+	unsigned long nr_purges;	/* purges (full TLB flushes) expected */
+	unsigned long flush_base;	/* host_arch.nr_flush_all at vmm_init() */
+};
+
+/* vmm_init - the model of a freshly set up space; vmalloc_reset() first. */
+void vmm_init(struct vmap_model *m);
+void vmm_destroy(struct vmap_model *m);
+
+/*
+ * vmm_alloc_check - run alloc_vmap_area(@size, @align, @vstart, @vend) and
+ * judge the answer against the model's lowest fit (purging the lazy areas
+ * and trying again when nothing fits, as the kernel does); record it.
+ * *@out gets the area (NULL when none was expected and none came).
+ */
+bool vmm_alloc_check(struct vmap_model *m, unsigned long size,
+		     unsigned long align, unsigned long vstart,
+		     unsigned long vend, struct vmap_area **out, char *why);
+
+/*
+ * vmm_free_check - free the @nth busy area (address order): at once, or
+ * with free_vmap_area_noflush() when @lazy (which purges past
+ * VMALLOC_LAZY_MAX_PAGES pages).
+ */
+bool vmm_free_check(struct vmap_model *m, size_t nth, bool lazy, char *why);
+
+/* vmm_purge_check - purge_vmap_area_lazy(): every lazy area becomes free. */
+bool vmm_purge_check(struct vmap_model *m, char *why);
+
+/* vmm_find_check - find_vmap_area() and find_lazy_vmap_area() of @addr. */
+bool vmm_find_check(const struct vmap_model *m, unsigned long addr, char *why);
+
+/* vmm_busy - the @nth busy interval, address order (nth < m->nr_busy). */
+const struct vmm_interval *vmm_busy(const struct vmap_model *m, size_t nth);
+
+/*
+ * vmm_compare - the busy list, the purge list, vmap_area_counts(), the
+ * TLB flushes and vmap_area_check() against the model.
+ */
+bool vmm_compare(const struct vmap_model *m, char *why);
+
 #endif

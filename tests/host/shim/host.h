@@ -115,6 +115,9 @@ int host_mm_boot(u64 ram_bytes);
  */
 void host_mm_teardown(void);
 
+/* kmalloc()ed objects not yet kfree()d (shim/kmalloc.c). */
+extern unsigned long host_kmalloc_live;
+
 struct ktest_checker;
 /* What buddy_init() passed to ktest_register_checker(), or NULL. */
 extern const struct ktest_checker *host_mm_checker;
