@@ -285,7 +285,8 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_vsprintf.c tests/host/test_strutil.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
 	tests/host/test_bootinfo.c tests/host/test_buddy.c \
-	tests/host/test_rbtree.c tests/host/test_vmap_area.c
+	tests/host/test_rbtree.c tests/host/test_vmap_area.c \
+	tests/host/test_vmalloc.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator now; rows for kmalloc and
 # vmalloc go into its op table when their sources join HOST_KV_SRCS).

@@ -21,6 +21,7 @@
 #include <host.h>
 #include <lib/list.h>
 #include <lib/string.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
 
 #define CALLER_TAG	0xca11e7UL	/* the caller recorded with each area */
@@ -385,5 +386,22 @@ bool vmm_compare(const struct vmap_model *m, char *why)
 		snprintf(why, WHY_SIZE, "vmap_area_check(): %u violation(s) (see the log)", bad);
 		return false;
 	}
+	return true;
+}
+
+bool vmm_release_space(char *why)
+{
+	struct vmap_area *va;
+
+	purge_vmap_area_lazy();
+	vmap_area_drain();
+	va = alloc_vmap_area(VMALLOC_SIZE, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
+			     GFP_KERNEL, 0);
+	if (!va || va->va_start != VMALLOC_START || va->va_end != VMALLOC_END) {
+		snprintf(why, WHY_SIZE, "the whole range does not come back as one area (%#lx-%#lx)",
+			 va ? va->va_start : 0, va ? va->va_end : 0);
+		return false;
+	}
+	kfree(va);
 	return true;
 }

@@ -212,4 +212,12 @@ const struct vmm_interval *vmm_busy(const struct vmap_model *m, size_t nth);
  */
 bool vmm_compare(const struct vmap_model *m, char *why);
 
+/*
+ * vmm_release_space - with no busy area left: purge, drain the stash, and
+ * the whole range must come back as one area, whose struct (the last one)
+ * is then kfree()d, so nothing outlives a test. The space is unusable
+ * until the next vmalloc_reset().
+ */
+bool vmm_release_space(char *why);
+
 #endif

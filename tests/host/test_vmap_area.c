@@ -14,7 +14,6 @@
 #include "models.h"
 #include <host.h>
 #include <lib/string.h>
-#include <mm/slab.h>
 #include <mm/vmalloc.h>
 
 /* Set up a fresh space and its model. */
@@ -36,7 +35,6 @@ static bool setup(struct host_test *t, struct vmap_model *m, unsigned long *live
  */
 static void teardown(struct host_test *t, struct vmap_model *m, unsigned long live)
 {
-	struct vmap_area *va;
 	char why[WHY_SIZE] = "";
 
 	while (m->nr_busy)
@@ -48,12 +46,8 @@ static void teardown(struct host_test *t, struct vmap_model *m, unsigned long li
 	if (!CHECK(t, vmm_compare(m, why), "after the last purge: %s", why) ||
 	    !CHECK(t, m->nr == 1, "%zu intervals after freeing everything", m->nr))
 		goto out;
-	vmap_area_drain();
-	va = alloc_vmap_area(VMALLOC_SIZE, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
-			     GFP_KERNEL, 0);
-	if (CHECK(t, va && va->va_start == VMALLOC_START && va->va_end == VMALLOC_END,
-		  "the whole range does not come back as one area (%p)", (void *)va))
-		kfree(va);
+	if (!CHECK(t, vmm_release_space(why), "%s", why))
+		goto out;
 	CHECK(t, host_kmalloc_live == live, "%lu area structs leaked",
 	      host_kmalloc_live - live);
 out:
