@@ -9,12 +9,14 @@
  * allocator) and the model compared with the allocator after every
  * operation; a disagreement aborts with the explanation. At the end of the
  * input everything still allocated is freed and the allocator must be
- * exactly as booted (same free blocks per order), so inputs do not
- * disturb each other.
+ * exactly as booted (same free blocks per order, the vmalloc space one
+ * free block), so inputs do not disturb each other.
  *
  * mm/ is booted once, on the small machine of pm_boot_small() (DMA and
- * DMA32, 40 MiB), misuse reports are counted instead of aborting and the
- * console is quiet.
+ * DMA32, 40 MiB), and the vmalloc space set up once (vmalloc_reset());
+ * misuse reports are counted instead of aborting and the console is
+ * quiet. The vmap areas' structs come from shim/kmalloc.c (malloc), so
+ * the page model sees only the blocks it allocated itself.
  *
  * Seeds: tests/host/corpus/fuzz_alloc/ (tests/host/corpus/mkcorpus.py).
  */
@@ -30,12 +32,14 @@
 #include <mm/gfp.h>
 #include <mm/mm.h>
 #include <mm/page.h>
+#include <mm/vmalloc.h>
 
 #define MAX_OPS		256	/* per input: bounds the time one input takes */
 #define FULL_CHECK_OPS	64	/* operations between two full comparisons */
 
 static struct fuzz_state {
 	struct page_model pages;
+	struct vmap_model areas;	/* mm/vmap_area.c's space */
 	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];	/* free blocks */
 	u64 nr_ops;		/* over the whole run: tags the page contents */
 	u64 last_full_check;	/* nr_ops at the last op_full_check() walk */
@@ -128,6 +132,71 @@ static bool op_full_check(const u8 *a, char *why)
 	return pm_compare_full(&st.pages, why);
 }
 
+/* ---- vmap area rows ----------------------------------------------------- */
+
+/*
+ * alloc_vmap_area() of any size, alignment and window:
+ *   a[0] bits 0-1 the size kind, bits 2-7 a shift or high bits; a[1] the
+ *   size's low bits: 1-16 pages, up to 16K pages, (a[1] + 1) << shift
+ *   pages (to far beyond the range), or a[1] bytes (refused unless whole
+ *   pages);
+ *   a[2] the alignment: bit 7 clear a page, else 2^(12 + a[2] % 40) bytes;
+ *   0x7f half a page (refused);
+ *   a[3] the window: bits 0-1 whole range (0, 1), 64 pages at a[3] >> 2
+ *   times 16 pages in (2), or a[3] >> 2 pages in with an unaligned end (3).
+ */
+static bool op_vmap_alloc(const u8 *a, char *why)
+{
+	unsigned long pages, size, align = PAGE_SIZE, vstart = VMALLOC_START;
+	unsigned long vend = VMALLOC_END, hi = a[0] >> 2, off = a[3] >> 2;
+	struct vmap_area *va;
+
+	switch (a[0] & 3) {
+	case 0: pages = 1 + a[1] % 16; break;
+	case 1: pages = 1 + (a[1] | (hi & 0x3f) << 8); break;
+	case 2: pages = (a[1] + 1UL) << (hi % 40); break;
+	default: pages = 0; break;
+	}
+	size = (a[0] & 3) == 3 ? a[1] : pages << PAGE_SHIFT;
+	if (a[2] == 0x7f)
+		align = PAGE_SIZE / 2;
+	else if (a[2] & 0x80)
+		align = 1UL << (PAGE_SHIFT + a[2] % 40);
+	if ((a[3] & 3) == 2) {
+		vstart += off * 16 * PAGE_SIZE;
+		vend = vstart + 64 * PAGE_SIZE;
+	} else if ((a[3] & 3) == 3) {
+		vstart += off * PAGE_SIZE;
+		vend = vstart + (off + 1) * PAGE_SIZE - 1;
+	}
+	return vmm_alloc_check(&st.areas, size, align, vstart, vend, &va, why);
+}
+
+/* Free busy area a[0] (modulo the number busy): a[1] odd lazily. */
+static bool op_vmap_free(const u8 *a, char *why)
+{
+	if (!st.areas.nr_busy)
+		return true;
+	return vmm_free_check(&st.areas, a[0] % st.areas.nr_busy, a[1] & 1, why);
+}
+
+static bool op_vmap_purge(const u8 *a, char *why)
+{
+	(void)a;
+	return vmm_purge_check(&st.areas, why);
+}
+
+/* find_vmap_area() in interval a[0] (modulo), at its start, end or inside. */
+static bool op_vmap_find(const u8 *a, char *why)
+{
+	const struct vmm_interval *v = &st.areas.iv[a[0] % st.areas.nr];
+	unsigned long len = v->end - v->start;
+	unsigned long addr = a[1] == 0 ? v->start : a[1] == 0xff ? v->end - 1 :
+			     v->start + len / 256 * a[1];
+
+	return vmm_find_check(&st.areas, addr, why);
+}
+
 /*
  * The operations. A row is its name, how many argument bytes follow the
  * selector, and the function that runs it and judges the answer.
@@ -146,21 +215,21 @@ static const struct alloc_op alloc_ops[] = {
 	{ "drain_all_pages", 0, op_drain },
 	{ "full_check", 0, op_full_check },
 	/*
-	 * kmalloc and vmalloc rows go here once mm/slab.c, mm/kmalloc.c and
-	 * mm/vmalloc.c join HOST_KV_SRCS (Makefile). Each is a row like
-	 *
-	 *   { "kmalloc", 3, op_kmalloc },     a[0..1] the size, a[2] the gfp
-	 *   { "kfree", 1, op_kfree },         a[0] which live object
-	 *   { "krealloc", 3, op_krealloc },   a[0] which object, a[1..2] new size
-	 *   { "vmalloc", 2, op_vmalloc },     a[0..1] the size in pages
-	 *   { "vfree", 1, op_vfree },
-	 *   { "vmap", 2, op_vmap },           pages from live page blocks
-	 *
-	 * judged by a model of its own (objects and their contents, areas
-	 * and their mappings: model_kmalloc.c, model_vmalloc.c), compared in
-	 * check_all() below and emptied in end_of_input(). Appending rows
-	 * keeps the seed corpus meaningful: selectors are taken modulo the
-	 * number of rows, so existing seeds just decode differently.
+	 * Rows are only ever appended: the seed corpus names rows by their
+	 * index (tests/host/corpus/mkcorpus.py), and a selector below the
+	 * number of rows decodes to the same row whatever is appended.
+	 */
+	{ "vmap_alloc", 4, op_vmap_alloc },		/* 6 */
+	{ "vmap_free", 2, op_vmap_free },
+	{ "vmap_purge", 0, op_vmap_purge },
+	{ "vmap_find", 2, op_vmap_find },
+	/*
+	 * kmalloc rows go here once mm/slab.c and mm/kmalloc.c join
+	 * HOST_KV_SRCS (Makefile): kmalloc, kfree, krealloc, judged by a
+	 * model of the objects and their contents. vmalloc/vmap rows (pages
+	 * mapped) would need the page model to know the pages and page
+	 * tables they take from the buddy allocator: tests/host/test_vmalloc.c
+	 * covers them instead.
 	 */
 };
 
@@ -185,6 +254,8 @@ static void check_all(const char *op)
 
 	if (!pm_compare(&st.pages, why))
 		fail(op, why);
+	if (!vmm_compare(&st.areas, why))
+		fail(op, why);
 }
 
 /* Free what the input left; the allocator must be exactly as booted. */
@@ -196,6 +267,12 @@ static void end_of_input(void)
 	while (st.pages.nr_live)
 		if (!pm_free_check(&st.pages, st.pages.nr_live - 1, why))
 			fail("end of input", why);
+	while (st.areas.nr_busy)
+		if (!vmm_free_check(&st.areas, st.areas.nr_busy - 1, false, why))
+			fail("end of input", why);
+	vmm_purge_check(&st.areas, why);
+	if (st.areas.nr != 1)
+		fail("end of input", "the vmalloc space is not one free block");
 	drain_all_pages();
 	check_all("end of input");
 	for (z = 0; z < MAX_NR_ZONES; z++) {
@@ -224,6 +301,8 @@ static void boot_once(void)
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
 			st.booted[z][o] = zones[z].free_area[o].nr_free;
+	vmalloc_reset();
+	vmm_init(&st.areas);
 	st.ready = true;
 }
 

@@ -127,6 +127,7 @@ BLOCKS = {
 # modulo the rows of alloc_ops[], then the row's argument bytes. Row
 # numbers as the table has them now; new rows go after these.
 ALLOC, FREE, BAD_FREE, DRAIN, FULL = 0, 2, 3, 4, 5
+VMAP_ALLOC, VMAP_FREE, VMAP_PURGE, VMAP_FIND = 6, 7, 8, 9
 # Indexes into fuzz_gfps[].
 KERNEL, ZERO, COMP, ATOMIC, NOWAIT, DMA32, DMA32_ZERO, DMA, DMA_COMP, HIGH = range(10)
 
@@ -158,6 +159,25 @@ ALLOC_PROGRAMS = {
     "misuse": alloc_program(
         [(ALLOC, 2, KERNEL), (ALLOC, 0, KERNEL), (ALLOC, 3, COMP),
          (BAD_FREE, 0, 1), (BAD_FREE, 2, 2), (BAD_FREE, 1, 0), (FULL,)]),
+    # vmap areas (op_vmap_alloc's argument bytes): small ones, every
+    # second freed at once and the rest lazily, lookups, then a purge
+    "vmap-small": alloc_program(
+        [(VMAP_ALLOC, 0, i, 0, 0) for i in range(24)]
+        + [(VMAP_FREE, i, i % 2) for i in range(0, 24, 2)]
+        + [(VMAP_FIND, i, 0x80) for i in range(12)]
+        + [(VMAP_PURGE,)] + [(VMAP_ALLOC, 0, 3, 0, 0)] * 4),
+    # large alignments, windows that fill up, sizes beyond the range
+    "vmap-align-window": alloc_program(
+        [(VMAP_ALLOC, 0, 1, 0x80 | a, 0) for a in (1, 4, 9, 18, 30)]
+        + [(VMAP_ALLOC, 0, 3, 0, 2 | (1 << 2))] * 6
+        + [(VMAP_FREE, 5, 1), (VMAP_ALLOC, 0, 3, 0, 2 | (1 << 2))]
+        + [(VMAP_ALLOC, 2 | (30 << 2), 255, 0, 0), (VMAP_ALLOC, 3, 5, 0, 0),
+           (VMAP_ALLOC, 0, 0, 0x7f, 3 | (9 << 2))]
+        + [(VMAP_FREE, 0, 0)] * 3),
+    # lazy frees past the purge threshold, mixed with page allocations
+    "vmap-lazy-threshold": alloc_program(
+        [(VMAP_ALLOC, 1 | (4 << 2), 0, 0, 0)] * 10
+        + [(ALLOC, 1, KERNEL), (VMAP_FREE, 0, 1)] * 10 + [(FULL,)]),
 }
 
 
