@@ -65,6 +65,7 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c
+BENCH_SRCS += tests/bench_slab.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)

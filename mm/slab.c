@@ -180,7 +180,8 @@ static bool calculate_sizes(struct kmem_cache *s)
 	s->order = calculate_order(size);
 	s->objects = (unsigned int)((PAGE_SIZE << s->order) / size);
 	s->slab_mask = (PAGE_SIZE << s->order) - 1;
-	s->start_magic = s->red_left_pad ? 0 : divisibility_magic(size);
+	/* Debug caches free through the checked path: no inline start test passes. */
+	s->start_magic = flags & SLAB_DEBUG_FLAGS ? 0 : divisibility_magic(size);
 	return true;
 }
 
@@ -205,20 +206,32 @@ bool slab_valid_pointer(const struct kmem_cache *s, const struct page *page,
 
 /* ---- lists -------------------------------------------------------------- */
 
+/*
+ * Full slabs are listed only for debug caches, whose validation walks
+ * every object; others, as in Linux, are on no list until an object is
+ * freed (so a slab filling up or draining costs no list operation).
+ */
+static inline bool lists_full(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+
 void slab_set_list(struct kmem_cache *s, struct page *page, enum slab_list_id to)
 {
 	enum slab_list_id from = slab_on(page);
 
 	if (from == to)
 		return;
-	if (from != SLAB_ON_NONE)
+	if (from == SLAB_ON_PARTIAL) {
 		list_del_init(&page->slab_list);
-	if (from == SLAB_ON_PARTIAL)
 		s->nr_partial--;
+	} else if (from == SLAB_ON_FULL && lists_full(s)) {
+		list_del_init(&page->slab_list);
+	}
 	if (to == SLAB_ON_PARTIAL) {
 		list_add_tail(&page->slab_list, &s->partial);
 		s->nr_partial++;
-	} else if (to == SLAB_ON_FULL) {
+	} else if (to == SLAB_ON_FULL && lists_full(s)) {
 		list_add(&page->slab_list, &s->full);
 	}
 	page->owner_data = (u16)to;
@@ -236,39 +249,59 @@ static gfp_t slab_gfp(const struct kmem_cache *s, gfp_t gfp)
 	return gfp | __GFP_COMP | __GFP_NOWARN;
 }
 
+/*
+ * Link @nr objects from @first in address order, the last to NULL.
+ * Return: @first. Two slots a turn: this loop is most of what a new slab
+ * costs per object.
+ */
+static void *build_freelist(const struct kmem_cache *s, char *first,
+			    unsigned int nr)
+{
+	unsigned long random = s->random, size = s->size, offset = s->offset;
+	unsigned long addr = (unsigned long)first + offset;
+	unsigned long last = addr + (nr - 1) * size;
+
+	for (; addr + size < last; addr += 2 * size) {
+		*(unsigned long *)addr = (addr + size - offset) ^ random ^ swab64(addr);
+		*(unsigned long *)(addr + size) =
+			(addr + 2 * size - offset) ^ random ^ swab64(addr + size);
+	}
+	for (; addr < last; addr += size)
+		*(unsigned long *)addr = (addr + size - offset) ^ random ^ swab64(addr);
+	*(unsigned long *)last = random ^ swab64(last);
+	return first;
+}
+
 /* A new slab with every object free, constructed and (debug) patterned. */
 static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct page *page = alloc_pages(slab_gfp(s, gfp), s->order);
-	void *obj, *next;
+	char *first;
 	unsigned int i;
 
-	if (!page)
+	if (unlikely(!page))
 		return NULL;
-	__SetPageSlab(page);
+	page->flags |= 1UL << PG_slab;
 	page->slab_cache = s;
 	page->objects = s->objects;
-	page->inuse = 0;
 	page->owner_data = SLAB_ON_NONE;
 	INIT_LIST_HEAD(&page->slab_list);
-	if (s->flags & SLAB_DEBUG_FLAGS)
+	first = (char *)page_address(page) + s->red_left_pad;
+	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
 		debug_init_slab(s, page);
-	obj = slab_object(s, page, 0);
-	for (i = 0; i < s->objects; i++, obj = next) {
-		next = i + 1 < s->objects ? (char *)obj + s->size : NULL;
-		if (s->ctor)
-			s->ctor(obj);
-		slab_set_freepointer(s, obj, next);
-	}
-	page->freelist = slab_object(s, page, 0);
+	if (unlikely(s->ctor != NULL))
+		for (i = 0; i < s->objects; i++)
+			s->ctor(first + (unsigned long)i * s->size);
+	page->freelist = build_freelist(s, first, s->objects);
+	page->inuse = 0;
 	s->nr_slabs++;
 	return page;
 }
 
+/* Give an empty slab, already off every list, back to the buddy allocator. */
 static void discard_slab(struct kmem_cache *s, struct page *page)
 {
-	slab_set_list(s, page, SLAB_ON_NONE);
-	__ClearPageSlab(page);
+	page->flags &= ~(1UL << PG_slab);
 	page->slab_cache = NULL;
 	page->freelist = NULL;
 	page->inuse = page->objects = 0;
@@ -281,8 +314,10 @@ static void discard_slab(struct kmem_cache *s, struct page *page)
 /* A slab with no object in use: keep a few for reuse, free the rest. */
 static void slab_became_empty(struct kmem_cache *s, struct page *page)
 {
-	if (s->nr_partial > s->min_partial)
+	if (s->nr_partial > s->min_partial) {
+		slab_set_list(s, page, SLAB_ON_NONE);
 		discard_slab(s, page);
+	}
 }
 
 /* ---- the CPU slab -------------------------------------------------------- */
@@ -344,17 +379,30 @@ static struct page *get_slab(struct kmem_cache *s, gfp_t gfp)
 	return page;
 }
 
-/* The CPU's freelist is empty: take a slab for it. Return: its first object. */
+/*
+ * The CPU's freelist is empty: the CPU slab, if any, is full (and goes on
+ * no list unless the cache debugs); take the first partial slab or a new
+ * one instead. Return: its first free object, or NULL.
+ */
 static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	struct page *page;
+	struct page *page = c->page;
 
-	deactivate_cpu_slab(s);
-	page = get_slab(s, gfp);
-	if (!page)
-		return NULL;
-	slab_set_list(s, page, SLAB_ON_NONE);
+	if (page) {
+		c->page = NULL;
+		slab_set_list(s, page, SLAB_ON_FULL);
+	}
+	if (s->nr_partial) {
+		page = list_first_entry(&s->partial, struct page, slab_list);
+		list_del_init(&page->slab_list);
+		s->nr_partial--;
+		page->owner_data = SLAB_ON_NONE;
+	} else {
+		page = new_slab(s, gfp);
+		if (!page)
+			return NULL;
+	}
 	c->page = page;
 	c->freelist = page->freelist;
 	page->freelist = NULL;
@@ -407,7 +455,7 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	void *obj;
 
-	if (gfpflags_allow_blocking(gfp) && unlikely(in_atomic()))
+	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp))
 		__might_sleep("kmem_cache_alloc", ip);
 	if (unlikely(failslab.enabled) && should_failslab(s, gfp))
 		return NULL;
@@ -416,11 +464,11 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	obj = c->freelist;
 	if (!obj) {
 		obj = refill_cpu_slab(s, gfp);
-		if (!obj)
+		if (unlikely(!obj))
 			return NULL;
 	}
 	c->freelist = slab_get_freepointer(s, obj);
-	if (gfp & __GFP_ZERO)
+	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, s->object_size);
 	return obj;
 }
@@ -438,35 +486,31 @@ static void report_double_free(struct kmem_cache *s, struct page *page,
 }
 
 /* Push @obj onto @page's freelist; the slab may change list. */
-static void free_to_slab(struct kmem_cache *s, struct page *page, void *obj)
+static inline void free_to_slab(struct kmem_cache *s, struct page *page, void *obj)
 {
 	void *prior = page->freelist;
 
 	slab_set_freepointer(s, obj, prior);
 	page->freelist = obj;
 	page->inuse--;
-	if (!prior && slab_on(page) == SLAB_ON_FULL)
+	if (!prior)
 		slab_set_list(s, page, SLAB_ON_PARTIAL);
 	if (!page->inuse && slab_on(page) == SLAB_ON_PARTIAL)
 		slab_became_empty(s, page);
 }
 
-/* __slab_free's uncommon cases: a list change, or misuse. */
-static __noinline void slab_free_slow(struct kmem_cache *s, struct page *page,
-				      void *obj, unsigned long ip)
+/* A free into a non-CPU slab that the naive checks refuse. */
+static __noinline void report_free_misuse(struct kmem_cache *s, struct page *page,
+					  void *obj, unsigned long ip)
 {
 	if (obj == page->freelist) {
 		report_double_free(s, page, obj, ip);
 		return;
 	}
-	if (!page->inuse) {
-		slab_bug(s, "Object freed into a slab with no object in use");
-		printk(KERN_ERR "INFO: Object %p freed by %pS: a double free\n",
-		       obj, (void *)ip);
-		slab_report_end(s);
-		return;
-	}
-	free_to_slab(s, page, obj);
+	slab_bug(s, "Object freed into a slab with no object in use");
+	printk(KERN_ERR "INFO: Object %p freed by %pS: a double free\n",
+	       obj, (void *)ip);
+	slab_report_end(s);
 }
 
 static void slab_free_debug(struct kmem_cache *s, struct page *page, void *obj,
@@ -482,6 +526,11 @@ static void slab_free_debug(struct kmem_cache *s, struct page *page, void *obj,
 	free_to_slab(s, page, obj);
 }
 
+/*
+ * The inline free path's exceptions for a slab that is not the CPU's: a
+ * debug cache, misuse, or a slab changing list (it was full: onto the
+ * partial list; it is now empty: maybe back to the buddy allocator).
+ */
 void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 		 unsigned long ip)
 {
@@ -491,13 +540,22 @@ void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 		slab_free_debug(s, page, obj, ip);
 		return;
 	}
-	if (unlikely(!prior || obj == prior || page->inuse <= 1)) {
-		slab_free_slow(s, page, obj, ip);
+	if (unlikely(obj == prior || !page->inuse)) {
+		report_free_misuse(s, page, obj, ip);
 		return;
 	}
 	slab_set_freepointer(s, obj, prior);
 	page->freelist = obj;
-	page->inuse--;
+	if (!prior) {
+		list_add_tail(&page->slab_list, &s->partial);
+		s->nr_partial++;
+		page->owner_data = SLAB_ON_PARTIAL;
+	}
+	if (--page->inuse == 0 && s->nr_partial > s->min_partial) {
+		list_del_init(&page->slab_list);
+		s->nr_partial--;
+		discard_slab(s, page);
+	}
 }
 
 static void report_bad_free(const char *what, const void *obj,
@@ -560,8 +618,15 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		slab_report_end(s);
 		return;
 	}
-	if (page == s->cpu_slab[0].page && obj == s->cpu_slab[0].freelist) {
-		report_double_free(s, page, (void *)obj, ip);
+	if (page == s->cpu_slab[0].page) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[0];
+
+		if (obj == c->freelist) {
+			report_double_free(s, page, (void *)obj, ip);
+			return;
+		}
+		slab_set_freepointer(s, (void *)obj, c->freelist);
+		c->freelist = (void *)obj;
 		return;
 	}
 	__slab_free(s, page, (void *)obj, ip);
@@ -658,9 +723,12 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	struct page *page, *next;
 
 	deactivate_cpu_slab(s);
-	list_for_each_entry_safe(page, next, &s->partial, slab_list)
-		if (!page->inuse)
+	list_for_each_entry_safe(page, next, &s->partial, slab_list) {
+		if (!page->inuse) {
+			slab_set_list(s, page, SLAB_ON_NONE);
 			discard_slab(s, page);
+		}
+	}
 	return 0;
 }
 
@@ -701,15 +769,14 @@ void kmem_cache_destroy(struct kmem_cache *s)
 unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	unsigned long n = 0;
+	unsigned long n = s->nr_slabs * s->objects;
 	struct page *page;
 
+	/* Every object of every slab, less the free ones (full slabs have none). */
 	list_for_each_entry(page, &s->partial, slab_list)
-		n += page->inuse;
-	list_for_each_entry(page, &s->full, slab_list)
-		n += page->inuse;
+		n -= page->objects - page->inuse;
 	if (c->page)
-		n += c->page->objects - freelist_length(s, c->freelist, c->page->objects);
+		n -= freelist_length(s, c->freelist, c->page->objects);
 	return n;
 }
 

@@ -227,9 +227,10 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
  * Allocate from the CPU slab's freelist, or take the slow path: no free
  * object there (debug caches never have one), failure injection armed,
  * or a sleeping allocation in atomic context (to be reported).
+ * SLAB_THIS_IP is only computed on the slow path, where it is needed.
  */
 static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
-					size_t orig_size, unsigned long ip)
+					size_t orig_size)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	void *obj = c->freelist;
@@ -238,7 +239,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	if (gfpflags_allow_blocking(gfp))
 		odd |= preempt_count;
 	if (unlikely(!obj || odd))
-		return __slab_alloc(s, gfp, orig_size, ip);
+		return __slab_alloc(s, gfp, orig_size, SLAB_THIS_IP);
 	c->freelist = slab_get_freepointer(s, obj);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, s->object_size);
@@ -247,31 +248,34 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 
 /*
  * Free @obj. The fast path: a direct-map address of a slab object start
- * (one multiply checks it) whose slab is the CPU slab: push it onto the
- * CPU freelist, after the naive double-free check (is it already the
- * head?). An object of another slab goes to __slab_free(), short unless
- * the slab changes list. Anything else (NULL, ZERO_SIZE_PTR, large
- * kmalloc, a foreign or misaligned pointer, a wrong cache, a debug cache)
- * goes to the checked path, which reports misuse.
+ * (one multiply checks it). If its slab is the CPU slab, push it onto the
+ * CPU freelist after the naive double-free check (is it already the
+ * head?); otherwise push it onto its own slab's freelist, unless that
+ * slab changes list (it was full, or becomes empty) or its cache
+ * debugs: __slab_free() handles those. Anything else (NULL,
+ * ZERO_SIZE_PTR, large kmalloc, a foreign or misaligned pointer, a wrong
+ * cache) goes to the checked path, which reports misuse.
  * @expect: the cache the caller named (kmem_cache_free), or NULL (kfree).
  */
-static __always_inline void slab_free(const void *obj, struct kmem_cache *expect,
-				      unsigned long ip)
+static __always_inline void slab_free(const void *obj, struct kmem_cache *expect)
 {
 	unsigned long pfn = ((unsigned long)obj - PAGE_OFFSET) >> PAGE_SHIFT;
 	struct kmem_cache_cpu *c;
 	struct kmem_cache *s;
-	struct page *page;
-	void *head;
+	struct page *page, *head;
+	void *prior;
 
 	if (unlikely(pfn >= max_pfn))
 		goto checked;
 	page = mem_map + pfn;
 	s = page->slab_cache;
-	if (unlikely((unsigned long)s & 1)) {		/* a tail page */
-		page = (struct page *)((unsigned long)s - 1);
-		if (unlikely((unsigned long)(page - mem_map) >= max_pfn))
+	if (unlikely((unsigned long)s & 1)) {
+		/* A tail page: compound_head, if it is within a block's reach. */
+		head = (struct page *)((unsigned long)s - 1);
+		if (unlikely((unsigned long)page - (unsigned long)head >=
+			     sizeof(struct page) << MAX_PAGE_ORDER))
 			goto checked;
+		page = head;
 		s = page->slab_cache;
 	}
 	if (unlikely(!(page->flags & (1UL << PG_slab))))
@@ -283,27 +287,35 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 		goto checked;
 	c = &s->cpu_slab[0];
 	if (likely(page == c->page)) {
-		head = c->freelist;
-		if (unlikely(obj == head))
+		prior = c->freelist;
+		if (unlikely(obj == prior))
 			goto checked;
-		slab_set_freepointer(s, (void *)obj, head);
+		slab_set_freepointer(s, (void *)obj, prior);
 		c->freelist = (void *)obj;
 		return;
 	}
-	__slab_free(s, page, (void *)obj, ip);
+	prior = page->freelist;
+	if (unlikely((s->flags & SLAB_DEBUG_FLAGS) || !prior || obj == prior ||
+		     page->inuse <= 1)) {
+		__slab_free(s, page, (void *)obj, SLAB_THIS_IP);
+		return;
+	}
+	slab_set_freepointer(s, (void *)obj, prior);
+	page->freelist = (void *)obj;
+	page->inuse--;
 	return;
 checked:
-	__kfree_checked(obj, expect, ip);
+	__kfree_checked(obj, expect, SLAB_THIS_IP);
 }
 
 static __always_inline void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp, 0, SLAB_THIS_IP);
+	return slab_alloc(s, gfp, 0);
 }
 
 static __always_inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return slab_alloc(s, gfp | __GFP_ZERO, 0, SLAB_THIS_IP);
+	return slab_alloc(s, gfp | __GFP_ZERO, 0);
 }
 
 /*
@@ -313,7 +325,7 @@ static __always_inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
  */
 static __always_inline void kmem_cache_free(struct kmem_cache *s, void *obj)
 {
-	slab_free(obj, s, SLAB_THIS_IP);
+	slab_free(obj, s);
 }
 
 /* ---- kmalloc -------------------------------------------------------------- */
@@ -365,7 +377,7 @@ static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 		struct kmem_cache *s =
 			kmalloc_caches[kmalloc_size_index[(size - 1) >> 3]];
 
-		return slab_alloc(s, gfp, size, SLAB_THIS_IP);
+		return slab_alloc(s, gfp, size);
 	}
 	if (!size)
 		return ZERO_SIZE_PTR;
@@ -384,7 +396,7 @@ static __always_inline void *kzalloc(size_t size, gfp_t gfp)
  */
 static __always_inline void kfree(const void *obj)
 {
-	slab_free(obj, NULL, SLAB_THIS_IP);
+	slab_free(obj, NULL);
 }
 
 /* kmalloc_array/kcalloc: NULL if @n * @size overflows. */
