@@ -63,18 +63,20 @@ static int kzalloc_pair_loop(void *arg, u64 n)
 static int kmalloc_batch_loop(void *arg, u64 n)
 {
 	const struct slab_arg *a = arg;
+	size_t size = a->size;
+	void **objs = a->objs;
 	u64 i;
 
 	for (i = 0; i < n; i++) {
-		a->objs[i] = kmalloc(a->size, GFP_KERNEL);
-		if (unlikely(!a->objs[i])) {
+		objs[i] = kmalloc(size, GFP_KERNEL);
+		if (unlikely(!objs[i])) {
 			while (i--)
-				kfree(a->objs[i]);
+				kfree(objs[i]);
 			return -ENOMEM;
 		}
 	}
 	for (i = 0; i < n; i++)
-		kfree(a->objs[i]);
+		kfree(objs[i]);
 	return 0;
 }
 
@@ -95,18 +97,20 @@ static int cache_pair_loop(void *arg, u64 n)
 static int cache_batch_loop(void *arg, u64 n)
 {
 	const struct slab_arg *a = arg;
+	struct kmem_cache *s = a->cache;
+	void **objs = a->objs;
 	u64 i;
 
 	for (i = 0; i < n; i++) {
-		a->objs[i] = kmem_cache_alloc(a->cache, GFP_KERNEL);
-		if (unlikely(!a->objs[i])) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		if (unlikely(!objs[i])) {
 			while (i--)
-				kmem_cache_free(a->cache, a->objs[i]);
+				kmem_cache_free(s, objs[i]);
 			return -ENOMEM;
 		}
 	}
 	for (i = 0; i < n; i++)
-		kmem_cache_free(a->cache, a->objs[i]);
+		kmem_cache_free(s, objs[i]);
 	return 0;
 }
 
