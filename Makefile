@@ -64,6 +64,7 @@ MM_SRCS += mm/slab.c mm/slab_debug.c mm/kmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c
+TEST_SRCS += tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c
 BENCH_SRCS += tests/bench_slab.c
 

@@ -455,8 +455,10 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	void *obj;
 
-	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp))
+	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp)) {
 		__might_sleep("kmem_cache_alloc", ip);
+		gfp &= ~__GFP_DIRECT_RECLAIM;	/* reported once, not again by the page allocator */
+	}
 	if (unlikely(failslab.enabled) && should_failslab(s, gfp))
 		return NULL;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
@@ -740,13 +742,21 @@ void kmem_cache_shrink_all(void)
 		kmem_cache_shrink(s);
 }
 
+/* The cache of caches and the kmalloc caches live for ever. */
+static bool is_boot_cache(const struct kmem_cache *s)
+{
+	int i = kmalloc_index(s->object_size);
+
+	return s == &kmem_cache_boot || (i > 0 && kmalloc_caches[i] == s);
+}
+
 void kmem_cache_destroy(struct kmem_cache *s)
 {
 	unsigned long live;
 
 	if (!s)
 		return;
-	if (s == &kmem_cache_boot || (s->flags & SLAB_KMALLOC)) {
+	if (is_boot_cache(s)) {
 		WARN(1, "kmem_cache_destroy(%s): a boot cache cannot be destroyed", s->name);
 		return;
 	}
