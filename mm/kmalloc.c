@@ -18,7 +18,9 @@
  *
  * Each kmalloc cache aligns its objects to the largest power of two that
  * divides the size (kmalloc-96: 32, kmalloc-192: 64, kmalloc-N: N up to
- * a page), as Linux guarantees since 5.4.
+ * a page), as Linux guarantees since 5.4. GFP_DMA requests use a second
+ * set, dma-kmalloc-N, whose slabs come from ZONE_DMA; GFP_DMA32 has no
+ * kmalloc caches (as in Linux) and is reported and ignored.
  */
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -28,6 +30,7 @@
 #include "slab_internal.h"
 
 struct kmem_cache *kmalloc_caches[NR_KMALLOC_INDEX];
+struct kmem_cache *kmalloc_dma_caches[NR_KMALLOC_INDEX];
 u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
 static const char *const kmalloc_names[NR_KMALLOC_INDEX] = {
@@ -36,6 +39,14 @@ static const char *const kmalloc_names[NR_KMALLOC_INDEX] = {
 	[7] = "kmalloc-128", [8] = "kmalloc-256", [9] = "kmalloc-512",
 	[10] = "kmalloc-1k", [11] = "kmalloc-2k", [12] = "kmalloc-4k",
 	[13] = "kmalloc-8k",
+};
+
+static const char *const kmalloc_dma_names[NR_KMALLOC_INDEX] = {
+	[1] = "dma-kmalloc-96", [2] = "dma-kmalloc-192", [3] = "dma-kmalloc-8",
+	[4] = "dma-kmalloc-16", [5] = "dma-kmalloc-32", [6] = "dma-kmalloc-64",
+	[7] = "dma-kmalloc-128", [8] = "dma-kmalloc-256", [9] = "dma-kmalloc-512",
+	[10] = "dma-kmalloc-1k", [11] = "dma-kmalloc-2k", [12] = "dma-kmalloc-4k",
+	[13] = "dma-kmalloc-8k",
 };
 
 static unsigned int kmalloc_index_size(unsigned int i)
@@ -50,6 +61,9 @@ void kmalloc_init(void)
 	for (i = 1; i < NR_KMALLOC_INDEX; i++) {
 		size = kmalloc_index_size(i);
 		align = MIN(size & -size, (unsigned int)PAGE_SIZE);
+		kmalloc_dma_caches[i] = kmem_cache_create(kmalloc_dma_names[i], size,
+							  align, SLAB_KMALLOC | SLAB_CACHE_DMA |
+							  SLAB_PANIC, NULL);
 		kmalloc_caches[i] = kmem_cache_create(kmalloc_names[i], size, align,
 						      SLAB_KMALLOC | SLAB_PANIC, NULL);
 	}

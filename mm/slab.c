@@ -455,6 +455,10 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	void *obj;
 
+	if (WARN(gfp & GFP_SLAB_BUG_MASK,
+		 "Unexpected gfp: %#x. Fixing up to gfp: %#x (cache %s, caller %pS)",
+		 gfp, gfp & ~GFP_SLAB_BUG_MASK, s->name, (void *)ip))
+		gfp &= ~GFP_SLAB_BUG_MASK;
 	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp)) {
 		__might_sleep("kmem_cache_alloc", ip);
 		gfp &= ~__GFP_DIRECT_RECLAIM;	/* reported once, not again by the page allocator */
@@ -747,7 +751,8 @@ static bool is_boot_cache(const struct kmem_cache *s)
 {
 	int i = kmalloc_index(s->object_size);
 
-	return s == &kmem_cache_boot || (i > 0 && kmalloc_caches[i] == s);
+	return s == &kmem_cache_boot ||
+	       (i > 0 && (kmalloc_caches[i] == s || kmalloc_dma_caches[i] == s));
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)

@@ -9,6 +9,7 @@
 #include <lib/overflow.h>
 #include <lib/string.h>
 #include <mm/gfp.h>
+#include <mm/mmzone.h>
 #include <mm/slab.h>
 #include <mm/stats.h>
 #include <tests/slab_helpers.h>
@@ -326,6 +327,25 @@ static void kmalloc_failslab(struct ktest *t)
 	fault_inject_off(&failslab);
 }
 
+/* GFP_DMA comes from dma-kmalloc-N, below 16 MiB; GFP_DMA32 is reported and ignored. */
+static void dma_flags(struct ktest *t)
+{
+	void *p = kmalloc(100, GFP_KERNEL | GFP_DMA), *q = NULL;
+
+	KT_ASSERT_NOT_NULL(t, p);
+	KT_EXPECT_STREQ(t, virt_to_cache(p)->name, "dma-kmalloc-128");
+	KT_EXPECT_ULT(t, virt_to_phys(p), ZONE_DMA_END);
+	kfree(p);
+	p = kmalloc(20000, GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
+	if (p) {
+		KT_EXPECT_ULT(t, virt_to_phys(p), ZONE_DMA_END);
+		kfree(p);
+	}
+	KT_EXPECT_REPORTS(t, 1, q = kmalloc(64, GFP_KERNEL | GFP_DMA32));
+	KT_EXPECT_NOT_NULL(t, q);
+	kfree(q);
+}
+
 /* meminfo's Slab line: the pages every cache holds. */
 static void slab_pages_counted(struct ktest *t)
 {
@@ -424,5 +444,6 @@ KTEST_SUITE(kmalloc, NULL, NULL,
 	    KTEST_CASE(kmemdup_kstrdup),
 	    KTEST_CASE(ksize_whole_class),
 	    KTEST_CASE(kmalloc_failslab),
+	    KTEST_CASE(dma_flags),
 	    KTEST_CASE(slab_pages_counted),
 	    KTEST_CASE(random_stress_shadow));

@@ -207,6 +207,13 @@ static __always_inline void slab_set_freepointer(const struct kmem_cache *s,
 	*(unsigned long *)addr = (unsigned long)next ^ s->random ^ swab64(addr);
 }
 
+/*
+ * Flags a slab allocation must not carry (Linux's GFP_SLAB_BUG_MASK):
+ * slabs are not highmem, and there are no DMA32 kmalloc caches. They are
+ * reported and stripped.
+ */
+#define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
+
 /* The address of this instruction: the caller, for reports. */
 #define SLAB_THIS_IP                                                          \
 	({                                                                    \
@@ -238,6 +245,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 
 	if (gfpflags_allow_blocking(gfp))
 		odd |= preempt_count;
+	if (gfp & GFP_SLAB_BUG_MASK)
+		odd = 1;		/* to be reported and fixed up */
 	if (unlikely(!obj || odd))
 		return __slab_alloc(s, gfp, orig_size, SLAB_THIS_IP);
 	c->freelist = slab_get_freepointer(s, obj);
@@ -331,6 +340,8 @@ static __always_inline void kmem_cache_free(struct kmem_cache *s, void *obj)
 /* ---- kmalloc -------------------------------------------------------------- */
 
 extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_INDEX];
+/* dma-kmalloc-N: the same classes with slabs from ZONE_DMA (GFP_DMA). */
+extern struct kmem_cache *kmalloc_dma_caches[NR_KMALLOC_INDEX];
 /* kmalloc_size_index[(size - 1) / 8]: the kmalloc_caches[] index of size. */
 extern u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
@@ -367,12 +378,16 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip);
 
 /*
  * kmalloc - @size bytes, aligned to the largest power of two dividing the
- * size class (at least 8). Context: may sleep unless @gfp forbids it.
+ * size class (at least 8); with GFP_DMA from the dma-kmalloc caches,
+ * below 16 MiB. Context: may sleep unless @gfp forbids it.
  * Return: the memory; ZERO_SIZE_PTR for 0 bytes; NULL on failure. Above
  * 8 KiB the memory is a compound buddy block.
  */
 static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
+	if (unlikely(gfp & __GFP_DMA) && size - 1 < KMALLOC_MAX_CACHE_SIZE)
+		return slab_alloc(kmalloc_dma_caches[kmalloc_size_index[(size - 1) >> 3]],
+				  gfp, size);
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		struct kmem_cache *s =
 			kmalloc_caches[kmalloc_size_index[(size - 1) >> 3]];
