@@ -354,6 +354,7 @@ static void deactivate_cpu_slab(struct kmem_cache *s)
 	if (WARN(nr_free > page->objects, "slab %s: CPU freelist longer than its slab",
 		 s->name)) {
 		slab_rebuild_freelist(s, page);
+		slab_set_list(s, page, page->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
 		return;
 	}
 	page->inuse = page->objects - nr_free;
