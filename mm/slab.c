@@ -565,27 +565,63 @@ void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 	}
 }
 
+/* A free of something that is no slab object: say what it is instead. */
 static void report_bad_free(const char *what, const void *obj,
-			    const struct kmem_cache *expect, unsigned long ip)
+			    const struct kmem_cache *expect, struct page *page,
+			    unsigned long ip)
 {
 	if (expect)
 		report_begin("BUG %s: kmem_cache_free(%p): %s", expect->name, obj, what);
 	else
 		report_begin("BUG: kfree(%p): %s", obj, what);
 	printk(KERN_ERR "caller: %pS\n", (void *)ip);
+	if (page)
+		dump_page(page, "the page of the pointer freed");
 	report_end();
 }
 
 static void free_large_kmalloc(struct page *page, const void *obj, unsigned long ip)
 {
 	if (obj != page_address(page)) {
-		report_bad_free("not the start of a large kmalloc block", obj, NULL, ip);
+		report_bad_free("not the start of a large kmalloc block", obj, NULL,
+				NULL, ip);
 		return;
 	}
 	__ClearPageLargeKmalloc(page);
 	__free_pages(page, compound_order(page));
 }
 
+/* @obj lies in a slab of @s: free it if it is an object start and not free. */
+static void free_checked_object(struct kmem_cache *s, struct page *page,
+				void *obj, unsigned long ip)
+{
+	struct kmem_cache_cpu *c = &s->cpu_slab[0];
+
+	if (slab_object_index(s, page, obj) < 0) {
+		slab_bug(s, "Invalid object pointer %p", obj);
+		printk(KERN_ERR "INFO: %p is %lu bytes into the slab at %p, not the start of a %u-byte object; freed by %pS\n",
+		       obj, (unsigned long)obj - (unsigned long)slab_address(page),
+		       slab_address(page), s->object_size, (void *)ip);
+		slab_report_end(s);
+		return;
+	}
+	if (page != c->page) {
+		__slab_free(s, page, obj, ip);
+		return;
+	}
+	if (obj == c->freelist) {
+		report_double_free(s, page, obj, ip);
+		return;
+	}
+	slab_set_freepointer(s, obj, c->freelist);
+	c->freelist = obj;
+}
+
+/*
+ * Every free the inline path does not finish: NULL and ZERO_SIZE_PTR
+ * (nothing to do), large kmalloc blocks, debug caches, and misuse, which
+ * is reported and refused.
+ */
 void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		     unsigned long ip)
 {
@@ -596,7 +632,7 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	if (pfn >= max_pfn) {
-		report_bad_free("not a direct-map address of RAM", obj, expect, ip);
+		report_bad_free("not a direct-map address of RAM", obj, expect, NULL, ip);
 		return;
 	}
 	page = compound_head(pfn_to_page(pfn));
@@ -605,8 +641,7 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		return;
 	}
 	if (!PageSlab(page)) {
-		report_bad_free("not a slab object", obj, expect, ip);
-		dump_page(page, "the page of the pointer freed");
+		report_bad_free("not a slab object", obj, expect, page, ip);
 		return;
 	}
 	s = page->slab_cache;
@@ -617,26 +652,7 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		report_end();
 		return;
 	}
-	if (slab_object_index(s, page, obj) < 0) {
-		slab_bug(s, "Invalid object pointer %p", obj);
-		printk(KERN_ERR "INFO: %p is %lu bytes into the slab at %p, not the start of a %u-byte object; freed by %pS\n",
-		       obj, (unsigned long)obj - (unsigned long)slab_address(page),
-		       slab_address(page), s->object_size, (void *)ip);
-		slab_report_end(s);
-		return;
-	}
-	if (page == s->cpu_slab[0].page) {
-		struct kmem_cache_cpu *c = &s->cpu_slab[0];
-
-		if (obj == c->freelist) {
-			report_double_free(s, page, (void *)obj, ip);
-			return;
-		}
-		slab_set_freepointer(s, (void *)obj, c->freelist);
-		c->freelist = (void *)obj;
-		return;
-	}
-	__slab_free(s, page, (void *)obj, ip);
+	free_checked_object(s, page, (void *)obj, ip);
 }
 
 struct kmem_cache *virt_to_cache(const void *p)
