@@ -58,14 +58,17 @@ KERNEL_SRCS := \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c \
 	kernel/monitor.c kernel/monitor_mem.c
-LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c
-MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c
+LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
+MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
+	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 MM_SRCS += mm/slab.c mm/slab_debug.c mm/kmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
-	tests/test_buddy.c tests/crash.c
+	tests/test_buddy.c tests/crash.c \
+	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
 TEST_SRCS += tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c
-BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c
+BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
+	tests/bench_vmalloc.c tests/bench_tables.c
 BENCH_SRCS += tests/bench_slab.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
@@ -75,6 +78,18 @@ ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
 
 # User-overridable.
 CFLAGS ?= -O2 -g
+# BREAK=name[,name]: compile a deliberate bug into the kernel and the host
+# builds (#ifdef KVLAB_BREAK_NAME, e.g. buddy_merge in mm/buddy.c), so the
+# runner can check that the tests catch it (scripts/runtests.py,
+# broken-*). Only into its own output directory: the objects do not
+# depend on the flags.
+BREAK ?=
+ifneq ($(BREAK),)
+ifeq ($(O),build)
+$(error BREAK=$(BREAK) needs its own output directory, e.g. O=build/break-$(BREAK))
+endif
+BREAK_CFLAGS := $(patsubst %,-DKVLAB_BREAK_%,$(shell echo '$(BREAK)' | tr 'a-z,' 'A-Z '))
+endif
 # Required: freestanding, higher-half kernel code model, no SIMD, frame
 # pointers for backtraces.
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
@@ -82,7 +97,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -Iinclude -I. \
-	-DKVLAB_VERSION='"$(VERSION)"'
+	-DKVLAB_VERSION='"$(VERSION)"' $(BREAK_CFLAGS)
 WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Wframe-larger-than=2048 -Wpointer-arith \
 	-Wundef -Wno-unused-parameter
@@ -229,9 +244,11 @@ help: ## list the targets
 
 # ---- host tests and fuzzing (tests/host/) --------------------------------------
 #
-# kvlab's lib/, its pure kernel parsers, printk and panic (mm/ joins when it
-# lands) compiled for the host against tests/host/shim (see
-# tests/host/shim/host.h), in three builds under $(O)/host/:
+# kvlab's lib/, its pure kernel parsers, printk and panic, and mm/
+# (memblock, paging's address helpers, the buddy allocator; slab and
+# vmalloc join HOST_KV_SRCS when they land) compiled for the host against
+# tests/host/shim (see tests/host/shim/host.h), in three builds under
+# $(O)/host/:
 #
 #   asan/   gcc, AddressSanitizer and UBSan: kvtest, the host test suites
 #   clang/  clang, the same sanitizers and libFuzzer's coverage counters:
@@ -248,6 +265,8 @@ FUZZ_CC ?= clang
 VALGRIND ?= valgrind
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
+# fuzz_alloc runs whole allocator programs, some 700 a second: fewer runs.
+FUZZ_SMOKE_RUNS_fuzz_alloc ?= 5000
 # Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
 HOST_TEST_ARGS ?=
 # valgrind is some 30 times slower: its run does this percentage of the work;
@@ -256,22 +275,24 @@ VALGRIND_SCALE := 10
 CLANG_SCALE := 50
 
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
-	kernel/bootinfo.c kernel/printk.c kernel/panic.c
-HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c
+	kernel/bootinfo.c kernel/printk.c kernel/panic.c kernel/fault_inject.c \
+	mm/memblock.c mm/paging.c mm/buddy.c
+HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
+	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
-	tests/host/model_bootinfo.c
+	tests/host/model_bootinfo.c tests/host/model_pages.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_vsprintf.c tests/host/test_strutil.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
-	tests/host/test_bootinfo.c
-# fuzz_alloc (buddy, slab and vmalloc operation sequences decoded from the
-# input, checked against reference models) joins here, with its corpus
-# directory tests/host/corpus/fuzz_alloc/, when mm/ lands.
-FUZZ_TARGETS := fuzz_cmdline fuzz_memmap
+	tests/host/test_bootinfo.c tests/host/test_buddy.c
+# fuzz_alloc: allocator operation sequences decoded from the input, checked
+# against reference models (the buddy allocator now; rows for kmalloc and
+# vmalloc go into its op table when their sources join HOST_KV_SRCS).
+FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc
 
 HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
 HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
-	-fno-omit-frame-pointer $(WARN_CFLAGS)
+	-fno-omit-frame-pointer $(WARN_CFLAGS) $(BREAK_CFLAGS)
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # host-build-rules(name, compiler, flags): objects in $(O)/host/name/obj.
@@ -328,7 +349,7 @@ host-bins: $(HOST_BINS)
 fuzz-bins: $(FUZZ_BINS)
 	@:
 
-host-test: ## host tests of lib/ and the parsers: gcc and clang ASan+UBSan, valgrind
+host-test: ## host tests of lib/, the parsers and mm/: gcc and clang ASan+UBSan, valgrind
 	@scripts/deps.sh host
 	@$(MAKE) --no-print-directory host-bins
 	@$(PYTHON) scripts/hostrun.py \
@@ -342,7 +363,7 @@ fuzz-smoke: ## each fuzz target for FUZZ_SMOKE_RUNS inputs (part of make test)
 	@$(MAKE) --no-print-directory fuzz-bins
 	@rm -rf $(O)/host/fuzz/smoke
 	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
-		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/smoke/$(t),-runs=$(FUZZ_SMOKE_RUNS)))
+		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/smoke/$(t),-runs=$(or $(FUZZ_SMOKE_RUNS_$(t)),$(FUZZ_SMOKE_RUNS))))
 
 fuzz: ## run each fuzz target for FUZZ_SECONDS (default 60) seconds
 	@scripts/deps.sh host

@@ -218,12 +218,18 @@ void ktest_skip(struct ktest *t, const char *fmt, ...)
 	t->skipped = true;
 }
 
-/* Every checker's settle hook (see include/kernel/ktest.h). */
+/*
+ * Every checker's settle hook (see include/kernel/ktest.h), newest first:
+ * checkers register in init order (buddy, slab, vmalloc), and a later
+ * subsystem's settling frees memory into an earlier one (vmalloc's purge
+ * kfree()s area structs into the slab caches), which that one's settle
+ * must then see.
+ */
 static void settle_all(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_checkers; i++)
+	for (i = nr_checkers; i-- > 0;)
 		if (checkers[i]->settle)
 			checkers[i]->settle();
 }

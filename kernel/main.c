@@ -23,6 +23,7 @@
 #include <mm/paging.h>
 #include <mm/slab.h>
 #include <mm/stats.h>
+#include <mm/vmalloc.h>
 
 #ifndef KVLAB_VERSION
 #define KVLAB_VERSION "0.0"
@@ -88,11 +89,14 @@ void kernel_main(u32 magic, u32 info_pa)
 	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
 	kmem_cache_init();			/* slab: the cache of caches */
 	kmalloc_init();				/* kmalloc-8 ... kmalloc-8k */
+	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
 	show_slabinfo();			/* caches, as /proc/slabinfo */
+	pr_info("vmallocinfo after the tests:\n");
+	show_vmallocinfo();			/* live vmalloc areas, as /proc/vmallocinfo */
 	bench_run_selected();			/* bench=: timing comparisons */
 	if (monitor_enabled())
 		monitor_run();			/* monitor=1: a prompt until exit */

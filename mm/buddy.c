@@ -156,6 +156,10 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 	z->nr_free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER) {
 		buddy_pfn = pfn ^ (1UL << order);
+#ifdef KVLAB_BREAK_BUDDY_MERGE
+		/* A planted bug (make BREAK=buddy_merge): the tests must catch it. */
+		buddy_pfn = pfn + (1UL << order);
+#endif
 		if (!is_free_buddy(z, buddy_pfn, order))
 			break;
 		del_from_free_list(z, pfn_to_page(buddy_pfn), order);
@@ -287,9 +291,9 @@ static void pcp_append_block(struct per_cpu_pages *pcp, struct page *block,
 	for (i = 0; i < nr; i++) {
 		block[i].flags = 1UL << PG_pcp;
 		block[i].lru.next = &block[i + 1].lru;
-		block[i].lru.prev = &block[i - 1].lru;
+		/* Not &block[i - 1] at i = 0: that would point before mem_map[]. */
+		block[i].lru.prev = i ? &block[i - 1].lru : tail;
 	}
-	block[0].lru.prev = tail;
 	tail->next = &block[0].lru;
 	block[nr - 1].lru.next = &pcp->list;
 	pcp->list.prev = &block[nr - 1].lru;
@@ -1039,7 +1043,6 @@ unsigned long zone_take_range(struct zone *z)
 }
 
 /* ---- boot ------------------------------------------------------------------- */
-#ifndef KVLAB_HOST
 #include <kernel/cpu.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
@@ -1288,4 +1291,3 @@ void buddy_init(void)
 		(unsigned long long)memblock_phys_mem_size() >> 10,
 		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
 }
-#endif

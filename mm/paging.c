@@ -127,6 +127,30 @@ int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp)
 	return 0;
 }
 
+pteval_t *kernel_pte_alloc(unsigned long va, gfp_t gfp, int *err)
+{
+	*err = 0;
+	if (va & ~PAGE_MASK || !canonical_kernel(va)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return walk_alloc(va, PG_LEVEL_4K, gfp, err);
+}
+
+pteval_t *kernel_pte_offset(unsigned long va)
+{
+	pteval_t *table = kernel_pgd, e;
+	enum pg_level l;
+
+	for (l = PG_LEVEL_512G; l > PG_LEVEL_4K; l--) {
+		e = table[pt_index(va, l)];
+		if (!(e & _PAGE_PRESENT) || is_leaf(e, l))
+			return NULL;
+		table = entry_table(e);
+	}
+	return &table[pt_index(va, PG_LEVEL_4K)];
+}
+
 pteval_t *lookup_address(unsigned long va, enum pg_level *level)
 {
 	pteval_t *table = kernel_pgd, *e;

@@ -101,6 +101,5 @@ void slab_set_orig_size(const struct kmem_cache *s, void *obj, size_t size);
 bool slab_valid_pointer(const struct kmem_cache *s, const struct page *page,
 			const void *p);
 
-const char *slab_debug_state(void);
 
 #endif

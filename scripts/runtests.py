@@ -21,6 +21,9 @@ what the kernel printed (see run_session()).
 Before the QEMU configurations comes the host phase: `make host-test` and
 `make fuzz-smoke` (tests/host/), whose output is shown and whose closing
 `N passed, N failed` lines join the totals; a non-zero exit is a failure.
+Then the broken-* checks: each builds kvlab with a planted bug (make
+BREAK=name) and passes only if both the host suite and the kernel suite
+it names fail (run_broken()).
 --no-host or --quick leaves it out, as does --only unless it names them.
 
   runtests.py [--build build] [--quick] [--no-host] [--only NAME,...]
@@ -113,6 +116,25 @@ MONITOR_SCRIPT = [
      [r"alloc_pages: order 3 \(32 KiB\) at pfn 0x[0-9a-f]+ pa 0x[0-9a-f]+ va (0xffff888[0-9a-f]+)"]),
     (line("free_pages $1 3"), [r"free_pages: freed 32 KiB at 0xffff888"]),
     (line("free_pages $1 3"), [r"BUG: Bad page state", r"free_pages: refused"]),
+    # vmalloc, from the monitor: an area, its vmallocinfo line, a double vfree.
+    (line("vmalloc 12K"),
+     [r"vmalloc: 3 pages at (0xffffc9[0-9a-f]{10}); free it with: vfree 0xffffc9"]),
+    (line("vmallocinfo"), [r"(?m)^0x[0-9a-f]{16}-0x[0-9a-f]{16} +16384 "
+                           r"cmd_vmalloc\+0x0/0x[0-9a-f]+ pages=3 vmalloc$"]),
+    (line("meminfo"), [r"(?m)^VmallocUsed: +12 kB$", r"(?m)^PageTables: +\d+ kB$"]),
+    (line("peek ffffc90000003000"),
+     [r"peek: vmalloc guard page hit at 0xffffc90000003000: area "
+      r"0xffffc90000000000-0xffffc90000004000, 3 pages, allocated by cmd_vmalloc\+0x0/"]),
+    (line("vfree $1"), [r"vfree: freed 0xffffc9"]),
+    (line("vmallocinfo"), [r"(?m)^0xffffc90000000000-0xffffc90000004000   16384 unpurged vm_area$"]),
+    (line("vfree $1"), [r"BUG: Trying to vfree\(\) an area already freed \(double free\)",
+                        r"area 0x[0-9a-f]+-0x[0-9a-f]+, 3 pages, allocated by cmd_vmalloc",
+                        r"vfree: refused"]),
+    (line("vfree ffff888000100000"), [r"not in the vmalloc range", r"vfree: refused"]),
+    (line("vmalloc 0"), [r"vmalloc: bad size '0'", r"usage: vmalloc SIZE"]),
+    (line("vmalloc lots"), [r"bad size 'lots'", r"usage: vmalloc SIZE"]),
+    (line("vfree xyz"), [r"bad address 'xyz'", r"usage: vfree ADDR"]),
+    (line("vfree"), [r"usage: vfree ADDR"]),
     (line("page 0"), [r"(?m)^page:0xffff[0-9a-f]+ pfn:0x0 zone:DMA order:0$",
                       r"(?m)^flags: 0x1\(reserved\)$"]),
     (line("page 0x40000000"), [r"page: pfn 0x40000000 is beyond the last RAM frame"]),
@@ -170,17 +192,19 @@ GDB_PGWALK = ["kernel_main", "ffff888000000000", "ffff800000000000",
 # frames in the first MiB (reserved), the kernel image, free memory, and
 # one beyond the end of RAM.
 GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo", "slabinfo"] + \
-    ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")]
+    ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")] + \
+    ["vmallocinfo"]
 
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
 # GRUB boots and the -kernel fast path; gcc and clang.
 CONFIGS = [
-    cfg("gcc-kernel-pc-max-1G",
-        why="the main configuration (also make test-quick)"),
+    cfg("gcc-kernel-pc-max-1G", cmdline="tests=all vmalloc_lazy=1",
+        why="the main configuration (also make test-quick); lazy TLB purge"),
     cfg("clang-kernel-q35-qemu64-128M", tc="clang", machine="q35",
-        cpu="qemu64", mem="128M",
-        why="clang build; q35; no 1 GiB pages, no NX-less quirks hidden"),
+        cpu="qemu64", mem="128M", cmdline="tests=all vmalloc_lazy=0",
+        log_must=[r"vmalloc: .* TLB purge eager"],
+        why="clang build; q35; no 1 GiB pages; eager TLB flush on vfree"),
     cfg("gcc-bios-iso-pc-max-1G", boot="bios",
         log_must=[r"Boot loader: GRUB .*\(multiboot2\)"],
         why="the GRUB ISO under BIOS, as make run boots it"),
@@ -249,7 +273,11 @@ CONFIGS = [
     cfg("bench-quick", cmdline="tests=none bench=quick", ktap=False,
         bench_expect=["pages_pair order=0", "pages_pair order=10",
                       "pages_batch order=0", "access_seqwrite buf=direct",
-                      "access_randread buf=direct", "kmalloc_pair size=64",
+                      "access_randread buf=direct", "vmalloc_pair size=4K",
+                      "vmalloc_pair size=4096K", "vfree_lazy size=64K",
+                      "vfree_eager size=64K", "vmap_pair pages=1",
+                      "kvmalloc_pair size=8192", "access_seqwrite buf=vmalloc",
+                      "access_randread buf=vmalloc", "kmalloc_pair size=64",
                       "kmalloc_batch size=64"],
         log_must=[r"^clock: TSC \d+\.\d{3} MHz"],
         why="the quick benchmark set runs and every bench: line parses"),
@@ -261,7 +289,10 @@ CONFIGS = [
         why="the serial monitor: every command, bad input, a fault survived, exit"),
     cfg("gdb-helpers", tc="clang", cmdline="tests=none monitor=1", ktap=False,
         timeout=60,
-        script=[(line(m), [r"\S"]) for m in GDB_MIRRORED]
+        script=[(line("vmalloc 12K"), [r"vmalloc: 3 pages at (0x[0-9a-f]+)"]),
+                (line("vfree $1"), [r"vfree: freed"]),
+                (line("vmalloc 8K"), [r"vmalloc: 2 pages at"])]
+        + [(line(m), [r"\S"]) for m in GDB_MIRRORED]
         + [(line("exit"), [r"monitor: bye"])],
         gdb=["kv-dmesg"] + ["kv-" + m for m in GDB_MIRRORED],
         why="gdb's kv-* helpers print what the (clang) kernel prints"),
@@ -272,9 +303,17 @@ QUICK = ["gcc-kernel-pc-max-1G"]
 # The host phase: make targets, run in this order before QEMU starts.
 HOST_PHASE = [
     cfg("host-test", boot="host", machine="-", cpu="-", mem="-",
-        why="lib/ and the kernel's parsers on the host: ASan+UBSan, valgrind"),
+        why="lib/, the kernel's parsers and mm/ on the host: ASan+UBSan, valgrind"),
     cfg("fuzz-smoke", boot="host", machine="-", cpu="-", mem="-",
         why="each libFuzzer target for a fixed number of inputs"),
+    # Do the tests bite? A planted bug (make BREAK=name, an #ifdef
+    # KVLAB_BREAK_NAME in the source) must make both the host suite and
+    # the kernel suite named fail; see run_broken(). A new planted bug
+    # (say, slab free without its double-free check) is one more row.
+    cfg("broken-buddy", boot="host", machine="-", cpu="-", mem="1G",
+        broken="buddy_merge", host_suite="buddy", ktest_suite="buddy",
+        timeout=60,
+        why="buddy merging with the wrong buddy is caught on the host and in QEMU"),
 ]
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed")
 
@@ -694,6 +733,66 @@ def run_host(c, build, jobs):
     return r
 
 
+def run_broken(c, build, jobs):
+    """Build with the planted bug c["broken"] under build/break-NAME and
+    check that the host suite and the kernel suite (one -kernel boot with
+    tests=SUITE) both fail. Passes (one result) only if both caught it; a
+    suite that did not even start does not count as catching it."""
+    r = Result(c)
+    bo = os.path.join(build, "break-" + c["broken"])
+    kvtest = os.path.join(bo, "host", "asan", "kvtest")
+    elf = os.path.join(bo, "gcc", "kvlab.elf")
+    os.makedirs(os.path.join(build, "test"), exist_ok=True)
+    hostlog = os.path.join(build, "test", c["name"] + "-host.log")
+    logpath = os.path.join(build, "test", c["name"] + ".log")
+    t0 = time.time()
+    cmd = [os.environ.get("MAKE", "make"), "--no-print-directory",
+           "-j%d" % jobs, "BREAK=" + c["broken"], "O=" + bo, kvtest, elf]
+    log("kvlab: host phase: " + " ".join(cmd))
+    b = subprocess.run(cmd, cwd=ROOT, env=make_env(), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if b.returncode != 0:
+        r.problems.append("could not build BREAK=%s (exit %d)"
+                          % (c["broken"], b.returncode))
+        r.details += tail(b.stdout.decode(errors="replace"))
+    else:
+        # kvtest's own watchdog ends a hung case (exit 1) well before this.
+        try:
+            h = subprocess.run([kvtest, "--only=" + c["host_suite"]], cwd=ROOT,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=600)
+            rc, out = h.returncode, h.stdout.decode(errors="replace")
+        except subprocess.TimeoutExpired as e:
+            rc, out = "timeout", (e.stdout or b"").decode(errors="replace")
+        with open(hostlog, "w") as f:
+            f.write(out)
+        started = re.search(r"^(not )?ok 1 ", out, re.M) or "ERROR: " in out
+        if rc == 0 or not started:
+            r.problems.append("the host %s suite did not catch BREAK=%s (exit %s, log %s)"
+                              % (c["host_suite"], c["broken"], rc, hostlog))
+        kc = dict(c, tc="gcc", boot="kernel", machine="pc", cpu="max",
+                  cmdline="tests=" + c["ktest_suite"], script=None)
+        os.makedirs(os.path.join(bo, "test"), exist_ok=True)
+        status, text, _, _, _ = boot(kc, bo)
+        os.replace(os.path.join(bo, "test", c["name"] + ".log"), logpath)
+        started = re.search(r"# Subtest: %s$" % re.escape(c["ktest_suite"]),
+                            text, re.M)
+        if status == kvqemu.STATUS_PASS or not started:
+            r.problems.append("the kernel %s suite did not catch BREAK=%s "
+                              "(QEMU status %s, log %s)"
+                              % (c["ktest_suite"], c["broken"], status, logpath))
+        else:
+            log("kvlab: %s: host suite exit %s, kernel %s"
+                % (c["name"], rc, kvqemu.exit_meaning(status)
+                   if status != "timeout" else "timed out"))
+    r.seconds = time.time() - t0
+    if r.problems:
+        r.failed = 1
+    else:
+        r.passed = 1
+    return r
+
+
 def print_table(results):
     log()
     log("%-32s %-7s %-5s %-7s %-5s %-5s %5s %5s %5s %7s" %
@@ -712,7 +811,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one QEMU configuration, no host phase")
     ap.add_argument("--no-host", action="store_true",
-                    help="leave out the host phase (host-test, fuzz-smoke)")
+                    help="leave out the host phase (host-test, fuzz-smoke, broken-*)")
     ap.add_argument("--only", help="comma-separated configuration names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--list", action="store_true")
@@ -736,7 +835,8 @@ def main():
         return 0
     os.makedirs(os.path.join(args.build, "test"), exist_ok=True)
 
-    host_results = [run_host(c, args.build, args.jobs) for c in host]
+    host_results = [run_broken(c, args.build, args.jobs) if c.get("broken")
+                    else run_host(c, args.build, args.jobs) for c in host]
     for r in host_results:
         log("[%s] %s (%d passed, %d failed, %.1f s)"
             % (r.verdict(), r.cfg["name"], r.passed, r.failed, r.seconds))

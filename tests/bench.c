@@ -104,7 +104,7 @@ static void print_result(const struct bench_result *r)
 		      c / 100, c % 100, ns / 100, ns % 100);
 }
 
-const struct bench_result *bench_measure(const char *test, const char *params,
+struct bench_result *bench_measure(const char *test, const char *params,
 					  u64 n, u64 pages_per_op,
 					  bench_loop_fn loop, void *arg,
 					  bench_loop_fn setup, bench_loop_fn teardown)
@@ -131,6 +131,7 @@ const struct bench_result *bench_measure(const char *test, const char *params,
 	r->n = n;
 	r->cycles = totals[BENCH_REPS / 2];
 	r->pages = pages_per_op;
+	r->note[0] = '\0';
 	print_result(r);
 	return r;
 }
@@ -201,6 +202,8 @@ void bench_run_filter(const char *filter, bool quick)
 	}
 	if (!nr)
 		console_print("bench: nothing matches '%s'\n", filter);
+	else
+		bench_print_tables();
 }
 
 void bench_run_selected(void)

@@ -115,14 +115,17 @@ void access_bench_run(struct bench_run *r, struct access_buf *b,
 		      const char *name, unsigned long size)
 {
 	struct access_arg a = { .b = b, .nr_pages = size / PAGE_SIZE };
+	struct bench_result *w;
 	char params[48];
 
 	snprintf(params, sizeof(params), "buf=%s size=%luK", name, size >> 10);
 	console_print("access: buf=%s size=%luK: %lu chunk(s) of %lu KiB, mapped with %s pages (read from the page tables)\n",
 		      name, size >> 10, b->nr_chunks, b->chunk_bytes >> 10,
 		      mapping_size(b->chunk[0]));
-	bench_measure("access_seqwrite", params, bench_scale(r, SEQ_PAGES), 0,
-		      seqwrite_loop, &a, NULL, NULL);
+	w = bench_measure("access_seqwrite", params, bench_scale(r, SEQ_PAGES), 0,
+			  seqwrite_loop, &a, NULL, NULL);
+	if (w)
+		strscpy(w->note, mapping_size(b->chunk[0]), sizeof(w->note));
 	if (build_chase(&a, 0x5eed0000 ^ size)) {
 		console_print("bench: access_randread %s skipped: no memory for the permutation\n",
 			      params);

@@ -7,10 +7,11 @@
  *                            alloc+free
  *   kzalloc_pair size=S      kfree(kzalloc(S)), S = 64 and 4096: what
  *                            zeroing adds
- *   kmem_cache_pair size=64  kmem_cache_free(kmem_cache_alloc()) on a
- *                            private 64-byte cache, without debugging and
- *                            with debug=FZPU (the cost of slub_debug)
- *   kmem_cache_batch size=64 the same as a batch, both ways
+ *   kmem_cache_pair size=S   kmem_cache_free(kmem_cache_alloc()) on a
+ *                            private cache of S = 64 and 4096 bytes, and
+ *                            of 64 bytes with debug=FZPU (the cost of
+ *                            slub_debug)
+ *   kmem_cache_batch size=S  the same as a batch
  *
  * The size is read from the benchmark's argument at run time, as the
  * Linux harness passes it, so the size-class lookup is measured too.
@@ -20,6 +21,7 @@
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <mm/slab.h>
+#include <mm/vmalloc.h>
 
 #define PAIR_LOOPS	100000UL
 #define BATCH_LOOPS	10000UL
@@ -156,21 +158,24 @@ static void bench_kzalloc_pair(struct bench_run *r)
 }
 BENCH(slab, bench_kzalloc_pair, BENCH_QUICK);
 
-/* A private 64-byte cache, plain and with every debug flag. */
+/* Private caches, plain (64 and 4096 bytes) and with every debug flag. */
 static void bench_kmem_cache(struct bench_run *r)
 {
 	static const struct {
 		const char *params;
+		unsigned int size;
 		unsigned long flags;
 	} kinds[] = {
-		{ "size=64", 0 },
-		{ "size=64 debug=FZPU", SLAB_DEBUG_FLAGS },
+		{ "size=64", 64, 0 },
+		{ "size=4096", 4096, 0 },
+		{ "size=64 debug=FZPU", 64, SLAB_DEBUG_FLAGS },
 	};
-	struct slab_arg a = { .size = 64, .objs = batch_objs };
+	struct slab_arg a = { .objs = batch_objs };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		a.cache = kmem_cache_create("bench-64", 64, 0,
+		a.size = kinds[i].size;
+		a.cache = kmem_cache_create("bench-cache", kinds[i].size, 0,
 					    kinds[i].flags | SLAB_NO_USER_FLAGS, NULL);
 		if (!a.cache) {
 			console_print("bench: kmem_cache %s skipped: cannot create the cache\n",
@@ -187,3 +192,16 @@ static void bench_kmem_cache(struct bench_run *r)
 	}
 }
 BENCH(slab, bench_kmem_cache, BENCH_QUICK);
+
+/*
+ * The clock line's debugging facts, for every benchmark table (the weak
+ * one in tests/bench.c says nothing): slub_debug and vmalloc's TLB purge.
+ */
+const char *bench_debug_state(void)
+{
+	static char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s, vmalloc lazy purge %s", slab_debug_state(),
+		 vmalloc_lazy_enabled() ? "on" : "off");
+	return buf;
+}

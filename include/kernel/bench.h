@@ -53,6 +53,7 @@ struct bench_result {
 	u64 n;			/* operations per repetition */
 	u64 cycles;		/* median total cycles of one repetition */
 	u64 pages;		/* pages per operation, for per-page figures (0: none) */
+	char note[24];		/* a fact for the tables ("2M" mappings), or "" */
 };
 
 /*
@@ -68,7 +69,7 @@ typedef int (*bench_loop_fn)(void *arg, u64 n);
  * @setup/@teardown, if not NULL, run before/after each repetition, outside
  * the timed region. Return: the stored result, or NULL if the loop failed.
  */
-const struct bench_result *bench_measure(const char *test, const char *params,
+struct bench_result *bench_measure(const char *test, const char *params,
 					  u64 n, u64 pages_per_op,
 					  bench_loop_fn loop, void *arg,
 					  bench_loop_fn setup, bench_loop_fn teardown);
@@ -91,6 +92,9 @@ const char *bench_debug_state(void);
 
 /* The clock line every table starts with (TSC rate, -icount or not, debug). */
 void bench_print_clock(void);
+
+/* The comparison tables, from the results stored so far (tests/bench_tables.c). */
+void bench_print_tables(void);
 
 /* Run the groups selected by bench= (all, none, quick, or a list). */
 void bench_run_selected(void);

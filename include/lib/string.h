@@ -25,6 +25,8 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+/* strstr - the first occurrence of @needle in @haystack, or NULL. */
+char *strstr(const char *haystack, const char *needle);
 #endif
 
 /*

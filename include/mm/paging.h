@@ -107,6 +107,19 @@ int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp);
 pteval_t unmap_kernel_page(unsigned long va);
 
 /*
+ * kernel_pte_alloc - the 4 KiB entry slot for @va, allocating missing
+ * intermediate tables with @gfp (counted in nr_pagetable_pages); the 511
+ * slots after it up to the next 2 MiB boundary are in the same table, so
+ * a caller mapping a range walks once per 2 MiB (vmalloc does).
+ * Return: the slot, or NULL with *@err = -ENOMEM, -EEXIST (a huge leaf
+ * covers @va) or -EINVAL.
+ */
+pteval_t *kernel_pte_alloc(unsigned long va, gfp_t gfp, int *err);
+
+/* kernel_pte_offset - the slot for @va if its page table exists, else NULL. */
+pteval_t *kernel_pte_offset(unsigned long va);
+
+/*
  * lookup_address - the leaf entry mapping @va, with its level.
  * Return: a pointer to the entry, or NULL (then *@level is the level
  * whose entry was not present).

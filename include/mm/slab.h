@@ -178,6 +178,8 @@ struct kmem_cache *kmem_cache_find(const char *name);
 
 /* slub_debug=: the flags it gives @name's cache (0 if none). */
 unsigned long slub_debug_flags_for(const char *name);
+/* ", slub_debug=FZPU" or ", slub_debug off": for logs and benchmark tables. */
+const char *slab_debug_state(void);
 
 /* ---- the fast paths ------------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 void show_buddyinfo(void);
 void show_meminfo(void);
 void show_extfrag_index(void);
+void show_vmallocinfo(void);
 
 /*
  * fragmentation_index - Linux's __fragmentation_index() for a request of

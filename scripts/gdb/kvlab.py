@@ -16,6 +16,8 @@ so a stopped kernel can be inspected with the monitor's eyes:
                     (mm/stats.c) prints them: /proc/buddyinfo's format
     kv-page PFN     the struct page of frame PFN, as dump_page()
                     (mm/debug_page.c) and the monitor's `page PFN` print it
+    kv-vmallocinfo  the vmalloc and vmap areas, as show_vmallocinfo()
+                    (mm/vmalloc.c) prints them: /proc/vmallocinfo's format
     kv-slabinfo     every slab cache, as show_slabinfo() (mm/slab.c)
                     prints them: /proc/slabinfo version 2.1
 
@@ -318,6 +320,58 @@ cache and counts, and who allocated it."""
             gdb.write("allocated by %s\n" % symbolize(ip))
 
 
+VMALLOC = read_layout(os.path.join(os.path.dirname(LAYOUT_H), "vmalloc.h"))
+
+
+class KvVmallocinfo(KvCommand):
+    """The vmalloc and vmap areas, in address order: kv-vmallocinfo
+
+The lines of show_vmallocinfo() in mm/vmalloc.c (Linux's
+/proc/vmallocinfo): range with the guard page, size, caller, pages=N,
+then vmalloc or vmap (and vpages when the page array is vmalloc'ed);
+then the lazily freed areas waiting for the purge, "unpurged vm_area"."""
+    name = "kv-vmallocinfo"
+    usage = "kv-vmallocinfo"
+    needs = ("vmap_area_list", "vmap_purge_list")
+
+    def run(self, argv):
+        if argv:
+            raise UsageError("takes no arguments")
+        head = gdb.parse_and_eval("&vmap_area_list")
+        va_ptr = gdb.lookup_type("struct vmap_area").pointer()
+        off = int(gdb.parse_and_eval("(unsigned long)&((struct vmap_area *)0)->list"))
+        node = head["next"]
+        while int(node) != int(head):
+            va = gdb.Value(int(node) - off).cast(va_ptr).dereference()
+            node = node["next"]
+            vm = va["vm"]
+            if not int(vm):
+                continue
+            vm = vm.dereference()
+            line = "0x%016x-0x%016x %7d" % (int(va["va_start"]), int(va["va_end"]),
+                                           int(vm["size"]))
+            if int(vm["caller"]):
+                line += " " + symbolize(int(vm["caller"]))
+            if int(vm["nr_pages"]):
+                line += " pages=%d" % int(vm["nr_pages"])
+            flags, pages = int(vm["flags"]), int(vm["pages"])
+            if flags & VMALLOC["VM_ALLOC"]:
+                line += " vmalloc"
+            if flags & VMALLOC["VM_MAP"]:
+                line += " vmap"
+            if pages and LAYOUT["VMALLOC_START"] <= pages < LAYOUT["VMALLOC_END"]:
+                line += " vpages"
+            gdb.write(line + "\n")
+        head = gdb.parse_and_eval("&vmap_purge_list")
+        node = head["next"]
+        while int(node) != int(head):
+            va = gdb.Value(int(node) - off).cast(va_ptr).dereference()
+            node = node["next"]
+            start, end = int(va["va_start"]), int(va["va_end"])
+            gdb.write("0x%016x-0x%016x %7d unpurged vm_area\n" % (start, end, end - start))
+
+
+
 def list_entries(head, typename, member):
     """The structs of type typename on the list at head (a struct
     list_head value), linked through their field member."""
@@ -382,4 +436,5 @@ KvDmesg()
 KvPgwalk()
 KvBuddyinfo()
 KvPage()
+KvVmallocinfo()
 KvSlabinfo()

@@ -24,7 +24,7 @@
 
 static const struct host_suite *const suites[] = {
 	&suite_shim, &suite_vsprintf, &suite_strutil, &suite_prng,
-	&suite_cmdline, &suite_bootinfo,
+	&suite_cmdline, &suite_bootinfo, &suite_buddy,
 };
 
 static struct host_test *current;

@@ -17,6 +17,8 @@
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <lib/types.h>
+#include <mm/gfp.h>
+#include <mm/mmzone.h>
 
 #define WHY_SIZE 512	/* room for a *_check() explanation */
 
@@ -80,5 +82,72 @@ bool bootinfo_check(u32 magic, const struct physmem *m, phys_addr_t info_pa,
  */
 bool memmap_check(const struct mem_region *in, size_t nr_in, char *why,
 		  struct mem_region *out, size_t *nr_out);
+
+/* ---- mm/buddy.c: the page allocator (model_pages.c) -------------------- */
+
+/* A physical range [start, end) that is RAM but not the allocator's. */
+struct pm_range {
+	phys_addr_t start, end;
+};
+
+/* A block the model believes allocated. */
+struct pm_block {
+	unsigned long pfn;
+	unsigned int order;
+	gfp_t gfp;
+	u64 tag;		/* seeds the words written into each page */
+};
+
+struct page_model {
+	u8 *state;				/* per frame: none, free, head, tail */
+	unsigned long nr_pfns;			/* max_pfn at pm_init() */
+	unsigned long managed[MAX_NR_ZONES];	/* pages, from the map */
+	unsigned long free[MAX_NR_ZONES];	/* pages */
+	struct pm_block *live;			/* allocated blocks, any order */
+	size_t nr_live, cap;
+};
+
+/*
+ * pm_init - the model of a freshly booted allocator: every whole usable
+ * page of boot_info's map is free except the @nr_used ranges in @used
+ * (the first MiB, the image, mem_map...). Checks that each zone manages
+ * as many pages as the model says. False, with @why, on a mismatch.
+ */
+bool pm_init(struct page_model *m, const struct pm_range *used, size_t nr_used,
+	     char *why);
+void pm_destroy(struct page_model *m);
+
+/*
+ * pm_boot_sparse - host_mm_boot_map() a small machine with all three
+ * zones (model_pages.c says which) and pm_init() @m for it.
+ */
+bool pm_boot_sparse(struct page_model *m, char *why);
+/* pm_boot_small - the same with RAM to 40 MiB only: DMA and DMA32 (fuzz_alloc). */
+bool pm_boot_small(struct page_model *m, char *why);
+/* pm_boot_pc - the same for host_mm_boot(@ram_bytes), QEMU's pc machine. */
+bool pm_boot_pc(struct page_model *m, u64 ram_bytes, char *why);
+
+/* pm_alloc_possible - could alloc_pages(@gfp, @order) succeed now? */
+bool pm_alloc_possible(const struct page_model *m, gfp_t gfp, unsigned int order);
+
+/*
+ * pm_alloc_check - judge alloc_pages(@gfp, @order)'s answer @page (NULL
+ * for a failure); if it is a block, record it as live with @tag and write
+ * the tag's pattern into each of its pages.
+ */
+bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
+		    struct page *page, u64 tag, char *why);
+
+/*
+ * pm_free_check - check that live block @idx kept its contents, drop it
+ * from the model and __free_pages() it.
+ */
+bool pm_free_check(struct page_model *m, size_t idx, char *why);
+
+/* pm_compare - free counts per zone and buddy_check(false). */
+bool pm_compare(const struct page_model *m, char *why);
+
+/* pm_compare_full - pm_compare, buddy_check(true) and every frame's state. */
+bool pm_compare_full(const struct page_model *m, char *why);
 
 #endif

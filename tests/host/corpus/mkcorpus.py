@@ -6,7 +6,8 @@
 Writes a handful of real-looking inputs into tests/host/corpus/<target>/:
 command lines as GRUB and `qemu -kernel` pass them, and multiboot2 and
 multiboot1 information blocks shaped like the ones GRUB and QEMU build,
-laid out for physical address FUZZ_INFO_PA (tests/host/fuzz_memmap.c).
+laid out for physical address FUZZ_INFO_PA (tests/host/fuzz_memmap.c),
+and allocator programs for tests/host/fuzz_alloc.c.
 The files are committed; run this again only to change them.
 """
 import os
@@ -122,6 +123,44 @@ BLOCKS = {
 }
 
 
+# fuzz_alloc programs (tests/host/fuzz_alloc.c): a selector byte, taken
+# modulo the rows of alloc_ops[], then the row's argument bytes. Row
+# numbers as the table has them now; new rows go after these.
+ALLOC, FREE, BAD_FREE, DRAIN, FULL = 0, 2, 3, 4, 5
+# Indexes into fuzz_gfps[].
+KERNEL, ZERO, COMP, ATOMIC, NOWAIT, DMA32, DMA32_ZERO, DMA, DMA_COMP, HIGH = range(10)
+
+
+def alloc_program(ops):
+    out = bytearray()
+    for op in ops:
+        out += bytes(op)
+    return bytes(out)
+
+
+ALLOC_PROGRAMS = {
+    # one block of each order, then all freed from the newest
+    "orders-up-down": alloc_program(
+        [(ALLOC, o, KERNEL) for o in range(11)] + [(FULL,)]
+        + [(FREE, 255)] * 11 + [(DRAIN,), (FULL,)]),
+    # every gfp class at small orders, freed in a scrambled order
+    "gfp-classes": alloc_program(
+        [(ALLOC, i % 4, i % 10) for i in range(40)] + [(FULL,)]
+        + [(FREE, (i * 7) % 40) for i in range(40)] + [(FULL,)]),
+    # single pages through the pcp lists, then drained
+    "pcp-churn": alloc_program(
+        [(ALLOC, 0, KERNEL)] * 100 + [(FREE, i) for i in range(100)]
+        + [(DRAIN,), (FULL,)]),
+    # DMA until it runs dry, then everything back
+    "fill-dma": alloc_program(
+        [(ALLOC, 5, DMA)] * 110 + [(FULL,)] + [(FREE, 0)] * 110 + [(FULL,)]),
+    # double free, wrong order and tail-page frees, each reported once
+    "misuse": alloc_program(
+        [(ALLOC, 2, KERNEL), (ALLOC, 0, KERNEL), (ALLOC, 3, COMP),
+         (BAD_FREE, 0, 1), (BAD_FREE, 2, 2), (BAD_FREE, 1, 0), (FULL,)]),
+}
+
+
 def write(target, name, data):
     d = os.path.join(HERE, target)
     os.makedirs(d, exist_ok=True)
@@ -134,6 +173,8 @@ def main():
         write("fuzz_cmdline", name, line.encode())
     for name, block in BLOCKS.items():
         write("fuzz_memmap", name, block)
+    for name, prog in ALLOC_PROGRAMS.items():
+        write("fuzz_alloc", name, prog)
 
 
 if __name__ == "__main__":

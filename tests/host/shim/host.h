@@ -87,4 +87,36 @@ u64 host_log_mark(void);
 /* host_log_contains - did printk write @needle since @mark? */
 bool host_log_contains(u64 mark, const char *needle);
 
+/* ---- mm/: memblock and the buddy allocator on the arena (shim/mm.c) ---- */
+
+/* The stand-in for the kernel image that host_mm_boot() reserves. */
+#define HOST_MM_IMAGE_BYTES	(2UL << 20)
+
+/*
+ * host_mm_boot_map - boot mm/ the way kernel_main() does, on an arena
+ * built from @map: memblock gets the usable whole pages, reserves the
+ * first MiB and HOST_MM_IMAGE_BYTES at KERNEL_PHYS (the "kernel image"),
+ * its limit is lifted as paging_init() lifts it, and the real buddy_init()
+ * then allocates mem_map from memblock (inside the arena) and frees
+ * everything else to the zones. The kernel's own buddy ktest checker is
+ * recorded in host_mm_checker. No page tables are built: the arena is the
+ * direct map already.
+ * Return: 0, or host_arena_create()'s error.
+ */
+int host_mm_boot_map(const struct mem_region *map, size_t nr);
+
+/* host_mm_boot - host_mm_boot_map() of a QEMU-pc-shaped map (host_arena_create_pc). */
+int host_mm_boot(u64 ram_bytes);
+
+/*
+ * host_mm_teardown - forget mm/'s global state (zones, mem_map,
+ * memblock) and destroy the arena, so the next host_mm_boot() starts from
+ * scratch. Safe to call when nothing is booted.
+ */
+void host_mm_teardown(void);
+
+struct ktest_checker;
+/* What buddy_init() passed to ktest_register_checker(), or NULL. */
+extern const struct ktest_checker *host_mm_checker;
+
 #endif

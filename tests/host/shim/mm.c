@@ -1,0 +1,114 @@
+/*
+ * tests/host/shim/mm.c: boot mm/ on the arena (see host.h), and the few
+ * kernel services mm/'s boot code calls that have no host counterpart.
+ *
+ * host_mm_boot_map() is kernel_main()'s memblock_init(), paging_init(),
+ * buddy_init() sequence cut down to what the host has: memblock_init()
+ * itself reads the CPU and the linker's _end, so its arithmetic (usable
+ * whole pages, the first MiB and the image reserved) is repeated here;
+ * paging_init() has nothing to do, the arena being the direct map, except
+ * lift memblock's limit; buddy_init() is the kernel's own.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <host.h>
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
+#include <lib/string.h>
+#include <mm/buddy.h>
+#include <mm/layout.h>
+#include <mm/memblock.h>
+#include <mm/mm.h>
+#include <mm/page.h>
+#include <mm/paging.h>
+
+const struct ktest_checker *host_mm_checker;
+
+/* ---- what buddy_init() registers -------------------------------------- */
+
+void ktest_register_checker(const struct ktest_checker *c)
+{
+	host_mm_checker = c;
+}
+
+/* The monitor's memory bars: nothing shows them on the host. */
+void memmap_set_usage_source(memmap_free_bytes_fn fn)
+{
+	(void)fn;
+}
+
+/* A checker's verdict, when a host test runs host_mm_checker->check(). */
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
+		...)
+{
+	va_list ap;
+
+	t->failed = true;
+	fprintf(stderr, "kvlab host shim: ktest_fail at %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- boot and teardown ------------------------------------------------ */
+
+/* memblock_init()'s work for the arena's sanitized map. */
+static void host_memblock_init(void)
+{
+	size_t i;
+
+	memblock_reset();
+	for (i = 0; i < boot_info.nr_map; i++) {
+		const struct mem_region *r = &boot_info.map[i];
+		phys_addr_t s = PAGE_ALIGN(r->start);
+		phys_addr_t e = ALIGN_DOWN(r->end, (phys_addr_t)PAGE_SIZE);
+
+		if (r->type == MEM_USABLE && e > s)
+			memblock_add(s, e - s);
+	}
+	memblock_reserve(0, LOW_RESERVED_END);
+	memblock_reserve(KERNEL_PHYS, HOST_MM_IMAGE_BYTES);
+	/* paging_init() maps all RAM, then lifts the early 4 GiB limit. */
+	memblock.current_limit = ~(phys_addr_t)0;
+}
+
+int host_mm_boot_map(const struct mem_region *map, size_t nr)
+{
+	int err;
+
+	host_mm_teardown();
+	err = host_arena_create(map, nr);
+	if (err)
+		return err;
+	host_memblock_init();
+	buddy_init();
+	return 0;
+}
+
+int host_mm_boot(u64 ram_bytes)
+{
+	int err;
+
+	host_mm_teardown();
+	err = host_arena_create_pc(ram_bytes);
+	if (err)
+		return err;
+	host_memblock_init();
+	buddy_init();
+	return 0;
+}
+
+void host_mm_teardown(void)
+{
+	memset(zones, 0, sizeof(zones));
+	memset(lowmem_reserve, 0, sizeof(lowmem_reserve));
+	mem_map = NULL;
+	max_pfn = 0;
+	min_free_kbytes = 0;
+	nr_pagetable_pages = 0;
+	host_mm_checker = NULL;
+	memblock_reset();
+	host_arena_destroy();
+}

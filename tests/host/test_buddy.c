@@ -1,0 +1,270 @@
+/*
+ * tests/host/test_buddy.c: the real buddy allocator (mm/buddy.c, booted by
+ * memblock and buddy_init() on the arena, shim/mm.c) against the model of
+ * model_pages.c: long seeded sequences of alloc_pages()/__free_pages() of
+ * every order and zone, each answer judged by the model, the free counts
+ * and buddy_check() compared after every step, every frame's state and
+ * buddy_check(true) now and then.
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "models.h"
+#include <host.h>
+#include <kernel/ktest.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <lib/string.h>
+#include <mm/buddy.h>
+#include <mm/gfp.h>
+#include <mm/mm.h>
+#include <mm/page.h>
+
+#define FULL_CHECK_EVERY	1000	/* steps between pm_compare_full() */
+
+/* The gfp masks the sequences draw from: every zone class, both watermarks. */
+static const gfp_t test_gfps[] = {
+	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
+	GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_DMA32, GFP_DMA32,
+	GFP_KERNEL | __GFP_DMA, GFP_DMA | __GFP_ZERO, GFP_KERNEL | __GFP_HIGH,
+};
+
+/* Mostly small orders, as real callers ask; every order now and then. */
+static unsigned int pick_order(struct prng *rng)
+{
+	u64 r = prng_below(rng, 100);
+
+	if (r < 50)
+		return 0;
+	if (r < 80)
+		return (unsigned int)prng_range(rng, 1, 3);
+	return (unsigned int)prng_range(rng, 4, MAX_PAGE_ORDER);
+}
+
+/* Boot; false (with the reason as a failed check) if the model disagrees. */
+static bool boot(struct host_test *t, struct page_model *m)
+{
+	char why[WHY_SIZE];
+
+	return CHECK(t, pm_boot_sparse(m, why), "%s", why) &&
+	       CHECK(t, pm_compare_full(m, why), "after boot: %s", why);
+}
+
+/* Free every live block in random order; then the allocator is as booted. */
+static bool free_all(struct host_test *t, struct page_model *m,
+		     const unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	char why[WHY_SIZE];
+	unsigned int z, o;
+
+	while (m->nr_live)
+		if (!CHECK(t, pm_free_check(m, prng_below(&t->rng, m->nr_live), why),
+			   "%s", why))
+			return false;
+	drain_all_pages();
+	if (!CHECK(t, pm_compare_full(m, why), "all freed: %s", why))
+		return false;
+	/* Fully merged: a free set has one decomposition into buddy blocks. */
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		for (o = 0; o <= MAX_PAGE_ORDER; o++)
+			if (!CHECK(t, zones[z].free_area[o].nr_free == booted[z][o],
+				   "zone %s order %u: %lu free blocks, %lu at boot",
+				   zones[z].name, o, zones[z].free_area[o].nr_free,
+				   booted[z][o]))
+				return false;
+	return true;
+}
+
+static void snapshot_blocks(unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS])
+{
+	unsigned int z, o;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		for (o = 0; o <= MAX_PAGE_ORDER; o++)
+			booted[z][o] = zones[z].free_area[o].nr_free;
+}
+
+/* One allocation, judged by the model. */
+static bool step_alloc(struct host_test *t, struct page_model *m, gfp_t gfp,
+		       unsigned int order)
+{
+	char why[WHY_SIZE];
+	struct page *page = alloc_pages(gfp | __GFP_NOWARN, order);
+
+	return CHECK(t, pm_alloc_check(m, gfp | __GFP_NOWARN, order, page,
+				       prng_next(&t->rng), why), "%s", why);
+}
+
+/* buddy_init() leaves exactly the model's free frames, fully merged. */
+static void boot_matches_model(struct host_test *t)
+{
+	struct page_model m;
+	char buf[KTEST_SNAPSHOT_BYTES];
+	struct ktest kt = { .suite = "host", .name = "checker" };
+
+	if (boot(t, &m) &&
+	    CHECK(t, host_mm_checker, "buddy_init registered no ktest checker")) {
+		/* The kernel's own per-case checker, on a case that did nothing. */
+		host_mm_checker->snapshot(buf);
+		host_mm_checker->check(&kt, buf);
+		CHECK(t, !kt.failed, "the buddy ktest checker failed an empty case");
+		CHECK(t, nr_free_pages() == m.free[0] + m.free[1] + m.free[2],
+		      "nr_free_pages %lu", nr_free_pages());
+		for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
+			host_log(t, "zone %-6s managed %lu pages, pcp batch %d high %d",
+				 zones[z].name, zones[z].managed_pages,
+				 zones[z].pcp[0].batch, zones[z].pcp[0].high);
+	}
+	pm_destroy(&m);
+	host_mm_teardown();
+}
+
+/*
+ * @n random steps, allocations and frees of every order and gfp class,
+ * the model consulted after every one; then everything freed.
+ */
+static void run_random(struct host_test *t, struct page_model *m,
+		       unsigned long n)
+{
+	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS], i;
+	char why[WHY_SIZE];
+
+	snapshot_blocks(booted);
+	for (i = 0; i < n; i++) {
+		u64 r = prng_below(&t->rng, 100);
+		bool ok;
+
+		if (r < 55 || !m->nr_live)
+			ok = step_alloc(t, m, test_gfps[prng_below(&t->rng, ARRAY_SIZE(test_gfps))],
+					pick_order(&t->rng));
+		else
+			ok = CHECK(t, pm_free_check(m, prng_below(&t->rng, m->nr_live), why),
+				   "%s", why);
+		if (r == 99)
+			drain_all_pages();
+		if (!ok || !CHECK(t, pm_compare(m, why), "step %lu: %s", i, why))
+			return;
+		if (i % FULL_CHECK_EVERY == 0 &&
+		    !CHECK(t, pm_compare_full(m, why), "step %lu: %s", i, why))
+			return;
+	}
+	free_all(t, m, booted);
+}
+
+/* A long random sequence on a machine with all three zones. */
+static void random_sequence(struct host_test *t)
+{
+	struct page_model m;
+
+	if (boot(t, &m))
+		run_random(t, &m, host_iters(t, 60000));
+	pm_destroy(&m);
+	host_mm_teardown();
+}
+
+/*
+ * host_mm_boot() shaped as QEMU's pc machine, as the kernel boots on it:
+ * small (DMA and a little DMA32) and mid-sized; shorter sequences.
+ */
+static void pc_machines(struct host_test *t)
+{
+	static const u64 ram_mib[] = { 20, 64, 200 };
+	struct page_model m;
+	char why[WHY_SIZE];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ram_mib); i++) {
+		if (CHECK(t, pm_boot_pc(&m, ram_mib[i] << 20, why),
+			  "%llu MiB: %s", (unsigned long long)ram_mib[i], why) &&
+		    CHECK(t, pm_compare_full(&m, why), "%llu MiB: after boot: %s",
+			  (unsigned long long)ram_mib[i], why))
+			run_random(t, &m, host_iters(t, 3000));
+		pm_destroy(&m);
+		host_mm_teardown();
+	}
+}
+
+/*
+ * Allocate until every zone refuses (big blocks first, then small ones
+ * into the gaps), each failure judged legitimate by the model; then free
+ * it all and find the free lists exactly as booted.
+ */
+static void exhaust_and_refill(struct host_test *t)
+{
+	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];
+	static const gfp_t gfps[] = { GFP_KERNEL, GFP_ATOMIC, GFP_DMA32, GFP_DMA };
+	struct page_model m;
+	char why[WHY_SIZE];
+	int order;
+
+	if (!boot(t, &m))
+		goto out;
+	snapshot_blocks(booted);
+	for (order = MAX_PAGE_ORDER; order >= 0; order--) {
+		size_t g;
+
+		for (g = 0; g < ARRAY_SIZE(gfps); g++) {
+			size_t before;
+
+			do {
+				before = m.nr_live;
+				if (!step_alloc(t, &m, gfps[g], (unsigned int)order) ||
+				    !CHECK(t, pm_compare(&m, why), "%s", why))
+					goto out;
+			} while (m.nr_live > before);
+		}
+		if (!CHECK(t, pm_compare_full(&m, why), "order %d: %s", order, why))
+			goto out;
+	}
+	CHECK(t, (m.free[0] + m.free[1] + m.free[2]) * 10 <
+		 m.managed[0] + m.managed[1] + m.managed[2],
+	      "exhausted yet %lu pages free", m.free[0] + m.free[1] + m.free[2]);
+	free_all(t, &m, booted);
+out:
+	pm_destroy(&m);
+	host_mm_teardown();
+}
+
+/* Double frees, wrong orders and foreign pages are reported and refused. */
+static void misuse_reported(struct host_test *t)
+{
+	int saved = console_loglevel;
+	struct page_model m;
+	struct page *page, *big;
+	unsigned long before;
+	char why[WHY_SIZE];
+	bool old;
+
+	if (!boot(t, &m))
+		goto out;
+	page = alloc_pages(GFP_KERNEL, 0);
+	big = alloc_pages(GFP_KERNEL, 3);
+	if (!CHECK(t, page && big, "allocation failed"))
+		goto out;
+	console_loglevel = 0;
+	old = report_set_counting(true);
+	before = report_count();
+	__free_pages(page, 0);
+	__free_pages(page, 0);			/* double free */
+	__free_pages(big, 2);			/* wrong order */
+	__free_pages(big + 1, 0);		/* a tail page */
+	__free_pages(pfn_to_page(0), 0);	/* reserved: the first MiB */
+	CHECK(t, report_count() == before + 4, "%lu reports, expected 4",
+	      report_count() - before);
+	report_set_counting(old);
+	console_loglevel = saved;
+	__free_pages(big, 3);
+	drain_all_pages();
+	CHECK(t, pm_compare_full(&m, why), "%s", why);
+out:
+	console_loglevel = saved;
+	pm_destroy(&m);
+	host_mm_teardown();
+}
+
+const struct host_suite suite_buddy = HOST_SUITE("buddy",
+	HOST_CASE(boot_matches_model),
+	HOST_CASE(random_sequence),
+	HOST_CASE(pc_machines),
+	HOST_CASE(exhaust_and_refill),
+	HOST_CASE(misuse_reported));

@@ -1,0 +1,134 @@
+/*
+ * tests/test_kvmalloc.c: the kvmalloc suite: Linux's rule for choosing
+ * between kmalloc and vmalloc, seen from outside (where the memory lies).
+ */
+#include <kernel/ktest.h>
+#include <lib/string.h>
+#include <mm/buddy.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
+
+/* Requests up to a page, and bigger ones while contiguous memory is easy, use kmalloc. */
+static void small_and_easy_use_kmalloc(struct ktest *t)
+{
+	static const size_t sizes[] = { 8, 100, 2048, 4096, 8192, 65536 };
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = kvmalloc(sizes[i], GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, p);
+		KT_EXPECT_FALSE(t, is_vmalloc_addr(p));
+		KT_EXPECT_TRUE(t, is_direct_map_addr(p));
+		memset(p, 0x11, sizes[i]);
+		kvfree(p);
+	}
+}
+
+/* Above the largest buddy block kmalloc cannot help: vmalloc does it. */
+static void huge_uses_vmalloc(struct ktest *t)
+{
+	size_t size = (PAGE_SIZE << MAX_PAGE_ORDER) + PAGE_SIZE;
+	u8 *p;
+
+	if (nr_free_pages() < 2 * (size / PAGE_SIZE))
+		KT_SKIP(t, "not enough free memory for %zu bytes", size);
+	p = kvmalloc(size, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	KT_EXPECT_TRUE(t, is_vmalloc_addr(p));
+	p[0] = 1;
+	p[size - 1] = 2;
+	kvfree(p);
+	/* Without the right to sleep there is no vmalloc fallback. */
+	KT_EXPECT_NULL(t, kvmalloc(size, GFP_ATOMIC | __GFP_NOWARN));
+}
+
+/* Take every free page; the chain runs through the pages themselves. */
+static unsigned long grab_all_pages(void **chain)
+{
+	static const gfp_t gfps[] = { GFP_KERNEL, GFP_ATOMIC,
+				      GFP_ATOMIC | __GFP_MEMALLOC };
+	unsigned long n = 0;
+	unsigned int i;
+	void *va;
+
+	for (i = 0; i < ARRAY_SIZE(gfps); i++)
+		while ((va = (void *)__get_free_page(gfps[i] | __GFP_NOWARN))) {
+			*(void **)va = *chain;
+			*chain = va;
+			n++;
+		}
+	return n;
+}
+
+/*
+ * With free memory fragmented into single pages (every page taken, then
+ * one frame in two given back), a 16 KiB kmalloc fails quietly and
+ * kvmalloc falls back to vmalloc over those single pages.
+ */
+static void fragmented_uses_vmalloc(struct ktest *t)
+{
+	void *chain = NULL, *va, *next, *kept = NULL, *p;
+	unsigned long n, nr_freed = 0;
+	u64 mark;
+
+	n = grab_all_pages(&chain);
+	for (va = chain; va; va = next) {
+		next = *(void **)va;
+		if (page_to_pfn(virt_to_page(va)) & 1) {
+			free_page((unsigned long)va);
+			nr_freed++;
+		} else {
+			*(void **)va = kept;
+			kept = va;
+		}
+	}
+	ktest_log(t, "took %lu pages, gave back %lu odd frames", n, nr_freed);
+	mark = ktest_log_mark();
+	p = kvmalloc(4 * PAGE_SIZE, GFP_KERNEL);
+	KT_EXPECT_NOT_NULL(t, p);
+	KT_EXPECT_TRUE(t, is_vmalloc_addr(p));
+	KT_EXPECT_NULL(t, ktest_log_find(mark, "page allocation failure"));
+	if (p)
+		memset(p, 0x22, 4 * PAGE_SIZE);
+	kvfree(p);
+	for (va = kept; va; va = next) {
+		next = *(void **)va;
+		free_page((unsigned long)va);
+	}
+}
+
+/* Overflowing array sizes fail; kvzalloc and kvcalloc zero on both paths. */
+static void arrays_and_zeroing(struct ktest *t)
+{
+	static const size_t sizes[] = { 64, 3 * PAGE_SIZE };
+	unsigned long i, nonzero;
+	unsigned int s;
+	u8 *p;
+
+	KT_EXPECT_NULL(t, kvmalloc_array((size_t)1 << 62, 8, GFP_KERNEL));
+	KT_EXPECT_NULL(t, kvcalloc(~(size_t)0, 2, GFP_KERNEL));
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		p = kvmalloc(sizes[s], GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, p);
+		memset(p, 0xee, sizes[s]);
+		kvfree(p);
+		p = kvzalloc(sizes[s], GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, p);
+		for (i = nonzero = 0; i < sizes[s]; i++)
+			nonzero += p[i] != 0;
+		KT_EXPECT_UEQ(t, nonzero, 0);
+		kvfree(p);
+	}
+	p = __vmalloc(3 * PAGE_SIZE, GFP_KERNEL);	/* kvfree takes vmalloc memory too */
+	KT_ASSERT_NOT_NULL(t, p);
+	kvfree(p);
+	kvfree(NULL);
+}
+
+KTEST_SUITE(kvmalloc, NULL, NULL,
+	    KTEST_CASE(small_and_easy_use_kmalloc),
+	    KTEST_CASE(huge_uses_vmalloc),
+	    KTEST_CASE(fragmented_uses_vmalloc),
+	    KTEST_CASE(arrays_and_zeroing));
