@@ -303,6 +303,11 @@ static void table_cache(void)
 		print_cell(z, CYCLES, 15);
 		console_print("\n");
 	}
+	if (find("kmem_cache_pair", "size=%lu debug=FZPU", 64)) {
+		console_print("   %7s", "64 FZPU");
+		print_cell(find("kmem_cache_pair", "size=%lu debug=FZPU", 64), CYCLES, 15);
+		console_print("%15s%15s   (slub_debug=FZPU on this cache)\n", "-", "-");
+	}
 	console_print("   kzalloc pays for the zeroing: about one instruction per byte under -icount, where\n"
 		      "   each pass of rep stosb counts as one.\n");
 }
