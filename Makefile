@@ -69,7 +69,7 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 TEST_SRCS += tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
 	tests/bench_vmalloc.c tests/bench_tables.c
-BENCH_SRCS += tests/bench_slab.c tests/bench_where.c
+BENCH_SRCS += tests/bench_slab.c tests/bench_where.c tests/bench_frag.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
