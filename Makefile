@@ -60,13 +60,16 @@ KERNEL_SRCS := \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
-	mm/kmalloc_stub.c mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
+	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
+MM_SRCS += mm/slab.c mm/slab_debug.c mm/kmalloc.c
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c \
 	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
+TEST_SRCS += tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
 	tests/bench_vmalloc.c tests/bench_tables.c
+BENCH_SRCS += tests/bench_slab.c tests/bench_where.c tests/bench_frag.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
@@ -274,10 +277,9 @@ CLANG_SCALE := 50
 HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/printk.c kernel/panic.c kernel/fault_inject.c \
 	mm/memblock.c mm/paging.c mm/buddy.c lib/rbtree.c mm/vmap_area.c \
-	mm/vmalloc.c
-# shim/kmalloc.c stands in for mm/kmalloc_stub.c (malloc, not buddy pages).
+	mm/vmalloc.c mm/slab.c mm/slab_debug.c mm/kmalloc.c mm/debug_page.c
 HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
-	tests/host/shim/mm.c tests/host/shim/kmalloc.c
+	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
 	tests/host/model_bootinfo.c tests/host/model_pages.c \
 	tests/host/model_vmap.c

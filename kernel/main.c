@@ -21,6 +21,7 @@
 #include <mm/buddy.h>
 #include <mm/memblock.h>
 #include <mm/paging.h>
+#include <mm/slab.h>
 #include <mm/stats.h>
 #include <mm/vmalloc.h>
 
@@ -86,11 +87,14 @@ void kernel_main(u32 magic, u32 info_pa)
 	paging_init();				/* direct map, W^X image, no identity map */
 	buddy_init();				/* struct pages, zones, free lists */
 	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
+	kmem_cache_init();			/* slab: the cache of caches */
+	kmalloc_init();				/* kmalloc-8 ... kmalloc-8k */
 	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	crash_if_requested();			/* crash= tests the oops output */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
+	show_slabinfo();			/* caches, as /proc/slabinfo */
 	pr_info("vmallocinfo after the tests:\n");
 	show_vmallocinfo();			/* live vmalloc areas, as /proc/vmallocinfo */
 	bench_run_selected();			/* bench=: timing comparisons */

@@ -110,6 +110,7 @@ MONITOR_SCRIPT = [
     # The page allocator, from the monitor.
     (line("buddyinfo"), [r"(?m)^Node 0, zone +DMA32( +\d+){11} $"]),
     (line("meminfo"), [r"(?m)^MemTotal: +\d+ kB$", r"(?m)^MemFree: +\d+ kB$",
+                       r"(?m)^Slab: +[1-9]\d* kB$",
                        r"(?m)^DirectMap2M: +\d+ kB$"]),
     (line("alloc_pages 3"),
      [r"alloc_pages: order 3 \(32 KiB\) at pfn 0x[0-9a-f]+ pa 0x[0-9a-f]+ va (0xffff888[0-9a-f]+)"]),
@@ -142,6 +143,21 @@ MONITOR_SCRIPT = [
     (line("free_pages ffff800000000000 0"), [r"BUG: free_pages\(0xffff800000000000, 0\)",
                                              r"free_pages: refused"]),
     (line("free_pages kernel_main"), [r"usage: free_pages ADDR ORDER"]),
+    # The slab allocator, from the monitor.
+    (line("slabinfo"), [r"(?m)^slabinfo - version: 2\.1$",
+                        r"(?m)^kmalloc-64 +\d+ +\d+ +64 +64 +1 : tunables +0 +0 +0 : slabdata +\d+ +\d+ +0$",
+                        r"(?m)^kmem_cache +\d+ +\d+ +\d+ +\d+ +\d+ : tunables"]),
+    (line("kmalloc 100"), [r"kmalloc: 100 bytes at (0xffff888[0-9a-f]+) from kmalloc-128 \(objects of 128 bytes\)"]),
+    (line("kfree $1"), [r"kfree: freed 0xffff888"]),
+    (line("kfree $1"), [r"BUG kmalloc-128: Object already free", r"kfree: refused"]),
+    (line("kmalloc 20000"), [r"kmalloc: 20000 bytes at (0xffff888[0-9a-f]+) from the buddy allocator \(a compound block of order 3\)"]),
+    (line("kfree $1"), [r"kfree: freed 0xffff888"]),
+    (line("kmalloc 0"), [r"kmalloc: 0 bytes gives ZERO_SIZE_PTR \(0x10\)"]),
+    (line("kmalloc 5M"), [r"kmalloc: no memory for 5242880 bytes"]),
+    (line("kmalloc xyz"), [r"bad size 'xyz'", r"usage: kmalloc SIZE"]),
+    (line("kfree"), [r"usage: kfree ADDR"]),
+    (line("kfree kernel_main"), [r"BUG: kfree\(0xffffffff8[0-9a-f]+\): not a direct-map address of RAM",
+                                 r"kfree: refused"]),
     (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
     (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
     # Bad input: a usage line or an error, never a crash.
@@ -175,7 +191,7 @@ GDB_PGWALK = ["kernel_main", "ffff888000000000", "ffff800000000000",
 # The monitor commands whose output gdb's kv-* helpers must reproduce:
 # frames in the first MiB (reserved), the kernel image, free memory, and
 # one beyond the end of RAM.
-GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo"] + \
+GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo", "slabinfo"] + \
     ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")] + \
     ["vmallocinfo"]
 
@@ -203,6 +219,13 @@ CONFIGS = [
     cfg("tiny-ram-8M", mem="8M", cmdline="tests=none", expect="nomem", ktap=False,
         log_must=[r"kvlab: not enough memory: \d+ KiB of usable RAM, at least \d+ MiB needed"],
         why="too little RAM is refused with a clear message and its own exit status"),
+    cfg("slub-debug-FZPU", cmdline="tests=all slub_debug=FZPU",
+        log_must=[r"slab: .*slub_debug=FZPU", r"(?m)^slabinfo - version: 2\.1$"],
+        why="every suite again with all slab debugging on every cache"),
+    cfg("slub-debug-one-cache", cmdline="tests=slab,kmalloc,slab_debug slub_debug=FZ,kmalloc-64",
+        log_must=[r"slab: .*slub_debug=FZ,kmalloc-64",
+                  r"(?m)^kmalloc-32 +\d+ +\d+ +32 +128 +1 : tunables"],
+        why="slub_debug= with Linux's cache list: only kmalloc-64 debugs"),
     cfg("small-ram-14M", mem="14M", cpu="qemu64",
         why="the smallest RAM kvlab accepts runs the whole suite"),
     cfg("mem-limit-64M", cmdline="tests=all mem=64M",
@@ -254,7 +277,8 @@ CONFIGS = [
                       "vmalloc_pair size=4096K", "vfree_lazy size=64K",
                       "vfree_eager size=64K", "vmap_pair pages=1",
                       "kvmalloc_pair size=8192", "access_seqwrite buf=vmalloc",
-                      "access_randread buf=vmalloc"],
+                      "access_randread buf=vmalloc", "kmalloc_pair size=64",
+                      "kmalloc_batch size=64"],
         log_must=[r"^clock: TSC \d+\.\d{3} MHz"],
         why="the quick benchmark set runs and every bench: line parses"),
     cfg("deliberate-test-failure", cmdline="tests=meta meta_fail=1",

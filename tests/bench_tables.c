@@ -252,8 +252,8 @@ static void table_purge(void)
 		return;
 	table_head("Lazy vs eager TLB purge",
 		   "vfree(vmalloc(S)) with lazy purge (batched, one full flush) and eager (invlpg per page)");
-	console_print("   %7s %14s %14s %14s %9s\n", "size", "lazy cyc/op", "eager cyc/op",
-		      "eager cyc/page", "eager/lazy");
+	console_print("   %7s %14s %14s %14s %10s %16s %16s\n", "size", "lazy cyc/op", "eager cyc/op",
+		      "eager cyc/page", "eager/lazy", "lazy invlpg+full", "eager invlpg+full");
 	for (i = 0; i < ARRAY_SIZE(vmalloc_sizes); i++) {
 		const struct bench_result *l = find("vfree_lazy", "size=%luK", vmalloc_sizes[i] >> 10),
 					  *e = find("vfree_eager", "size=%luK", vmalloc_sizes[i] >> 10);
@@ -266,9 +266,11 @@ static void table_purge(void)
 		print_cell(l, CYCLES, 15);
 		print_cell(e, CYCLES, 15);
 		print_cell(e, CYCLES_PER_PAGE, 15);
-		print_ratio(e, l, 10);
-		console_print("\n");
+		print_ratio(e, l, 11);
+		console_print(" %16s %16s\n", l && l->note[0] ? l->note : "-",
+			      e && e->note[0] ? e->note : "-");
 	}
+	console_print("   invlpg+full: the single-page and whole-TLB flushes all repetitions caused.\n");
 	console_print("   Under TCG a TLB flush costs emulation work, not the refills real hardware pays for:\n"
 		      "   read these as instruction counts, not as TLB behaviour.\n");
 }
@@ -300,6 +302,11 @@ static void table_cache(void)
 		print_cell(kmalloc_pair(s), CYCLES, 15);
 		print_cell(z, CYCLES, 15);
 		console_print("\n");
+	}
+	if (find("kmem_cache_pair", "size=%lu debug=FZPU", 64)) {
+		console_print("   %7s", "64 FZPU");
+		print_cell(find("kmem_cache_pair", "size=%lu debug=FZPU", 64), CYCLES, 15);
+		console_print("%15s%15s   (slub_debug=FZPU on this cache)\n", "-", "-");
 	}
 	console_print("   kzalloc pays for the zeroing: about one instruction per byte under -icount, where\n"
 		      "   each pass of rep stosb counts as one.\n");

@@ -75,6 +75,7 @@ static void bench_vfree_modes(struct bench_run *r)
 	static const unsigned long kib[] = { 4, 16, 64, 256, 1024, 4096 };
 	bool was = vmalloc_lazy_enabled();
 	unsigned long size, invlpg0, full0;
+	struct bench_result *res;
 	unsigned int i, m;
 	char params[32];
 
@@ -87,10 +88,14 @@ static void bench_vfree_modes(struct bench_run *r)
 			snprintf(params, sizeof(params), "size=%luK", kib[i]);
 			invlpg0 = tlb_stats.nr_invlpg;
 			full0 = tlb_stats.nr_full_flush;
-			if (!bench_measure(m == 0 ? "vfree_lazy" : "vfree_eager", params,
-					   pair_count(r, size), size / PAGE_SIZE,
-					   vmalloc_pair_loop, &size, NULL, NULL))
+			res = bench_measure(m == 0 ? "vfree_lazy" : "vfree_eager", params,
+					    pair_count(r, size), size / PAGE_SIZE,
+					    vmalloc_pair_loop, &size, NULL, NULL);
+			if (!res)
 				continue;
+			/* for the lazy vs eager table: invlpg+full flushes, all repetitions */
+			snprintf(res->note, sizeof(res->note), "%lu+%lu",
+				 tlb_stats.nr_invlpg - invlpg0, tlb_stats.nr_full_flush - full0);
 			console_print("  %s %s: %lu invlpg, %lu full flushes in %lu pairs\n",
 				      m == 0 ? "lazy " : "eager", params,
 				      tlb_stats.nr_invlpg - invlpg0,

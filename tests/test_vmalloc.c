@@ -46,11 +46,15 @@ static void *alloc_aligned(unsigned long size, unsigned long align)
 				    _RET_IP_);
 }
 
-/* Lazy areas purged, spare area structs back to kmalloc (the settle hook). */
+/*
+ * Lazy areas purged, spare area structs back to kmalloc, and the slab
+ * caches' cached slabs back to the buddy allocator (the settle hooks).
+ */
 static void settle(void)
 {
 	purge_vmap_area_lazy();
 	vmap_area_drain();
+	kmem_cache_shrink_all();
 }
 
 /* Free pages plus page-table pages: what the buddy checker compares. */

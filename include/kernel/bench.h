@@ -53,7 +53,7 @@ struct bench_result {
 	u64 n;			/* operations per repetition */
 	u64 cycles;		/* median total cycles of one repetition */
 	u64 pages;		/* pages per operation, for per-page figures (0: none) */
-	char note[16];		/* a fact for the tables ("2M" mappings), or "" */
+	char note[24];		/* a fact for the tables ("2M" mappings), or "" */
 };
 
 /*

@@ -18,6 +18,8 @@ so a stopped kernel can be inspected with the monitor's eyes:
                     (mm/debug_page.c) and the monitor's `page PFN` print it
     kv-vmallocinfo  the vmalloc and vmap areas, as show_vmallocinfo()
                     (mm/vmalloc.c) prints them: /proc/vmallocinfo's format
+    kv-slabinfo     every slab cache, as show_slabinfo() (mm/slab.c)
+                    prints them: /proc/slabinfo version 2.1
 
 Each is a KvCommand subclass below that reads the kernel's structures
 with gdb.parse_and_eval() and prints the lines of the matching C function;
@@ -369,8 +371,70 @@ then the lazily freed areas waiting for the purge, "unpurged vm_area"."""
             gdb.write("0x%016x-0x%016x %7d unpurged vm_area\n" % (start, end, end - start))
 
 
+
+def list_entries(head, typename, member):
+    """The structs of type typename on the list at head (a struct
+    list_head value), linked through their field member."""
+    ptr_t = gdb.lookup_type(typename).pointer()
+    offset = int(gdb.parse_and_eval("(unsigned long)&((%s *)0)->%s" % (typename, member)))
+    head_addr = int(head.address)
+    node = int(head["next"])
+    while node != head_addr:
+        yield gdb.Value(node - offset).cast(ptr_t).dereference()
+        node = int(gdb.Value(node).cast(gdb.lookup_type("struct list_head").pointer())["next"])
+
+
+def bswap64(x):
+    return int.from_bytes(x.to_bytes(8, "little"), "big")
+
+
+def freelist_length(cache, obj, limit):
+    """Objects on a freelist starting at obj, decoding the hardened
+    pointers as slab_get_freepointer() (include/mm/slab.h) does."""
+    n = 0
+    offset, random = int(cache["offset"]), int(cache["random"])
+    while obj and n <= limit:
+        n += 1
+        addr = obj + offset
+        obj = read_u64(addr) ^ random ^ bswap64(addr)
+    return n
+
+
+class KvSlabinfo(KvCommand):
+    """Every slab cache: kv-slabinfo
+
+The lines of show_slabinfo() in mm/slab.c (Linux's /proc/slabinfo,
+version 2.1), newest cache first. Active objects are every object of
+every slab less the free ones on the partial slabs and the CPU's freelist."""
+    name = "kv-slabinfo"
+    usage = "kv-slabinfo"
+    needs = ("slab_caches",)
+
+    def run(self, argv):
+        if argv:
+            raise UsageError("takes no arguments")
+        gdb.write("slabinfo - version: 2.1\n")
+        gdb.write("# name            <active_objs> <num_objs> <objsize> <objperslab> "
+                  "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
+                  "slabdata <active_slabs> <num_slabs> <sharedavail>\n")
+        for s in list_entries(gdb.parse_and_eval("slab_caches"), "struct kmem_cache", "list"):
+            objects, nr_slabs = int(s["objects"]), int(s["nr_slabs"])
+            active = nr_slabs * objects
+            for page in list_entries(s["partial"], "struct page", "slab_list"):
+                active -= int(page["objects"]) - int(page["inuse"])
+            cpu = s["cpu_slab"][0]
+            if int(cpu["page"]):
+                active -= freelist_length(s, int(cpu["freelist"]),
+                                          int(cpu["page"]["objects"]))
+            gdb.write("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n"
+                      % (s["name"].string(), active, nr_slabs * objects,
+                         int(s["size"]), objects, 1 << int(s["order"]),
+                         0, 0, 0, nr_slabs, nr_slabs, 0))
+
+
 KvDmesg()
 KvPgwalk()
 KvBuddyinfo()
 KvPage()
 KvVmallocinfo()
+KvSlabinfo()

@@ -12,11 +12,12 @@
  * exactly as booted (same free blocks per order, the vmalloc space one
  * free block), so inputs do not disturb each other.
  *
- * mm/ is booted once, on the small machine of pm_boot_small() (DMA and
- * DMA32, 40 MiB), and the vmalloc space set up once (vmalloc_reset());
- * misuse reports are counted instead of aborting and the console is
- * quiet. The vmap areas' structs come from shim/kmalloc.c (malloc), so
- * the page model sees only the blocks it allocated itself.
+ * mm/ and slab are booted once, on the small machine of pm_boot_small()
+ * (DMA and DMA32, 40 MiB); each input gets a fresh vmalloc space
+ * (vmalloc_reset()). Misuse reports are counted instead of aborting and
+ * the console is quiet. The slabs the kmalloc caches take from the buddy
+ * allocator (for vmap area structs...) are listed to the page model as
+ * foreign blocks (pm_set_foreign) before every comparison.
  *
  * Seeds: tests/host/corpus/fuzz_alloc/ (tests/host/corpus/mkcorpus.py).
  */
@@ -32,9 +33,11 @@
 #include <mm/gfp.h>
 #include <mm/mm.h>
 #include <mm/page.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
 
 #define MAX_OPS		256	/* per input: bounds the time one input takes */
+#define MAX_SLABS	1024	/* slabs the page model can be told about */
 #define FULL_CHECK_OPS	64	/* operations between two full comparisons */
 
 static struct fuzz_state {
@@ -247,11 +250,35 @@ static __noreturn void fail(const char *op, const char *why)
 	abort();
 }
 
+/*
+ * Tell the page model which blocks the slab allocator holds now; the
+ * walk of mem_map only when a kmalloc cache took or gave back a slab
+ * since the last one (or @force).
+ */
+static void sync_foreign(const char *op, bool force)
+{
+	static struct pm_block blocks[MAX_SLABS];
+	static u64 last_gen = ~0ULL;
+	char why[WHY_SIZE];
+	u64 gen = pm_slab_generation();
+	size_t n;
+
+	if (gen == last_gen && !force)
+		return;
+	last_gen = gen;
+	n = pm_foreign_blocks(blocks, MAX_SLABS);
+	if (n == (size_t)-1)
+		fail(op, "pm_foreign_blocks: more than MAX_SLABS blocks");
+	if (!pm_set_foreign(&st.pages, blocks, n, why))
+		fail(op, why);
+}
+
 /* After every row: each model against its allocator. */
 static void check_all(const char *op)
 {
 	char why[WHY_SIZE];
 
+	sync_foreign(op, false);
 	if (!pm_compare(&st.pages, why))
 		fail(op, why);
 	if (!vmm_compare(&st.areas, why))
@@ -273,8 +300,15 @@ static void end_of_input(void)
 	vmm_purge_check(&st.areas, why);
 	if (st.areas.nr != 1)
 		fail("end of input", "the vmalloc space is not one free block");
-	drain_all_pages();
 	check_all("end of input");
+	if (!vmm_release_space(why))
+		fail("end of input", why);
+	vmm_destroy(&st.areas);
+	kmem_cache_shrink_all();
+	drain_all_pages();
+	sync_foreign("end of input", false);
+	if (!pm_compare(&st.pages, why))
+		fail("end of input", why);
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		for (o = 0; o <= MAX_PAGE_ORDER; o++) {
 			if (zones[z].free_area[o].nr_free == st.booted[z][o])
@@ -296,13 +330,18 @@ static void boot_once(void)
 		return;
 	console_loglevel = 0;		/* misuse reports are expected */
 	report_set_counting(true);
-	if (!pm_boot_small(&st.pages, why) || !pm_compare_full(&st.pages, why))
+	if (!pm_boot_small(&st.pages, why))
+		fail("boot", why);
+	host_slab_boot();
+	/* What stays: the cache of caches' slabs. */
+	kmem_cache_shrink_all();
+	drain_all_pages();
+	sync_foreign("boot", true);
+	if (!pm_compare_full(&st.pages, why))
 		fail("boot", why);
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
 			st.booted[z][o] = zones[z].free_area[o].nr_free;
-	vmalloc_reset();
-	vmm_init(&st.areas);
 	st.ready = true;
 }
 
@@ -314,6 +353,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	char why[WHY_SIZE];
 
 	boot_once();
+	vmalloc_reset();
+	vmm_init(&st.areas);
+	sync_foreign("vmalloc_reset", false);
 	for (n = 0; n < MAX_OPS && pos < size; n++) {
 		const struct alloc_op *op = &alloc_ops[data[pos] % ARRAY_SIZE(alloc_ops)];
 

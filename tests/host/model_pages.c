@@ -30,6 +30,7 @@
 #include <mm/layout.h>
 #include <mm/mm.h>
 #include <mm/page.h>
+#include <mm/slab.h>
 
 enum { PM_NONE, PM_FREE, PM_HEAD, PM_TAIL };
 
@@ -100,7 +101,98 @@ void pm_destroy(struct page_model *m)
 {
 	free(m->state);
 	free(m->live);
+	free(m->foreign);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Mark @b's frames as held (@held) or free again, with the zone counts. */
+static void mark_foreign(struct page_model *m, const struct pm_block *b, bool held)
+{
+	unsigned long i, n = 1UL << b->order;
+
+	for (i = 0; i < n; i++)
+		m->state[b->pfn + i] = !held ? PM_FREE : i ? PM_TAIL : PM_HEAD;
+	if (held)
+		m->free[zone_of_pfn(b->pfn)] -= n;
+	else
+		m->free[zone_of_pfn(b->pfn)] += n;
+}
+
+bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t n,
+		    char *why)
+{
+	unsigned long i;
+	size_t k;
+
+	for (k = 0; k < m->nr_foreign; k++)
+		mark_foreign(m, &m->foreign[k], false);
+	m->nr_foreign = 0;
+	if (n > m->cap_foreign) {
+		m->cap_foreign = n * 2;
+		m->foreign = realloc(m->foreign, m->cap_foreign * sizeof(*blocks));
+		if (!m->foreign)
+			abort();
+	}
+	for (k = 0; k < n; k++) {
+		const struct pm_block *b = &blocks[k];
+
+		for (i = 0; i < (1UL << b->order); i++) {
+			if (b->pfn + i < m->nr_pfns && m->state[b->pfn + i] == PM_FREE)
+				continue;
+			snprintf(why, WHY_SIZE, "another allocator holds pfn %#lx (block %#lx order %u), which the model has %s",
+				 b->pfn + i, b->pfn, b->order,
+				 b->pfn + i >= m->nr_pfns ? "not at all" : "live or reserved");
+			return false;
+		}
+		mark_foreign(m, b, true);
+		m->foreign[m->nr_foreign++] = *b;
+	}
+	return true;
+}
+
+size_t pm_foreign_blocks(struct pm_block *out, size_t cap)
+{
+	unsigned long pfn;
+	unsigned int order;
+	size_t n = 0;
+
+	for (pfn = 0; pfn < max_pfn; pfn += 1UL << order) {
+		const struct page *page = &mem_map[pfn];
+
+		order = 0;
+		if (PageSlab(page))
+			order = page->slab_cache->order;
+		else if (PageLargeKmalloc(page))
+			order = page->order;
+		else
+			continue;
+		if (n == cap)
+			return (size_t)-1;
+		out[n++] = (struct pm_block){ .pfn = pfn, .order = order };
+	}
+	return n;
+}
+
+/* One cache's part of pm_slab_generation(). */
+static void cache_generation(const struct kmem_cache *s, u64 *created, u64 *freed)
+{
+	if (!s)
+		return;
+	*created += s->nr_slabs + s->nr_empty_freed;
+	*freed += s->nr_empty_freed;
+}
+
+u64 pm_slab_generation(void)
+{
+	u64 created = 0, freed = 0;
+	unsigned int i;
+
+	cache_generation(kmem_cache_find("kmem_cache"), &created, &freed);
+	for (i = 0; i < NR_KMALLOC_INDEX; i++) {
+		cache_generation(kmalloc_caches[i], &created, &freed);
+		cache_generation(kmalloc_dma_caches[i], &created, &freed);
+	}
+	return created << 32 ^ freed;
 }
 
 /* Is there an aligned run of 2^order free frames in zone @zi? */

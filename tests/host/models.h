@@ -105,6 +105,8 @@ struct page_model {
 	unsigned long free[MAX_NR_ZONES];	/* pages */
 	struct pm_block *live;			/* allocated blocks, any order */
 	size_t nr_live, cap;
+	struct pm_block *foreign;		/* blocks other allocators hold */
+	size_t nr_foreign, cap_foreign;
 };
 
 /*
@@ -143,6 +145,29 @@ bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
  * from the model and __free_pages() it.
  */
 bool pm_free_check(struct page_model *m, size_t idx, char *why);
+
+/*
+ * pm_set_foreign - the blocks that other allocators (slab, large
+ * kmalloc) hold are now exactly @blocks (pfn and order; any order of
+ * blocks): the model takes them out of its free frames, and gives back
+ * the ones no longer listed. False if one of them is a block the model
+ * has live, or not free in the model.
+ */
+bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t n,
+		    char *why);
+
+/*
+ * pm_foreign_blocks - every slab and every large kmalloc block, found by
+ * a walk of mem_map (PG_slab, PG_large_kmalloc heads), into @out (at most
+ * @cap). Return: the number, or (size_t)-1 if @cap is too small.
+ */
+size_t pm_foreign_blocks(struct pm_block *out, size_t cap);
+
+/*
+ * pm_slab_generation - changes whenever the cache of caches or a kmalloc
+ * cache takes or gives back a slab (a cheap test for "walk again?").
+ */
+u64 pm_slab_generation(void);
 
 /* pm_compare - free counts per zone and buddy_check(false). */
 bool pm_compare(const struct page_model *m, char *why);

@@ -7,21 +7,28 @@
  * after every step the busy and purge lists, the counts, the number of
  * TLB flushes and vmap_area_check() are compared with the model. Each
  * case ends with everything freed: the space must be one free block
- * again and every area struct kfree()d. No arena is needed: the area
- * logic never touches memory beyond its kmalloc()ed structs.
+ * again and every area struct kfree()d. The area structs come from the
+ * real kmalloc, so each case boots mm/ and slab on a small arena.
  */
 #include "harness.h"
 #include "models.h"
 #include <host.h>
 #include <lib/string.h>
+#include <mm/slab.h>
 #include <mm/vmalloc.h>
+
+#define AREA_RAM_BYTES	(24UL << 20)	/* only for the area structs */
 
 /* Set up a fresh space and its model. */
 static bool setup(struct host_test *t, struct vmap_model *m, unsigned long *live)
 {
 	char why[WHY_SIZE] = "";
+	int err = host_mm_boot(AREA_RAM_BYTES);
 
-	*live = host_kmalloc_live;
+	if (!CHECK(t, !err, "host_mm_boot: %d", err))
+		return false;
+	host_slab_boot();
+	*live = slab_live_objects();
 	vmalloc_reset();
 	vmm_init(m);
 	return CHECK(t, vmm_compare(m, why), "after vmalloc_reset: %s", why);
@@ -48,10 +55,11 @@ static void teardown(struct host_test *t, struct vmap_model *m, unsigned long li
 		goto out;
 	if (!CHECK(t, vmm_release_space(why), "%s", why))
 		goto out;
-	CHECK(t, host_kmalloc_live == live, "%lu area structs leaked",
-	      host_kmalloc_live - live);
+	CHECK(t, slab_live_objects() == live, "%lu area structs leaked",
+	      slab_live_objects() - live);
 out:
 	vmm_destroy(m);
+	host_mm_teardown();
 }
 
 /* A size in bytes: mostly a few pages, sometimes GiBs, rarely the whole range. */
@@ -158,6 +166,7 @@ static void random_run(struct host_test *t, unsigned long steps)
 			host_log(t, "at step %lu: %zu busy, %zu lazy, %zu intervals",
 				 i, m.nr_busy, m.nr_lazy, m.nr);
 			vmm_destroy(&m);
+			host_mm_teardown();
 			return;
 		}
 	}
@@ -214,6 +223,7 @@ static void carve_and_merge_shapes(struct host_test *t)
 	return;
 out:
 	vmm_destroy(&m);
+	host_mm_teardown();
 #undef STEP
 }
 
@@ -243,6 +253,7 @@ static void lazy_threshold(struct host_test *t)
 	return;
 out:
 	vmm_destroy(&m);
+	host_mm_teardown();
 }
 
 /*
@@ -275,6 +286,7 @@ static void full_window_purges(struct host_test *t)
 	return;
 out:
 	vmm_destroy(&m);
+	host_mm_teardown();
 }
 
 const struct host_suite suite_vmap_area = HOST_SUITE("vmap_area",

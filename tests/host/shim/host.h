@@ -115,8 +115,12 @@ int host_mm_boot(u64 ram_bytes);
  */
 void host_mm_teardown(void);
 
-/* kmalloc()ed objects not yet kfree()d (shim/kmalloc.c). */
-extern unsigned long host_kmalloc_live;
+/*
+ * host_slab_boot - kmem_cache_init() and kmalloc_init(), as kernel_main()
+ * runs them after buddy_init(): after host_mm_boot*(), for tests of slab,
+ * kmalloc and what uses them (vmalloc). host_mm_teardown() forgets them.
+ */
+void host_slab_boot(void);
 
 struct ktest_checker;
 /* What buddy_init() passed to ktest_register_checker(), or NULL. */

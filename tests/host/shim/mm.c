@@ -22,6 +22,7 @@
 #include <mm/mm.h>
 #include <mm/page.h>
 #include <mm/paging.h>
+#include <mm/slab.h>
 
 const struct ktest_checker *host_mm_checker;
 
@@ -36,6 +37,18 @@ void ktest_register_checker(const struct ktest_checker *c)
 void memmap_set_usage_source(memmap_free_bytes_fn fn)
 {
 	(void)fn;
+}
+
+/* mm/debug_page.c's monitor command: no monitor runs on the host. */
+int mon_arg_number(const char *arg, const char *what, unsigned long min,
+		   unsigned long max, unsigned long *out)
+{
+	(void)arg;
+	(void)what;
+	(void)min;
+	(void)max;
+	(void)out;
+	host_arch_unsupported("the monitor");
 }
 
 /* A checker's verdict, when a host test runs host_mm_checker->check(). */
@@ -100,8 +113,19 @@ int host_mm_boot(u64 ram_bytes)
 	return 0;
 }
 
+void host_slab_boot(void)
+{
+	const struct ktest_checker *buddy_checker = host_mm_checker;
+
+	kmem_cache_init();	/* registers slab's checker: keep the buddy's */
+	kmalloc_init();
+	host_mm_checker = buddy_checker;
+}
+
 void host_mm_teardown(void)
 {
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	memset(kmalloc_dma_caches, 0, sizeof(kmalloc_dma_caches));
 	memset(zones, 0, sizeof(zones));
 	memset(lowmem_reserve, 0, sizeof(lowmem_reserve));
 	mem_map = NULL;

@@ -1,0 +1,105 @@
+/*
+ * tests/bench_frag.c: "What happens under fragmentation?" (group `frag`,
+ * full set only).
+ *
+ * Take every page the allocator will give, one at a time, then every
+ * larger block still left (reserves included), and give back the
+ * odd-numbered single pages. Half of memory is free, but in single pages
+ * no two of which are buddies: the buddy allocator cannot build a two-page
+ * block out of them, while vmalloc maps single pages side by side.
+ * buddyinfo before and after shows why. Everything is given back at the
+ * end, and a last buddyinfo shows the blocks merge again.
+ */
+#include <kernel/bench.h>
+#include <kernel/printk.h>
+#include <lib/list.h>
+#include <lib/printf.h>
+#include <mm/gfp.h>
+#include <mm/page.h>
+#include <mm/slab.h>
+#include <mm/stats.h>
+#include <mm/vmalloc.h>
+
+static LIST_HEAD(frag_held);	/* blocks held during the experiment, on page->lru */
+
+static void frag_release(void)
+{
+	struct page *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
+		list_del(&p->lru);
+		__free_pages(p, p->order);
+	}
+}
+
+static void frag_try(unsigned long size)
+{
+	unsigned int order = get_order(size);
+	struct page *pages = NULL;
+	void *k = NULL, *v;
+	char kres[48], vres[48];
+
+	if (size <= KMALLOC_MAX_SIZE)
+		k = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	else
+		pages = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	v = vmalloc(size);
+	snprintf(kres, sizeof(kres), "%s", (k || pages) ? "ok" : "FAILED");
+	snprintf(vres, sizeof(vres), "%s", v ? "ok" : "FAILED");
+	console_print("%8lu KiB  %-11s  %5u  %-8s  %s\n", size >> 10,
+		      size <= KMALLOC_MAX_SIZE ? "kmalloc" : "alloc_pages", order,
+		      kres, vres);
+	kfree(k);
+	if (pages)
+		__free_pages(pages, order);
+	vfree(v);
+}
+
+static void bench_frag(struct bench_run *r)
+{
+	static const unsigned long sizes[] = { 8UL << 10, 64UL << 10, 1UL << 20, 4UL << 20 };
+	/* the reserves below the watermarks too, in every zone */
+	static const gfp_t zone_gfp[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
+	unsigned long held = 0, returned = 0;
+	unsigned int s, z, order;
+	struct page *p, *tmp;
+
+	(void)r;
+	console_print("\n-- What happens under fragmentation? --\n");
+	console_print("buddyinfo before (free blocks of 2^order pages, order 0..%u):\n",
+		      MAX_PAGE_ORDER);
+	show_buddyinfo();
+	/* Every single page the allocator will give, then every larger block left. */
+	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
+		list_add_tail(&p->lru, &frag_held);
+		held++;
+	}
+	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
+		for (order = MAX_PAGE_ORDER; order > 0; order--)
+			while ((p = alloc_pages(zone_gfp[z] | __GFP_MEMALLOC | __GFP_NOWARN, order))) {
+				list_add_tail(&p->lru, &frag_held);
+				held += 1UL << order;
+			}
+	/* Give back the single pages with an odd frame number: no two are buddies. */
+	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
+		if (p->order || !(page_to_pfn(p) & 1))
+			continue;
+		list_del(&p->lru);
+		__free_page(p);
+		returned++;
+	}
+	console_print("took all %lu pages the allocator would give (single pages, then any larger"
+		      " block left) and gave back the odd-numbered single pages: %lu MiB free, in"
+		      " single pages\n",
+		      held, (returned << PAGE_SHIFT) >> 20);
+	console_print("buddyinfo fragmented:\n");
+	show_buddyinfo();
+	console_print("%12s  %-11s  %5s  %-8s  %s\n", "size", "allocator", "order",
+		      "result", "vmalloc of the same size");
+	for (s = 0; s < ARRAY_SIZE(sizes); s++)
+		frag_try(sizes[s]);
+	frag_release();
+	console_print("buddyinfo after giving everything back (the buddies merge again):\n");
+	show_buddyinfo();
+}
+BENCH(frag, bench_frag, 0);

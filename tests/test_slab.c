@@ -1,0 +1,406 @@
+/*
+ * tests/test_slab.c: the slab suite: object caches (mm/slab.c).
+ *
+ * Each case makes its own caches and destroys them; the slab checker
+ * (mm/slab.c) verifies after every case that as many objects and caches
+ * are live as before and that every cache validates, and the buddy
+ * checker that every page came back. Under slub_debug= the same cases run
+ * with debugging on the caches they create (unless they ask otherwise).
+ */
+#include <kernel/fault_inject.h>
+#include <kernel/ktest.h>
+#include <kernel/preempt.h>
+#include <lib/string.h>
+#include <mm/gfp.h>
+#include <mm/slab.h>
+#include <tests/slab_helpers.h>
+
+/* An object of @s is aligned to @align and lies inside a slab of @s. */
+static void check_object_home(struct ktest *t, struct kmem_cache *s, void *p,
+			      unsigned int align)
+{
+	KT_EXPECT_UEQ(t, (unsigned long)p & (align - 1), 0);
+	KT_EXPECT_PTR_EQ(t, virt_to_cache(p), s);
+}
+
+/* Linux's alignment rules: HWCACHE_ALIGN halves the line while two objects fit. */
+static void alignment_rules(struct ktest *t)
+{
+	static const struct {
+		unsigned int size, align;
+		unsigned long flags;
+		unsigned int want;
+	} cases[] = {
+		{ 20, 0, 0, 8 },
+		{ 1, 0, 0, 8 },
+		{ 20, 16, 0, 16 },
+		{ 20, 0, SLAB_HWCACHE_ALIGN, 32 },	/* 20 > 16: a 32-byte half line */
+		{ 10, 0, SLAB_HWCACHE_ALIGN, 16 },
+		{ 4, 0, SLAB_HWCACHE_ALIGN, 8 },
+		{ 100, 0, SLAB_HWCACHE_ALIGN, 64 },
+		{ 100, 128, SLAB_HWCACHE_ALIGN, 128 },
+		{ 24, 4, 0, 8 },			/* never below 8 */
+		{ 3000, 4096, 0, 4096 },
+	};
+	struct kmem_cache *s;
+	void *p[3];
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		s = kmem_cache_create("test-align", cases[i].size, cases[i].align,
+				      cases[i].flags, NULL);
+		KT_ASSERT_NOT_NULL(t, s);
+		KT_EXPECT_EQ(t, s->align, cases[i].want);
+		KT_EXPECT_UGE(t, s->size, cases[i].size);
+		for (j = 0; j < ARRAY_SIZE(p); j++) {
+			p[j] = kmem_cache_alloc(s, GFP_KERNEL);
+			KT_ASSERT_NOT_NULL(t, p[j]);
+			check_object_home(t, s, p[j], cases[i].want);
+			memset(p[j], 0x5c, cases[i].size);
+		}
+		for (j = 0; j < ARRAY_SIZE(p); j++)
+			kmem_cache_free(s, p[j]);
+		kmem_cache_destroy(s);
+	}
+}
+
+/* The order keeps waste low (1/16 where it can, 1/8 here) and the free pointer sits mid-object. */
+static void layout_and_order(struct ktest *t)
+{
+	static const unsigned int sizes[] = { 8, 24, 96, 200, 700, 1500, 3000, 5000 };
+	struct kmem_cache *s;
+	unsigned long bytes;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		s = kmem_cache_create("test-layout", sizes[i], 0, SLAB_NO_USER_FLAGS, NULL);
+		KT_ASSERT_NOT_NULL(t, s);
+		bytes = PAGE_SIZE << s->order;
+		KT_EXPECT_LE(t, s->order, SLAB_MAX_ORDER);
+		KT_EXPECT_UEQ(t, s->objects, bytes / s->size);
+		KT_EXPECT_ULE(t, (bytes % s->size) * 8, bytes);
+		KT_EXPECT_UEQ(t, s->offset, ALIGN_DOWN(sizes[i] / 2, 8U));
+		kmem_cache_destroy(s);
+	}
+}
+
+static unsigned int nr_ctor_calls;
+
+static void count_ctor(void *obj)
+{
+	nr_ctor_calls++;
+	memset(obj, 0xc7, 48);
+}
+
+/* The constructor runs once per object when its slab is made, not per alloc. */
+static void ctor_once_per_object(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-ctor", 48, 0, 0, count_ctor);
+	u8 *p, *q;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	nr_ctor_calls = 0;
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects);	/* the whole slab */
+	KT_EXPECT_EQ(t, p[0], 0xc7);
+	KT_EXPECT_EQ(t, p[47], 0xc7);
+	p[0] = 0x11;					/* the caller's state */
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, q);
+	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects);	/* no new call */
+	if (q == p)
+		KT_EXPECT_EQ(t, q[0], 0x11);		/* left as freed */
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+/* kmem_cache_zalloc zeroes an object that was dirty when freed. */
+static void zalloc_zeroes(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-zalloc", 200, 0, 0, NULL);
+	unsigned int i, nonzero = 0;
+	u8 *p;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	memset(p, 0xff, 200);
+	kmem_cache_free(s, p);
+	p = kmem_cache_zalloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	for (i = 0; i < 200; i++)
+		nonzero += p[i] != 0;
+	KT_EXPECT_EQ(t, nonzero, 0);
+	kmem_cache_free(s, p);
+	kmem_cache_destroy(s);
+}
+
+/* Freeing objects in LIFO order hands the same object back first. */
+static void lifo_reuse(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-lifo", 64, 0, 0, NULL);
+	void *p, *q;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	kmem_cache_free(s, p);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_EXPECT_PTR_EQ(t, q, p);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+/* The stored free pointer is encoded, not the raw address of the next object. */
+static void freelist_pointer_hardened(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-hardened", 64, 0,
+						 SLAB_NO_USER_FLAGS, NULL);
+	unsigned long addr, stored;
+	void *p, *q;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	KT_ASSERT_NOT_NULL(t, q);
+	kmem_cache_free(s, q);
+	kmem_cache_free(s, p);		/* p's free pointer now leads to q */
+	addr = (unsigned long)p + s->offset;
+	stored = *(unsigned long *)addr;
+	KT_EXPECT_UNE(t, stored, (unsigned long)q);
+	KT_EXPECT_UEQ(t, stored, (unsigned long)q ^ s->random ^ swab64(addr));
+	KT_EXPECT_PTR_EQ(t, slab_get_freepointer(s, p), q);
+	kmem_cache_destroy(s);
+}
+
+/* Objects over many slabs, all freed, then shrink: every page goes back. */
+static void shrink_returns_pages(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-shrink", 500, 0, 0, NULL);
+	unsigned long before, i, n;
+	void **objs;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	n = s->objects * 12UL;
+	objs = kmalloc_array(n, sizeof(void *), GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, objs);
+	kmem_cache_shrink_all();
+	before = nr_free_pages();
+	for (i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	KT_EXPECT_UGE(t, s->nr_slabs, 12);
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), n);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, objs[i]);
+	/* Beyond min_partial, empty slabs went back as they emptied. */
+	KT_EXPECT_ULE(t, s->nr_slabs, s->min_partial + 1);
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), 0);
+	kmem_cache_shrink(s);
+	KT_EXPECT_UEQ(t, s->nr_slabs, 0);
+	KT_EXPECT_UEQ(t, nr_free_pages(), before);
+	kfree(objs);
+	kmem_cache_destroy(s);
+}
+
+/* Freeing into partial slabs in random order keeps every count right. */
+static void partial_lists_random_order(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-partial", 96, 0, 0, NULL);
+	static void *objs[600];
+	void *tmp;
+	unsigned int i, j;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	for (i = ARRAY_SIZE(objs) - 1; i > 0; i--) {
+		j = (unsigned int)prng_below(&t->rng, i + 1);
+		tmp = objs[i];
+		objs[i] = objs[j];
+		objs[j] = tmp;
+	}
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		kmem_cache_free(s, objs[i]);
+		if (i % 97 == 0)
+			KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	}
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), 0);
+	KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	kmem_cache_destroy(s);
+}
+
+/* Bad arguments give NULL and a warning, never a cache. */
+static void create_bad_arguments(struct ktest *t)
+{
+	KT_EXPECT_NULL(t, kmem_cache_create(NULL, 32, 0, 0, NULL));
+	KT_EXPECT_NULL(t, kmem_cache_create("", 32, 0, 0, NULL));
+	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 0, 0, 0, NULL));
+	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 3, 0, NULL));
+	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 0, 1UL << 40, NULL));
+	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 64U << 20, 0, 0, NULL));
+	kmem_cache_destroy(NULL);	/* does nothing */
+}
+
+/* Allocating until memory runs out returns NULL cleanly; all of it comes back. */
+static void exhaustion(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-exhaust", 256U << 10, 0,
+						 SLAB_NO_USER_FLAGS, NULL);
+	void *head = NULL, *p;
+	unsigned long n = 0;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	while ((p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN)) != NULL) {
+		*(void **)p = head;	/* chain the objects through themselves */
+		head = p;
+		n++;
+	}
+	KT_EXPECT_UGT(t, n, 0);
+	ktest_log(t, "%lu objects of 256 KiB before NULL", n);
+	while (head) {
+		p = *(void **)head;
+		kmem_cache_free(s, head);
+		head = p;
+	}
+	kmem_cache_destroy(s);
+	p = kmalloc(64, GFP_KERNEL);	/* memory is usable again */
+	KT_EXPECT_NOT_NULL(t, p);
+	kfree(p);
+}
+
+/* failslab: an injected failure gives NULL, leaks nothing, and passes. */
+static void failslab_injection(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-failslab", 128, 0, 0, NULL);
+	void *objs[200];
+	unsigned int i, nr_null = 0;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	fault_inject_nth(&failslab, 1);
+	KT_EXPECT_NULL(t, kmem_cache_alloc(s, GFP_KERNEL));
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);	/* once only */
+	KT_EXPECT_NOT_NULL(t, objs[0]);
+	kmem_cache_free(s, objs[0]);
+	fault_inject_random(&failslab, 30, t->seed);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		nr_null += !(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	fault_inject_off(&failslab);
+	KT_EXPECT_UEQ(t, nr_null, failslab.nr_failed);
+	KT_EXPECT_GT(t, nr_null, 0);
+	KT_EXPECT_LT(t, nr_null, ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		kmem_cache_free(s, objs[i]);	/* NULL ones are ignored */
+	kmem_cache_destroy(s);
+}
+
+/* GFP_KERNEL in atomic context is reported (might_sleep); GFP_ATOMIC is not. */
+static void sleeping_alloc_in_atomic(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-atomic", 32, 0, 0, NULL);
+	void *p = NULL, *q = NULL;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	preempt_disable();
+	KT_EXPECT_REPORTS(t, 1, p = kmem_cache_alloc(s, GFP_KERNEL));
+	KT_EXPECT_REPORTS(t, 0, q = kmem_cache_alloc(s, GFP_ATOMIC));
+	preempt_enable();
+	KT_EXPECT_NOT_NULL(t, p);
+	KT_EXPECT_NOT_NULL(t, q);
+	kmem_cache_free(s, p);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+/* kmem_cache_free with the wrong cache is reported; the object stays allocated. */
+static void free_to_wrong_cache(struct ktest *t)
+{
+	struct kmem_cache *a = kmem_cache_create("test-cache-a", 64, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("test-cache-b", 64, 0, 0, NULL);
+	u64 mark = ktest_log_mark();
+	void *p;
+
+	KT_ASSERT_NOT_NULL(t, a);
+	KT_ASSERT_NOT_NULL(t, b);
+	p = kmem_cache_alloc(a, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(b, p));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Wrong slab cache. test-cache-b but object is from test-cache-a"));
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(a), 1);
+	kmem_cache_free(a, p);
+	cache_still_works(t, a);
+	cache_still_works(t, b);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+/* A double free is caught by the naive check (no debug flags at all). */
+static void double_free_naive(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-dfree", 64, 0,
+						 SLAB_NO_USER_FLAGS, NULL);
+	u64 mark = ktest_log_mark();
+	void *p, *q;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	q = kmem_cache_alloc(s, GFP_KERNEL);	/* keep the slab in use */
+	KT_ASSERT_NOT_NULL(t, p);
+	kmem_cache_free(s, p);
+	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG test-dfree: Object already free"));
+	/* The freelist is intact: p comes back once, then other objects. */
+	KT_EXPECT_PTR_EQ(t, kmem_cache_alloc(s, GFP_KERNEL), p);
+	cache_still_works(t, s);
+	kmem_cache_free(s, p);
+	kmem_cache_free(s, q);
+	kmem_cache_destroy(s);
+}
+
+/* A free into a slab that is not the CPU's takes the short path, counts right. */
+static void free_to_other_slab(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-other", 1024, 0, 0, NULL);
+	void *first[4], *more[64];
+	unsigned int i;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	for (i = 0; i < 4; i++)
+		first[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(more); i++)	/* the CPU slab moves on */
+		more[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < 4; i++) {
+		KT_ASSERT_NOT_NULL(t, first[i]);
+		kmem_cache_free(s, first[i]);
+	}
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), ARRAY_SIZE(more));
+	KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, first[3]));	/* double: the head */
+	for (i = 0; i < ARRAY_SIZE(more); i++)
+		kmem_cache_free(s, more[i]);
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), 0);
+	kmem_cache_destroy(s);
+}
+
+KTEST_SUITE(slab, NULL, NULL,
+	    KTEST_CASE(alignment_rules),
+	    KTEST_CASE(layout_and_order),
+	    KTEST_CASE(ctor_once_per_object),
+	    KTEST_CASE(zalloc_zeroes),
+	    KTEST_CASE(lifo_reuse),
+	    KTEST_CASE(freelist_pointer_hardened),
+	    KTEST_CASE(shrink_returns_pages),
+	    KTEST_CASE(partial_lists_random_order),
+	    KTEST_CASE(create_bad_arguments),
+	    KTEST_CASE(exhaustion),
+	    KTEST_CASE(failslab_injection),
+	    KTEST_CASE(sleeping_alloc_in_atomic),
+	    KTEST_CASE(free_to_wrong_cache),
+	    KTEST_CASE(double_free_naive),
+	    KTEST_CASE(free_to_other_slab));
