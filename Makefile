@@ -288,7 +288,7 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
 	tests/host/test_bootinfo.c tests/host/test_buddy.c \
 	tests/host/test_rbtree.c tests/host/test_vmap_area.c \
-	tests/host/test_vmalloc.c
+	tests/host/test_vmalloc.c tests/host/test_slab.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator and the vmap areas; rows
 # for kmalloc go into its op table when slab joins HOST_KV_SRCS).
