@@ -290,8 +290,8 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_rbtree.c tests/host/test_vmap_area.c \
 	tests/host/test_vmalloc.c tests/host/test_slab.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
-# against reference models (the buddy allocator and the vmap areas; rows
-# for kmalloc go into its op table when slab joins HOST_KV_SRCS).
+# against reference models (the buddy allocator, the vmap areas, kmalloc
+# objects).
 FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc
 
 HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)

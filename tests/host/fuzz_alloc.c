@@ -38,11 +38,23 @@
 
 #define MAX_OPS		256	/* per input: bounds the time one input takes */
 #define MAX_SLABS	1024	/* slabs the page model can be told about */
+#define MAX_KOBJS	256	/* live kmalloc objects an input can have */
+
+/* A live kmalloc object and the pattern the input wrote into it. */
+struct kobj {
+	u8 *p;
+	size_t size, room;	/* requested; ksize() */
+	u8 tag;
+	bool large;		/* a buddy block, not a slab object */
+};
 #define FULL_CHECK_OPS	64	/* operations between two full comparisons */
 
 static struct fuzz_state {
 	struct page_model pages;
 	struct vmap_model areas;	/* mm/vmap_area.c's space */
+	struct kobj kobjs[MAX_KOBJS];	/* live kmalloc objects */
+	size_t nr_kobjs;
+	bool large_changed;	/* a large kmalloc came or went: walk mem_map */
 	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];	/* free blocks */
 	u64 nr_ops;		/* over the whole run: tags the page contents */
 	u64 last_full_check;	/* nr_ops at the last op_full_check() walk */
@@ -200,6 +212,194 @@ static bool op_vmap_find(const u8 *a, char *why)
 	return vmm_find_check(&st.areas, addr, why);
 }
 
+/* ---- kmalloc rows ------------------------------------------------------- */
+
+static const gfp_t kmalloc_gfps[] = {
+	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_ATOMIC, GFP_NOWAIT,
+	GFP_KERNEL | __GFP_DMA, GFP_ATOMIC | __GFP_ZERO,
+};
+
+/*
+ * The size a[0], a[1] select: a[1]'s top three bits set, a large one
+ * (1 + a[0..1] << 9 bytes, to 4 MiB); else up to 8 KiB, 0 included.
+ */
+static size_t kmalloc_size(const u8 *a)
+{
+	size_t v = a[0] | (size_t)(a[1] & 0x1f) << 8;
+
+	if ((a[1] & 0xe0) == 0xe0)
+		return 1 + (v << 9);
+	return v % (KMALLOC_MAX_CACHE_SIZE + 1);
+}
+
+/*
+ * The bytes of an object the pattern covers: all of a small one; the
+ * first and last KPATTERN_EDGE of a large one (the fuzzer's time is
+ * better spent on more programs than on 4 MiB of bytes each).
+ */
+#define KPATTERN_EDGE	512
+
+static bool kpattern_covers(size_t size, size_t i)
+{
+	return size <= 2 * KPATTERN_EDGE || i < KPATTERN_EDGE || i >= size - KPATTERN_EDGE;
+}
+
+static u8 kpattern(u8 tag, size_t i)
+{
+	return (u8)(tag + i * 29);
+}
+
+/* Is live object @o's pattern intact (its first @n bytes)? */
+static bool kobj_intact(const struct kobj *o, size_t n, char *why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i == KPATTERN_EDGE && o->size > 2 * KPATTERN_EDGE)
+			i = MAX(i, o->size - KPATTERN_EDGE);
+		if (i >= n || !kpattern_covers(o->size, i) || o->p[i] == kpattern(o->tag, i))
+			continue;
+		snprintf(why, WHY_SIZE, "kmalloc object %p (%zu bytes): byte %zu is %#x, wrote %#x",
+			 (void *)o->p, o->size, i, o->p[i], kpattern(o->tag, i));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Judge kmalloc(@size, @gfp)'s answer @p: NULL only if no block of the
+ * order a slab or the large block needs could be had; else aligned,
+ * ksize() >= size, clear of every live object, zeroed if asked. Record
+ * it (from byte @keep on, the pattern is written; below, it is kept).
+ * @in_place: krealloc kept the object, aligned for its old size class.
+ */
+static bool kobj_take(u8 *p, size_t size, gfp_t gfp, size_t keep, u8 tag,
+		      bool in_place, char *why)
+{
+	struct kmem_cache *s = kmalloc_slab(size);
+	gfp_t zone_gfp = (gfp & ~(__GFP_ZERO | __GFP_COMP)) | __GFP_NOWARN;
+	unsigned int order = s ? s->order : get_order(size);
+	unsigned long align = s ? MIN(s->object_size & -s->object_size, PAGE_SIZE) : PAGE_SIZE;
+	struct kobj *o;
+	size_t i;
+
+	if (!size) {
+		if (p == ZERO_SIZE_PTR)
+			return true;
+		snprintf(why, WHY_SIZE, "kmalloc(0) = %p", (void *)p);
+		return false;
+	}
+	if (!p) {
+		if (!pm_alloc_possible(&st.pages, zone_gfp, order))
+			return true;
+		snprintf(why, WHY_SIZE, "kmalloc(%zu, %#x) failed; an order-%u block was free",
+			 size, gfp, order);
+		return false;
+	}
+	if ((!in_place && (unsigned long)p % align) || ksize(p) < size) {
+		snprintf(why, WHY_SIZE, "kmalloc(%zu) = %p: alignment %lu wanted, ksize %zu",
+			 size, (void *)p, align, ksize(p));
+		return false;
+	}
+	for (i = 0; i < st.nr_kobjs; i++) {
+		const struct kobj *q = &st.kobjs[i];
+
+		if (p + ksize(p) > q->p && q->p + q->room > p) {
+			snprintf(why, WHY_SIZE, "kmalloc(%zu) = %p+%zu overlaps live %p+%zu",
+				 size, (void *)p, ksize(p), (void *)q->p, q->room);
+			return false;
+		}
+	}
+	if ((gfp & __GFP_ZERO) && memchr_inv(p + keep, 0, MIN(size - keep, 2 * PAGE_SIZE))) {
+		snprintf(why, WHY_SIZE, "kmalloc(%zu, __GFP_ZERO) = %p not zeroed", size, (void *)p);
+		return false;
+	}
+	o = &st.kobjs[st.nr_kobjs++];
+	*o = (struct kobj){ p, size, ksize(p), tag, !virt_to_cache(p) };
+	st.large_changed |= o->large;
+	for (i = keep; i < size; i++) {
+		if (i == KPATTERN_EDGE && size > 2 * KPATTERN_EDGE)
+			i = MAX(i, size - KPATTERN_EDGE);
+		if (i < size)
+			p[i] = kpattern(tag, i);
+	}
+	return true;
+}
+
+/* kmalloc(): a[0..1] the size (kmalloc_size), a[2] the gfp. */
+static bool op_kmalloc(const u8 *a, char *why)
+{
+	size_t size = kmalloc_size(a);
+	gfp_t gfp = kmalloc_gfps[a[2] % ARRAY_SIZE(kmalloc_gfps)] | __GFP_NOWARN;
+
+	if (st.nr_kobjs == MAX_KOBJS)
+		return true;
+	return kobj_take(kmalloc(size, gfp), size, gfp, 0, a[2], false, why);
+}
+
+/* Forget live object @k (after it was freed or moved). */
+static void kobj_drop(size_t k)
+{
+	st.large_changed |= st.kobjs[k].large;
+	st.kobjs[k] = st.kobjs[--st.nr_kobjs];
+}
+
+/* kfree() of live object a[0] (modulo), its contents checked first. */
+static bool op_kfree(const u8 *a, char *why)
+{
+	size_t k;
+
+	if (!st.nr_kobjs)
+		return true;
+	k = a[0] % st.nr_kobjs;
+	if (!kobj_intact(&st.kobjs[k], st.kobjs[k].size, why))
+		return false;
+	kfree(st.kobjs[k].p);
+	kobj_drop(k);
+	return true;
+}
+
+/*
+ * krealloc() of live object a[0] (modulo) to size a[1..2]: in place
+ * when it fits ksize(), the contents kept up to the smaller size; on
+ * failure the old object stays as it was.
+ */
+static bool op_krealloc(const u8 *a, char *why)
+{
+	size_t k, size = kmalloc_size(a + 1), keep;
+	struct kobj o;
+	u8 *p;
+
+	if (!st.nr_kobjs)
+		return true;
+	k = a[0] % st.nr_kobjs;
+	o = st.kobjs[k];
+	if (!kobj_intact(&o, o.size, why))
+		return false;
+	kobj_drop(k);
+	p = krealloc(o.p, size, GFP_KERNEL | __GFP_NOWARN);
+	if (!size)
+		return kobj_take(p, 0, GFP_KERNEL, 0, o.tag, false, why);
+	if (!p) {	/* the old object stays */
+		st.kobjs[st.nr_kobjs++] = o;
+		return kobj_take(NULL, size, GFP_KERNEL, 0, o.tag, false, why) &&
+		       kobj_intact(&o, o.size, why);
+	}
+	if (size <= o.room && p != o.p) {
+		snprintf(why, WHY_SIZE, "krealloc(%p, %zu) moved to %p though ksize is %zu",
+			 (void *)o.p, size, (void *)p, o.room);
+		return false;
+	}
+	keep = MIN(size, o.size);
+	o.p = p;
+	if (!kobj_intact(&o, keep, why))
+		return false;
+	/* Of a large object only the edges were known: write the rest anew. */
+	if (o.size > 2 * KPATTERN_EDGE)
+		keep = MIN(keep, KPATTERN_EDGE);
+	return kobj_take(p, size, GFP_KERNEL, keep, o.tag, p == o.p, why);
+}
+
 /*
  * The operations. A row is its name, how many argument bytes follow the
  * selector, and the function that runs it and judges the answer.
@@ -226,13 +426,14 @@ static const struct alloc_op alloc_ops[] = {
 	{ "vmap_free", 2, op_vmap_free },
 	{ "vmap_purge", 0, op_vmap_purge },
 	{ "vmap_find", 2, op_vmap_find },
+	{ "kmalloc", 3, op_kmalloc },			/* 10 */
+	{ "kmalloc", 3, op_kmalloc },
+	{ "kfree", 1, op_kfree },
+	{ "krealloc", 3, op_krealloc },
 	/*
-	 * kmalloc rows go here once mm/slab.c and mm/kmalloc.c join
-	 * HOST_KV_SRCS (Makefile): kmalloc, kfree, krealloc, judged by a
-	 * model of the objects and their contents. vmalloc/vmap rows (pages
-	 * mapped) would need the page model to know the pages and page
-	 * tables they take from the buddy allocator: tests/host/test_vmalloc.c
-	 * covers them instead.
+	 * vmalloc/vmap rows (pages mapped) would need the page model to know
+	 * the pages and page tables they take from the buddy allocator:
+	 * tests/host/test_vmalloc.c covers them instead.
 	 */
 };
 
@@ -278,7 +479,8 @@ static void check_all(const char *op)
 {
 	char why[WHY_SIZE];
 
-	sync_foreign(op, false);
+	sync_foreign(op, st.large_changed);
+	st.large_changed = false;
 	if (!pm_compare(&st.pages, why))
 		fail(op, why);
 	if (!vmm_compare(&st.areas, why))
@@ -297,6 +499,12 @@ static void end_of_input(void)
 	while (st.areas.nr_busy)
 		if (!vmm_free_check(&st.areas, st.areas.nr_busy - 1, false, why))
 			fail("end of input", why);
+	while (st.nr_kobjs) {
+		const u8 last = (u8)(st.nr_kobjs - 1);
+
+		if (!op_kfree(&last, why))
+			fail("end of input", why);
+	}
 	vmm_purge_check(&st.areas, why);
 	if (st.areas.nr != 1)
 		fail("end of input", "the vmalloc space is not one free block");

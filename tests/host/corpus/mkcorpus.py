@@ -128,6 +128,19 @@ BLOCKS = {
 # numbers as the table has them now; new rows go after these.
 ALLOC, FREE, BAD_FREE, DRAIN, FULL = 0, 2, 3, 4, 5
 VMAP_ALLOC, VMAP_FREE, VMAP_PURGE, VMAP_FIND = 6, 7, 8, 9
+KMALLOC, KFREE, KREALLOC = 10, 12, 13
+# Indexes into kmalloc_gfps[].
+K_KERNEL, K_ZERO, K_ATOMIC, K_NOWAIT, K_DMA, K_ATOMIC_ZERO = range(6)
+
+
+def ksize_bytes(n):
+    """op_kmalloc's two size bytes for n bytes (n <= 8 KiB)."""
+    return (n & 0xff, (n >> 8) & 0x1f)
+
+
+def klarge_bytes(n):
+    """... for a large kmalloc of 1 + (n << 9) bytes."""
+    return (n & 0xff, 0xe0 | ((n >> 8) & 0x1f))
 # Indexes into fuzz_gfps[].
 KERNEL, ZERO, COMP, ATOMIC, NOWAIT, DMA32, DMA32_ZERO, DMA, DMA_COMP, HIGH = range(10)
 
@@ -174,6 +187,19 @@ ALLOC_PROGRAMS = {
         + [(VMAP_ALLOC, 2 | (30 << 2), 255, 0, 0), (VMAP_ALLOC, 3, 5, 0, 0),
            (VMAP_ALLOC, 0, 0, 0x7f, 3 | (9 << 2))]
         + [(VMAP_FREE, 0, 0)] * 3),
+    # every kmalloc class edge, some zeroed or from DMA, freed scrambled
+    "kmalloc-classes": alloc_program(
+        [(KMALLOC,) + ksize_bytes(n) + (i % 6,) for i, n in enumerate(
+            [0, 1, 8, 9, 64, 65, 96, 97, 128, 129, 192, 193, 256, 1024,
+             2048, 4096, 4097, 8192])]
+        + [(KFREE, (i * 5) % 17) for i in range(18)]),
+    # krealloc growing through the classes into large blocks and back
+    "krealloc-grow-shrink": alloc_program(
+        [(KMALLOC,) + ksize_bytes(24) + (K_KERNEL,)]
+        + [(KREALLOC, 0) + ksize_bytes(n) for n in (40, 100, 500, 3000, 8000)]
+        + [(KREALLOC, 0) + klarge_bytes(n) for n in (40, 2000)]
+        + [(KREALLOC, 0) + ksize_bytes(n) for n in (100, 0)]
+        + [(KMALLOC,) + klarge_bytes(8000) + (K_ZERO,), (KFREE, 0)]),
     # lazy frees past the purge threshold, mixed with page allocations
     "vmap-lazy-threshold": alloc_program(
         [(VMAP_ALLOC, 1 | (4 << 2), 0, 0, 0)] * 10
