@@ -6,11 +6,13 @@
  * argument bytes; it ends where the input does (a row whose arguments are
  * cut short is not run) or after MAX_OPS operations. Every answer of the
  * kernel is judged by a reference model (model_pages.c for the buddy
- * allocator) and the model compared with the allocator after every
- * operation; a disagreement aborts with the explanation. At the end of the
- * input everything still allocated is freed and the allocator must be
- * exactly as booted (same free blocks per order, the vmalloc space one
- * free block), so inputs do not disturb each other.
+ * allocator, model_vmap.c for the vmalloc address space, a shadow of the
+ * live kmalloc objects and their contents here) and each model compared
+ * with its allocator after every operation; a disagreement aborts with
+ * the explanation. At the end of the input everything still allocated is
+ * freed and the allocators must be exactly as booted (same free blocks
+ * per order, the vmalloc space one free block), so inputs do not disturb
+ * each other.
  *
  * mm/ and slab are booted once, on the small machine of pm_boot_small()
  * (DMA and DMA32, 40 MiB); each input gets a fresh vmalloc space
