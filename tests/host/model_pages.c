@@ -160,12 +160,17 @@ size_t pm_foreign_blocks(struct pm_block *out, size_t cap)
 		const struct page *page = &mem_map[pfn];
 
 		order = 0;
-		if (PageSlab(page))
+		if (PageSlab(page)) {
 			order = page->slab_cache->order;
-		else if (PageLargeKmalloc(page))
+		} else if (PageLargeKmalloc(page)) {
 			order = page->order;
-		else
+		} else {
+			/* Free or allocated buddy blocks: skip them whole. */
+			if ((PageBuddy(page) || PageAllocated(page)) &&
+			    page->order <= MAX_PAGE_ORDER && !(pfn & ((1UL << page->order) - 1)))
+				order = page->order;
 			continue;
+		}
 		if (n == cap)
 			return (size_t)-1;
 		out[n++] = (struct pm_block){ .pfn = pfn, .order = order };
