@@ -184,11 +184,11 @@ MONITOR_CMD("slabinfo", cmd_slabinfo, 0, 0, "slabinfo",
 
 static int cmd_slabstat(int argc, char **argv)
 {
-	show_slab_stats();
+	show_slab_stats(argc > 1 ? argv[1] : NULL);
 	return 0;
 }
-MONITOR_CMD("slabstat", cmd_slabstat, 0, 0, "slabstat",
-	    "every slab cache's slab orders, pages and order fallbacks");
+MONITOR_CMD("slabstat", cmd_slabstat, 0, 1, "slabstat [CACHE]",
+	    "slab orders (preferred, fallback), pages and order fallbacks of every cache, or of CACHE");
 
 static int cmd_kmalloc(int argc, char **argv)
 {

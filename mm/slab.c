@@ -978,17 +978,19 @@ void show_slabinfo(void)
 /*
  * show_slab_stats - what the slabinfo 2.1 format has no column for: each
  * cache's two orders, its pages, and how often a slab had to be made at
- * the fallback order (Linux's order_fallback counter).
+ * the fallback order (Linux's order_fallback counter). @name: only that
+ * cache; NULL: every cache.
  */
-void show_slab_stats(void)
+void show_slab_stats(const char *name)
 {
 	const struct kmem_cache *s;
 
 	list_for_each_entry(s, &slab_caches, list)
-		printk(KERN_INFO "slab: %-17s order %u (%u objects) min_order %u (%u objects) slabs %lu pages %lu order_fallback %lu empty_freed %lu\n",
-		       s->name, s->order, s->objects, s->min_order, s->min_objects,
-		       s->nr_slabs, s->nr_slab_pages, s->nr_order_fallback,
-		       s->nr_empty_freed);
+		if (!name || !strcmp(s->name, name))
+			printk(KERN_INFO "slab: %-17s order %u (%u objects) min_order %u (%u objects) slabs %lu pages %lu order_fallback %lu empty_freed %lu\n",
+			       s->name, s->order, s->objects, s->min_order,
+			       s->min_objects, s->nr_slabs, s->nr_slab_pages,
+			       s->nr_order_fallback, s->nr_empty_freed);
 }
 
 /* ---- boot and the test checker -------------------------------------------- */

@@ -180,10 +180,11 @@ bool slab_is_available(void);
 /* show_slabinfo - every cache, in /proc/slabinfo version 2.1 format. */
 void show_slabinfo(void);
 /*
- * show_slab_stats - one "slab: <cache> ..." line per cache: the preferred
- * and fallback orders, pages, and the order_fallback count.
+ * show_slab_stats - one "slab: <cache> ..." line per cache (@name's only,
+ * unless NULL): the preferred and fallback orders, pages, and the
+ * order_fallback count.
  */
-void show_slab_stats(void);
+void show_slab_stats(const char *name);
 
 /* Counters for tests and slabinfo. */
 unsigned long kmem_cache_active_objects(struct kmem_cache *s);
