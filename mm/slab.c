@@ -68,7 +68,8 @@
  *      object starts of its own slab, each once, and objects - inuse of them;
  *   4. nr_partial is the length of the partial list, nr_slabs the number
  *      of slabs on both lists plus the CPU slab, nr_slab_pages and
- *      nr_objects the sums of their pages and objects.
+ *      nr_objects the sums of their pages and objects (checked where the
+ *      full list is kept: debug caches).
  *
  * Locking: none. kvlab runs on one CPU with interrupts off; the per-CPU
  * structures are per CPU in shape only, and would need Linux's
@@ -937,6 +938,44 @@ static unsigned int validate_slab(struct kmem_cache *s, struct page *page)
 	return errs;
 }
 
+/* Count @page into @sum[]: slabs, pages, objects. */
+static void add_slab_counts(unsigned long sum[3], const struct page *page)
+{
+	sum[0]++;
+	sum[1] += 1UL << slab_order(page);
+	sum[2] += page->objects;
+}
+
+/*
+ * Invariant 4's sums, where every slab can be found: debug caches list
+ * their full slabs too. Return: 1 if they were wrong (and repaired).
+ */
+static unsigned int validate_counts(struct kmem_cache *s)
+{
+	unsigned long sum[3] = { 0, 0, 0 };
+	const struct page *page;
+
+	if (!lists_full(s))
+		return 0;
+	if (s->cpu_slab[0].page)
+		add_slab_counts(sum, s->cpu_slab[0].page);
+	list_for_each_entry(page, &s->partial, slab_list)
+		add_slab_counts(sum, page);
+	list_for_each_entry(page, &s->full, slab_list)
+		add_slab_counts(sum, page);
+	if (sum[0] == s->nr_slabs && sum[1] == s->nr_slab_pages &&
+	    sum[2] == s->nr_objects)
+		return 0;
+	slab_bug(s, "Wrong slab counts (invariant 4)");
+	printk(KERN_ERR "INFO: counted %lu slabs, %lu pages, %lu objects; the cache says %lu, %lu, %lu\n",
+	       sum[0], sum[1], sum[2], s->nr_slabs, s->nr_slab_pages, s->nr_objects);
+	slab_report_end(s);
+	s->nr_slabs = sum[0];
+	s->nr_slab_pages = sum[1];
+	s->nr_objects = sum[2];
+	return 1;
+}
+
 unsigned int kmem_cache_validate(struct kmem_cache *s)
 {
 	struct page *page, *next;
@@ -957,7 +996,7 @@ unsigned int kmem_cache_validate(struct kmem_cache *s)
 		s->nr_partial = n;
 		errs++;
 	}
-	return errs;
+	return errs + validate_counts(s);
 }
 
 /* ---- reports: /proc/slabinfo ----------------------------------------------- */
