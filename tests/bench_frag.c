@@ -98,6 +98,9 @@ static void bench_frag(struct bench_run *r)
 		      "result", "vmalloc of the same size");
 	for (s = 0; s < ARRAY_SIZE(sizes); s++)
 		frag_try(sizes[s]);
+	/* vmalloc's page-pointer array (2 KiB for 1 MiB) came from a min-order slab. */
+	console_print("kmalloc-2k's slabs (order_fallback: made at min_order):\n");
+	show_slab_stats("kmalloc-2k");
 	frag_release();
 	console_print("buddyinfo after giving everything back (the buddies merge again):\n");
 	show_buddyinfo();
