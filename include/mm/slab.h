@@ -291,6 +291,7 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 	struct kmem_cache_cpu *c;
 	struct kmem_cache *s;
 	struct page *page, *head;
+	unsigned __int128 prod;
 	void *prior;
 
 	if (unlikely(pfn >= max_pfn))
@@ -310,9 +311,14 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 		goto checked;
 	if (expect && unlikely(s != expect))
 		goto checked;
-	/* The slab's own mask: slabs of one cache differ in order. */
-	if (unlikely(((unsigned long)obj & page->slab_mask) * s->start_magic >=
-		     s->start_magic))
+	/*
+	 * An object start: the offset in the slab (the slab's own mask: slabs
+	 * of one cache differ in order) is a multiple of the slot size, and
+	 * the quotient, the high half of the same product, is below the
+	 * slab's object count, so the unused tail is refused too.
+	 */
+	prod = (unsigned __int128)((unsigned long)obj & page->slab_mask) * s->start_magic;
+	if (unlikely((u64)prod >= s->start_magic || (u32)(prod >> 64) >= page->objects))
 		goto checked;
 	c = &s->cpu_slab[0];
 	if (likely(page == c->page)) {
