@@ -160,7 +160,7 @@ MONITOR_SCRIPT = [
                                  r"kfree: refused"]),
     (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
     (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
-    (line("bench"), [r"bench groups: .*\bwhere\b.*\bslab\b.*\bvmalloc\b", r"usage: bench "]),
+    (line("bench"), [r"bench groups: .*\bslab\b.*\bvmalloc\b.*\bwhere\b", r"usage: bench "]),
     (line("bench where"), [r"-- Where does the memory come from\? --",
                            r"vmalloc\(4 MiB\) +0xffffc9[0-9a-f]+  vmalloc +1024 pages"]),
     (line("bench nosuch"), [r"bench: no group 'nosuch'"]),
