@@ -60,16 +60,20 @@ KERNEL_SRCS := \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
+	mm/slab.c mm/slab_debug.c mm/kmalloc.c \
 	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
-MM_SRCS += mm/slab.c mm/slab_debug.c mm/kmalloc.c
+# Suites run in link order: the layers from the bottom up.
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/crash.c \
+	tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c \
 	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
-TEST_SRCS += tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c
+# Benchmark groups run in link order; bench_tables.c prints the tables after them.
+# The timing groups first, on memory as boot left it (as the Linux reference
+# harness runs on a fresh boot), then the two demonstrations.
 BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
-	tests/bench_vmalloc.c tests/bench_tables.c
-BENCH_SRCS += tests/bench_slab.c tests/bench_where.c tests/bench_frag.c
+	tests/bench_slab.c tests/bench_vmalloc.c tests/bench_where.c \
+	tests/bench_frag.c tests/bench_tables.c
 
 C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)

@@ -182,6 +182,14 @@ static int cmd_slabinfo(int argc, char **argv)
 MONITOR_CMD("slabinfo", cmd_slabinfo, 0, 0, "slabinfo",
 	    "every slab cache, as /proc/slabinfo (version 2.1)");
 
+static int cmd_slabstat(int argc, char **argv)
+{
+	show_slab_stats(argc > 1 ? argv[1] : NULL);
+	return 0;
+}
+MONITOR_CMD("slabstat", cmd_slabstat, 0, 1, "slabstat [CACHE]",
+	    "slab orders (preferred, fallback), pages and order fallbacks of every cache, or of CACHE");
+
 static int cmd_kmalloc(int argc, char **argv)
 {
 	struct kmem_cache *s;

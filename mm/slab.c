@@ -7,6 +7,11 @@
  * allocator one *slab* at a time: a block of 2^order pages cut into
  * equal slots. The order is the smallest that keeps the unused tail under
  * 1/16 of the slab while holding about 16 objects (calculate_order()).
+ * That block may not exist when free memory is fragmented, so, as in
+ * Linux's allocate_slab(), the preferred order is only tried quietly and
+ * a slab of the smallest order that holds one object (min_order) is the
+ * fallback: a cache's slabs can differ in order and object count, and
+ * each slab's own are its head page's order and page->objects.
  * A free object holds the pointer to the next free object of its slab,
  * so a slab needs no other bookkeeping than its struct page:
  *
@@ -54,14 +59,17 @@
  * one static cache (the cache of caches bootstraps the rest).
  *
  * Invariants (kmem_cache_validate() and the test checker verify them):
- *   1. every slab has PG_slab, slab_cache = its cache, objects = s->objects;
+ *   1. every slab has PG_slab, slab_cache = its cache, an order of
+ *      s->order or s->min_order, and objects = what that order holds;
  *   2. a slab on the partial list has 0 <= inuse < objects and a
  *      non-NULL freelist; one on the full list has inuse = objects and a
  *      NULL freelist; the CPU slab is on no list;
  *   3. every freelist (page's, or the CPU's for the CPU slab) holds
  *      object starts of its own slab, each once, and objects - inuse of them;
  *   4. nr_partial is the length of the partial list, nr_slabs the number
- *      of slabs on both lists plus the CPU slab.
+ *      of slabs on both lists plus the CPU slab, nr_slab_pages and
+ *      nr_objects the sums of their pages and objects (checked where the
+ *      full list is kept: debug caches).
  *
  * Locking: none. kvlab runs on one CPU with interrupts off; the per-CPU
  * structures are per CPU in shape only, and would need Linux's
@@ -179,7 +187,8 @@ static bool calculate_sizes(struct kmem_cache *s)
 	s->size = size;
 	s->order = calculate_order(size);
 	s->objects = (unsigned int)((PAGE_SIZE << s->order) / size);
-	s->slab_mask = (PAGE_SIZE << s->order) - 1;
+	s->min_order = get_order(size);
+	s->min_objects = (unsigned int)((PAGE_SIZE << s->min_order) / size);
 	/* Debug caches free through the checked path: no inline start test passes. */
 	s->start_magic = flags & SLAB_DEBUG_FLAGS ? 0 : divisibility_magic(size);
 	return true;
@@ -190,7 +199,12 @@ int slab_object_index(const struct kmem_cache *s, const struct page *page,
 {
 	unsigned long off = (unsigned long)p - (unsigned long)slab_address(page);
 
-	if (off < s->red_left_pad || off > s->slab_mask)
+	/*
+	 * No separate end test: past the slab's end (or below its start,
+	 * where off wraps) the index is >= page->objects anyway. Debug
+	 * checks call this for every object of a freelist.
+	 */
+	if (off < s->red_left_pad)
 		return -1;
 	off -= s->red_left_pad;
 	if (off % s->size || off / s->size >= page->objects)
@@ -272,10 +286,33 @@ static void *build_freelist(const struct kmem_cache *s, char *first,
 	return first;
 }
 
+/*
+ * The pages of a new slab, as Linux's allocate_slab(): the preferred
+ * order first, but without draining the per-CPU pages or touching the
+ * reserves (a big slab is a luxury), then the order that holds one
+ * object, with the caller's flags. Return: the head page, or NULL.
+ */
+static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	struct page *page;
+
+	gfp = slab_gfp(s, gfp);
+	if (s->order == s->min_order)
+		return alloc_pages(gfp, s->order);
+	page = alloc_pages((gfp | __GFP_NORETRY | __GFP_NOMEMALLOC) & ~__GFP_NOFAIL,
+			   s->order);
+	if (likely(page))
+		return page;
+	page = alloc_pages(gfp, s->min_order);
+	if (page)
+		s->nr_order_fallback++;
+	return page;
+}
+
 /* A new slab with every object free, constructed and (debug) patterned. */
 static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
-	struct page *page = alloc_pages(slab_gfp(s, gfp), s->order);
+	struct page *page = allocate_slab(s, gfp);
 	char *first;
 	unsigned int i;
 
@@ -283,32 +320,40 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 		return NULL;
 	page->flags |= 1UL << PG_slab;
 	page->slab_cache = s;
-	page->objects = s->objects;
+	page->objects = (unsigned int)(slab_bytes(page) / s->size);
+	page->slab_mask = (u32)(slab_bytes(page) - 1);
 	page->owner_data = SLAB_ON_NONE;
 	INIT_LIST_HEAD(&page->slab_list);
 	first = (char *)page_address(page) + s->red_left_pad;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
 		debug_init_slab(s, page);
 	if (unlikely(s->ctor != NULL))
-		for (i = 0; i < s->objects; i++)
+		for (i = 0; i < page->objects; i++)
 			s->ctor(first + (unsigned long)i * s->size);
-	page->freelist = build_freelist(s, first, s->objects);
+	page->freelist = build_freelist(s, first, page->objects);
 	page->inuse = 0;
 	s->nr_slabs++;
+	s->nr_slab_pages += 1UL << slab_order(page);
+	s->nr_objects += page->objects;
 	return page;
 }
 
 /* Give an empty slab, already off every list, back to the buddy allocator. */
 static void discard_slab(struct kmem_cache *s, struct page *page)
 {
+	unsigned int order = slab_order(page);
+
+	s->nr_slabs--;
+	s->nr_slab_pages -= 1UL << order;
+	s->nr_objects -= page->objects;
+	s->nr_empty_freed++;
 	page->flags &= ~(1UL << PG_slab);
 	page->slab_cache = NULL;
 	page->freelist = NULL;
 	page->inuse = page->objects = 0;
 	page->owner_data = 0;
-	s->nr_slabs--;
-	s->nr_empty_freed++;
-	__free_pages(page, s->order);
+	page->slab_mask = 0;
+	__free_pages(page, order);
 }
 
 /* A slab with no object in use: keep a few for reuse, free the rest. */
@@ -801,7 +846,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	unsigned long n = s->nr_slabs * s->objects;
+	unsigned long n = s->nr_objects;
 	struct page *page;
 
 	/* Every object of every slab, less the free ones (full slabs have none). */
@@ -814,7 +859,7 @@ unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 
 unsigned long kmem_cache_total_objects(const struct kmem_cache *s)
 {
-	return s->nr_slabs * s->objects;
+	return s->nr_objects;
 }
 
 unsigned long slab_pages(void)
@@ -825,7 +870,7 @@ unsigned long slab_pages(void)
 	if (!slab_ready)
 		return 0;
 	list_for_each_entry(s, &slab_caches, list)
-		n += s->nr_slabs << s->order;
+		n += s->nr_slab_pages;
 	return n;
 }
 
@@ -851,6 +896,16 @@ struct kmem_cache *kmem_cache_find(const char *name)
 
 /* ---- validation ----------------------------------------------------------- */
 
+/* Invariant 1: @page has one of @s's two orders and the objects it holds. */
+static bool slab_order_ok(const struct kmem_cache *s, const struct page *page)
+{
+	unsigned int order = slab_order(page);
+
+	if (order == s->order)
+		return page->objects == s->objects;
+	return order == s->min_order && page->objects == s->min_objects;
+}
+
 static unsigned int validate_slab(struct kmem_cache *s, struct page *page)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
@@ -861,12 +916,14 @@ static unsigned int validate_slab(struct kmem_cache *s, struct page *page)
 
 	errs = debug_validate_slab(s, page, fl, &nr_free);
 	want = cpu ? SLAB_ON_NONE : page->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL;
-	if (!PageSlab(page) || page->slab_cache != s || page->objects != s->objects ||
+	if (!PageSlab(page) || page->slab_cache != s || !slab_order_ok(s, page) ||
 	    slab_on(page) != want) {
 		slab_bug(s, "Invalid slab (invariant 1/2)");
-		printk(KERN_ERR "INFO: slab %p flags %#lx cache %p objects %u list %u (want %u)\n",
+		printk(KERN_ERR "INFO: slab %p flags %#lx cache %p order %u objects %u (cache: order %u/%u, objects %u/%u) list %u (want %u)\n",
 		       (void *)page, page->flags, (void *)page->slab_cache,
-		       page->objects, (unsigned int)slab_on(page), (unsigned int)want);
+		       slab_order(page), page->objects, s->order, s->min_order,
+		       s->objects, s->min_objects, (unsigned int)slab_on(page),
+		       (unsigned int)want);
 		slab_report_end(s);
 		errs++;
 	}
@@ -879,6 +936,44 @@ static unsigned int validate_slab(struct kmem_cache *s, struct page *page)
 		errs++;
 	}
 	return errs;
+}
+
+/* Count @page into @sum[]: slabs, pages, objects. */
+static void add_slab_counts(unsigned long sum[3], const struct page *page)
+{
+	sum[0]++;
+	sum[1] += 1UL << slab_order(page);
+	sum[2] += page->objects;
+}
+
+/*
+ * Invariant 4's sums, where every slab can be found: debug caches list
+ * their full slabs too. Return: 1 if they were wrong (and repaired).
+ */
+static unsigned int validate_counts(struct kmem_cache *s)
+{
+	unsigned long sum[3] = { 0, 0, 0 };
+	const struct page *page;
+
+	if (!lists_full(s))
+		return 0;
+	if (s->cpu_slab[0].page)
+		add_slab_counts(sum, s->cpu_slab[0].page);
+	list_for_each_entry(page, &s->partial, slab_list)
+		add_slab_counts(sum, page);
+	list_for_each_entry(page, &s->full, slab_list)
+		add_slab_counts(sum, page);
+	if (sum[0] == s->nr_slabs && sum[1] == s->nr_slab_pages &&
+	    sum[2] == s->nr_objects)
+		return 0;
+	slab_bug(s, "Wrong slab counts (invariant 4)");
+	printk(KERN_ERR "INFO: counted %lu slabs, %lu pages, %lu objects; the cache says %lu, %lu, %lu\n",
+	       sum[0], sum[1], sum[2], s->nr_slabs, s->nr_slab_pages, s->nr_objects);
+	slab_report_end(s);
+	s->nr_slabs = sum[0];
+	s->nr_slab_pages = sum[1];
+	s->nr_objects = sum[2];
+	return 1;
 }
 
 unsigned int kmem_cache_validate(struct kmem_cache *s)
@@ -901,7 +996,7 @@ unsigned int kmem_cache_validate(struct kmem_cache *s)
 		s->nr_partial = n;
 		errs++;
 	}
-	return errs;
+	return errs + validate_counts(s);
 }
 
 /* ---- reports: /proc/slabinfo ----------------------------------------------- */
@@ -917,6 +1012,24 @@ void show_slabinfo(void)
 		       s->name, kmem_cache_active_objects(s),
 		       kmem_cache_total_objects(s), s->size, s->objects,
 		       1U << s->order, 0U, 0U, 0U, s->nr_slabs, s->nr_slabs, 0U);
+}
+
+/*
+ * show_slab_stats - what the slabinfo 2.1 format has no column for: each
+ * cache's two orders, its pages, and how often a slab had to be made at
+ * the fallback order (Linux's order_fallback counter). @name: only that
+ * cache; NULL: every cache.
+ */
+void show_slab_stats(const char *name)
+{
+	const struct kmem_cache *s;
+
+	list_for_each_entry(s, &slab_caches, list)
+		if (!name || !strcmp(s->name, name))
+			printk(KERN_INFO "slab: %-17s order %u (%u objects) min_order %u (%u objects) slabs %lu pages %lu order_fallback %lu empty_freed %lu\n",
+			       s->name, s->order, s->objects, s->min_order,
+			       s->min_objects, s->nr_slabs, s->nr_slab_pages,
+			       s->nr_order_fallback, s->nr_empty_freed);
 }
 
 /* ---- boot and the test checker -------------------------------------------- */

@@ -362,12 +362,11 @@ static void init_object(struct kmem_cache *s, void *obj, u8 val)
 
 void debug_init_slab(struct kmem_cache *s, struct page *page)
 {
-	unsigned long bytes = PAGE_SIZE << s->order;
 	unsigned int i;
 	void *obj;
 
-	memset(slab_address(page), POISON_INUSE, bytes);	/* padding */
-	for (i = 0; i < s->objects; i++) {
+	memset(slab_address(page), POISON_INUSE, slab_bytes(page));	/* padding */
+	for (i = 0; i < page->objects; i++) {
 		obj = slab_object(s, page, i);
 		if (s->flags & SLAB_STORE_USER)
 			memset(get_track(s, obj, TRACK_ALLOC), 0,
@@ -387,7 +386,7 @@ static bool check_freepointer(struct kmem_cache *s, struct page *page, void *obj
 	slab_bug(s, "Freepointer corrupt");
 	printk(KERN_ERR "INFO: free object %p holds next pointer %p, not an object of slab %p-%p\n",
 	       obj, next, slab_address(page),
-	       (void *)((char *)slab_address(page) + s->slab_mask));
+	       (void *)((char *)slab_address(page) + slab_bytes(page) - 1));
 	slab_print_object(s, page, obj);
 	printk(KERN_ERR "FIX %s: %s\n", s->name, (s->flags & SLAB_RED_ZONE) ?
 	       "Rebuilding the freelist from the red zones" : "Marking all objects used");

@@ -31,6 +31,20 @@ static inline void *slab_address(const struct page *page)
 	return page_address(page);
 }
 
+/*
+ * A slab's own order: the cache's preferred s->order or its fallback
+ * s->min_order. The buddy allocator keeps it in the head page.
+ */
+static inline unsigned int slab_order(const struct page *page)
+{
+	return page->order;
+}
+
+static inline unsigned long slab_bytes(const struct page *page)
+{
+	return PAGE_SIZE << slab_order(page);
+}
+
 /* Object @i of @page (slot start + left red zone). */
 static inline void *slab_object(const struct kmem_cache *s,
 				const struct page *page, unsigned int i)

@@ -160,6 +160,10 @@ MONITOR_SCRIPT = [
                                  r"kfree: refused"]),
     (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
     (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
+    (line("bench"), [r"bench groups: .*\bslab\b.*\bvmalloc\b.*\bwhere\b", r"usage: bench "]),
+    (line("bench where"), [r"-- Where does the memory come from\? --",
+                           r"vmalloc\(4 MiB\) +0xffffc9[0-9a-f]+  vmalloc +1024 pages"]),
+    (line("bench nosuch"), [r"bench: no group 'nosuch'"]),
     # Bad input: a usage line or an error, never a crash.
     (line("frobnicate"), [r"unknown command 'frobnicate'"]),
     (line("test nosuch"), [r"no suite matches 'nosuch'", r"usage: test"]),

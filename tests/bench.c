@@ -215,13 +215,18 @@ void bench_run_selected(void)
 
 static int cmd_bench(int argc, char **argv)
 {
-	const struct bench *b;
+	const struct bench *b, *seen;
 
 	if (argc == 1) {
 		console_print("bench groups:");
-		for (b = __start_benches; b < __stop_benches; b++)
-			if (b == __start_benches || strcmp(b->group, b[-1].group))
+		for (b = __start_benches; b < __stop_benches; b++) {
+			/* a group may be spread over several files: name it once */
+			for (seen = __start_benches; seen < b; seen++)
+				if (!strcmp(seen->group, b->group))
+					break;
+			if (seen == b)
 				console_print(" %s", b->group);
+		}
 		console_print("\nusage: bench all | quick | GROUP[,GROUP...]\n");
 		return 0;
 	}

@@ -66,7 +66,9 @@ static void bench_frag(struct bench_run *r)
 
 	(void)r;
 	console_print("\n-- What happens under fragmentation? --\n");
-	console_print("buddyinfo before (free blocks of 2^order pages, order 0..%u):\n",
+	/* Empty slabs back first: no cache may answer from objects freed earlier. */
+	kmem_cache_shrink_all();
+	console_print("slab caches shrunk; buddyinfo before (free blocks of 2^order pages, order 0..%u):\n",
 		      MAX_PAGE_ORDER);
 	show_buddyinfo();
 	/* Every single page the allocator will give, then every larger block left. */
@@ -98,6 +100,9 @@ static void bench_frag(struct bench_run *r)
 		      "result", "vmalloc of the same size");
 	for (s = 0; s < ARRAY_SIZE(sizes); s++)
 		frag_try(sizes[s]);
+	/* vmalloc's page-pointer array (2 KiB for 1 MiB) came from a min-order slab. */
+	console_print("kmalloc-2k's slabs (order_fallback: made at min_order):\n");
+	show_slab_stats("kmalloc-2k");
 	frag_release();
 	console_print("buddyinfo after giving everything back (the buddies merge again):\n");
 	show_buddyinfo();

@@ -253,6 +253,26 @@ static void large_kmalloc_round_trip(struct ktest *t)
 	}
 }
 
+/*
+ * The unused tail of a slab (kmalloc-192: 21 objects of 192 bytes in a
+ * page, 64 bytes left) starts at a multiple of the slot size: it must be
+ * refused all the same, on the inline fast path too.
+ */
+static void kfree_slab_tail(struct ktest *t)
+{
+	u8 *r = kmalloc(192, GFP_KERNEL);
+	struct page *head;
+	u8 *tail;
+
+	KT_ASSERT_NOT_NULL(t, r);
+	head = virt_to_head_page(r);
+	tail = (u8 *)page_address(head) + (unsigned long)head->objects * 192;
+	KT_EXPECT_TRUE(t, tail < (u8 *)page_address(head) + (PAGE_SIZE << head->order));
+	KT_EXPECT_REPORTS(t, 1, kfree(tail));
+	kfree(r);
+	cache_still_works(t, kmalloc_caches[2]);
+}
+
 /* kfree of anything but a kmalloc object start is reported and refused. */
 static void kfree_misuse(struct ktest *t)
 {
@@ -278,6 +298,7 @@ static void kfree_misuse(struct ktest *t)
 	kfree(p);
 	kfree(q);
 	cache_still_works(t, kmalloc_caches[6]);
+	kfree_slab_tail(t);
 }
 
 /* kmemdup and kstrdup copy; kstrdup(NULL) is NULL. */

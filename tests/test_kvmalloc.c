@@ -2,7 +2,9 @@
  * tests/test_kvmalloc.c: the kvmalloc suite: Linux's rule for choosing
  * between kmalloc and vmalloc, seen from outside (where the memory lies).
  */
+#include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
+#include <lib/prng.h>
 #include <lib/string.h>
 #include <mm/buddy.h>
 #include <mm/mm.h>
@@ -127,8 +129,61 @@ static void arrays_and_zeroing(struct ktest *t)
 	kvfree(NULL);
 }
 
+/*
+ * Under injected failure kvmalloc gives NULL or usable memory, never half
+ * of something: the first slab allocation failing makes a small request
+ * fail (no vmalloc below a page, as in Linux); the first page allocation
+ * failing makes a 64 KiB request fall back to vmalloc; then a run of
+ * random sizes with one page allocation in five failing. The suite's
+ * checkers compare free pages, slab objects and areas afterwards.
+ */
+static void injected_failures(struct ktest *t)
+{
+	struct prng rng;
+	void *p[32];
+	unsigned int i, got = 0, failed = 0;
+
+	fault_inject_nth(&failslab, 1);
+	p[0] = kvmalloc(2048, GFP_KERNEL);
+	fault_inject_off(&failslab);
+	KT_EXPECT_UEQ(t, failslab.nr_failed, 1);
+	KT_EXPECT_NULL(t, p[0]);
+	kvfree(p[0]);
+
+	fault_inject_nth(&fail_page_alloc, 1);
+	p[0] = kvmalloc(65536, GFP_KERNEL);
+	fault_inject_off(&fail_page_alloc);
+	KT_EXPECT_UEQ(t, fail_page_alloc.nr_failed, 1);
+	KT_ASSERT_NOT_NULL(t, p[0]);
+	KT_EXPECT_TRUE(t, is_vmalloc_addr(p[0]));
+	memset(p[0], 0x5a, 65536);
+	kvfree(p[0]);
+
+	prng_seed(&rng, t->seed);
+	fault_inject_random(&fail_page_alloc, 20, t->seed);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		size_t size = 1 + (size_t)prng_below(&rng, 256 * 1024);
+
+		p[i] = kvmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+		if (p[i]) {
+			memset(p[i], 0x33, size);
+			got++;
+		} else {
+			failed++;
+		}
+	}
+	fault_inject_off(&fail_page_alloc);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		kvfree(p[i]);
+	KT_EXPECT_TRUE(t, fail_page_alloc.nr_failed > 0);
+	KT_EXPECT_UEQ(t, got + failed, ARRAY_SIZE(p));
+	ktest_log(t, "%u of %zu random kvmallocs succeeded, %lu page allocations failed on purpose",
+		got, ARRAY_SIZE(p), fail_page_alloc.nr_failed);
+}
+
 KTEST_SUITE(kvmalloc, NULL, NULL,
 	    KTEST_CASE(small_and_easy_use_kmalloc),
 	    KTEST_CASE(huge_uses_vmalloc),
 	    KTEST_CASE(fragmented_uses_vmalloc),
-	    KTEST_CASE(arrays_and_zeroing));
+	    KTEST_CASE(arrays_and_zeroing),
+	    KTEST_CASE(injected_failures));

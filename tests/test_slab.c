@@ -388,6 +388,154 @@ static void free_to_other_slab(struct ktest *t)
 	kmem_cache_destroy(s);
 }
 
+/* ---- fragmented memory: the fallback to min_order ---------------------- */
+
+static LIST_HEAD(frag_held);	/* every block taken, through page->lru */
+
+/*
+ * Take every block the buddy allocator gives: single pages first (so most
+ * memory is held as single pages), then, below the watermarks too, every
+ * block left, largest first, in every zone. Then give back the single
+ * pages with an odd frame number: free memory is plenty of single pages,
+ * and no two of them are buddies, so no block above order 0 is free.
+ * Return: the pages given back.
+ */
+static unsigned long fragment_memory(void)
+{
+	static const gfp_t zone_gfp[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
+	unsigned long returned = 0;
+	struct page *p, *tmp;
+	unsigned int z, order;
+
+	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
+		list_add_tail(&p->lru, &frag_held);
+	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
+		for (order = MAX_PAGE_ORDER + 1; order-- > 0;)
+			while ((p = alloc_pages(zone_gfp[z] | __GFP_MEMALLOC | __GFP_NOWARN,
+						order)))
+				list_add_tail(&p->lru, &frag_held);
+	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
+		if (p->order || !(page_to_pfn(p) & 1))
+			continue;
+		list_del(&p->lru);
+		__free_page(p);
+		returned++;
+	}
+	return returned;
+}
+
+static void unfragment_memory(void)
+{
+	struct page *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
+		list_del(&p->lru);
+		__free_pages(p, p->order);
+	}
+}
+
+/* The order of the slab holding @obj (order-0 slabs are not compound). */
+static unsigned int obj_slab_order(const void *obj)
+{
+	return compound_head(virt_to_page(obj))->order;
+}
+
+/* Up to @n kmalloc(2048)s, stopping at the first failure. Return: how many. */
+static unsigned int kmalloc_2k_objects(void **objs, unsigned long n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		objs[i] = kmalloc(2048, GFP_KERNEL);
+		if (!objs[i])
+			break;
+	}
+	return i;
+}
+
+/*
+ * With only single pages free, kmalloc(2048) and a cache whose preferred
+ * order is above 0 still get a slab, of their min_order, counted as an
+ * order fallback (unless slub_debug's red zones and tracks make the
+ * kmalloc-2k slot need more than a page: then kmalloc fails, quietly); a pointer that would pass as an object start in a slab
+ * of the preferred order is refused in the smaller one; and every page
+ * comes back once everything is freed and the caches shrunk.
+ */
+static void fallback_to_min_order(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-minorder", 1000, 0, 0, NULL);
+	struct kmem_cache *k2 = kmalloc_slab(2048);
+	unsigned long before, returned, fb_s, fb_k2, slab, mask, off, k2_free;
+	static void *kobjs[512];
+	unsigned int nk = 0, i;
+	void *p = NULL, *q = NULL, *kp;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	KT_ASSERT_UNE(t, s->order, s->min_order);
+	KT_ASSERT_UNE(t, k2->order, k2->min_order);
+	KT_EXPECT_UEQ(t, k2->min_order, get_order(k2->size));
+	kmem_cache_shrink_all();
+	before = nr_free_pages();
+	fb_s = s->nr_order_fallback;
+	fb_k2 = k2->nr_order_fallback;
+	/* kmalloc-2k's free objects, then one more: that one needs a new slab. */
+	k2_free = kmem_cache_total_objects(k2) - kmem_cache_active_objects(k2);
+	KT_ASSERT_TRUE(t, k2_free < ARRAY_SIZE(kobjs));
+	returned = fragment_memory();
+	ktest_log(t, "fragmented: %lu single pages free, none paired", returned);
+	KT_EXPECT_UGT(t, returned, 64);
+
+	nk = kmalloc_2k_objects(kobjs, k2_free + 1);
+	if (!k2->min_order) {
+		KT_EXPECT_UEQ(t, nk, k2_free + 1);
+		KT_EXPECT_UEQ(t, k2->nr_order_fallback, fb_k2 + 1);
+	} else {
+		ktest_log(t, "%s: a %lu-byte slot needs order %u, and no such block is free",
+			  k2->name, k2->size, k2->min_order);
+		KT_EXPECT_UEQ(t, nk, k2_free);
+		KT_EXPECT_UEQ(t, k2->nr_order_fallback, fb_k2);
+	}
+	kp = nk > k2_free ? kobjs[k2_free] : NULL;
+	if (kp) {
+		KT_EXPECT_UEQ(t, obj_slab_order(kp), k2->min_order);
+		memset(kp, 0x6b, 2048);
+	}
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	q = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_EXPECT_NOT_NULL(t, p);
+	KT_EXPECT_NOT_NULL(t, q);
+	KT_EXPECT_UEQ(t, s->nr_order_fallback, fb_s + 1);
+	KT_EXPECT_UEQ(t, s->nr_slabs, 1);
+	KT_EXPECT_UEQ(t, s->nr_slab_pages, 1UL << s->min_order);
+	KT_EXPECT_UEQ(t, kmem_cache_total_objects(s), s->min_objects);
+	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), 2);
+	if (p && q) {
+		KT_EXPECT_UEQ(t, obj_slab_order(p), s->min_order);
+		memset(p, 0x5a, 1000);
+		memset(q, 0x5b, 1000);
+		/*
+		 * An address in p's page that a slab of s->order (aligned
+		 * to its size) would take for an object start: a free of
+		 * it must be refused.
+		 */
+		slab = (unsigned long)p & ~(PAGE_SIZE - 1);
+		mask = (PAGE_SIZE << s->order) - 1;
+		off = (s->size - (slab & mask) % s->size) % s->size;
+		if (off != s->red_left_pad)
+			KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, (void *)(slab + off)));
+		KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
+	}
+	kmem_cache_free(s, q);
+	kmem_cache_free(s, p);
+	for (i = 0; i < nk; i++)
+		kfree(kobjs[i]);
+	unfragment_memory();
+	kmem_cache_destroy(s);
+	kmem_cache_shrink(k2);
+	kmem_cache_shrink_all();
+	KT_EXPECT_UEQ(t, nr_free_pages(), before);
+}
+
 KTEST_SUITE(slab, NULL, NULL,
 	    KTEST_CASE(alignment_rules),
 	    KTEST_CASE(layout_and_order),
@@ -403,4 +551,5 @@ KTEST_SUITE(slab, NULL, NULL,
 	    KTEST_CASE(sleeping_alloc_in_atomic),
 	    KTEST_CASE(free_to_wrong_cache),
 	    KTEST_CASE(double_free_naive),
-	    KTEST_CASE(free_to_other_slab));
+	    KTEST_CASE(free_to_other_slab),
+	    KTEST_CASE(fallback_to_min_order));

@@ -69,7 +69,16 @@ struct page {
 	u8 order;		/* PG_buddy/PG_allocated: the block's order */
 	u8 zone_id;		/* enum zone_type of the zone owning the page */
 	u16 owner_data;		/* free for the owner (slab, vmalloc) */
-	u32 owner_data2;	/* likewise */
+	union {
+		u32 owner_data2;	/* likewise */
+		/*
+		 * PG_slab head: bytes in the slab - 1. A slab is a buddy
+		 * block, aligned to its size, so address & slab_mask is the
+		 * offset in it; kept here because a cache's slabs differ in
+		 * order (mm/slab.c: allocate_slab()).
+		 */
+		u32 slab_mask;
+	};
 	unsigned long alloc_ip;	/* head page: who allocated it (reports) */
 };
 

@@ -93,7 +93,6 @@ struct kmem_cache {
 	 * all take the checked path.
 	 */
 	u64 start_magic;
-	unsigned long slab_mask;	/* bytes per slab - 1 (slabs are aligned) */
 
 	/* Layout (see the diagram in mm/slab.c). */
 	unsigned long flags;		/* SLAB_* */
@@ -103,8 +102,17 @@ struct kmem_cache {
 	unsigned int align;		/* object alignment, bytes */
 	unsigned int track_offset;	/* U: struct slab_track[2], from the object */
 	unsigned int orig_size_offset;	/* kmalloc + Z: requested size, from the object */
-	unsigned int order;		/* slab = 2^order pages */
-	unsigned int objects;		/* objects per slab */
+	/*
+	 * Two slab sizes, as Linux's s->oo and s->min: a new slab is tried
+	 * at @order (quietly, without retrying or the reserves) and, when
+	 * memory is too fragmented for that, made at @min_order, which
+	 * holds one object. Each slab's own order is its head page's
+	 * @order field and its object count page->objects.
+	 */
+	unsigned int order;		/* preferred slab: 2^order pages */
+	unsigned int objects;		/* objects in a slab of @order */
+	unsigned int min_order;		/* fallback slab: get_order(size) */
+	unsigned int min_objects;	/* objects in a slab of @min_order */
 	unsigned int min_partial;	/* empty slabs kept before freeing them */
 	void (*ctor)(void *obj);
 
@@ -113,6 +121,9 @@ struct kmem_cache {
 	struct list_head full;		/* no object free */
 	unsigned long nr_partial;	/* slabs on @partial */
 	unsigned long nr_slabs;		/* every slab of the cache */
+	unsigned long nr_slab_pages;	/* pages of all those slabs */
+	unsigned long nr_objects;	/* objects of all those slabs, free or not */
+	unsigned long nr_order_fallback; /* slabs made at @min_order (Linux's order_fallback) */
 	unsigned long nr_empty_freed;	/* empty slabs given back to the buddy */
 
 	/* Debugging. */
@@ -168,6 +179,12 @@ bool slab_is_available(void);
 
 /* show_slabinfo - every cache, in /proc/slabinfo version 2.1 format. */
 void show_slabinfo(void);
+/*
+ * show_slab_stats - one "slab: <cache> ..." line per cache (@name's only,
+ * unless NULL): the preferred and fallback orders, pages, and the
+ * order_fallback count.
+ */
+void show_slab_stats(const char *name);
 
 /* Counters for tests and slabinfo. */
 unsigned long kmem_cache_active_objects(struct kmem_cache *s);
@@ -274,6 +291,7 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 	struct kmem_cache_cpu *c;
 	struct kmem_cache *s;
 	struct page *page, *head;
+	unsigned __int128 prod;
 	void *prior;
 
 	if (unlikely(pfn >= max_pfn))
@@ -293,8 +311,14 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 		goto checked;
 	if (expect && unlikely(s != expect))
 		goto checked;
-	if (unlikely(((unsigned long)obj & s->slab_mask) * s->start_magic >=
-		     s->start_magic))
+	/*
+	 * An object start: the offset in the slab (the slab's own mask: slabs
+	 * of one cache differ in order) is a multiple of the slot size, and
+	 * the quotient, the high half of the same product, is below the
+	 * slab's object count, so the unused tail is refused too.
+	 */
+	prod = (unsigned __int128)((unsigned long)obj & page->slab_mask) * s->start_magic;
+	if (unlikely((u64)prod >= s->start_magic || (u32)(prod >> 64) >= page->objects))
 		goto checked;
 	c = &s->cpu_slab[0];
 	if (likely(page == c->page)) {

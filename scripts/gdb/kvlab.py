@@ -405,7 +405,7 @@ class KvSlabinfo(KvCommand):
 
 The lines of show_slabinfo() in mm/slab.c (Linux's /proc/slabinfo,
 version 2.1), newest cache first. Active objects are every object of
-every slab less the free ones on the partial slabs and the CPU's freelist."""
+every slab (nr_objects) less the free ones on the partial slabs and the CPU's freelist."""
     name = "kv-slabinfo"
     usage = "kv-slabinfo"
     needs = ("slab_caches",)
@@ -418,8 +418,11 @@ every slab less the free ones on the partial slabs and the CPU's freelist."""
                   "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
                   "slabdata <active_slabs> <num_slabs> <sharedavail>\n")
         for s in list_entries(gdb.parse_and_eval("slab_caches"), "struct kmem_cache", "list"):
+            # Slabs differ in order (s->order or the fallback s->min_order):
+            # the cache counts their objects in nr_objects.
             objects, nr_slabs = int(s["objects"]), int(s["nr_slabs"])
-            active = nr_slabs * objects
+            total = int(s["nr_objects"])
+            active = total
             for page in list_entries(s["partial"], "struct page", "slab_list"):
                 active -= int(page["objects"]) - int(page["inuse"])
             cpu = s["cpu_slab"][0]
@@ -427,7 +430,7 @@ every slab less the free ones on the partial slabs and the CPU's freelist."""
                 active -= freelist_length(s, int(cpu["freelist"]),
                                           int(cpu["page"]["objects"]))
             gdb.write("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n"
-                      % (s["name"].string(), active, nr_slabs * objects,
+                      % (s["name"].string(), active, total,
                          int(s["size"]), objects, 1 << int(s["order"]),
                          0, 0, 0, nr_slabs, nr_slabs, 0))
 
