@@ -403,6 +403,42 @@ static bool op_krealloc(const u8 *a, char *why)
 }
 
 /*
+ * A kmalloc misuse on live object a[0] (modulo): a[1] even, kfree() it
+ * twice; odd, kfree() a pointer a[1] / 2 + 1 bytes inside it (modulo its
+ * size). Exactly one report must follow, and nothing else change.
+ */
+static bool op_kbad_free(const u8 *a, char *why)
+{
+	unsigned long before;
+	struct kobj o;
+	size_t k;
+
+	if (!st.nr_kobjs)
+		return true;
+	k = a[0] % st.nr_kobjs;
+	o = st.kobjs[k];
+	if (o.room < 2 && (a[1] & 1))
+		return true;
+	if (!(a[1] & 1)) {
+		if (!kobj_intact(&o, o.size, why))
+			return false;
+		kfree(o.p);
+		kobj_drop(k);
+		before = report_count();
+		kfree(o.p);
+	} else {
+		before = report_count();
+		kfree(o.p + 1 + (a[1] / 2) % (o.room - 1));
+	}
+	if (report_count() == before + 1)
+		return (a[1] & 1) ? kobj_intact(&o, o.size, why) : true;
+	snprintf(why, WHY_SIZE, "%s of kmalloc object %p (%zu bytes): %lu reports, expected 1",
+		 a[1] & 1 ? "kfree inside" : "double kfree", (void *)o.p, o.size,
+		 report_count() - before);
+	return false;
+}
+
+/*
  * The operations. A row is its name, how many argument bytes follow the
  * selector, and the function that runs it and judges the answer.
  */
@@ -432,6 +468,7 @@ static const struct alloc_op alloc_ops[] = {
 	{ "kmalloc", 3, op_kmalloc },
 	{ "kfree", 1, op_kfree },
 	{ "krealloc", 3, op_krealloc },
+	{ "kbad_free", 2, op_kbad_free },		/* 14 */
 	/*
 	 * vmalloc/vmap rows (pages mapped) would need the page model to know
 	 * the pages and page tables they take from the buddy allocator:

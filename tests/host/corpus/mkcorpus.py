@@ -128,7 +128,7 @@ BLOCKS = {
 # numbers as the table has them now; new rows go after these.
 ALLOC, FREE, BAD_FREE, DRAIN, FULL = 0, 2, 3, 4, 5
 VMAP_ALLOC, VMAP_FREE, VMAP_PURGE, VMAP_FIND = 6, 7, 8, 9
-KMALLOC, KFREE, KREALLOC = 10, 12, 13
+KMALLOC, KFREE, KREALLOC, KBAD_FREE = 10, 12, 13, 14
 # Indexes into kmalloc_gfps[].
 K_KERNEL, K_ZERO, K_ATOMIC, K_NOWAIT, K_DMA, K_ATOMIC_ZERO = range(6)
 
@@ -200,6 +200,13 @@ ALLOC_PROGRAMS = {
         + [(KREALLOC, 0) + klarge_bytes(n) for n in (40, 2000)]
         + [(KREALLOC, 0) + ksize_bytes(n) for n in (100, 0)]
         + [(KMALLOC,) + klarge_bytes(8000) + (K_ZERO,), (KFREE, 0)]),
+    # double kfree and kfree inside an object, small and large: one
+    # report each
+    "kmalloc-misuse": alloc_program(
+        [(KMALLOC,) + ksize_bytes(n) + (K_KERNEL,) for n in (8, 100, 3000)]
+        + [(KMALLOC,) + klarge_bytes(30) + (K_KERNEL,)]
+        + [(KBAD_FREE, i, 2 * i + 1) for i in range(4)]
+        + [(KBAD_FREE, 3, 0), (KBAD_FREE, 0, 0), (KBAD_FREE, 0, 2)]),
     # lazy frees past the purge threshold, mixed with page allocations
     "vmap-lazy-threshold": alloc_program(
         [(VMAP_ALLOC, 1 | (4 << 2), 0, 0, 0)] * 10
