@@ -16,6 +16,7 @@
  */
 #include "harness.h"
 #include <host.h>
+#include <kernel/fault_inject.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -69,6 +70,8 @@ struct slab_run {
 	struct shadow_obj objs[MAX_OBJS];
 	size_t nr;
 	unsigned long free_before, live_before;
+	bool may_fail;		/* failures injected: NULL is an answer */
+	unsigned long nr_failed;
 };
 
 /* The alignment kmalloc(@size) documents; a page above 8 KiB. */
@@ -122,19 +125,44 @@ static bool intact(struct host_test *t, const struct shadow_obj *o, size_t n,
 /*
  * Judge a new object: not NULL, aligned, room for its size, clear of
  * every live object; zeroed or constructed when it should be. Then
- * record it and write its pattern.
+ * record it and write its pattern. @in_place: krealloc kept the object,
+ * aligned for the size class it was allocated in (checked then).
  */
-static bool take(struct host_test *t, struct slab_run *r, u8 *p, size_t size,
-		 int cache, bool zeroed)
+/*
+ * May kmalloc(@size) fail without injected failures? Only above 8 KiB,
+ * when no zone has a free block of the order it needs (the test keeps
+ * large objects to a quarter of its RAM, but slabs may split the rest).
+ */
+static bool no_block_for(size_t size)
+{
+	unsigned int z, o;
+
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		return false;
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		for (o = get_order(size); o <= MAX_PAGE_ORDER; o++)
+			if (zones[z].free_area[o].nr_free)
+				return false;
+	return true;
+}
+
+static bool take_obj(struct host_test *t, struct slab_run *r, u8 *p, size_t size,
+		     int cache, bool zeroed, bool in_place)
 {
 	unsigned long align = cache < 0 ? kmalloc_align(size) : cache_align(&specs[cache]);
 	struct shadow_obj *o = &r->objs[r->nr];
 	size_t room = cache < 0 ? ksize(p) : specs[cache].size, i;
 
+	if (!p && (r->may_fail || (cache < 0 && no_block_for(size)))) {
+		r->nr_failed++;
+		return true;
+	}
 	if (!CHECK(t, p && !ZERO_OR_NULL_PTR(p), "allocation of %zu bytes (cache %d) failed",
 		   size, cache) ||
-	    !CHECK(t, (unsigned long)p % align == 0, "%p (%zu bytes, cache %d) not aligned to %lu",
-		   (void *)p, size, cache, align) ||
+	    !CHECK(t, in_place || (unsigned long)p % align == 0,
+		   "%p (%zu bytes, cache %d) not aligned to %lu (ksize %zu, in %s)",
+		   (void *)p, size, cache, align, ksize(p),
+		   virt_to_cache(p) ? virt_to_cache(p)->name : "no cache") ||
 	    !CHECK(t, room >= size, "ksize(%p) = %zu < %zu", (void *)p, room, size))
 		return false;
 	for (i = 0; i < r->nr; i++) {
@@ -158,6 +186,12 @@ static bool take(struct host_test *t, struct slab_run *r, u8 *p, size_t size,
 	return true;
 }
 
+static bool take(struct host_test *t, struct slab_run *r, u8 *p, size_t size,
+		 int cache, bool zeroed)
+{
+	return take_obj(t, r, p, size, cache, zeroed, false);
+}
+
 /* Check and free live object @k. */
 static bool give_back(struct host_test *t, struct slab_run *r, size_t k)
 {
@@ -176,8 +210,19 @@ static bool give_back(struct host_test *t, struct slab_run *r, size_t k)
 	return true;
 }
 
+/* Live bytes in large kmallocs, kept under a quarter of the RAM. */
+static size_t large_bytes(const struct slab_run *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nr; i++)
+		if (r->objs[i].cache < 0 && r->objs[i].size > KMALLOC_MAX_CACHE_SIZE)
+			n += r->objs[i].room;
+	return n;
+}
+
 /* A kmalloc size: every class boundary often, up to 4 MiB now and then. */
-static size_t pick_size(struct prng *rng)
+static size_t pick_size_any(struct prng *rng)
 {
 	u64 c = prng_below(rng, 100);
 
@@ -195,17 +240,31 @@ static size_t pick_size(struct prng *rng)
 	return prng_range(rng, 64 << 10, KMALLOC_MAX_SIZE);
 }
 
+static size_t pick_size(struct prng *rng, const struct slab_run *r)
+{
+	size_t size = pick_size_any(rng);
+
+	if (size > KMALLOC_MAX_CACHE_SIZE && large_bytes(r) + size > SLAB_RAM_BYTES / 4)
+		return prng_range(rng, 1, KMALLOC_MAX_CACHE_SIZE);
+	return size;
+}
+
 /* krealloc live kmalloc object @k to a new size. */
 static bool resize(struct host_test *t, struct slab_run *r, size_t k)
 {
 	struct shadow_obj o = r->objs[k];
-	size_t new_size = pick_size(&t->rng), keep = MIN(o.size, new_size), i;
+	size_t new_size = pick_size(&t->rng, r), keep = MIN(o.size, new_size), i;
 	u8 *p;
 
 	if (!intact(t, &o, o.size, "before krealloc"))
 		return false;
 	r->objs[k] = r->objs[--r->nr];		/* out of the overlap check */
-	p = krealloc(o.p, new_size, GFP_KERNEL);
+	p = krealloc(o.p, new_size, GFP_KERNEL | __GFP_NOWARN);
+	if (!p && (r->may_fail || no_block_for(new_size))) {	/* the old object stays */
+		r->objs[r->nr++] = o;
+		r->nr_failed++;
+		return intact(t, &o, o.size, "after a failed krealloc");
+	}
 	if (!CHECK(t, p && (new_size > o.room || p == o.p),
 		   "krealloc(%p, %zu -> %zu, room %zu) = %p", (void *)o.p, o.size, new_size,
 		   o.room, (void *)p))
@@ -214,7 +273,7 @@ static bool resize(struct host_test *t, struct slab_run *r, size_t k)
 		if (!CHECK(t, p[i] == pattern_byte(o.tag, i),
 			   "krealloc %zu -> %zu: byte %zu lost", o.size, new_size, i))
 			return false;
-	return take(t, r, p, new_size, -1, false);
+	return take_obj(t, r, p, new_size, -1, false, p == o.p);
 }
 
 static bool validate_all(struct host_test *t, struct slab_run *r)
@@ -242,6 +301,8 @@ static bool slab_boot(struct host_test *t, struct slab_run *r)
 	r->free_before = nr_free_pages();
 	r->live_before = slab_live_objects();
 	r->nr = 0;
+	r->may_fail = false;
+	r->nr_failed = 0;
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
 		r->caches[i] = kmem_cache_create(specs[i].name, specs[i].size, specs[i].align,
 						 specs[i].flags,
@@ -289,13 +350,21 @@ out:
 	host_mm_teardown();
 }
 
-static void random_run(struct host_test *t, unsigned long steps, bool destroy)
+static void random_run(struct host_test *t, unsigned long steps, bool destroy,
+		       unsigned int fail_pct)
 {
 	static struct slab_run r;
+	int old_level = console_loglevel;
 	unsigned long i;
 
 	if (!slab_boot(t, &r))
 		goto out;
+	if (fail_pct) {
+		r.may_fail = true;
+		console_loglevel = 0;		/* allocation failure warnings */
+		fault_inject_random(&fail_page_alloc, fail_pct, prng_next(&t->rng));
+		fault_inject_random(&failslab, fail_pct, prng_next(&t->rng));
+	}
 	for (i = 0; i < steps; i++) {
 		u64 c = prng_below(&t->rng, 100);
 		bool ok;
@@ -304,16 +373,19 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy)
 			if (c < 20) {
 				int k = (int)prng_below(&t->rng, ARRAY_SIZE(specs));
 				bool z = !specs[k].ctor && prng_below(&t->rng, 4) == 0;
-				void *p = z ? kmem_cache_zalloc(r.caches[k], GFP_KERNEL)
-					    : kmem_cache_alloc(r.caches[k], GFP_KERNEL);
+				gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+				void *p = z ? kmem_cache_zalloc(r.caches[k], gfp)
+					    : kmem_cache_alloc(r.caches[k], gfp);
 
 				ok = take(t, &r, p, specs[k].size, k, z);
 			} else {
-				size_t size = pick_size(&t->rng);
+				size_t size = pick_size(&t->rng, &r);
 				bool z = c & 1;
 
-				ok = take(t, &r, z ? kzalloc(size, GFP_KERNEL)
-						   : kmalloc(size, GFP_KERNEL), size, -1, z);
+				gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+
+				ok = take(t, &r, z ? kzalloc(size, gfp) : kmalloc(size, gfp),
+					  size, -1, z);
 			}
 		} else if (c < 60) {
 			size_t k = prng_below(&t->rng, r.nr);
@@ -329,22 +401,41 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy)
 			goto out;
 		}
 	}
+	fault_inject_off(&fail_page_alloc);
+	fault_inject_off(&failslab);
+	console_loglevel = old_level;
+	if (fail_pct)
+		CHECK(t, r.nr_failed > 0, "no allocation failed at %u%% injected failures",
+		      fail_pct);
 	slab_teardown(t, &r, destroy);
 	return;
 out:
+	fault_inject_off(&fail_page_alloc);
+	fault_inject_off(&failslab);
+	console_loglevel = old_level;
 	host_mm_teardown();
 }
 
 /* Random kmalloc/krealloc/kfree and cache allocations; shrink, then destroy. */
 static void random_shrink(struct host_test *t)
 {
-	random_run(t, host_iters(t, 6000), false);
+	random_run(t, host_iters(t, 6000), false, 0);
 }
 
 /* The same ending in kmem_cache_destroy() of caches that still have slabs. */
 static void random_destroy(struct host_test *t)
 {
-	random_run(t, host_iters(t, 3000), true);
+	random_run(t, host_iters(t, 3000), true, 0);
+}
+
+/*
+ * With page and slab allocations failing at random (fail_page_alloc,
+ * failslab): a failure is NULL, a failed krealloc leaves the object as
+ * it was, and in the end every object and page is back all the same.
+ */
+static void random_injected_failures(struct host_test *t)
+{
+	random_run(t, host_iters(t, 3000), false, 15);
 }
 
 /* kmalloc(0) and the edges of every class: ZERO_SIZE_PTR, ksize, classes. */
@@ -423,5 +514,6 @@ out:
 const struct host_suite suite_slab = HOST_SUITE("slab",
 	HOST_CASE(random_shrink),
 	HOST_CASE(random_destroy),
+	HOST_CASE(random_injected_failures),
 	HOST_CASE(sizes_and_edges),
 	HOST_CASE(misuse_reported));
