@@ -160,9 +160,8 @@ size_t pm_foreign_blocks(struct pm_block *out, size_t cap)
 		const struct page *page = &mem_map[pfn];
 
 		order = 0;
-		if (PageSlab(page)) {
-			order = page->slab_cache->order;
-		} else if (PageLargeKmalloc(page)) {
+		if (PageSlab(page) || PageLargeKmalloc(page)) {
+			/* The head keeps the block's own order (slabs differ). */
 			order = page->order;
 		} else {
 			/* Free or allocated buddy blocks: skip them whole. */
