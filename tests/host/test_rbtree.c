@@ -269,6 +269,7 @@ static void sorted_runs(struct host_test *t)
 	static struct rb_model m;
 	unsigned int pass, i;
 
+	/* Odd passes augmented; passes 2 and 3 insert in descending order. */
 	for (pass = 0; pass < 6; pass++) {
 		model_reset(&m, pass & 1 ? &test_aug : NULL);
 		for (i = 0; i < POOL; i++) {
@@ -281,11 +282,13 @@ static void sorted_runs(struct host_test *t)
 				return;
 		}
 		while (m.nr) {
-			size_t pos = pass < 2 ? 0 : pass < 4 ? m.nr - 1 : 0;
+			size_t pos = 0;			/* passes 0, 1: the first */
 
-			if (pass >= 4)	/* the root, wherever the walk has it */
-				for (pos = 0; m.order[pos] != tn(m.root.rb_node); pos++)
-					;
+			if (pass == 2 || pass == 3)	/* the last */
+				pos = m.nr - 1;
+			else if (pass >= 4)		/* the root */
+				while (m.order[pos] != tn(m.root.rb_node))
+					pos++;
 			model_erase(&m, pos);
 			if (!verify(t, &m))
 				return;
