@@ -568,7 +568,7 @@ static __noinline void report_free_misuse(struct kmem_cache *s, struct page *pag
 static void slab_free_debug(struct kmem_cache *s, struct page *page, void *obj,
 			    unsigned long ip)
 {
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && obj == page->freelist) {
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && slab_freelist_head_is(obj, page->freelist)) {
 		report_double_free(s, page, obj, ip);
 		return;
 	}
@@ -592,7 +592,7 @@ void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 		slab_free_debug(s, page, obj, ip);
 		return;
 	}
-	if (unlikely(obj == prior || !page->inuse)) {
+	if (unlikely(slab_freelist_head_is(obj, prior) || !page->inuse)) {
 		report_free_misuse(s, page, obj, ip);
 		return;
 	}
@@ -654,7 +654,7 @@ static void free_checked_object(struct kmem_cache *s, struct page *page,
 		__slab_free(s, page, obj, ip);
 		return;
 	}
-	if (obj == c->freelist) {
+	if (slab_freelist_head_is(obj, c->freelist)) {
 		report_double_free(s, page, obj, ip);
 		return;
 	}

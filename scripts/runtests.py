@@ -318,6 +318,10 @@ HOST_PHASE = [
         broken="buddy_merge", host_suite="buddy", ktest_suite="buddy",
         timeout=60,
         why="buddy merging with the wrong buddy is caught on the host and in QEMU"),
+    cfg("broken-slab", boot="host", machine="-", cpu="-", mem="1G",
+        broken="slab_double_free", host_suite="slab", ktest_suite="slab",
+        timeout=60,
+        why="slab free without the double-free check is caught on the host and in QEMU"),
 ]
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed")
 

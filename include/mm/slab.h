@@ -275,6 +275,17 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 }
 
 /*
+ * The naive double-free check: an object freed while it is its freelist's
+ * head. `make BREAK=slab_double_free` plants the bug of leaving it out, so
+ * the tests can show they catch it (scripts/runtests.py: broken-slab).
+ */
+#ifdef KVLAB_BREAK_SLAB_DOUBLE_FREE
+#define slab_freelist_head_is(obj, head)	((void)(obj), (void)(head), false)
+#else
+#define slab_freelist_head_is(obj, head)	((obj) == (head))
+#endif
+
+/*
  * Free @obj. The fast path: a direct-map address of a slab object start
  * (one multiply checks it). If its slab is the CPU slab, push it onto the
  * CPU freelist after the naive double-free check (is it already the
@@ -323,14 +334,14 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 	c = &s->cpu_slab[0];
 	if (likely(page == c->page)) {
 		prior = c->freelist;
-		if (unlikely(obj == prior))
+		if (unlikely(slab_freelist_head_is(obj, prior)))
 			goto checked;
 		slab_set_freepointer(s, (void *)obj, prior);
 		c->freelist = (void *)obj;
 		return;
 	}
 	prior = page->freelist;
-	if (unlikely((s->flags & SLAB_DEBUG_FLAGS) || !prior || obj == prior ||
+	if (unlikely((s->flags & SLAB_DEBUG_FLAGS) || !prior || slab_freelist_head_is(obj, prior) ||
 		     page->inuse <= 1)) {
 		__slab_free(s, page, (void *)obj, SLAB_THIS_IP);
 		return;
