@@ -101,6 +101,16 @@ int mon_arg_addr(const char *arg, const char *what, unsigned long *out)
 	return bad_arg(what, arg, "expected a hex address or a kernel function name");
 }
 
+int mon_freed(const char *cmd, const char *what, unsigned long reports_before)
+{
+	if (report_count() != reports_before) {
+		console_print("%s: refused (see the report above)\n", cmd);
+		return MON_FAILED;
+	}
+	console_print("%s: freed %s\n", cmd, what);
+	return 0;
+}
+
 /* ---- running a line -------------------------------------------------- */
 
 static const struct monitor_cmd *find_cmd(const char *name)

@@ -223,16 +223,13 @@ MONITOR_CMD("kmalloc", cmd_kmalloc, 1, 1, "kmalloc SIZE",
 static int cmd_kfree(int argc, char **argv)
 {
 	unsigned long addr, before = report_count();
+	char what[24];
 
 	if (mon_arg_addr(argv[1], "address", &addr))
 		return MON_USAGE;
 	kfree((void *)addr);
-	if (report_count() != before) {
-		console_print("kfree: refused (see the report above)\n");
-		return MON_FAILED;
-	}
-	console_print("kfree: freed %#lx\n", addr);
-	return 0;
+	snprintf(what, sizeof(what), "%#lx", addr);
+	return mon_freed("kfree", what, before);
 }
 MONITOR_CMD("kfree", cmd_kfree, 1, 1, "kfree ADDR",
 	    "free memory from kmalloc (misuse is reported, not fatal)");

@@ -158,18 +158,14 @@ MONITOR_CMD("alloc_pages", cmd_alloc_pages, 1, 1, "alloc_pages ORDER",
 static int cmd_free_pages(int argc, char **argv)
 {
 	unsigned long addr, order, before = report_count();
+	char what[48];
 
 	if (mon_arg_addr(argv[1], "address", &addr) ||
 	    mon_arg_number(argv[2], "order", 0, MAX_PAGE_ORDER, &order))
 		return MON_USAGE;
 	free_pages(addr, (unsigned int)order);
-	if (report_count() != before) {
-		console_print("free_pages: refused (see the report above)\n");
-		return MON_FAILED;
-	}
-	console_print("free_pages: freed %lu KiB at %#lx\n",
-		      (PAGE_SIZE << order) >> 10, addr);
-	return 0;
+	snprintf(what, sizeof(what), "%lu KiB at %#lx", (PAGE_SIZE << order) >> 10, addr);
+	return mon_freed("free_pages", what, before);
 }
 MONITOR_CMD("free_pages", cmd_free_pages, 2, 2, "free_pages ADDR ORDER",
 	    "free a block from alloc_pages (misuse is reported, not fatal)");

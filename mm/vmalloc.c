@@ -719,16 +719,13 @@ MONITOR_CMD("vmalloc", cmd_vmalloc, 1, 1, "vmalloc SIZE",
 static int cmd_vfree(int argc, char **argv)
 {
 	unsigned long addr, before = report_count();
+	char what[24];
 
 	if (mon_arg_addr(argv[1], "address", &addr))
 		return MON_USAGE;
 	vfree_caller((void *)addr, (unsigned long)cmd_vfree);
-	if (report_count() != before) {
-		console_print("vfree: refused (see the report above)\n");
-		return MON_FAILED;
-	}
-	console_print("vfree: freed %#lx\n", addr);
-	return 0;
+	snprintf(what, sizeof(what), "%#lx", addr);
+	return mon_freed("vfree", what, before);
 }
 MONITOR_CMD("vfree", cmd_vfree, 1, 1, "vfree ADDR",
 	    "free a vmalloc area (misuse is reported, not fatal)");

@@ -90,6 +90,14 @@ int mon_arg_size(const char *arg, const char *what, unsigned long *out);
 int mon_arg_addr(const char *arg, const char *what, unsigned long *out);
 
 /*
+ * mon_freed - the end of a command that gave memory back: "CMD: refused"
+ * if the allocator reported misuse since @reports_before (a report_count()
+ * taken before the call), else "CMD: freed WHAT". Returns the command's
+ * result.
+ */
+int mon_freed(const char *cmd, const char *what, unsigned long reports_before);
+
+/*
  * memmap's free/used bars. Until a page allocator registers a function
  * here, memmap draws usable RAM as untracked ('?'). The function returns
  * how many bytes of [start, end), which lies inside one usable region, the
