@@ -19,18 +19,7 @@
 #include <mm/slab.h>
 #include <mm/stats.h>
 #include <mm/vmalloc.h>
-
-static LIST_HEAD(frag_held);	/* blocks held during the experiment, on page->lru */
-
-static void frag_release(void)
-{
-	struct page *p, *tmp;
-
-	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
-		list_del(&p->lru);
-		__free_pages(p, p->order);
-	}
-}
+#include <tests/fragment.h>
 
 static void frag_try(unsigned long size)
 {
@@ -58,11 +47,8 @@ static void frag_try(unsigned long size)
 static void bench_frag(struct bench_run *r)
 {
 	static const unsigned long sizes[] = { 8UL << 10, 64UL << 10, 1UL << 20, 4UL << 20 };
-	/* the reserves below the watermarks too, in every zone */
-	static const gfp_t zone_gfp[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
-	unsigned long held = 0, returned = 0;
-	unsigned int s, z, order;
-	struct page *p, *tmp;
+	struct fragmented frag;
+	unsigned int s;
 
 	(void)r;
 	console_print("\n-- What happens under fragmentation? --\n");
@@ -71,29 +57,11 @@ static void bench_frag(struct bench_run *r)
 	console_print("slab caches shrunk; buddyinfo before (free blocks of 2^order pages, order 0..%u):\n",
 		      MAX_PAGE_ORDER);
 	show_buddyinfo();
-	/* Every single page the allocator will give, then every larger block left. */
-	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0))) {
-		list_add_tail(&p->lru, &frag_held);
-		held++;
-	}
-	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
-		for (order = MAX_PAGE_ORDER; order > 0; order--)
-			while ((p = alloc_pages(zone_gfp[z] | __GFP_MEMALLOC | __GFP_NOWARN, order))) {
-				list_add_tail(&p->lru, &frag_held);
-				held += 1UL << order;
-			}
-	/* Give back the single pages with an odd frame number: no two are buddies. */
-	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
-		if (p->order || !(page_to_pfn(p) & 1))
-			continue;
-		list_del(&p->lru);
-		__free_page(p);
-		returned++;
-	}
+	fragment_memory(&frag);
 	console_print("took all %lu pages the allocator would give (single pages, then any larger"
 		      " block left) and gave back the odd-numbered single pages: %lu MiB free, in"
 		      " single pages\n",
-		      held, (returned << PAGE_SHIFT) >> 20);
+		      frag.taken, (frag.returned << PAGE_SHIFT) >> 20);
 	console_print("buddyinfo fragmented:\n");
 	show_buddyinfo();
 	console_print("%12s  %-11s  %5s  %-8s  %s\n", "size", "allocator", "order",
@@ -103,7 +71,7 @@ static void bench_frag(struct bench_run *r)
 	/* vmalloc's page-pointer array (2 KiB for 1 MiB) came from a min-order slab. */
 	console_print("kmalloc-2k's slabs (order_fallback: made at min_order):\n");
 	show_slab_stats("kmalloc-2k");
-	frag_release();
+	unfragment_memory(&frag);
 	console_print("buddyinfo after giving everything back (the buddies merge again):\n");
 	show_buddyinfo();
 }

@@ -10,6 +10,7 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
+#include <tests/fragment.h>
 
 /* Requests up to a page, and bigger ones while contiguous memory is easy, use kmalloc. */
 static void small_and_easy_use_kmalloc(struct ktest *t)
@@ -46,24 +47,6 @@ static void huge_uses_vmalloc(struct ktest *t)
 	KT_EXPECT_NULL(t, kvmalloc(size, GFP_ATOMIC | __GFP_NOWARN));
 }
 
-/* Take every free page; the chain runs through the pages themselves. */
-static unsigned long grab_all_pages(void **chain)
-{
-	static const gfp_t gfps[] = { GFP_KERNEL, GFP_ATOMIC,
-				      GFP_ATOMIC | __GFP_MEMALLOC };
-	unsigned long n = 0;
-	unsigned int i;
-	void *va;
-
-	for (i = 0; i < ARRAY_SIZE(gfps); i++)
-		while ((va = (void *)__get_free_page(gfps[i] | __GFP_NOWARN))) {
-			*(void **)va = *chain;
-			*chain = va;
-			n++;
-		}
-	return n;
-}
-
 /*
  * With free memory fragmented into single pages (every page taken, then
  * one frame in two given back), a 16 KiB kmalloc fails quietly and
@@ -71,22 +54,12 @@ static unsigned long grab_all_pages(void **chain)
  */
 static void fragmented_uses_vmalloc(struct ktest *t)
 {
-	void *chain = NULL, *va, *next, *kept = NULL, *p;
-	unsigned long n, nr_freed = 0;
+	struct fragmented frag;
 	u64 mark;
+	void *p;
 
-	n = grab_all_pages(&chain);
-	for (va = chain; va; va = next) {
-		next = *(void **)va;
-		if (page_to_pfn(virt_to_page(va)) & 1) {
-			free_page((unsigned long)va);
-			nr_freed++;
-		} else {
-			*(void **)va = kept;
-			kept = va;
-		}
-	}
-	ktest_log(t, "took %lu pages, gave back %lu odd frames", n, nr_freed);
+	fragment_memory(&frag);
+	ktest_log(t, "took %lu pages, gave back %lu odd frames", frag.taken, frag.returned);
 	mark = ktest_log_mark();
 	p = kvmalloc(4 * PAGE_SIZE, GFP_KERNEL);
 	KT_EXPECT_NOT_NULL(t, p);
@@ -95,10 +68,7 @@ static void fragmented_uses_vmalloc(struct ktest *t)
 	if (p)
 		memset(p, 0x22, 4 * PAGE_SIZE);
 	kvfree(p);
-	for (va = kept; va; va = next) {
-		next = *(void **)va;
-		free_page((unsigned long)va);
-	}
+	unfragment_memory(&frag);
 }
 
 /* Overflowing array sizes fail; kvzalloc and kvcalloc zero on both paths. */

@@ -13,6 +13,7 @@
 #include <lib/string.h>
 #include <mm/gfp.h>
 #include <mm/slab.h>
+#include <tests/fragment.h>
 #include <tests/slab_helpers.h>
 
 /* An object of @s is aligned to @align and lies inside a slab of @s. */
@@ -390,50 +391,6 @@ static void free_to_other_slab(struct ktest *t)
 
 /* ---- fragmented memory: the fallback to min_order ---------------------- */
 
-static LIST_HEAD(frag_held);	/* every block taken, through page->lru */
-
-/*
- * Take every block the buddy allocator gives: single pages first (so most
- * memory is held as single pages), then, below the watermarks too, every
- * block left, largest first, in every zone. Then give back the single
- * pages with an odd frame number: free memory is plenty of single pages,
- * and no two of them are buddies, so no block above order 0 is free.
- * Return: the pages given back.
- */
-static unsigned long fragment_memory(void)
-{
-	static const gfp_t zone_gfp[] = { GFP_KERNEL, GFP_KERNEL | GFP_DMA };
-	unsigned long returned = 0;
-	struct page *p, *tmp;
-	unsigned int z, order;
-
-	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
-		list_add_tail(&p->lru, &frag_held);
-	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
-		for (order = MAX_PAGE_ORDER + 1; order-- > 0;)
-			while ((p = alloc_pages(zone_gfp[z] | __GFP_MEMALLOC | __GFP_NOWARN,
-						order)))
-				list_add_tail(&p->lru, &frag_held);
-	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
-		if (p->order || !(page_to_pfn(p) & 1))
-			continue;
-		list_del(&p->lru);
-		__free_page(p);
-		returned++;
-	}
-	return returned;
-}
-
-static void unfragment_memory(void)
-{
-	struct page *p, *tmp;
-
-	list_for_each_entry_safe(p, tmp, &frag_held, lru) {
-		list_del(&p->lru);
-		__free_pages(p, p->order);
-	}
-}
-
 /* The order of the slab holding @obj (order-0 slabs are not compound). */
 static unsigned int obj_slab_order(const void *obj)
 {
@@ -465,7 +422,8 @@ static void fallback_to_min_order(struct ktest *t)
 {
 	struct kmem_cache *s = kmem_cache_create("test-minorder", 1000, 0, 0, NULL);
 	struct kmem_cache *k2 = kmalloc_slab(2048);
-	unsigned long before, returned, fb_s, fb_k2, slab, mask, off, k2_free;
+	unsigned long before, fb_s, fb_k2, slab, mask, off, k2_free;
+	struct fragmented frag;
 	static void *kobjs[512];
 	unsigned int nk = 0, i;
 	void *p = NULL, *q = NULL, *kp;
@@ -481,9 +439,9 @@ static void fallback_to_min_order(struct ktest *t)
 	/* kmalloc-2k's free objects, then one more: that one needs a new slab. */
 	k2_free = kmem_cache_total_objects(k2) - kmem_cache_active_objects(k2);
 	KT_ASSERT_TRUE(t, k2_free < ARRAY_SIZE(kobjs));
-	returned = fragment_memory();
-	ktest_log(t, "fragmented: %lu single pages free, none paired", returned);
-	KT_EXPECT_UGT(t, returned, 64);
+	fragment_memory(&frag);
+	ktest_log(t, "fragmented: %lu single pages free, none paired", frag.returned);
+	KT_EXPECT_UGT(t, frag.returned, 64);
 
 	nk = kmalloc_2k_objects(kobjs, k2_free + 1);
 	if (!k2->min_order) {
@@ -529,7 +487,7 @@ static void fallback_to_min_order(struct ktest *t)
 	kmem_cache_free(s, p);
 	for (i = 0; i < nk; i++)
 		kfree(kobjs[i]);
-	unfragment_memory();
+	unfragment_memory(&frag);
 	kmem_cache_destroy(s);
 	kmem_cache_shrink(k2);
 	kmem_cache_shrink_all();
