@@ -260,7 +260,7 @@ static gfp_t slab_gfp(const struct kmem_cache *s, gfp_t gfp)
 		gfp |= __GFP_DMA;
 	else if (s->flags & SLAB_CACHE_DMA32)
 		gfp |= __GFP_DMA32;
-	return gfp | __GFP_COMP | __GFP_NOWARN;
+	return gfp | __GFP_COMP;
 }
 
 /*
@@ -299,8 +299,9 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	gfp = slab_gfp(s, gfp);
 	if (s->order == s->min_order)
 		return alloc_pages(gfp, s->order);
-	page = alloc_pages((gfp | __GFP_NORETRY | __GFP_NOMEMALLOC) & ~__GFP_NOFAIL,
-			   s->order);
+	/* The preferred order quietly; the caller's own flags (and warning) for the smallest. */
+	page = alloc_pages((gfp | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC) &
+			   ~__GFP_NOFAIL, s->order);
 	if (likely(page))
 		return page;
 	page = alloc_pages(gfp, s->min_order);

@@ -10,6 +10,7 @@
 #include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/gfp.h>
 #include <mm/slab.h>
@@ -494,6 +495,41 @@ static void fallback_to_min_order(struct ktest *t)
 	KT_EXPECT_UEQ(t, nr_free_pages(), before);
 }
 
+/*
+ * When even the smallest slab cannot be had, the failure is the caller's
+ * to hear about, as in Linux: the quiet preferred-order attempt is not
+ * reported, the min-order one warns "page allocation failure" unless the
+ * caller passed __GFP_NOWARN.
+ */
+static void min_order_failure_warns(struct ktest *t)
+{
+	struct kmem_cache *s = kmem_cache_create("test-minorder-fail", 5000, 0, 0, NULL);
+	struct fragmented frag;
+	char want[48], quiet[48];
+	u64 mark;
+	void *p;
+
+	KT_ASSERT_NOT_NULL(t, s);
+	KT_ASSERT_UNE(t, s->min_order, 0);
+	KT_ASSERT_UNE(t, s->order, s->min_order);
+	snprintf(want, sizeof(want), "page allocation failure: order:%u,", s->min_order);
+	snprintf(quiet, sizeof(quiet), "page allocation failure: order:%u,", s->order);
+	fragment_memory(&frag);
+	mark = ktest_log_mark();
+	p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
+	KT_EXPECT_NULL(t, p);
+	KT_EXPECT_NULL(t, ktest_log_find(mark, "page allocation failure"));
+	kmem_cache_free(s, p);
+	mark = ktest_log_mark();
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	KT_EXPECT_NULL(t, p);
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
+	KT_EXPECT_NULL(t, ktest_log_find(mark, quiet));
+	kmem_cache_free(s, p);
+	unfragment_memory(&frag);
+	kmem_cache_destroy(s);
+}
+
 KTEST_SUITE(slab, NULL, NULL,
 	    KTEST_CASE(alignment_rules),
 	    KTEST_CASE(layout_and_order),
@@ -510,4 +546,5 @@ KTEST_SUITE(slab, NULL, NULL,
 	    KTEST_CASE(free_to_wrong_cache),
 	    KTEST_CASE(double_free_naive),
 	    KTEST_CASE(free_to_other_slab),
-	    KTEST_CASE(fallback_to_min_order));
+	    KTEST_CASE(fallback_to_min_order),
+	    KTEST_CASE(min_order_failure_warns));
