@@ -140,7 +140,8 @@ $(O)/$(1)/%.o: $(O)/$(1)/%.c
 	$$(quiet_msg) "CC $(1)" $$<
 	$$(Q)$$(CC_$(1)) $$(KERNEL_CFLAGS) $$(CFLAGS) -c $$< -o $$@
 
-$(O)/$(1)/kvlab.pass1.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms0.o boot/linker.ld
+# Makefile too: the source lists fix the link order (suites, benchmark groups).
+$(O)/$(1)/kvlab.pass1.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms0.o boot/linker.ld Makefile
 	$$(quiet_msg) "LD $(1)" $$@
 	$$(Q)$$(LD_$(1)) $$(KERNEL_LDFLAGS) -o $$@ $$($(1)_OBJS) $(O)/$(1)/kallsyms0.o
 
@@ -148,7 +149,7 @@ $(O)/$(1)/kallsyms.c: $(O)/$(1)/kvlab.pass1.elf scripts/kallsyms.py
 	$$(quiet_msg) "KSYMS $(1)" $$@
 	$$(Q)$$(NM) -n -S --defined-only $$< | $$(PYTHON) scripts/kallsyms.py > $$@
 
-$(O)/$(1)/kvlab.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms.o boot/linker.ld
+$(O)/$(1)/kvlab.elf: $$($(1)_OBJS) $(O)/$(1)/kallsyms.o boot/linker.ld Makefile
 	$$(quiet_msg) "LD $(1)" $$@
 	$$(Q)$$(LD_$(1)) $$(KERNEL_LDFLAGS) -o $$@ $$($(1)_OBJS) $(O)/$(1)/kallsyms.o
 	$$(Q)$$(NM) -n -S --defined-only $$@ | $$(PYTHON) scripts/kallsyms.py | \
