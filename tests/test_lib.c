@@ -67,6 +67,12 @@ static void str_functions(struct ktest *t)
 	KT_EXPECT_EQ(t, strscpy(buf, "abcdefghij", sizeof(buf)), -E2BIG);
 	KT_EXPECT_STREQ(t, buf, "abcdefg");
 	KT_EXPECT_EQ(t, strscpy(buf, "x", 0), -E2BIG);
+	KT_EXPECT_STREQ(t, strstr("page allocation failure", "alloc"), "allocation failure");
+	KT_EXPECT_STREQ(t, strstr("aab", "ab"), "ab");		/* after a false start */
+	KT_EXPECT_STREQ(t, strstr("kvlab", ""), "kvlab");
+	KT_EXPECT_STREQ(t, strstr("", ""), "");
+	KT_EXPECT_NULL(t, strstr("kvlab", "labs"));		/* runs off the end */
+	KT_EXPECT_NULL(t, strstr("", "a"));
 }
 
 /* memchr_inv finds the first byte that differs (poison checks use it). */
