@@ -184,6 +184,10 @@ MONITOR_CMD("slabinfo", cmd_slabinfo, 0, 0, "slabinfo",
 
 static int cmd_slabstat(int argc, char **argv)
 {
+	if (argc > 1 && !kmem_cache_find(argv[1])) {
+		console_print("slabstat: no cache '%s' (slabinfo lists them)\n", argv[1]);
+		return MON_USAGE;
+	}
 	show_slab_stats(argc > 1 ? argv[1] : NULL);
 	return 0;
 }
