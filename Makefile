@@ -83,7 +83,8 @@ ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
 # User-overridable.
 CFLAGS ?= -O2 -g
 # BREAK=name[,name]: compile a deliberate bug into the kernel and the host
-# builds (#ifdef KVLAB_BREAK_NAME, e.g. buddy_merge in mm/buddy.c), so the
+# builds (#ifdef KVLAB_BREAK_NAME: buddy_merge in mm/buddy.c,
+# slab_double_free in include/mm/slab.h), so the
 # runner can check that the tests catch it (scripts/runtests.py,
 # broken-*). Only into its own output directory: the objects do not
 # depend on the flags.
@@ -250,8 +251,8 @@ help: ## list the targets
 # ---- host tests and fuzzing (tests/host/) --------------------------------------
 #
 # kvlab's lib/, its pure kernel parsers, printk and panic, and mm/
-# (memblock, paging's address helpers, the buddy allocator; slab and
-# vmalloc join HOST_KV_SRCS when they land) compiled for the host against
+# (memblock, paging, the buddy allocator, slab and kmalloc, the vmap area
+# trees and vmalloc, with page tables in the arena) compiled for the host against
 # tests/host/shim (see tests/host/shim/host.h), in three builds under
 # $(O)/host/:
 #
