@@ -31,12 +31,6 @@ static const char *const pageflag_names[NR_PAGEFLAGS] = {
 	[PG_checked] = "checked",
 };
 
-/* mm/slab.c names its caches; before it links in, nothing is a slab. */
-__weak const char *kmem_cache_name(const struct kmem_cache *s)
-{
-	return s ? "?" : "(none)";
-}
-
 /* "allocated|head" for the set bits of @flags, into @buf. */
 static void format_pageflags(char *buf, size_t size, unsigned long flags)
 {

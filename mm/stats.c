@@ -86,17 +86,6 @@ static void meminfo_kb(const char *name, unsigned long kb)
 	printk(KERN_INFO "%-16s%8lu kB\n", name, kb);
 }
 
-/* Until mm/slab.c and mm/vmalloc.c provide them. */
-__weak unsigned long slab_pages(void)
-{
-	return 0;
-}
-
-__weak unsigned long vmalloc_used_pages(void)
-{
-	return 0;
-}
-
 void show_meminfo(void)
 {
 	unsigned long managed = 0;

@@ -19,6 +19,8 @@
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <lib/string.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
 
 #define MAX_RESULTS	256
 #define QUICK_DIVISOR	20
@@ -147,10 +149,14 @@ const struct bench_result *bench_find(const char *test, const char *params)
 	return NULL;
 }
 
-/* Extra facts for the clock line, from the allocators (weak until they exist). */
-__weak const char *bench_debug_state(void)
+/* The clock line's debugging facts: slub_debug and vmalloc's TLB purge. */
+const char *bench_debug_state(void)
 {
-	return "";
+	static char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s, vmalloc lazy purge %s", slab_debug_state(),
+		 vmalloc_lazy_enabled() ? "on" : "off");
+	return buf;
 }
 
 void bench_print_clock(void)

@@ -21,7 +21,6 @@
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <mm/slab.h>
-#include <mm/vmalloc.h>
 
 #define PAIR_LOOPS	100000UL
 #define BATCH_LOOPS	10000UL
@@ -211,16 +210,3 @@ static void bench_kmem_cache(struct bench_run *r)
 	}
 }
 BENCH(slab, bench_kmem_cache, BENCH_QUICK);
-
-/*
- * The clock line's debugging facts, for every benchmark table (the weak
- * one in tests/bench.c says nothing): slub_debug and vmalloc's TLB purge.
- */
-const char *bench_debug_state(void)
-{
-	static char buf[160];
-
-	snprintf(buf, sizeof(buf), "%s, vmalloc lazy purge %s", slab_debug_state(),
-		 vmalloc_lazy_enabled() ? "on" : "off");
-	return buf;
-}

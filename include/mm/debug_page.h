@@ -13,7 +13,7 @@ struct kmem_cache;
  */
 void dump_page(const struct page *page, const char *reason);
 
-/* kmem_cache_name - a slab cache's name (mm/slab.c; "?" before it exists). */
+/* kmem_cache_name - a slab cache's name (mm/slab.c), "(none)" for NULL. */
 const char *kmem_cache_name(const struct kmem_cache *s);
 
 #endif
