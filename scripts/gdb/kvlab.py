@@ -80,11 +80,13 @@ def parse_addr(arg):
 
 
 class KvCommand(gdb.Command):
-    """The kv-* commands' common part: a usage line, and the symbols the
-    command needs from the kernel (checked before it runs)."""
+    """The kv-* commands' common part: a usage line, the symbols the
+    command needs from the kernel, and its one argument if it takes one
+    (`arg`, e.g. "address"), all checked before it runs."""
     name = None
     usage = ""
     needs = ()
+    arg = None
 
     def __init__(self):
         super().__init__(self.name, gdb.COMMAND_DATA)
@@ -94,8 +96,13 @@ class KvCommand(gdb.Command):
             if gdb.lookup_global_symbol(sym) is None and \
                     gdb.lookup_static_symbol(sym) is None:
                 raise gdb.GdbError("%s: this kernel has no '%s'" % (self.name, sym))
+        argv = gdb.string_to_argv(arg)
         try:
-            self.run(gdb.string_to_argv(arg))
+            if self.arg is None and argv:
+                raise UsageError("takes no arguments")
+            if self.arg is not None and len(argv) != 1:
+                raise UsageError("needs one %s" % self.arg)
+            self.run(argv)
         except UsageError as e:
             raise gdb.GdbError("%s: %s\nusage: %s" % (self.name, e, self.usage))
 
@@ -113,8 +120,6 @@ size, as log_read() in kernel/printk.c reads it."""
     needs = ("log_buf", "log_head")
 
     def run(self, argv):
-        if argv:
-            raise UsageError("takes no arguments")
         head = int(gdb.parse_and_eval("log_head"))
         size = int(gdb.parse_and_eval("sizeof(log_buf)"))
         buf = int(gdb.parse_and_eval("&log_buf[0]"))
@@ -205,11 +210,10 @@ VA is hex (0x optional) or a gdb expression (kernel_main, &log_buf).
 Tables are read from CR3 through the direct map (pa + PAGE_OFFSET); the
 lines are those of the monitor's pgwalk."""
     name = "kv-pgwalk"
+    arg = "address"
     usage = "kv-pgwalk VA"
 
     def run(self, argv):
-        if len(argv) != 1:
-            raise UsageError("needs one address")
         va = parse_addr(argv[0])
         if not is_canonical(va):
             gdb.write("pgwalk: 0x%x is not canonical (bits 63..47 must all"
@@ -233,8 +237,6 @@ The lines of show_buddyinfo() in mm/stats.c (Linux's /proc/buddyinfo):
     needs = ("zones",)
 
     def run(self, argv):
-        if argv:
-            raise UsageError("takes no arguments")
         zones = gdb.parse_and_eval("zones")
         nr_zones = int(gdb.parse_and_eval("sizeof(zones) / sizeof(zones[0])"))
         for i in range(nr_zones):
@@ -276,12 +278,11 @@ The lines of dump_page() in mm/debug_page.c (the monitor's `page PFN`):
 frame, zone, order, flags by name, the head of a tail page, a slab's
 cache and counts, and who allocated it."""
     name = "kv-page"
+    arg = "page frame number"
     usage = "kv-page PFN"
     needs = ("mem_map", "max_pfn", "zones")
 
     def run(self, argv):
-        if len(argv) != 1:
-            raise UsageError("needs one page frame number")
         try:
             pfn = int(argv[0], 0)
         except ValueError:
@@ -335,8 +336,6 @@ then the lazily freed areas waiting for the purge, "unpurged vm_area"."""
     needs = ("vmap_area_list", "vmap_purge_list")
 
     def run(self, argv):
-        if argv:
-            raise UsageError("takes no arguments")
         head = gdb.parse_and_eval("&vmap_area_list")
         va_ptr = gdb.lookup_type("struct vmap_area").pointer()
         off = int(gdb.parse_and_eval("(unsigned long)&((struct vmap_area *)0)->list"))
@@ -411,8 +410,6 @@ every slab (nr_objects) less the free ones on the partial slabs and the CPU's fr
     needs = ("slab_caches",)
 
     def run(self, argv):
-        if argv:
-            raise UsageError("takes no arguments")
         gdb.write("slabinfo - version: 2.1\n")
         gdb.write("# name            <active_objs> <num_objs> <objsize> <objperslab> "
                   "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
