@@ -95,6 +95,15 @@ $(error BREAK=$(BREAK) needs its own output directory, e.g. O=build/break-$(BREA
 endif
 BREAK_CFLAGS := $(patsubst %,-DKVLAB_BREAK_%,$(shell echo '$(BREAK)' | tr 'a-z,' 'A-Z '))
 endif
+# DEBUG_VM=0: compile VM_BUG_ON/VM_WARN_ON (include/mm/mmdebug.h) to nothing.
+# The test kernels and host builds keep them (1); `make bench` builds its
+# kernel with 0 in $(O)/nodebug, so figures measure the allocators alone.
+DEBUG_VM ?= 1
+ifneq ($(DEBUG_VM),1)
+ifeq ($(O),build)
+$(error DEBUG_VM=$(DEBUG_VM) needs its own output directory, e.g. O=build/nodebug)
+endif
+endif
 # Required: freestanding, higher-half kernel code model, no SIMD, frame
 # pointers for backtraces.
 KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
@@ -102,7 +111,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common -Iinclude -I. \
-	-DKVLAB_VERSION='"$(VERSION)"' $(BREAK_CFLAGS)
+	-DKVLAB_VERSION='"$(VERSION)"' -DKVLAB_DEBUG_VM=$(DEBUG_VM) $(BREAK_CFLAGS)
 WARN_CFLAGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Wframe-larger-than=2048 -Wpointer-arith \
 	-Wundef -Wno-unused-parameter
@@ -229,10 +238,12 @@ grade: ## score the self-tests per part, as a course grader (points: tests/grade
 # ICOUNT=1: run QEMU with -icount so cycles are exact guest instruction counts.
 ICOUNT ?= 0
 
+BENCH_KERNEL := $(O)/nodebug/$(TC)/kvlab.elf
+
 bench: ## run every benchmark in QEMU, write build/bench/report.md and plots (ICOUNT=1: exact counts)
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory $(KERNEL)
-	@$(PYTHON) scripts/kvqemu.py bench --kernel $(KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount)
+	@$(MAKE) --no-print-directory O=$(O)/nodebug DEBUG_VM=0 $(BENCH_KERNEL)
+	@$(PYTHON) scripts/kvqemu.py bench --kernel $(BENCH_KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount)
 
 debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols and kv-* helpers
 	@scripts/deps.sh debug
