@@ -176,7 +176,8 @@ ISO := $(O)/kvlab.iso
 
 # ---- targets ---------------------------------------------------------------------
 
-.PHONY: all kernel kernels iso run run-uefi test test-quick grade bench debug clean help deps
+.PHONY: all kernel kernels iso run run-uefi test test-quick grade bench debug clean help deps \
+	doc-check script-test
 
 all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
 
@@ -229,6 +230,12 @@ test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-c
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory $(O)/gcc/kvlab.elf
 	@$(PYTHON) scripts/runtests.py --build $(O) --quick
+
+doc-check: ## every function of the headers listed in scripts/check_kerneldoc.py has its kernel-doc
+	@$(PYTHON) scripts/check_kerneldoc.py
+
+script-test: ## the tests of the scripts themselves (tests/scripts/)
+	@$(PYTHON) tests/scripts/run.py
 
 grade: ## score the self-tests per part, as a course grader (points: tests/grade-points.txt)
 	@scripts/deps.sh run

@@ -19,8 +19,10 @@ and check each reply; with "gdb" as well, gdb runs kvlab's helpers
 what the kernel printed (see run_session()).
 
 Before the QEMU configurations comes the host phase: `make host-test` and
-`make fuzz-smoke` (tests/host/), whose output is shown and whose closing
-`N passed, N failed` lines join the totals; a non-zero exit is a failure.
+`make fuzz-smoke` (tests/host/), `make doc-check` (the kernel-doc of the
+mm headers) and `make script-test` (tests/scripts/), whose output is shown
+and whose closing `N passed, N failed` lines join the totals (doc-check,
+which has none, counts as one result); a non-zero exit is a failure.
 Then the broken-* checks: each builds kvlab with a planted bug (make
 BREAK=name) and passes only if both the host suite and the kernel suite
 it names fail (run_broken()).
@@ -332,6 +334,10 @@ HOST_PHASE = [
         why="lib/, the kernel's parsers and mm/ on the host: ASan+UBSan, valgrind"),
     cfg("fuzz-smoke", boot="host", machine="-", cpu="-", mem="-",
         why="each libFuzzer target for a fixed number of inputs"),
+    cfg("doc-check", boot="host", machine="-", cpu="-", mem="-", summary=False,
+        why="every function of the checked mm headers has its kernel-doc"),
+    cfg("script-test", boot="host", machine="-", cpu="-", mem="-",
+        why="the scripts' own tests: kernel-doc checker, deps.sh, grading"),
     # Do the tests bite? A planted bug (make BREAK=name, an #ifdef
     # KVLAB_BREAK_NAME in the source) must make both the host suite and
     # the kernel suite named fail; see run_broken(). A new planted bug
@@ -754,8 +760,10 @@ def run_host(c, build, jobs):
     r.status = rc
     if summary:
         r.passed, r.failed = summary
-    else:
+    elif c.get("summary", True):
         r.problems.append("no 'N passed, N failed' line")
+    elif rc == 0:
+        r.passed = 1            # a check without counts: one result
     if rc != 0:
         r.problems.append("make %s exited with %d" % (c["name"], rc))
     if r.problems and not r.failed:
@@ -841,7 +849,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one QEMU configuration, no host phase")
     ap.add_argument("--no-host", action="store_true",
-                    help="leave out the host phase (host-test, fuzz-smoke, broken-*)")
+                    help="leave out the host phase (host-test, fuzz-smoke, doc-check, script-test, broken-*)")
     ap.add_argument("--only", help="comma-separated configuration names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--list", action="store_true")
