@@ -56,7 +56,7 @@ KERNEL_SRCS := \
 	kernel/main.c kernel/serial.c kernel/printk.c kernel/panic.c \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
-	kernel/fault_inject.c \
+	kernel/fault_inject.c kernel/stack.c \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \

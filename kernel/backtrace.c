@@ -6,7 +6,8 @@
  */
 #include <kernel/backtrace.h>
 #include <kernel/printk.h>
-#include <kernel/traps.h>
+#include <kernel/ptrace.h>
+#include <kernel/stack.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 
@@ -66,10 +67,7 @@ static bool stack_ok(unsigned long addr, size_t len)
 {
 	if (addr & 7)
 		return false;
-	if (addr >= (unsigned long)boot_stack_bottom &&
-	    addr + len <= (unsigned long)boot_stack_top)
-		return true;
-	return traps_on_ist_stack(addr, len);
+	return on_kernel_stack(addr, len);
 }
 
 /*

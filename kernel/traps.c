@@ -18,13 +18,11 @@
 #include <kernel/exit.h>
 #include <kernel/fixup.h>
 #include <kernel/printk.h>
+#include <kernel/stack.h>
 #include <kernel/traps.h>
 #include <lib/printf.h>
 #include <lib/string.h>
-#include <mm/layout.h>
 
-#define IST_STACK_SIZE	8192
-#define NR_IST_STACKS	3	/* 1: #DF, 2: NMI, 3: #MC */
 #define MAX_FAULT_NOTES	4
 
 struct tss64 {
@@ -53,7 +51,6 @@ _Static_assert(sizeof(struct tss64) == 104, "TSS is 104 bytes");
 static u64 gdt[5] __aligned(16);
 static struct tss64 tss __aligned(16);
 static struct idt_gate idt[NR_EXCEPTIONS] __aligned(16);
-static u8 ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __aligned(16);
 
 extern const unsigned long trap_stub_table[NR_EXCEPTIONS];
 extern const struct exception_table_entry __start_ex_table[];
@@ -99,14 +96,6 @@ const char *trap_name(unsigned int vector)
 	if (vector < NR_EXCEPTIONS && trap_names[vector])
 		return trap_names[vector];
 	return "reserved exception";
-}
-
-bool traps_on_ist_stack(unsigned long addr, size_t len)
-{
-	unsigned long lo = (unsigned long)ist_stacks;
-	unsigned long hi = lo + sizeof(ist_stacks);
-
-	return addr >= lo && addr + len <= hi && addr + len >= addr;
 }
 
 void traps_add_fault_note(fault_note_fn fn)
@@ -184,7 +173,7 @@ void traps_init(void)
 	int i;
 
 	for (i = 0; i < NR_IST_STACKS; i++)
-		tss.ist[i] = (u64)&ist_stacks[i][IST_STACK_SIZE];
+		tss.ist[i] = ist_stack_top(i);
 	tss.iomap_base = sizeof(tss);	/* no I/O bitmap */
 	load_gdt();
 
@@ -268,9 +257,7 @@ static void show_pf(const struct pt_regs *regs, unsigned long cr2)
  */
 static void show_df(unsigned long cr2)
 {
-	unsigned long guard = (unsigned long)boot_stack_bottom - PAGE_SIZE;
-
-	if (cr2 >= guard && cr2 < (unsigned long)boot_stack_bottom)
+	if (in_boot_stack_guard(cr2))
 		printk(KERN_ALERT "double fault: kernel stack overflow: CR2 %#lx is in the guard page below the stack (%#lx-%#lx)\n",
 		       cr2, (unsigned long)boot_stack_bottom,
 		       (unsigned long)boot_stack_top - 1);

@@ -4,10 +4,10 @@
  * the fault (or its absence) is the result.
  */
 #include <arch/x86.h>
-#include <kernel/backtrace.h>
 #include <kernel/cpu.h>
 #include <kernel/fixup.h>
 #include <kernel/ktest.h>
+#include <kernel/stack.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/gfp.h>

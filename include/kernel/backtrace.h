@@ -40,7 +40,4 @@ struct pt_regs;
 /* backtrace_print_regs - the backtrace of a faulting context. */
 void backtrace_print_regs(const struct pt_regs *regs);
 
-/* The boot stack, where frame pointers may lie (boot/boot.asm). */
-extern char boot_stack_bottom[], boot_stack_top[];
-
 #endif

@@ -10,19 +10,8 @@
 #ifndef KVLAB_KERNEL_TRAPS_H
 #define KVLAB_KERNEL_TRAPS_H
 
+#include <kernel/ptrace.h>
 #include <lib/types.h>
-
-/* The registers saved by kernel/trapentry.asm, lowest address first. */
-struct pt_regs {
-	u64 r15, r14, r13, r12, r11, r10, r9, r8;
-	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector;
-	u64 error_code;	/* 0 for exceptions without one */
-	/* pushed by the CPU */
-	u64 rip, cs, rflags, rsp, ss;
-};
-
-_Static_assert(sizeof(struct pt_regs) == 22 * 8, "trapentry.asm layout");
 
 enum x86_vector {
 	X86_TRAP_DE = 0, X86_TRAP_DB, X86_TRAP_NMI, X86_TRAP_BP, X86_TRAP_OF,
@@ -49,9 +38,6 @@ enum x86_vector {
 void traps_init(void);
 
 const char *trap_name(unsigned int vector);
-
-/* traps_on_ist_stack - is [addr, addr + len) on an exception stack? */
-bool traps_on_ist_stack(unsigned long addr, size_t len);
 
 /*
  * A fault note explains a faulting address, e.g. mm/vmalloc.c:
