@@ -56,7 +56,7 @@ KERNEL_SRCS := \
 	kernel/main.c kernel/serial.c kernel/printk.c kernel/panic.c \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
-	kernel/fault_inject.c kernel/stack.c \
+	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
@@ -65,13 +65,14 @@ MM_SRCS := mm/memblock.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
 # Suites run in link order: the layers from the bottom up.
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
-	tests/test_buddy.c tests/crash.c tests/fragment.c \
+	tests/test_buddy.c tests/fragment.c \
 	tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c \
 	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
-# Benchmark groups run in link order; bench_tables.c prints the tables after them.
+# Benchmark groups run in link order (kernel/bench.c runs them); bench_tables.c
+# registers the tables, printed after them.
 # The timing groups first, on memory as boot left it (as the Linux reference
 # harness runs on a fresh boot), then the two demonstrations.
-BENCH_SRCS := tests/bench.c tests/bench_access.c tests/bench_pages.c \
+BENCH_SRCS := tests/bench_access.c tests/bench_pages.c \
 	tests/bench_slab.c tests/bench_vmalloc.c tests/bench_where.c \
 	tests/bench_frag.c tests/bench_tables.c
 

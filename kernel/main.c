@@ -10,6 +10,7 @@
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
+#include <kernel/crash.h>
 #include <kernel/exit.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>

@@ -276,7 +276,7 @@ CONFIGS = [
         why="a stack overflow hits the guard page and is reported from the #DF stack"),
     cfg("bug-on", cmdline="tests=none crash=bug",
         expect="panic", ktap=False,
-        log_must=[r"kernel BUG at tests/crash\.c:\d+: crash_mode == CRASH_BUG",
+        log_must=[r"kernel BUG at kernel/crash\.c:\d+: crash_mode == CRASH_BUG",
                   r"Kernel panic - not syncing: kernel BUG at"],
         why="BUG_ON prints file, line and condition, then panics"),
     cfg("bench-quick", cmdline="tests=none bench=quick", ktap=False,

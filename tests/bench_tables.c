@@ -2,7 +2,7 @@
  * tests/bench_tables.c: the human-readable comparison tables.
  *
  * The benchmark files measure and print one `bench:` line per result; the
- * results are kept (tests/bench.c). Once the selected groups have run,
+ * results are kept (kernel/bench.c). Once the selected groups have run,
  * bench_print_tables() arranges them into one table per question:
  *
  *   What does one allocation and free cost?     kmalloc vs alloc_pages vs vmalloc
@@ -360,7 +360,8 @@ static void table_access(void)
 		      "   here; on hardware, vmalloc's 4 KiB mappings miss the TLB where 2 MiB/1 GiB ones do not.\n");
 }
 
-void bench_print_tables(void)
+/* Registered as BENCH_TABLES: the runner calls it after the groups. */
+static void bench_print_tables(struct bench_run *r)
 {
 	table_pair();
 	table_batch();
@@ -369,3 +370,4 @@ void bench_print_tables(void)
 	table_cache();
 	table_access();
 }
+BENCH(tables, bench_print_tables, BENCH_QUICK | BENCH_TABLES);

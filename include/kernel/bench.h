@@ -28,6 +28,8 @@
 
 enum bench_flags {
 	BENCH_QUICK = 1 << 0,	/* part of the quick set (make run) */
+	BENCH_TABLES = 1 << 1,	/* not a measurement: prints tables from the
+				 * results, after the selected groups ran */
 };
 
 struct bench_run {
@@ -92,9 +94,6 @@ const char *bench_debug_state(void);
 
 /* The clock line every table starts with (TSC rate, -icount or not, debug). */
 void bench_print_clock(void);
-
-/* The comparison tables, from the results stored so far (tests/bench_tables.c). */
-void bench_print_tables(void);
 
 /* Run the groups selected by bench= (all, none, quick, or a list). */
 void bench_run_selected(void);

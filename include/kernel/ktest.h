@@ -110,9 +110,6 @@ void ktest_run_all(struct ktest_totals *totals);
 /* ktest_run_one - run the suites matching @filter (monitor: test SUITE). */
 void ktest_run_filter(const char *filter, struct ktest_totals *totals);
 
-/* crash_if_requested - crash on purpose if crash= asks (tests/crash.c). */
-void crash_if_requested(void);
-
 /* The boot seed (seed= on the command line). */
 extern u64 ktest_boot_seed;
 

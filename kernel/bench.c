@@ -1,5 +1,6 @@
 /*
- * tests/bench.c: the benchmark runner (see include/kernel/bench.h).
+ * kernel/bench.c: the benchmark runner (see include/kernel/bench.h). The
+ * benchmarks themselves are in tests/bench_*.c, registered with BENCH().
  *
  * Method, as the Linux reference harness (shared/anchors/linux-qemu.md):
  * a loop of n operations is timed with a serialised TSC read (lfence;
@@ -194,6 +195,8 @@ void bench_run_filter(const char *filter, bool quick)
 	unsigned int nr = 0;
 
 	for (b = __start_benches; b < __stop_benches; b++) {
+		if (b->flags & BENCH_TABLES)
+			continue;
 		if (!group_selected(filter, b->group))
 			continue;
 		if (quick && !(b->flags & BENCH_QUICK))
@@ -206,10 +209,13 @@ void bench_run_filter(const char *filter, bool quick)
 		run.index = nr;
 		b->run(&run);
 	}
-	if (!nr)
+	if (!nr) {
 		console_print("bench: nothing matches '%s'\n", filter);
-	else
-		bench_print_tables();
+		return;
+	}
+	for (b = __start_benches; b < __stop_benches; b++)
+		if (b->flags & BENCH_TABLES)
+			b->run(&run);
 }
 
 void bench_run_selected(void)
@@ -226,6 +232,8 @@ static int cmd_bench(int argc, char **argv)
 	if (argc == 1) {
 		console_print("bench groups:");
 		for (b = __start_benches; b < __stop_benches; b++) {
+			if (b->flags & BENCH_TABLES)
+				continue;
 			/* a group may be spread over several files: name it once */
 			for (seen = __start_benches; seen < b; seen++)
 				if (!strcmp(seen->group, b->group))
@@ -241,7 +249,7 @@ static int cmd_bench(int argc, char **argv)
 		return 0;
 	}
 	for (b = __start_benches; b < __stop_benches; b++)
-		if (group_selected(argv[1], b->group))
+		if (!(b->flags & BENCH_TABLES) && group_selected(argv[1], b->group))
 			break;
 	if (b == __stop_benches) {
 		console_print("bench: no group '%s' (type bench for the list)\n", argv[1]);

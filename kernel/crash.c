@@ -1,11 +1,12 @@
 /*
- * tests/crash.c: deliberate crashes, for the runner to check that faults
+ * kernel/crash.c: deliberate crashes, for the runner to check that faults
  * are reported properly (decoded, symbolized, QEMU exits with the panic
- * status). Selected with crash= on the command line; main.c calls
- * crash_if_requested() after boot.
+ * status), as Linux's LKDTM does. Selected with crash= on the command
+ * line; main.c calls crash_if_requested() after boot.
  */
 #include <kernel/cmdline.h>
-#include <kernel/ktest.h>
+#include <kernel/crash.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
