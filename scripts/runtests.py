@@ -224,6 +224,10 @@ CONFIGS = [
         why="small RAM"),
     cfg("clang-kernel-pc-max-6G", tc="clang", mem="6G",
         why="RAM above 4 GiB, split by the PCI hole"),
+    cfg("no-nx", cpu="qemu64,-nx", mem="128M", cmdline="tests=paging,traps",
+        log_must=[r"CPU features: .*-nx",
+                  r"(?m)^ +ok \d+ data_is_not_executable # SKIP env: this CPU has no NX bit$"],
+        why="a CPU without NX: the NX case skips as environmental (# SKIP env:, which make grade does not count)"),
     # Bad boot input: too little RAM, mem=, garbage on the command line.
     cfg("tiny-ram-8M", mem="8M", cmdline="tests=none", expect="nomem", ktap=False,
         log_must=[r"kvlab: not enough memory: \d+ KiB of usable RAM, at least \d+ MiB needed"],

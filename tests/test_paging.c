@@ -52,7 +52,7 @@ static void data_is_not_executable(struct ktest *t)
 	u8 *va;
 
 	if (!boot_cpu.has_nx)
-		KT_SKIP(t, "this CPU has no NX bit");
+		KT_SKIP_ENV(t, "this CPU has no NX bit");
 	KT_EXPECT_EQ(t, probe_exec(code), -EFAULT);
 	KT_EXPECT_UEQ(t, last_fault.error_code & (X86_PF_PROT | X86_PF_INSTR),
 		      X86_PF_PROT | X86_PF_INSTR);
