@@ -12,14 +12,11 @@
  * gap below current_limit that fits, as Linux's default, which keeps the
  * low zones (DMA, DMA32) for the callers who need them.
  */
-#include <kernel/bootinfo.h>
-#include <kernel/cmdline.h>
-#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/compiler.h>
 #include <lib/errno.h>
-#include <lib/printf.h>
 #include <lib/string.h>
+#include <mm/layout.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
 
@@ -28,8 +25,6 @@ struct memblock memblock = {
 	.memory = { .name = "memory" },
 	.reserved = { .name = "reserved" },
 };
-
-phys_addr_t memory_limit;
 
 void memblock_reset(void)
 {
@@ -282,6 +277,26 @@ void memblock_enforce_memory_limit(phys_addr_t limit)
 	}
 }
 
+void memblock_trim_memory(phys_addr_t align)
+{
+	struct memblock_type *m = &memblock.memory;
+	unsigned long i = 0;
+
+	while (i < m->cnt) {
+		phys_addr_t rb = m->regions[i].base;
+		phys_addr_t s = ALIGN_UP(rb, align);
+		phys_addr_t e = ALIGN_DOWN(rb + m->regions[i].size, align);
+
+		if (s >= e) {
+			remove_region(m, i);
+			continue;
+		}
+		m->regions[i].base = s;
+		m->regions[i].size = e - s;
+		i++;
+	}
+}
+
 bool memblock_next_free(u64 *idx, phys_addr_t *start, phys_addr_t *end)
 {
 	const struct memblock_type *m = &memblock.memory;
@@ -333,75 +348,18 @@ void memblock_dump(void)
 	}
 }
 
-/* ---- boot ---------------------------------------------------------------- */
-#ifndef KVLAB_HOST
-#include <kernel/cpu.h>
-#include <kernel/exit.h>
-
-/* Less usable RAM than this and kvlab cannot run its allocators and tests. */
-#define MIN_USABLE_RAM	(12UL << 20)
-
-extern char _end[];
-
-static int set_mem(const char *val, char *why, size_t why_size)
+/*
+ * The part of booting memblock that does not depend on where the memory map
+ * came from: the kernel's memblock_init() (mm/memblock_glue.c) and the host
+ * tests' boot (tests/host/shim/mm.c) both end with it.
+ */
+phys_addr_t memblock_setup(phys_addr_t image_end, phys_addr_t limit)
 {
-	unsigned long long v;
-
-	if (!val || memparse_strict(val, &v)) {
-		snprintf(why, why_size, "expected a size such as 512M or 2G");
-		return -EINVAL;
-	}
-	if (v < MIN_USABLE_RAM + LOW_RESERVED_END) {
-		snprintf(why, why_size, "below the %lu MiB kvlab needs",
-			 (MIN_USABLE_RAM + LOW_RESERVED_END) >> 20);
-		return -EINVAL;
-	}
-	memory_limit = v;
-	return 0;
-}
-KPARAM("mem", set_mem, "use at most this much RAM, e.g. mem=256M (as Linux)");
-
-void memblock_init(const struct boot_info *bi)
-{
-	unsigned int bits = boot_cpu.phys_addr_bits;
-	phys_addr_t max_addr = 1ULL << (bits && bits < MAX_PHYS_BITS ? bits : MAX_PHYS_BITS);
-	phys_addr_t ram;
-	size_t i;
-
-	for (i = 0; i < bi->nr_map; i++) {
-		const struct mem_region *r = &bi->map[i];
-		/* Only whole pages of RAM are usable. */
-		phys_addr_t s = PAGE_ALIGN(r->start);
-		phys_addr_t e = ALIGN_DOWN(MIN(r->end, max_addr), PAGE_SIZE);
-
-		if (r->type != MEM_USABLE || e <= s)
-			continue;
-		if (memblock_add(s, e - s))
-			pr_warn("memblock: table full, [mem %#llx-%#llx] dropped\n",
-				(unsigned long long)s, (unsigned long long)e - 1);
-	}
+	/* Only whole pages of RAM are usable. */
+	memblock_trim_memory(PAGE_SIZE);
 	/* The first MiB (BIOS data, EBDA) and the kernel image stay put. */
 	memblock_reserve(0, LOW_RESERVED_END);
-	memblock_reserve(KERNEL_PHYS, __pa_symbol(_end) - KERNEL_PHYS);
-	if (memory_limit) {
-		if (memory_limit >= memblock_phys_mem_size())
-			pr_info("memblock: mem=%lluM is not below the RAM present (%lluM)\n",
-				(unsigned long long)memory_limit >> 20,
-				(unsigned long long)memblock_phys_mem_size() >> 20);
-		memblock_enforce_memory_limit(memory_limit);
-	}
-	/* Until paging_init(), only the first 4 GiB are mapped (boot.asm). */
-	memblock.current_limit = 4ULL << 30;
-
-	ram = memblock_phys_mem_size();
-	pr_info("memblock: %llu MiB of RAM usable, %llu KiB reserved\n",
-		(unsigned long long)ram >> 20,
-		(unsigned long long)memblock_reserved_size() >> 10);
-	if (ram < MIN_USABLE_RAM + LOW_RESERVED_END) {
-		console_print("kvlab: not enough memory: %llu KiB of usable RAM, at least %lu MiB needed\n",
-			      (unsigned long long)ram >> 10,
-			      (MIN_USABLE_RAM + LOW_RESERVED_END) >> 20);
-		qemu_exit(EXIT_NOMEM);
-	}
+	memblock_reserve(KERNEL_PHYS, image_end - KERNEL_PHYS);
+	memblock_enforce_memory_limit(limit);
+	return memblock_phys_mem_size();
 }
-#endif

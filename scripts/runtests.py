@@ -229,9 +229,9 @@ CONFIGS = [
                   r"(?m)^ +ok \d+ data_is_not_executable # SKIP env: this CPU has no NX bit$"],
         why="a CPU without NX: the NX case skips as environmental (# SKIP env:, which make grade does not count)"),
     # Bad boot input: too little RAM, mem=, garbage on the command line.
-    cfg("tiny-ram-8M", mem="8M", cmdline="tests=none", expect="nomem", ktap=False,
+    cfg("tiny-ram-8M", mem="8M", cmdline="tests=none", expect="panic", ktap=False,
         log_must=[r"kvlab: not enough memory: \d+ KiB of usable RAM, at least \d+ MiB needed"],
-        why="too little RAM is refused with a clear message and its own exit status"),
+        why="too little RAM is refused with a clear message (a panic at boot)"),
     cfg("slub-debug-FZPU", cmdline="tests=all slub_debug=FZPU",
         log_must=[r"slab: .*slub_debug=FZPU", r"(?m)^slabinfo - version: 2\.1$"],
         why="every suite again with all slab debugging on every cache"),

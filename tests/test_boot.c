@@ -220,7 +220,7 @@ static void this_boot_map(struct ktest *t)
 		if (r->type == MEM_USABLE && r->end > LOW_RESERVED_END)
 			usable_above_1m += r->end - MAX(r->start, LOW_RESERVED_END);
 	}
-	/* kvlab refuses to boot with less (mm/memblock.c: MIN_USABLE_RAM). */
+	/* kvlab refuses to boot with less (mm/memblock_glue.c: MIN_USABLE_RAM). */
 	KT_EXPECT_UGE(t, usable_above_1m, 12ULL << 20);
 }
 

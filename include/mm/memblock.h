@@ -82,6 +82,31 @@ bool memblock_next_free(u64 *idx, phys_addr_t *start, phys_addr_t *end);
 
 void memblock_dump(void);
 
+/**
+ * memblock_trim_memory - shrink every memory region to whole units of @align
+ * @align: the unit, a power of two (PAGE_SIZE: whole pages)
+ *
+ * A region with no whole unit in it is removed (Linux's function of the
+ * same name).
+ *
+ * Context: boot, before memblock_free_all().
+ */
+void memblock_trim_memory(phys_addr_t align);
+
+/**
+ * memblock_setup - finish memblock once the RAM has been added
+ * @image_end: physical end of the kernel image, reserved from KERNEL_PHYS
+ * @limit: keep only this many bytes of RAM (mem=); 0 keeps all
+ *
+ * Trims the memory regions to whole pages, reserves the first MiB and the
+ * kernel image, and applies @limit. memblock_init() and the host tests'
+ * boot both end with it.
+ *
+ * Context: boot, after memblock_add() of every usable range.
+ * Return: the bytes of RAM left in the memory list.
+ */
+phys_addr_t memblock_setup(phys_addr_t image_end, phys_addr_t limit);
+
 /* memblock_init - RAM from the sanitized boot map, reservations, mem=. */
 struct boot_info;
 void memblock_init(const struct boot_info *bi);

@@ -4,8 +4,8 @@
  *
  * host_mm_boot_map() is kernel_main()'s memblock_init(), paging_init(),
  * buddy_init() sequence cut down to what the host has: memblock_init()
- * itself reads the CPU and the linker's _end, so its arithmetic (usable
- * whole pages, the first MiB and the image reserved) is repeated here;
+ * (kernel only: it reads the CPU and the linker's _end) adds the usable
+ * ranges and calls memblock_setup(), as host_memblock_init() does here;
  * paging_init() has nothing to do, the arena being the direct map, except
  * lift memblock's limit; buddy_init() is the kernel's own.
  */
@@ -67,22 +67,17 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
 
 /* ---- boot and teardown ------------------------------------------------ */
 
-/* memblock_init()'s work for the arena's sanitized map. */
+/* memblock_init() for the arena's sanitized map, with the stand-in image. */
 static void host_memblock_init(void)
 {
 	size_t i;
 
 	memblock_reset();
-	for (i = 0; i < boot_info.nr_map; i++) {
-		const struct mem_region *r = &boot_info.map[i];
-		phys_addr_t s = PAGE_ALIGN(r->start);
-		phys_addr_t e = ALIGN_DOWN(r->end, (phys_addr_t)PAGE_SIZE);
-
-		if (r->type == MEM_USABLE && e > s)
-			memblock_add(s, e - s);
-	}
-	memblock_reserve(0, LOW_RESERVED_END);
-	memblock_reserve(KERNEL_PHYS, HOST_MM_IMAGE_BYTES);
+	for (i = 0; i < boot_info.nr_map; i++)
+		if (boot_info.map[i].type == MEM_USABLE)
+			memblock_add(boot_info.map[i].start,
+				     boot_info.map[i].end - boot_info.map[i].start);
+	memblock_setup(KERNEL_PHYS + HOST_MM_IMAGE_BYTES, 0);
 	/* paging_init() maps all RAM, then lifts the early 4 GiB limit. */
 	memblock.current_limit = ~(phys_addr_t)0;
 }
