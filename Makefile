@@ -59,7 +59,7 @@ KERNEL_SRCS := \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
-MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/buddy.c mm/stats.c mm/debug_page.c \
+MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
 	mm/slab.c mm/slab_debug.c mm/kmalloc.c \
 	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 # Suites run in link order: the layers from the bottom up.

@@ -1,6 +1,7 @@
 /*
  * kernel/monitor_mem.c: monitor commands that look at memory without any
- * allocator: memmap (the physical map), pgwalk (a page-table walk) and
+ * allocator: memmap (the physical map; once the buddy allocator runs, its
+ * bars show what buddy_free_bytes() says is free), pgwalk (a page-table walk) and
  * peek (a read that survives a fault); and the slab allocator's slabinfo,
  * kmalloc and kfree.
  *
@@ -16,6 +17,7 @@
 #include <kernel/traps.h>
 #include <lib/printf.h>
 #include <lib/string.h>
+#include <mm/buddy.h>
 #include <mm/layout.h>
 #include <mm/paging.h>
 #include <mm/slab.h>
@@ -23,13 +25,6 @@
 #define MEMMAP_BAR_CELLS 32
 
 /* ---- memmap ------------------------------------------------------------ */
-
-static memmap_free_bytes_fn memmap_free_bytes;
-
-void memmap_set_usage_source(memmap_free_bytes_fn fn)
-{
-	memmap_free_bytes = fn;
-}
 
 /*
  * "639 KiB", "1 KiB", "1022 MiB": a bigger unit while the number stays
@@ -63,10 +58,10 @@ static void memmap_bar(const struct mem_region *r, char *bar, u64 *free_bytes)
 		ce = r->start + len * (i + 1) / MEMMAP_BAR_CELLS;
 		if (r->type != MEM_USABLE) {
 			bar[i] = '-';
-		} else if (!memmap_free_bytes) {
+		} else if (!buddy_ready()) {
 			bar[i] = '?';
 		} else {
-			f = cs < ce ? memmap_free_bytes(cs, ce) : 0;
+			f = cs < ce ? buddy_free_bytes(cs, ce) : 0;
 			*free_bytes += f;
 			bar[i] = f == ce - cs ? '.' : f == 0 ? '#' : ':';
 		}
@@ -97,7 +92,7 @@ static int cmd_memmap(int argc, char **argv)
 	}
 	format_bytes(size, sizeof(size), usable);
 	format_bytes(free_s, sizeof(free_s), nr_free);
-	if (memmap_free_bytes)
+	if (buddy_ready())
 		console_print("memmap: usable RAM %s, free %s\n", size, free_s);
 	else
 		console_print("memmap: usable RAM %s\n", size);

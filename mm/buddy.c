@@ -45,7 +45,6 @@
  * Locking: none. kvlab runs on one CPU with interrupts off; the pcp lists
  * are per CPU in structure only.
  */
-#include <arch/x86.h>
 #include <kernel/fault_inject.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
@@ -55,7 +54,6 @@
 #include <mm/buddy.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
-#include <mm/paging.h>
 
 #define WATERMARK_SCALE_FACTOR	10	/* in 1/10000 of the zone, as Linux */
 
@@ -828,6 +826,32 @@ u64 buddy_free_bytes(phys_addr_t start, phys_addr_t end)
 	return (u64)free << PAGE_SHIFT;
 }
 
+/*
+ * Linux's __fragmentation_index(): how much a failure to allocate @order
+ * would be due to fragmentation rather than lack of memory.
+ */
+int fragmentation_index(const struct zone *z, unsigned int order)
+{
+	unsigned long blocks = 0, free_pages = 0, suitable = 0;
+	unsigned int o;
+
+	if (order > MAX_PAGE_ORDER)
+		return 0;
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		unsigned long n = z->free_area[o].nr_free;
+
+		blocks += n;
+		free_pages += n << o;
+		if (o >= order)
+			suitable += n << (o - order);
+	}
+	if (!blocks)
+		return 0;
+	if (suitable)
+		return -1000;
+	return 1000 - (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
+}
+
 /* ---- checking -------------------------------------------------------------- */
 
 static unsigned int violation(const struct zone *z, int inv, const char *what,
@@ -1043,45 +1067,6 @@ unsigned long zone_take_range(struct zone *z)
 }
 
 /* ---- boot ------------------------------------------------------------------- */
-#include <kernel/cpu.h>
-#include <kernel/ktest.h>
-#include <kernel/monitor.h>
-
-/*
- * After every test case: the free page count is what it was, and the
- * invariants hold (lists only; the buddy suite runs the full scan itself).
- * Page-table pages are counted as free: kernel page tables, once made,
- * stay (as in Linux), so a case that maps something for the first time
- * legitimately keeps a few.
- */
-static unsigned long free_and_table_pages(void)
-{
-	return nr_free_pages() + nr_pagetable_pages;
-}
-
-static void buddy_snapshot(void *buf)
-{
-	*(unsigned long *)buf = free_and_table_pages();
-}
-
-static void buddy_verify(struct ktest *t, const void *before)
-{
-	unsigned long was = *(const unsigned long *)before;
-	unsigned long now = free_and_table_pages();
-
-	if (now != was)
-		ktest_fail(t, __FILE__, __LINE__,
-			   "free pages %lu before the case, %lu after (%ld leaked)",
-			   was, now, (long)(was - now));
-	if (buddy_check(false))
-		ktest_fail(t, __FILE__, __LINE__, "buddy_check() found violations");
-}
-
-static const struct ktest_checker buddy_checker = {
-	.name = "buddy",
-	.snapshot = buddy_snapshot,
-	.check = buddy_verify,
-};
 
 static unsigned long int_sqrt(unsigned long x)
 {
@@ -1241,30 +1226,9 @@ static void setup_fast_classes(void)
 	}
 }
 
-static void print_zones(void)
+void buddy_setup(void)
 {
-	unsigned int i;
-
-	pr_info("Zone ranges:\n");
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		const struct zone *z = &zones[i];
-
-		if (!z->present_pages) {
-			pr_info("  %-8s empty\n", z->name);
-			continue;
-		}
-		pr_info("  %-8s [mem %#018llx-%#018llx] present %lu managed %lu pages, watermarks min %lu low %lu high %lu, pcp batch %d high %d\n",
-			z->name, (unsigned long long)PFN_PHYS(z->zone_start_pfn),
-			(unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1,
-			z->present_pages, z->managed_pages, min_wmark_pages(z),
-			low_wmark_pages(z), high_wmark_pages(z), z->pcp[0].batch,
-			z->pcp[0].high);
-	}
-}
-
-void buddy_init(void)
-{
-	unsigned long pfn, total = 0;
+	unsigned long pfn;
 	unsigned int i;
 
 	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
@@ -1276,18 +1240,9 @@ void buddy_init(void)
 		mem_map[pfn].flags = 1UL << PG_reserved;
 	zones_init();
 	memblock_free_all();
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		total += zones[i].managed_pages;
 	setup_watermarks();
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		setup_pcp(&zones[i]);
 	setup_fast_classes();
 	buddy_is_ready = true;
-	ktest_register_checker(&buddy_checker);
-	memmap_set_usage_source(buddy_free_bytes);
-	print_zones();
-	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
-		total << (PAGE_SHIFT - 10),
-		(unsigned long long)memblock_phys_mem_size() >> 10,
-		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
 }

@@ -7,10 +7,9 @@
  *   allocated by buddy_kunit_alloc+0x1c/0x80
  *
  * A tail page names its head; a slab page names its cache and counts. The
- * monitor's `page PFN` prints it, and scripts/gdb/kvlab.py's kv-page prints
+ * monitor's `page PFN` (mm/buddy_glue.c) prints it, and scripts/gdb/kvlab.py's kv-page prints
  * the same lines from a stopped kernel, so keep the two in step.
  */
-#include <kernel/monitor.h>
 #include <kernel/printk.h>
 #include <lib/printf.h>
 #include <mm/debug_page.h>
@@ -68,20 +67,3 @@ void dump_page(const struct page *page, const char *reason)
 	if ((PageAllocated(page) || PageSlab(page)) && page->alloc_ip)
 		pr_info("allocated by %pS\n", (void *)page->alloc_ip);
 }
-
-static int cmd_page(int argc, char **argv)
-{
-	unsigned long pfn;
-
-	if (mon_arg_number(argv[1], "pfn", 0, ~0UL, &pfn))
-		return MON_USAGE;
-	if (!pfn_valid(pfn)) {
-		console_print("page: pfn %#lx is beyond the last RAM frame (max_pfn %#lx)\n",
-			      pfn, max_pfn);
-		return MON_FAILED;
-	}
-	dump_page(pfn_to_page(pfn), NULL);
-	return 0;
-}
-MONITOR_CMD("page", cmd_page, 1, 1, "page PFN",
-	    "the struct page of frame PFN: zone, order, flags, owner");

@@ -97,13 +97,4 @@ int mon_arg_addr(const char *arg, const char *what, unsigned long *out);
  */
 int mon_freed(const char *cmd, const char *what, unsigned long reports_before);
 
-/*
- * memmap's free/used bars. Until a page allocator registers a function
- * here, memmap draws usable RAM as untracked ('?'). The function returns
- * how many bytes of [start, end), which lies inside one usable region, the
- * allocator holds free.
- */
-typedef u64 (*memmap_free_bytes_fn)(phys_addr_t start, phys_addr_t end);
-void memmap_set_usage_source(memmap_free_bytes_fn fn);
-
 #endif

@@ -14,9 +14,16 @@
 bool buddy_ready(void);
 
 /*
- * buddy_init - the struct page array, the zones, their watermarks and pcp
+ * buddy_setup - the struct page array, the zones, their watermarks and pcp
  * lists; then every free memblock range goes to the free lists in the
- * largest aligned blocks possible. Context: boot, after paging_init().
+ * largest aligned blocks possible. Prints nothing. Context: boot, after
+ * paging_init().
+ */
+void buddy_setup(void);
+
+/*
+ * buddy_init - buddy_setup(), then the kernel's part (mm/buddy_glue.c):
+ * the ktest checker and the boot lines (zone ranges, "Memory:").
  */
 void buddy_init(void);
 
@@ -34,6 +41,14 @@ void drain_all_pages(void);
 
 /* buddy_free_bytes - bytes of [start, end) that are free (memmap's bars). */
 u64 buddy_free_bytes(phys_addr_t start, phys_addr_t end);
+
+/*
+ * fragmentation_index - Linux's __fragmentation_index() for a request of
+ * @order in @z, in thousandths: -1000 when the request would succeed; near
+ * 0 when it would fail for lack of memory; near 1000 when it would fail
+ * because the free memory is fragmented.
+ */
+int fragmentation_index(const struct zone *z, unsigned int order);
 
 /* Free pages of one zone: its lists plus its pcp lists. */
 unsigned long zone_free_pages(const struct zone *z);

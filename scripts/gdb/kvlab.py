@@ -13,7 +13,7 @@ so a stopped kernel can be inspected with the monitor's eyes:
                     monitor's pgwalk (mm/paging.c: pgwalk()) prints it
 
     kv-buddyinfo    free blocks per zone and order, as show_buddyinfo()
-                    (mm/stats.c) prints them: /proc/buddyinfo's format
+                    (mm/buddy_glue.c) prints them: /proc/buddyinfo's format
     kv-page PFN     the struct page of frame PFN, as dump_page()
                     (mm/debug_page.c) and the monitor's `page PFN` print it
     kv-vmallocinfo  the vmalloc and vmap areas, as show_vmallocinfo()
@@ -230,7 +230,7 @@ def zone_name(zone):
 class KvBuddyinfo(KvCommand):
     """Free blocks per order in each populated zone: kv-buddyinfo
 
-The lines of show_buddyinfo() in mm/stats.c (Linux's /proc/buddyinfo):
+The lines of show_buddyinfo() in mm/buddy_glue.c (Linux's /proc/buddyinfo):
 "Node 0, zone %8s " then "%6lu " for each order."""
     name = "kv-buddyinfo"
     usage = "kv-buddyinfo"

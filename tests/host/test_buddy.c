@@ -1,6 +1,6 @@
 /*
  * tests/host/test_buddy.c: the real buddy allocator (mm/buddy.c, booted by
- * memblock and buddy_init() on the arena, shim/mm.c) against the model of
+ * memblock and buddy_setup() on the arena, shim/mm.c) against the model of
  * model_pages.c: long seeded sequences of alloc_pages()/__free_pages() of
  * every order and zone, each answer judged by the model, the free counts
  * and buddy_check() compared after every step, every frame's state and
@@ -11,7 +11,6 @@
 #include "harness.h"
 #include "models.h"
 #include <host.h>
-#include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/string.h>
@@ -95,19 +94,13 @@ static bool step_alloc(struct host_test *t, struct page_model *m, gfp_t gfp,
 				       prng_next(&t->rng), why), "%s", why);
 }
 
-/* buddy_init() leaves exactly the model's free frames, fully merged. */
+/* buddy_setup() leaves exactly the model's free frames, fully merged. */
 static void boot_matches_model(struct host_test *t)
 {
 	struct page_model m;
-	char buf[KTEST_SNAPSHOT_BYTES];
-	struct ktest kt = { .suite = "host", .name = "checker" };
 
-	if (boot(t, &m) &&
-	    CHECK(t, host_mm_checker, "buddy_init registered no ktest checker")) {
-		/* The kernel's own per-case checker, on a case that did nothing. */
-		host_mm_checker->snapshot(buf);
-		host_mm_checker->check(&kt, buf);
-		CHECK(t, !kt.failed, "the buddy ktest checker failed an empty case");
+	if (boot(t, &m)) {
+		CHECK(t, buddy_check(true) == 0, "buddy_check(true) after boot");
 		CHECK(t, nr_free_pages() == m.free[0] + m.free[1] + m.free[2],
 		      "nr_free_pages %lu", nr_free_pages());
 		for (unsigned int z = 0; z < MAX_NR_ZONES; z++)

@@ -96,11 +96,10 @@ bool host_log_contains(u64 mark, const char *needle);
  * host_mm_boot_map - boot mm/ the way kernel_main() does, on an arena
  * built from @map: memblock gets the usable whole pages, reserves the
  * first MiB and HOST_MM_IMAGE_BYTES at KERNEL_PHYS (the "kernel image"),
- * its limit is lifted as paging_init() lifts it, and the real buddy_init()
+ * its limit is lifted as paging_init() lifts it, and the real buddy_setup()
  * then allocates mem_map from memblock (inside the arena) and frees
- * everything else to the zones. The kernel's own buddy ktest checker is
- * recorded in host_mm_checker. No page tables are built: the arena is the
- * direct map already.
+ * everything else to the zones. No page tables are built: the arena is
+ * the direct map already.
  * Return: 0, or host_arena_create()'s error.
  */
 int host_mm_boot_map(const struct mem_region *map, size_t nr);
@@ -123,7 +122,7 @@ void host_mm_teardown(void);
 void host_slab_boot(void);
 
 struct ktest_checker;
-/* What buddy_init() passed to ktest_register_checker(), or NULL. */
+/* What ktest_register_checker() was last passed (NULL after a boot). */
 extern const struct ktest_checker *host_mm_checker;
 
 #endif

@@ -7,14 +7,14 @@
  * (kernel only: it reads the CPU and the linker's _end) adds the usable
  * ranges and calls memblock_setup(), as host_memblock_init() does here;
  * paging_init() has nothing to do, the arena being the direct map, except
- * lift memblock's limit; buddy_init() is the kernel's own.
+ * lift memblock's limit; buddy_setup() is the kernel's own (buddy_init()
+ * is buddy_setup() plus the kernel's boot lines and ktest checker).
  */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include <host.h>
 #include <kernel/ktest.h>
-#include <kernel/monitor.h>
 #include <lib/string.h>
 #include <mm/buddy.h>
 #include <mm/layout.h>
@@ -26,29 +26,11 @@
 
 const struct ktest_checker *host_mm_checker;
 
-/* ---- what buddy_init() registers -------------------------------------- */
+/* ---- what kmem_cache_init() registers ------------------------------------ */
 
 void ktest_register_checker(const struct ktest_checker *c)
 {
 	host_mm_checker = c;
-}
-
-/* The monitor's memory bars: nothing shows them on the host. */
-void memmap_set_usage_source(memmap_free_bytes_fn fn)
-{
-	(void)fn;
-}
-
-/* mm/debug_page.c's monitor command: no monitor runs on the host. */
-int mon_arg_number(const char *arg, const char *what, unsigned long min,
-		   unsigned long max, unsigned long *out)
-{
-	(void)arg;
-	(void)what;
-	(void)min;
-	(void)max;
-	(void)out;
-	host_arch_unsupported("the monitor");
 }
 
 /* A checker's verdict, when a host test runs host_mm_checker->check(). */
@@ -91,7 +73,7 @@ int host_mm_boot_map(const struct mem_region *map, size_t nr)
 	if (err)
 		return err;
 	host_memblock_init();
-	buddy_init();
+	buddy_setup();
 	return 0;
 }
 
@@ -104,7 +86,7 @@ int host_mm_boot(u64 ram_bytes)
 	if (err)
 		return err;
 	host_memblock_init();
-	buddy_init();
+	buddy_setup();
 	return 0;
 }
 

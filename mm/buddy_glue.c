@@ -1,15 +1,109 @@
 /*
- * mm/stats.c: buddyinfo, meminfo and the fragmentation index, printed in
- * Linux's formats (mm/vmstat.c, fs/proc/meminfo.c).
+ * mm/buddy_glue.c: what the kernel around the buddy allocator needs (the
+ * algorithm is mm/buddy.c): buddy_init() with its boot lines and its ktest
+ * checker, the /proc-style reports (buddyinfo, meminfo, extfrag_index, in
+ * Linux's formats: mm/vmstat.c, fs/proc/meminfo.c) and the monitor
+ * commands buddyinfo, meminfo, alloc_pages, free_pages and page. Kernel
+ * only; the host tests call buddy_setup() themselves.
  */
+#include <kernel/ktest.h>
+#include <kernel/monitor.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <lib/printf.h>
 #include <lib/compiler.h>
+#include <lib/printf.h>
 #include <mm/buddy.h>
+#include <mm/debug_page.h>
 #include <mm/memblock.h>
 #include <mm/paging.h>
 #include <mm/stats.h>
+
+/* ---- the ktest checker ---------------------------------------------------- */
+
+/*
+ * After every test case: the free page count is what it was, and the
+ * invariants hold (lists only; the buddy suite runs the full scan itself).
+ * Page-table pages are counted as free: kernel page tables, once made,
+ * stay (as in Linux), so a case that maps something for the first time
+ * legitimately keeps a few.
+ */
+static unsigned long free_and_table_pages(void)
+{
+	return nr_free_pages() + nr_pagetable_pages;
+}
+
+static void buddy_snapshot(void *buf)
+{
+	*(unsigned long *)buf = free_and_table_pages();
+}
+
+static void buddy_verify(struct ktest *t, const void *before)
+{
+	unsigned long was = *(const unsigned long *)before;
+	unsigned long now = free_and_table_pages();
+
+	if (now != was)
+		ktest_fail(t, __FILE__, __LINE__,
+			   "free pages %lu before the case, %lu after (%ld leaked)",
+			   was, now, (long)(was - now));
+	if (buddy_check(false))
+		ktest_fail(t, __FILE__, __LINE__, "buddy_check() found violations");
+}
+
+static const struct ktest_checker buddy_checker = {
+	.name = "buddy",
+	.snapshot = buddy_snapshot,
+	.check = buddy_verify,
+};
+
+/* ---- boot ------------------------------------------------------------------- */
+
+static void print_zones(void)
+{
+	unsigned int i;
+
+	pr_info("Zone ranges:\n");
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &zones[i];
+
+		if (!z->present_pages) {
+			pr_info("  %-8s empty\n", z->name);
+			continue;
+		}
+		pr_info("  %-8s [mem %#018llx-%#018llx] present %lu managed %lu pages, watermarks min %lu low %lu high %lu, pcp batch %d high %d\n",
+			z->name, (unsigned long long)PFN_PHYS(z->zone_start_pfn),
+			(unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1,
+			z->present_pages, z->managed_pages, min_wmark_pages(z),
+			low_wmark_pages(z), high_wmark_pages(z), z->pcp[0].batch,
+			z->pcp[0].high);
+	}
+}
+
+static unsigned long managed_pages(void)
+{
+	unsigned long managed = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		managed += zones[i].managed_pages;
+	return managed;
+}
+
+void buddy_init(void)
+{
+	unsigned long mem_map_bytes;
+
+	buddy_setup();
+	ktest_register_checker(&buddy_checker);
+	print_zones();
+	mem_map_bytes = max_pfn * sizeof(struct page);
+	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
+		managed_pages() << (PAGE_SHIFT - 10),
+		(unsigned long long)memblock_phys_mem_size() >> 10,
+		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
+}
+
+/* ---- /proc-style reports ------------------------------------------------- */
 
 /* Linux: "Node %d, zone %8s " then "%6lu " per order, then newline. */
 void show_buddyinfo(void)
@@ -29,28 +123,6 @@ void show_buddyinfo(void)
 				      z->free_area[o].nr_free);
 		printk(KERN_INFO "%s\n", line);
 	}
-}
-
-int fragmentation_index(const struct zone *z, unsigned int order)
-{
-	unsigned long blocks = 0, free_pages = 0, suitable = 0;
-	unsigned int o;
-
-	if (order > MAX_PAGE_ORDER)
-		return 0;
-	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
-		unsigned long n = z->free_area[o].nr_free;
-
-		blocks += n;
-		free_pages += n << o;
-		if (o >= order)
-			suitable += n << (o - order);
-	}
-	if (!blocks)
-		return 0;
-	if (suitable)
-		return -1000;
-	return 1000 - (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
 }
 
 /* Linux: "Node %d, zone %8s " then "%2d.%03d " per order. */
@@ -88,12 +160,7 @@ static void meminfo_kb(const char *name, unsigned long kb)
 
 void show_meminfo(void)
 {
-	unsigned long managed = 0;
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		managed += zones[i].managed_pages;
-	meminfo_line("MemTotal:", managed);
+	meminfo_line("MemTotal:", managed_pages());
 	meminfo_line("MemFree:", nr_free_pages());
 	meminfo_line("Slab:", slab_pages());
 	meminfo_line("PageTables:", nr_pagetable_pages);
@@ -105,8 +172,6 @@ void show_meminfo(void)
 }
 
 /* ---- monitor commands ---------------------------------------------------- */
-#ifndef KVLAB_HOST
-#include <kernel/monitor.h>
 
 static int cmd_buddyinfo(int argc, char **argv)
 {
@@ -158,4 +223,20 @@ static int cmd_free_pages(int argc, char **argv)
 }
 MONITOR_CMD("free_pages", cmd_free_pages, 2, 2, "free_pages ADDR ORDER",
 	    "free a block from alloc_pages (misuse is reported, not fatal)");
-#endif
+
+static int cmd_page(int argc, char **argv)
+{
+	unsigned long pfn;
+
+	if (mon_arg_number(argv[1], "pfn", 0, ~0UL, &pfn))
+		return MON_USAGE;
+	if (!pfn_valid(pfn)) {
+		console_print("page: pfn %#lx is beyond the last RAM frame (max_pfn %#lx)\n",
+			      pfn, max_pfn);
+		return MON_FAILED;
+	}
+	dump_page(pfn_to_page(pfn), NULL);
+	return 0;
+}
+MONITOR_CMD("page", cmd_page, 1, 1, "page PFN",
+	    "the struct page of frame PFN: zone, order, flags, owner");
