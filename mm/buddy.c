@@ -54,6 +54,7 @@
 #include <mm/buddy.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/mmdebug.h>
 
 #define WATERMARK_SCALE_FACTOR	10	/* in 1/10000 of the zone, as Linux */
 
@@ -69,9 +70,10 @@ static bool buddy_is_ready;
  * The order-0 fast path's view of the zones, one entry per zone modifier
  * class (none, GFP_DMA, GFP_DMA32; DMA|DMA32 is invalid and left empty):
  * the zone an allocation tries first and the free-page count it must stay
- * above there (low watermark plus lowmem reserve). Recomputed with the
- * watermarks; a class whose first zone fails the check takes the general
- * path, which falls back to lower zones.
+ * above there: zone_reserved_pages() for that class's alloc_flags, worked
+ * out once with the watermarks (setup_fast_classes()), so the rule itself
+ * lives in one place. A class whose first zone fails the check takes the
+ * general path, which falls back to lower zones.
  */
 static struct fast_class {
 	struct zone *zone;
@@ -204,13 +206,6 @@ static struct page *rmqueue_smallest(struct zone *z, unsigned int order)
 
 /* ---- per-CPU lists --------------------------------------------------------- */
 
-static void pcp_push(struct per_cpu_pages *pcp, struct page *page)
-{
-	__SetPagePcp(page);
-	list_add(&page->lru, &pcp->list);
-	pcp->count++;
-}
-
 /*
  * Free [pfn, pfn + nr) to the buddy lists as the largest aligned blocks
  * that fit. The final state is the one page-by-page frees would reach
@@ -325,6 +320,34 @@ static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 	return pcp->count != 0;
 }
 
+/*
+ * pcp_pop - take the hot end's page off a non-empty pcp list. Its flags
+ * still say PG_pcp: the caller rewrites them for what it hands out.
+ */
+static inline struct page *pcp_pop(struct per_cpu_pages *pcp)
+{
+	struct page *page = list_first_entry(&pcp->list, struct page, lru);
+
+	list_del(&page->lru);
+	pcp->count--;
+	return page;
+}
+
+/*
+ * pcp_push - put an order-0 page of @z that passed the free checks at the
+ * hot end of this CPU's pcp list; when the list reaches `high`, `batch`
+ * pages from its cold end go back to the buddy lists.
+ */
+static inline void pcp_push(struct zone *z, struct page *page)
+{
+	struct per_cpu_pages *pcp = &z->pcp[0];
+
+	page->flags = 1UL << PG_pcp;
+	list_add(&page->lru, &pcp->list);
+	if (unlikely(++pcp->count >= pcp->high))
+		pcp_free_bulk(z, pcp, pcp->batch);
+}
+
 static void drain_zone_pages(struct zone *z)
 {
 	unsigned int cpu;
@@ -363,21 +386,37 @@ unsigned long nr_free_pages(void)
 
 /* ---- watermarks -------------------------------------------------------- */
 
+/*
+ * The watermark rule, stated once: the free pages @z keeps back from an
+ * allocation with @alloc_flags that could have used zones up to
+ * @highest_zoneidx: @mark, less half for ALLOC_HIGH and a further quarter
+ * for ALLOC_HARDER, plus the lowmem reserve. The allocation may go ahead
+ * while more than this many pages stay free. (The order-0 fast path's
+ * thresholds are this function's values, computed with the watermarks.)
+ */
+static long zone_reserved_pages(const struct zone *z, unsigned long mark,
+				enum zone_type highest_zoneidx,
+				unsigned int alloc_flags)
+{
+	long min = (long)mark;
+
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
+	return min + (long)lowmem_reserve[z - zones][highest_zoneidx];
+}
+
 bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		       unsigned long mark, enum zone_type highest_zoneidx,
 		       unsigned int alloc_flags)
 {
-	long min = (long)mark;
 	long free = (long)z->nr_free_pages - ((1L << order) - 1);
 	unsigned int o;
 
 	if (alloc_flags & ALLOC_NO_WATERMARKS)
 		return z->nr_free_pages >= (1UL << order);
-	if (alloc_flags & ALLOC_HIGH)
-		min -= min / 2;
-	if (alloc_flags & ALLOC_HARDER)
-		min -= min / 4;
-	if (free <= min + (long)lowmem_reserve[z - zones][highest_zoneidx])
+	if (free <= zone_reserved_pages(z, mark, highest_zoneidx, alloc_flags))
 		return false;
 	if (order == 0)
 		return true;
@@ -420,10 +459,8 @@ static inline struct page *rmqueue(struct zone *z, unsigned int order)
 	if (likely(order == 0 && pcp->batch)) {
 		if (unlikely(!pcp->count) && !pcp_refill(z, pcp))
 			return NULL;
-		page = list_first_entry(&pcp->list, struct page, lru);
-		list_del(&page->lru);
+		page = pcp_pop(pcp);
 		__ClearPagePcp(page);
-		pcp->count--;
 		return page;
 	}
 	return rmqueue_smallest(z, order);
@@ -550,9 +587,7 @@ static inline struct page *alloc_order0_fast(gfp_t gfp)
 	pcp = &fc->zone->pcp[0];
 	if (unlikely(!pcp->count))
 		return NULL;
-	page = list_first_entry(&pcp->list, struct page, lru);
-	list_del(&page->lru);
-	pcp->count--;
+	page = pcp_pop(pcp);
 	fc->zone->stat.nr_alloc[0]++;
 	page->flags = 1UL << PG_allocated;	/* PG_pcp off, nothing else on */
 	page->order = 0;
@@ -740,9 +775,7 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 	z->stat.nr_free[order]++;
 	pcp = &z->pcp[0];
 	if (likely(order == 0 && pcp->batch)) {
-		pcp_push(pcp, page);
-		if (unlikely(pcp->count >= pcp->high))
-			pcp_free_bulk(z, pcp, pcp->batch);
+		pcp_push(z, page);
 		return;
 	}
 	free_one_block(z, page_to_pfn(page), order);
@@ -768,11 +801,8 @@ void __free_pages(struct page *page, unsigned int order)
 		z = page_zone(page);
 		pcp = &z->pcp[0];
 		if (likely(pcp->batch)) {
-			page->flags = 1UL << PG_pcp;
-			list_add(&page->lru, &pcp->list);
 			z->stat.nr_free[0]++;
-			if (unlikely(++pcp->count >= pcp->high))
-				pcp_free_bulk(z, pcp, pcp->batch);
+			pcp_push(z, page);
 			return;
 		}
 	}
@@ -1208,10 +1238,16 @@ static void setup_fast_classes(void)
 	unsigned int c;
 	int i;
 
+	/*
+	 * The fast path takes only FAST_GFP_OK flags, none of which moves the
+	 * watermark: every request it serves has its class's alloc_flags.
+	 */
+	VM_BUG_ON(gfp_to_alloc_flags(FAST_GFP_OK) != gfp_to_alloc_flags(0));
 	/* Unlisted entries, GFP_DMA | GFP_DMA32 included, stay NULL: general path. */
 	memset(fast_class, 0, sizeof(fast_class));
 	for (c = 0; c < ARRAY_SIZE(classes); c++) {
 		enum zone_type highest = gfp_zone(classes[c]);
+		unsigned int alloc_flags = gfp_to_alloc_flags(classes[c]);
 		struct fast_class *fc = &fast_class[classes[c]];
 
 		for (i = (int)highest; i >= 0; i--) {
@@ -1220,7 +1256,9 @@ static void setup_fast_classes(void)
 			if (!z->managed_pages)
 				continue;
 			fc->zone = z;
-			fc->mark = low_wmark_pages(z) + lowmem_reserve[i][highest];
+			fc->mark = (unsigned long)zone_reserved_pages(z,
+				z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+				highest, alloc_flags);
 			break;
 		}
 	}
