@@ -98,6 +98,8 @@ static inline void add_to_free_list(struct zone *z, struct page *page,
 {
 	struct free_area *area = &z->free_area[order];
 
+	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page), page);
+	VM_BUG_ON_PAGE(page_to_pfn(page) & ((1UL << order) - 1), page);
 	__SetPageBuddy(page);
 	page->order = (u8)order;
 	if (tail)
@@ -110,6 +112,11 @@ static inline void add_to_free_list(struct zone *z, struct page *page,
 static inline void del_from_free_list(struct zone *z, struct page *page,
 				      unsigned int order)
 {
+	/* A free block's head, of this order, in this zone (invariant 1). */
+	VM_BUG_ON_PAGE(!PageBuddy(page), page);
+	VM_BUG_ON_PAGE(page->order != order, page);
+	VM_BUG_ON_PAGE(page_to_pfn(page) - z->zone_start_pfn >= z->spanned_pages,
+		       page);
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
 	z->free_area[order].nr_free--;
@@ -153,6 +160,12 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 {
 	unsigned long buddy_pfn;
 
+	VM_BUG_ON_MSG(order > MAX_PAGE_ORDER, "order %u", order);
+	VM_BUG_ON_MSG(pfn & ((1UL << order) - 1), "pfn %#lx order %u", pfn, order);
+	VM_BUG_ON_MSG(!pfn_in_zone(z, pfn), "pfn %#lx zone %s", pfn, z->name);
+	/* The caller has cleared the block's state: it is not free already. */
+	VM_BUG_ON_PAGE(PageBuddy(pfn_to_page(pfn)) || PagePcp(pfn_to_page(pfn)),
+		       pfn_to_page(pfn));
 	z->nr_free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER) {
 		buddy_pfn = pfn ^ (1UL << order);
@@ -176,6 +189,8 @@ static void split_block(struct zone *z, struct page *page, unsigned int low,
 {
 	unsigned long size = 1UL << high;
 
+	VM_BUG_ON_MSG(low > high || high > MAX_PAGE_ORDER, "low %u high %u", low, high);
+	VM_BUG_ON_PAGE(page_to_pfn(page) & (size - 1), page);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -328,6 +343,7 @@ static inline struct page *pcp_pop(struct per_cpu_pages *pcp)
 {
 	struct page *page = list_first_entry(&pcp->list, struct page, lru);
 
+	VM_BUG_ON_PAGE(!PagePcp(page), page);
 	list_del(&page->lru);
 	pcp->count--;
 	return page;
@@ -342,6 +358,7 @@ static inline void pcp_push(struct zone *z, struct page *page)
 {
 	struct per_cpu_pages *pcp = &z->pcp[0];
 
+	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page), page);
 	page->flags = 1UL << PG_pcp;
 	list_add(&page->lru, &pcp->list);
 	if (unlikely(++pcp->count >= pcp->high))
