@@ -55,6 +55,7 @@
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/mmdebug.h>
+#include "internal.h"
 
 #define WATERMARK_SCALE_FACTOR	10	/* in 1/10000 of the zone, as Linux */
 

@@ -17,6 +17,7 @@
 #include <mm/memblock.h>
 #include <mm/paging.h>
 #include <mm/stats.h>
+#include "internal.h"
 
 /* ---- the ktest checker ---------------------------------------------------- */
 

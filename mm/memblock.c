@@ -8,7 +8,7 @@
  *      (sorted, disjoint, and not even adjacent: neighbours merge);
  *   2. every size is nonzero.
  *
- * memblock_check() verifies them. Allocation is top-down: the highest free
+ * Allocation is top-down: the highest free
  * gap below current_limit that fits, as Linux's default, which keeps the
  * low zones (DMA, DMA32) for the callers who need them.
  */
@@ -19,6 +19,7 @@
 #include <mm/layout.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include "internal.h"
 
 struct memblock memblock = {
 	.current_limit = ~(phys_addr_t)0,

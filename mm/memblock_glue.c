@@ -17,6 +17,7 @@
 #include <mm/layout.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include "internal.h"
 
 /* Less usable RAM than this and kvlab cannot run its allocators and tests. */
 #define MIN_USABLE_RAM	(12UL << 20)

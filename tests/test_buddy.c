@@ -19,6 +19,7 @@
 #include <mm/mm.h>
 #include <mm/mmzone.h>
 #include <mm/stats.h>
+#include "../mm/internal.h"
 
 #define BLOCK_PAGES	(1UL << MAX_PAGE_ORDER)
 

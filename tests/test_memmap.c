@@ -11,6 +11,7 @@
 #include <mm/gfp.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include "../mm/internal.h"
 
 #define MiB (1ULL << 20)
 

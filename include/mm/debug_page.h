@@ -7,13 +7,24 @@
 struct page;
 struct kmem_cache;
 
-/*
- * dump_page - print @page's frame, zone, order, flags and owner, after a
- * "page dumped because: @reason" line when @reason is not NULL.
+/**
+ * dump_page - print what a struct page says
+ * @page: the page
+ * @reason: printed first as "page dumped because: @reason"; NULL for none
+ *
+ * Prints its frame, zone, order, flags and owner.
+ *
+ * Context: any.
  */
 void dump_page(const struct page *page, const char *reason);
 
-/* kmem_cache_name - a slab cache's name (mm/slab.c), "(none)" for NULL. */
+/**
+ * kmem_cache_name - a slab cache's name (mm/slab.c)
+ * @s: the cache, or NULL
+ *
+ * Context: any.
+ * Return: its name, "(none)" for NULL.
+ */
 const char *kmem_cache_name(const struct kmem_cache *s);
 
 #endif

@@ -85,7 +85,13 @@ typedef unsigned int gfp_t;
 /* Every flag kvlab knows; others are a caller's bug and are reported. */
 #define __GFP_BITS_MASK	((gfp_t)(___GFP_LAST - 1))
 
-/* gfpflags_allow_blocking - may this allocation sleep (Linux: reclaim)? */
+/**
+ * gfpflags_allow_blocking - may an allocation sleep?
+ * @gfp: its flags
+ *
+ * Context: any.
+ * Return: true if @gfp has __GFP_DIRECT_RECLAIM (in Linux: may reclaim).
+ */
 static inline bool gfpflags_allow_blocking(gfp_t gfp)
 {
 	return gfp & __GFP_DIRECT_RECLAIM;
@@ -94,33 +100,75 @@ static inline bool gfpflags_allow_blocking(gfp_t gfp)
 #define MAX_PAGE_ORDER	10	/* inclusive: the largest block is 4 MiB */
 #define NR_PAGE_ORDERS	(MAX_PAGE_ORDER + 1)
 
-/*
- * alloc_pages - allocate 2^@order physically contiguous pages.
+/**
+ * alloc_pages - allocate 2^@order physically contiguous pages
+ * @gfp: GFP flags: zone, watermark, zeroing, compound, warnings
+ * @order: the block's order, 0 to MAX_PAGE_ORDER
+ *
+ * With __GFP_COMP the block is compound: its head remembers the order and
+ * its tails point to the head.
+ *
  * Context: may "sleep" unless @gfp forbids it (see might_sleep()).
  * Return: the first page, or NULL (with a warning unless __GFP_NOWARN)
  * when no zone @gfp allows has a block above its watermark, or @order >
- * MAX_PAGE_ORDER. With __GFP_COMP the block is compound: its head
- * remembers the order and its tails point to the head.
+ * MAX_PAGE_ORDER.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 #define alloc_page(gfp)	alloc_pages(gfp, 0)
 
-/*
- * __free_pages - give back a block from alloc_pages(). Freeing a page that
- * is already free, with the wrong order, a tail page or a reserved page is
- * reported and ignored.
+/**
+ * __free_pages - give back a block from alloc_pages()
+ * @page: its first page
+ * @order: the order it was allocated with
+ *
+ * Freeing a page that is already free, with the wrong order, a tail page
+ * or a reserved page is reported and ignored.
+ *
+ * Context: any.
  */
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page) __free_pages((page), 0)
 
-/* The same by direct-map address. Return: the address, or 0. */
+/**
+ * __get_free_pages - alloc_pages() by direct-map address
+ * @gfp: GFP flags (__GFP_HIGHMEM is dropped)
+ * @order: the block's order
+ *
+ * Context: as alloc_pages().
+ * Return: the block's direct-map address, or 0.
+ */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 #define __get_free_page(gfp) __get_free_pages((gfp), 0)
+
+/**
+ * get_zeroed_page - one zeroed page by direct-map address
+ * @gfp: GFP flags
+ *
+ * Context: as alloc_pages().
+ * Return: the page's direct-map address, or 0.
+ */
 unsigned long get_zeroed_page(gfp_t gfp);
+
+/**
+ * free_pages - __free_pages() by direct-map address
+ * @addr: the block's address from __get_free_pages(); 0 is ignored
+ * @order: the order it was allocated with
+ *
+ * An address that is not a page-aligned direct-map address is reported
+ * and ignored.
+ *
+ * Context: any.
+ */
 void free_pages(unsigned long addr, unsigned int order);
 #define free_page(addr)	free_pages((addr), 0)
 
-/* get_order - the smallest order whose block holds @size bytes. */
+/**
+ * get_order - the smallest order whose block holds a size
+ * @size: bytes, at least 1
+ *
+ * Context: any.
+ * Return: the smallest order k with PAGE_SIZE << k >= @size.
+ */
 static inline unsigned int get_order(unsigned long size)
 {
 	unsigned int order = 0;
@@ -133,7 +181,12 @@ static inline unsigned int get_order(unsigned long size)
 	return order;
 }
 
-/* Free pages in every zone, buddy lists plus per-CPU lists. */
+/**
+ * nr_free_pages - free pages in every zone
+ *
+ * Context: any.
+ * Return: the pages on the buddy lists plus those on the per-CPU lists.
+ */
 unsigned long nr_free_pages(void);
 
 #endif

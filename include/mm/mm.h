@@ -26,11 +26,25 @@
 
 #define PAGE_ALIGN(x)	ALIGN_UP((x), PAGE_SIZE)
 
+/**
+ * __va - the direct-map address of a physical address
+ * @pa: a physical address of RAM
+ *
+ * Context: any.
+ * Return: PAGE_OFFSET + @pa; unchecked (phys_to_virt() checks).
+ */
 static inline void *__va(phys_addr_t pa)
 {
 	return (void *)(uintptr_t)(pa + PAGE_OFFSET);
 }
 
+/**
+ * __pa - the physical address of a direct-map or kernel-image address
+ * @va: the virtual address
+ *
+ * Context: any.
+ * Return: the physical address; unchecked (virt_to_phys() checks).
+ */
 static inline phys_addr_t __pa(const void *va)
 {
 	unsigned long v = (unsigned long)va;
@@ -45,17 +59,34 @@ static inline phys_addr_t __pa(const void *va)
 /* __pa_symbol - the physical address of a kernel-image symbol. */
 #define __pa_symbol(x)	((phys_addr_t)((unsigned long)(x) - KERNEL_VMA))
 
-/* is_direct_map_addr - does @va lie in the direct map of RAM? */
+/**
+ * is_direct_map_addr - does an address lie in the direct map of RAM?
+ * @va: the virtual address
+ *
+ * Context: any.
+ * Return: true if @va is PAGE_OFFSET plus the physical address of a byte
+ * of RAM (memblock's memory list).
+ */
 bool is_direct_map_addr(const void *va);
 
-/*
- * virt_to_phys - __pa() for direct-map and kernel-image addresses only.
- * Context: any. Return: the physical address; for any other address a
- * report is raised and (phys_addr_t)-1 returned.
+/**
+ * virt_to_phys - __pa() for direct-map and kernel-image addresses only
+ * @va: the virtual address
+ *
+ * Context: any.
+ * Return: the physical address; for any other address a report is raised
+ * and (phys_addr_t)-1 returned.
  */
 phys_addr_t virt_to_phys(const void *va);
 
-/* phys_to_virt - __va() that reports a physical address beyond RAM. */
+/**
+ * phys_to_virt - __va() that reports a physical address that is not RAM
+ * @pa: the physical address
+ *
+ * Context: any.
+ * Return: the direct-map address; for @pa outside RAM a report is raised
+ * and NULL returned.
+ */
 void *phys_to_virt(phys_addr_t pa);
 
 #endif

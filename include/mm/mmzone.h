@@ -75,31 +75,74 @@ struct zone {
 
 extern struct zone zones[MAX_NR_ZONES];
 
+/**
+ * page_zone - the zone a page belongs to
+ * @page: the page
+ *
+ * Context: any.
+ * Return: its zone in zones[].
+ */
 static inline struct zone *page_zone(const struct page *page)
 {
 	return &zones[page->zone_id];
 }
 
+/**
+ * populated_zone - does a zone have pages to give?
+ * @z: the zone
+ *
+ * Context: any.
+ * Return: true if the allocator manages pages of @z.
+ */
 static inline bool populated_zone(const struct zone *z)
 {
 	return z->managed_pages != 0;
 }
 
+/**
+ * zone_end_pfn - the end of a zone's span
+ * @z: the zone
+ *
+ * Context: any.
+ * Return: one past the last frame of @z's span.
+ */
 static inline unsigned long zone_end_pfn(const struct zone *z)
 {
 	return z->zone_start_pfn + z->spanned_pages;
 }
 
+/**
+ * min_wmark_pages - a zone's min watermark
+ * @z: the zone
+ *
+ * Context: any.
+ * Return: the min watermark in pages; __GFP_HIGH allocations check against
+ * it, less a half (GFP_ATOMIC: less a further quarter).
+ */
 static inline unsigned long min_wmark_pages(const struct zone *z)
 {
 	return z->_watermark[WMARK_MIN];
 }
 
+/**
+ * low_wmark_pages - a zone's low watermark
+ * @z: the zone
+ *
+ * Context: any.
+ * Return: the free pages an ordinary allocation must leave.
+ */
 static inline unsigned long low_wmark_pages(const struct zone *z)
 {
 	return z->_watermark[WMARK_LOW];
 }
 
+/**
+ * high_wmark_pages - a zone's high watermark
+ * @z: the zone
+ *
+ * Context: any.
+ * Return: the high watermark in pages (printed; kvlab has no kswapd to use it).
+ */
 static inline unsigned long high_wmark_pages(const struct zone *z)
 {
 	return z->_watermark[WMARK_HIGH];

@@ -112,16 +112,37 @@ PAGEFLAG(Vmalloc, PG_vmalloc)
 PAGEFLAG(Pagetable, PG_pagetable)
 PAGEFLAG(Checked, PG_checked)
 
+/**
+ * PageTail - is a page a tail of a compound block?
+ * @p: the page
+ *
+ * Context: any.
+ * Return: true if @p's compound_head points to a head page.
+ */
 static inline bool PageTail(const struct page *p)
 {
 	return p->compound_head & 1;
 }
 
+/**
+ * PageCompound - is a page part of a compound block?
+ * @p: the page
+ *
+ * Context: any.
+ * Return: true for a compound head or tail page.
+ */
 static inline bool PageCompound(const struct page *p)
 {
 	return PageHead(p) || PageTail(p);
 }
 
+/**
+ * compound_head - the head page of a page's block
+ * @p: the page
+ *
+ * Context: any.
+ * Return: the head of @p's compound block, or @p itself if it is no tail.
+ */
 static inline struct page *compound_head(const struct page *p)
 {
 	if (PageTail(p))
@@ -129,43 +150,97 @@ static inline struct page *compound_head(const struct page *p)
 	return (struct page *)p;
 }
 
-/* compound_order - the order of a compound head page; 0 for others. */
+/**
+ * compound_order - the order of a compound block
+ * @p: its head page
+ *
+ * Context: any.
+ * Return: the block's order; 0 if @p is not a compound head.
+ */
 static inline unsigned int compound_order(const struct page *p)
 {
 	return PageHead(p) ? p->order : 0;
 }
 
+/**
+ * pfn_to_page - the struct page of a frame
+ * @pfn: the page frame number
+ *
+ * Context: any.
+ * Return: &mem_map[@pfn]; unchecked (see pfn_valid()).
+ */
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
 	return mem_map + pfn;
 }
 
+/**
+ * page_to_pfn - the frame number of a struct page
+ * @page: a struct page of mem_map[]
+ *
+ * Context: any.
+ * Return: its page frame number.
+ */
 static inline unsigned long page_to_pfn(const struct page *page)
 {
 	return (unsigned long)(page - mem_map);
 }
 
+/**
+ * pfn_valid - has a frame a struct page?
+ * @pfn: the page frame number
+ *
+ * Context: any.
+ * Return: true if @pfn is below max_pfn.
+ */
 static inline bool pfn_valid(unsigned long pfn)
 {
 	return pfn < max_pfn;
 }
 
+/**
+ * page_to_phys - the physical address of a page
+ * @page: the page
+ *
+ * Context: any.
+ * Return: the address of its first byte.
+ */
 static inline phys_addr_t page_to_phys(const struct page *page)
 {
 	return PFN_PHYS(page_to_pfn(page));
 }
 
+/**
+ * page_address - the direct-map address of a page
+ * @page: the page
+ *
+ * Context: any.
+ * Return: the virtual address of its first byte in the direct map.
+ */
 static inline void *page_address(const struct page *page)
 {
 	return __va(page_to_phys(page));
 }
 
-/* virt_to_page - the struct page of a direct-map (or kernel-image) address. */
+/**
+ * virt_to_page - the struct page of a direct-map or kernel-image address
+ * @va: the virtual address
+ *
+ * Context: any.
+ * Return: the page holding @va; unchecked.
+ */
 static inline struct page *virt_to_page(const void *va)
 {
 	return pfn_to_page(PFN_DOWN(__pa(va)));
 }
 
+/**
+ * virt_to_head_page - the head page of the block holding an address
+ * @va: a direct-map or kernel-image address
+ *
+ * Context: any.
+ * Return: compound_head() of virt_to_page(@va).
+ */
 static inline struct page *virt_to_head_page(const void *va)
 {
 	return compound_head(virt_to_page(va));

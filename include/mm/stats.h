@@ -13,16 +13,52 @@
 
 #include <mm/mmzone.h>
 
+/**
+ * show_buddyinfo - print the free blocks per zone and order
+ *
+ * One line per populated zone, as /proc/buddyinfo.
+ *
+ * Context: any, after buddy_init().
+ */
 void show_buddyinfo(void);
+
+/**
+ * show_meminfo - print the memory totals, as a /proc/meminfo subset
+ *
+ * Context: any, after buddy_init().
+ */
 void show_meminfo(void);
+
+/**
+ * show_extfrag_index - print fragmentation_index() per zone and order
+ *
+ * As /sys/kernel/debug/extfrag/extfrag_index.
+ *
+ * Context: any, after buddy_init().
+ */
 void show_extfrag_index(void);
+
+/**
+ * show_vmallocinfo - print every vmalloc and vmap area, as /proc/vmallocinfo
+ *
+ * Context: any, after vmalloc_init().
+ */
 void show_vmallocinfo(void);
 
-/*
- * meminfo lines other subsystems fill: each returns pages. Defined by
- * mm/slab.c and mm/vmalloc.c.
+/**
+ * slab_pages - pages held by slabs of every cache (mm/slab.c)
+ *
+ * Context: any.
+ * Return: the pages, for meminfo's Slab: line.
  */
 unsigned long slab_pages(void);
+
+/**
+ * vmalloc_used_pages - pages mapped by live vmalloc areas (mm/vmalloc.c)
+ *
+ * Context: any.
+ * Return: the pages, for meminfo's VmallocUsed: line.
+ */
 unsigned long vmalloc_used_pages(void);
 
 #endif

@@ -31,6 +31,7 @@
 #include <mm/mm.h>
 #include <mm/page.h>
 #include <mm/slab.h>
+#include "../../mm/internal.h"
 
 enum { PM_NONE, PM_FREE, PM_HEAD, PM_TAIL };
 

@@ -23,6 +23,7 @@
 #include <mm/page.h>
 #include <mm/paging.h>
 #include <mm/slab.h>
+#include "../../../mm/internal.h"
 
 const struct ktest_checker *host_mm_checker;
 
