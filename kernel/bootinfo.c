@@ -473,9 +473,21 @@ static const void *early_phys_map(void *ctx, phys_addr_t pa, size_t len)
 	return (const void *)(uintptr_t)(pa + PAGE_OFFSET);
 }
 
+/*
+ * bootinfo_init() runs before the banner can be printed (the banner names
+ * the loader and the command line, which it copies), so its warnings are
+ * kept here and printed by bootinfo_print_warnings() after the banner.
+ */
+#define MAX_HELD_WARNINGS	8
+static char held[MAX_HELD_WARNINGS][160];
+static unsigned int nr_held, nr_dropped;
+
 static void bootinfo_warn(const char *msg)
 {
-	pr_warn("bootinfo: %s\n", msg);
+	if (nr_held < MAX_HELD_WARNINGS)
+		strscpy(held[nr_held++], msg, sizeof(held[0]));
+	else
+		nr_dropped++;
 }
 
 int bootinfo_init(u32 magic, phys_addr_t info_pa)
@@ -483,6 +495,17 @@ int bootinfo_init(u32 magic, phys_addr_t info_pa)
 	static const struct phys_reader rd = { early_phys_map, NULL };
 
 	return bootinfo_parse(magic, info_pa, &rd, bootinfo_warn, &boot_info);
+}
+
+void bootinfo_print_warnings(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_held; i++)
+		pr_warn("bootinfo: %s\n", held[i]);
+	if (nr_dropped)
+		pr_warn("bootinfo: %u more warning(s) not shown\n", nr_dropped);
+	nr_held = nr_dropped = 0;
 }
 
 static void print_regions(const char *prefix, const struct mem_region *r,

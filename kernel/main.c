@@ -79,6 +79,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	traps_init();				/* GDT, TSS, IDT: faults are reported */
 	bootinfo_err = bootinfo_init(magic, info_pa); /* copy the loader's info */
 	print_banner();
+	bootinfo_print_warnings();		/* held until after the banner */
 	cmdline_init(boot_info.cmdline);	/* apply key=value words */
 	if (bootinfo_err)
 		panic("kvlab: cannot read the boot information (magic %#x at %#x)",

@@ -93,6 +93,13 @@ extern struct boot_info boot_info;
 /* bootinfo_init - parse the loader's block into boot_info. */
 int bootinfo_init(u32 magic, phys_addr_t info_pa);
 
+/*
+ * bootinfo_print_warnings - print what bootinfo_init() found odd (a cut
+ * command line, an unknown memory type). bootinfo_init() holds its
+ * warnings so that they come after the banner.
+ */
+void bootinfo_print_warnings(void);
+
 /* memmap_print - the map as Linux prints it ("BIOS-e820: [mem ...] usable"). */
 void memmap_print(void);
 
