@@ -94,21 +94,22 @@ static bool glob_match(const char *pat, const char *s)
 }
 
 /*
- * Does the filter select @suite (and @tcase, when not NULL)? Each item is
- * "suite" or "suite.case".
+ * The filter's items, one at a time: "suite" or "suite.case", each part a
+ * glob. @fn is called with the item's suite and case patterns (case NULL
+ * when the item has no dot); an item too long to hold gets suite NULL, and
+ * an empty item (as in "tests=,,") an empty suite pattern, which matches
+ * nothing. Stops early when @fn returns true; returns whether it did.
  */
-static bool filter_selects(const char *filter, const char *suite,
-			   const char *tcase)
+static bool for_each_item(const char *filter,
+			  bool (*fn)(const char *item, const char *spat,
+				     const char *cpat, void *arg),
+			  void *arg)
 {
 	char item[96], *dot;
 	const char *p = filter, *end;
 	size_t len;
 
-	if (!strcmp(filter, "all"))
-		return true;
-	if (!strcmp(filter, "none"))
-		return false;
-	while (*p) {
+	for (;;) {
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
 		if (len < sizeof(item)) {
@@ -116,16 +117,64 @@ static bool filter_selects(const char *filter, const char *suite,
 			item[len] = '\0';
 			dot = strchr(item, '.');
 			if (dot)
-				*dot = '\0';
-			if (glob_match(item, suite) &&
-			    (!dot || !tcase || glob_match(dot + 1, tcase)))
+				*dot++ = '\0';
+			if (fn(p, item, dot, arg))
 				return true;
+		} else if (fn(p, NULL, NULL, arg)) {
+			return true;
 		}
 		if (!end)
-			break;
+			return false;
 		p = end + 1;
 	}
-	return false;
+}
+
+struct select_query {
+	const char *suite, *tcase;
+};
+
+static bool item_selects(const char *item, const char *spat, const char *cpat,
+			 void *arg)
+{
+	const struct select_query *q = arg;
+
+	(void)item;
+	return spat && spat[0] && glob_match(spat, q->suite) &&
+	       (!cpat || glob_match(cpat, q->tcase));
+}
+
+/* Does the filter select case @tcase of suite @suite? */
+static bool filter_selects(const char *filter, const char *suite,
+			   const char *tcase)
+{
+	struct select_query q = { suite, tcase };
+
+	if (!strcmp(filter, "all"))
+		return true;
+	if (!strcmp(filter, "none"))
+		return false;
+	return for_each_item(filter, item_selects, &q);
+}
+
+/* How many of @s's cases the filter selects. */
+static unsigned int nr_selected_cases(const char *filter,
+				      const struct ktest_suite *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->nr_cases; i++)
+		n += filter_selects(filter, s->name, s->cases[i].name);
+	return n;
+}
+
+/*
+ * A suite is run only when the filter selects at least one of its cases,
+ * as Linux's kunit filter drops a suite left with no case: an empty suite
+ * has nothing to report as ok.
+ */
+static bool suite_selected(const char *filter, const struct ktest_suite *s)
+{
+	return nr_selected_cases(filter, s) > 0;
 }
 
 static struct ktest *current_test;
@@ -282,16 +331,14 @@ static void run_suite(const struct ktest_suite *s, const char *filter,
 		      unsigned int index, struct ktest_totals *all)
 {
 	struct ktest_totals tot = { 0 };
-	unsigned int i, n = 0, nr_selected = 0;
+	unsigned int i, n = 0, nr_selected = nr_selected_cases(filter, s);
 
-	for (i = 0; i < s->nr_cases; i++)
-		if (filter_selects(filter, s->name, s->cases[i].name))
-			nr_selected++;
 	console_print(INDENT "KTAP version 1\n");
 	console_print(INDENT "# Subtest: %s\n", s->name);
 	if (s->init && s->init()) {
 		console_print(INDENT "1..0\n");
 		console_print("ok %u %s # SKIP suite init failed\n", index, s->name);
+		all->suites++;
 		all->skipped++;
 		return;
 	}
@@ -317,37 +364,48 @@ static void run_suite(const struct ktest_suite *s, const char *filter,
 	all->skipped += tot.skipped;
 }
 
-/* Warn about list items that name no suite (a typo in tests=). */
-static void check_filter_names(const char *filter)
+static bool item_matches_any(const char *spat, const char *cpat)
 {
 	const struct ktest_suite *s;
-	char item[96], *dot;
-	const char *p = filter, *end;
-	size_t len;
-	bool found;
+	unsigned int i;
 
+	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++) {
+		if (!glob_match(spat, s->name))
+			continue;
+		if (!cpat && s->nr_cases)
+			return true;
+		for (i = 0; cpat && i < s->nr_cases; i++)
+			if (glob_match(cpat, s->cases[i].name))
+				return true;
+	}
+	return false;
+}
+
+static bool warn_unmatched(const char *item, const char *spat,
+			   const char *cpat, void *arg)
+{
+	const char *filter = arg;
+	const char *end = strchr(item, ',');
+	int len = end ? (int)(end - item) : (int)strlen(item);
+
+	if (!spat)
+		pr_warn("ktest: tests=%s: selector '%.*s...' too long, matches nothing\n",
+			filter, 40, item);
+	else if (!spat[0])
+		pr_warn("ktest: tests=%s: empty selector matches nothing\n",
+			filter);
+	else if (!item_matches_any(spat, cpat))
+		pr_warn("ktest: tests=%s: no test case matches '%.*s'\n",
+			filter, len, item);
+	return false;
+}
+
+/* Warn about each item of the list that selects no case (a typo). */
+static void check_filter_names(const char *filter)
+{
 	if (!strcmp(filter, "all") || !strcmp(filter, "none"))
 		return;
-	while (*p) {
-		end = strchr(p, ',');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (len && len < sizeof(item)) {
-			memcpy(item, p, len);
-			item[len] = '\0';
-			dot = strchr(item, '.');
-			if (dot)
-				*dot = '\0';
-			found = false;
-			for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
-				found |= glob_match(item, s->name);
-			if (!found)
-				pr_warn("ktest: tests=%s: no suite matches '%s'\n",
-					filter, item);
-		}
-		if (!end)
-			break;
-		p = end + 1;
-	}
+	for_each_item(filter, warn_unmatched, (void *)filter);
 }
 
 void ktest_run_filter(const char *filter, struct ktest_totals *totals)
@@ -359,13 +417,12 @@ void ktest_run_filter(const char *filter, struct ktest_totals *totals)
 	memset(totals, 0, sizeof(*totals));
 	check_filter_names(filter);
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
-		if (filter_selects(filter, s->name, NULL))
-			nr++;
+		nr += suite_selected(filter, s);
 	counting = report_set_counting(true);
 	console_print("KTAP version 1\n");
 	console_print("1..%u\n", nr);
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
-		if (filter_selects(filter, s->name, NULL))
+		if (suite_selected(filter, s))
 			run_suite(s, filter, ++index, totals);
 	report_set_counting(counting);
 }
@@ -389,7 +446,7 @@ static int cmd_test(int argc, char **argv)
 	unsigned int nr = 0;
 
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
-		nr += filter_selects(filter, s->name, NULL);
+		nr += suite_selected(filter, s);
 	if (!nr) {
 		console_print("test: no suite matches '%s'; the suites are:", filter);
 		for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)

@@ -63,6 +63,10 @@ static __noreturn void finish(const struct ktest_totals *tests)
 		pr_err("kvlab: %u test case(s) failed\n", tests->failed);
 		qemu_exit(EXIT_TESTFAIL);
 	}
+	if (ktest_enabled() && !tests->suites) {
+		pr_err("kvlab: tests= selected no test case\n");
+		qemu_exit(EXIT_NOTESTS);
+	}
 	pr_notice("kvlab: done\n");
 	qemu_exit(EXIT_PASS);
 }

@@ -147,6 +147,9 @@ def check(rep, unfinished):
                           " after %d case(s))" % (unfinished.name,
                                                   len(unfinished.cases)))
         rep.suites.append(unfinished)
+    if rep.plan == 0:
+        # Linux's kunit parser: "0 tests run!" (NO_TESTS), an error.
+        rep.errors.append("0 tests run (plan 1..0): the selection matched no case")
     if rep.plan is not None and len(rep.suites) != rep.plan:
         rep.errors.append("planned %d suite(s), got %d" % (rep.plan,
                                                            len(rep.suites)))
@@ -161,6 +164,8 @@ def check(rep, unfinished):
                 rep.errors.append("suite '%s': case %d numbered %d"
                                   % (s.name, i, c.number))
                 break
+        if s.status == "pass" and not s.cases:
+            rep.errors.append("suite '%s' ran no case but says ok" % s.name)
         failed = any(c.status == "fail" for c in s.cases)
         if s.status == "pass" and failed:
             rep.errors.append("suite '%s' says ok but has failed cases" % s.name)

@@ -27,11 +27,13 @@ EXIT_PASS = 0x10
 EXIT_TESTFAIL = 0x11
 EXIT_PANIC = 0x12
 EXIT_NOMEM = 0x13
+EXIT_NOTESTS = 0x14
 
 STATUS_PASS = (EXIT_PASS << 1) | 1        # 33
 STATUS_TESTFAIL = (EXIT_TESTFAIL << 1) | 1  # 35
 STATUS_PANIC = (EXIT_PANIC << 1) | 1      # 37
 STATUS_NOMEM = (EXIT_NOMEM << 1) | 1      # 39
+STATUS_NOTESTS = (EXIT_NOTESTS << 1) | 1  # 41
 
 ICOUNT_ARGS = ["-icount", "shift=0,align=off,sleep=off", "-seed", "1",
                "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
@@ -44,6 +46,7 @@ def exit_meaning(status):
         STATUS_TESTFAIL: "test failure",
         STATUS_PANIC: "kernel panic",
         STATUS_NOMEM: "not enough memory",
+        STATUS_NOTESTS: "tests= selected no test case",
         0: "triple fault or reset (QEMU exited 0)",
         1: "QEMU error",
         -9: "killed (timeout)",

@@ -63,8 +63,8 @@ def cfg(name, **kw):
         "mem": "1G",
         "cmdline": "tests=all",
         "timeout": 120,
-        "expect": "pass",       # pass, testfail, panic or nomem
-        "log_must": [],         # regexes the log must match
+        "expect": "pass",       # pass, testfail, panic, nomem or notests
+        "log_must": [],         # regexes the log must match ("!re": must not)
         "ktap": True,           # KTAP results expected
         "expect_failed": None,  # for expect=testfail: the failing cases
         "icount": False,
@@ -256,6 +256,17 @@ CONFIGS = [
                   # after the banner, not before it
                   r"(?s)kvlab version .*bootinfo: command line longer than 1023 bytes, cut"],
         why="garbage, huge numbers and an overlong command line are warned about, never fatal"),
+    # Selections that match nothing fail with their own status.
+    cfg("tests-unmatched", cmdline="tests=,nonexistent,buddy.nosuchcase",
+        expect="notests", ktap=False,
+        log_must=[r"ktest: tests=\S+: empty selector matches nothing",
+                  r"ktest: tests=\S+: no test case matches 'nonexistent'",
+                  r"ktest: tests=\S+: no test case matches 'buddy\.nosuchcase'",
+                  r"(?m)^1\.\.0$", r"!(?m)^ok ", r"kvlab: tests= selected no test case"],
+        why="a selection that matches no case warns per selector and exits 41, not 33"),
+    cfg("tests-partly-unmatched", cmdline="tests=lib,nosuch",
+        log_must=[r"ktest: tests=lib,nosuch: no test case matches 'nosuch'"],
+        why="an unmatched selector is warned about; the matched suites run"),
     # Checks of the machinery itself.
     cfg("oops-page-fault", cmdline="tests=none crash=page_fault",
         expect="panic", ktap=False,
@@ -646,7 +657,8 @@ def tail(text, n=25):
 
 def expected_status(c):
     return {"pass": kvqemu.STATUS_PASS, "testfail": kvqemu.STATUS_TESTFAIL,
-            "panic": kvqemu.STATUS_PANIC, "nomem": kvqemu.STATUS_NOMEM}[c["expect"]]
+            "panic": kvqemu.STATUS_PANIC, "nomem": kvqemu.STATUS_NOMEM,
+            "notests": kvqemu.STATUS_NOTESTS}[c["expect"]]
 
 
 BENCH_LINE = re.compile(r"^bench: \S+( \S+=\S+)* n=\d+ cycles_per_op=\d+\.\d\d"
@@ -679,7 +691,10 @@ def judge(c, status, text, logpath, problems):
                           % (status, kvqemu.exit_meaning(status), want,
                              kvqemu.exit_meaning(want)))
     for pat in c["log_must"]:
-        if not re.search(pat, text, re.M):
+        if pat.startswith("!"):
+            if re.search(pat[1:], text, re.M):
+                r.problems.append("log matches /%s/" % pat[1:])
+        elif not re.search(pat, text, re.M):
             r.problems.append("log lacks /%s/" % pat)
     if c.get("bench_expect"):
         check_bench_lines(c, text, r.problems)

@@ -101,7 +101,12 @@ static inline void ktest_no_leak_check(struct ktest *t)
 	t->leak_check_off = true;
 }
 
-/* Run the suites selected by tests= (all, none, or a comma list). */
+/*
+ * Run the suites selected by tests= (all, none, or a comma list). A suite
+ * runs only if at least one of its cases is selected; suites == 0 after
+ * the run means the selection matched no case (kernel_main() then exits
+ * with EXIT_NOTESTS).
+ */
 struct ktest_totals {
 	unsigned int suites, passed, failed, skipped;
 };
