@@ -21,6 +21,7 @@
  * or suite.case names, '*' matching any run of characters).
  */
 #include <kernel/cmdline.h>
+#include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
@@ -283,16 +284,41 @@ static void settle_all(void)
 			checkers[i]->settle();
 }
 
+/*
+ * A case that uses fault injection itself must leave the settings as it
+ * found them (the command line's failslab=, say): fault_inject_save() and
+ * fault_inject_restore(). One that does not fails, and the setting is put
+ * back so the cases after it still run under it.
+ */
+static void check_fault_settings(struct ktest *t, struct fault_attr *attr,
+				 const struct fault_attr *before)
+{
+	char was[96], now[96];
+
+	if (fault_inject_same_setting(attr, before))
+		return;
+	fault_inject_describe(before, was, sizeof(was));
+	fault_inject_describe(attr, now, sizeof(now));
+	ktest_fail(t, __FILE__, __LINE__,
+		   "fault injection left changed (use fault_inject_save/restore): was '%s', now '%s'",
+		   was, now);
+	*attr = *before;
+}
+
 static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		     unsigned int index, struct ktest_totals *tot)
 {
 	static u8 snaps[MAX_CHECKERS][KTEST_SNAPSHOT_BYTES] __aligned(8);
+	static struct fault_attr page_before, slab_before;
 	struct ktest t = { .suite = s->name, .name = c->name };
 	unsigned long unexpected;
 	unsigned int i;
 
 	t.seed = hash64_str(hash64_str(ktest_boot_seed, s->name), c->name);
 	prng_seed(&t.rng, t.seed);
+	page_before = fail_page_alloc;
+	slab_before = failslab;
+	fault_inject_reseed(t.seed);
 	settle_all();
 	for (i = 0; i < nr_checkers; i++)
 		checkers[i]->snapshot(snaps[i]);
@@ -300,6 +326,8 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	current_test = &t;
 	c->run(&t);
 	current_test = NULL;
+	check_fault_settings(&t, &fail_page_alloc, &page_before);
+	check_fault_settings(&t, &failslab, &slab_before);
 	settle_all();	/* before counting: a report it raises is the case's */
 
 	unexpected = report_count() - t.reports_at_start - t.reports_expected;
@@ -435,6 +463,7 @@ bool ktest_enabled(void)
 void ktest_run_all(struct ktest_totals *totals)
 {
 	ktest_run_filter(tests_filter, totals);
+	fault_inject_report("during the tests");
 }
 
 /* The monitor's test command: run suites again, after boot. */

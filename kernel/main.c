@@ -12,6 +12,7 @@
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
 #include <kernel/exit.h>
+#include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
@@ -98,6 +99,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	crash_if_requested();			/* crash= tests the oops output */
+	fault_inject_arm(ktest_boot_seed);	/* failslab=, fail_page_alloc= from now on */
 	if (ktest_enabled())
 		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
 	show_slabinfo();			/* caches, as /proc/slabinfo */

@@ -256,6 +256,12 @@ CONFIGS = [
                   # after the banner, not before it
                   r"(?s)kvlab version .*bootinfo: command line longer than 1023 bytes, cut"],
         why="garbage, huge numbers and an overlong command line are warned about, never fatal"),
+    # Fault injection from the command line is armed only after init:
+    # boot allocations never fail, even when every later one does.
+    cfg("fault-inject-boot", cmdline="tests=lib failslab=1,100,0,-1 fail_page_alloc=1,100,0,-1",
+        log_must=[r"(?s)vmalloc: .*fault_inject: fail_page_alloc=1,100,0,-1 armed",
+                  r"(?s)vmalloc: .*fault_inject: failslab=1,100,0,-1 armed"],
+        why="failing every allocation from the command line does not stop the boot"),
     # Selections that match nothing fail with their own status.
     cfg("tests-unmatched", cmdline="tests=,nonexistent,buddy.nosuchcase",
         expect="notests", ktap=False,

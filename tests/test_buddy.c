@@ -575,10 +575,12 @@ static void address_api(struct ktest *t)
 /* fail_page_alloc: the Nth allocation fails, once; random failures repeat by seed. */
 static void injected_failures(struct ktest *t)
 {
+	struct fault_inject_state saved;
 	struct page *p[4];
 	unsigned long fails_a = 0, fails_b = 0;
 	int i, round;
 
+	fault_inject_save(&saved);	/* the command line's setting, if any */
 	fault_inject_nth(&fail_page_alloc, 3);
 	for (i = 0; i < 4; i++)
 		p[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
@@ -610,7 +612,7 @@ static void injected_failures(struct ktest *t)
 				fails_a++;
 		}
 	}
-	fault_inject_off(&fail_page_alloc);
+	fault_inject_restore(&saved);
 	KT_EXPECT_UEQ(t, fails_a, fails_b);		/* same seed, same failures */
 	KT_EXPECT_TRUE(t, fails_a > 30 && fails_a < 90);	/* about 30% of 200 */
 }

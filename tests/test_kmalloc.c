@@ -154,6 +154,7 @@ static bool filled(const u8 *p, u8 v, size_t n)
 /* krealloc: NULL allocates, in place when it fits, moves (keeping data) when not, 0 frees. */
 static void krealloc_semantics(struct ktest *t)
 {
+	struct fault_inject_state saved;
 	u8 *p, *q;
 
 	p = krealloc(NULL, 20, GFP_KERNEL);
@@ -185,9 +186,10 @@ static void krealloc_semantics(struct ktest *t)
 	KT_EXPECT_PTR_NE(t, p, ZERO_SIZE_PTR);
 	/* A failed move leaves the object as it was. */
 	memset(p, 0x63, 8);
+	fault_inject_save(&saved);
 	fault_inject_nth(&failslab, 1);
 	q = krealloc(p, 500, GFP_KERNEL);
-	fault_inject_off(&failslab);
+	fault_inject_restore(&saved);
 	KT_EXPECT_NULL(t, q);
 	KT_EXPECT_TRUE(t, filled(p, 0x63, 8));
 	kfree(p);
@@ -336,8 +338,10 @@ static void ksize_whole_class(struct ktest *t)
 /* failslab covers kmalloc: NULL, nothing leaked, the next call succeeds. */
 static void kmalloc_failslab(struct ktest *t)
 {
+	struct fault_inject_state saved;
 	void *p;
 
+	fault_inject_save(&saved);
 	fault_inject_nth(&failslab, 1);
 	KT_EXPECT_NULL(t, kmalloc(64, GFP_KERNEL));
 	p = kmalloc(64, GFP_KERNEL);
@@ -345,7 +349,7 @@ static void kmalloc_failslab(struct ktest *t)
 	kfree(p);
 	fault_inject_nth(&failslab, 1);
 	KT_EXPECT_NULL(t, kzalloc(2000, GFP_KERNEL));
-	fault_inject_off(&failslab);
+	fault_inject_restore(&saved);
 }
 
 /* GFP_DMA comes from dma-kmalloc-N, below 16 MiB; GFP_DMA32 is reported and ignored. */

@@ -109,10 +109,13 @@ static void arrays_and_zeroing(struct ktest *t)
  */
 static void injected_failures(struct ktest *t)
 {
+	struct fault_inject_state saved;
 	struct prng rng;
 	void *p[32];
 	unsigned int i, got = 0, failed = 0;
+	unsigned long nr_failed;
 
+	fault_inject_save(&saved);	/* the command line's setting, if any */
 	fault_inject_nth(&failslab, 1);
 	p[0] = kvmalloc(2048, GFP_KERNEL);
 	fault_inject_off(&failslab);
@@ -124,10 +127,13 @@ static void injected_failures(struct ktest *t)
 	p[0] = kvmalloc(65536, GFP_KERNEL);
 	fault_inject_off(&fail_page_alloc);
 	KT_EXPECT_UEQ(t, fail_page_alloc.nr_failed, 1);
-	KT_ASSERT_NOT_NULL(t, p[0]);
-	KT_EXPECT_TRUE(t, is_vmalloc_addr(p[0]));
-	memset(p[0], 0x5a, 65536);
-	kvfree(p[0]);
+	if (p[0]) {
+		KT_EXPECT_TRUE(t, is_vmalloc_addr(p[0]));
+		memset(p[0], 0x5a, 65536);
+		kvfree(p[0]);
+	} else {
+		KT_EXPECT_NOT_NULL(t, p[0]);
+	}
 
 	prng_seed(&rng, t->seed);
 	fault_inject_random(&fail_page_alloc, 20, t->seed);
@@ -142,13 +148,14 @@ static void injected_failures(struct ktest *t)
 			failed++;
 		}
 	}
-	fault_inject_off(&fail_page_alloc);
+	nr_failed = fail_page_alloc.nr_failed;
+	fault_inject_restore(&saved);
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		kvfree(p[i]);
-	KT_EXPECT_TRUE(t, fail_page_alloc.nr_failed > 0);
+	KT_EXPECT_TRUE(t, nr_failed > 0);
 	KT_EXPECT_UEQ(t, got + failed, ARRAY_SIZE(p));
 	ktest_log(t, "%u of %zu random kvmallocs succeeded, %lu page allocations failed on purpose",
-		got, ARRAY_SIZE(p), fail_page_alloc.nr_failed);
+		got, ARRAY_SIZE(p), nr_failed);
 }
 
 KTEST_SUITE(kvmalloc, NULL, NULL,

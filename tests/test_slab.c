@@ -280,10 +280,16 @@ static void exhaustion(struct ktest *t)
 /* failslab: an injected failure gives NULL, leaks nothing, and passes. */
 static void failslab_injection(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-failslab", 128, 0, 0, NULL);
+	struct fault_inject_state saved;
+	struct kmem_cache *s;
 	void *objs[200];
 	unsigned int i, nr_null = 0;
+	unsigned long nr_failed;
 
+	fault_inject_save(&saved);	/* the command line's setting, if any */
+	s = kmem_cache_create("test-failslab", 128, 0, 0, NULL);
+	if (!s)
+		fault_inject_restore(&saved);
 	KT_ASSERT_NOT_NULL(t, s);
 	fault_inject_nth(&failslab, 1);
 	KT_EXPECT_NULL(t, kmem_cache_alloc(s, GFP_KERNEL));
@@ -293,8 +299,9 @@ static void failslab_injection(struct ktest *t)
 	fault_inject_random(&failslab, 30, t->seed);
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
 		nr_null += !(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
-	fault_inject_off(&failslab);
-	KT_EXPECT_UEQ(t, nr_null, failslab.nr_failed);
+	nr_failed = failslab.nr_failed;
+	fault_inject_restore(&saved);
+	KT_EXPECT_UEQ(t, nr_null, nr_failed);
 	KT_EXPECT_GT(t, nr_null, 0);
 	KT_EXPECT_LT(t, nr_null, ARRAY_SIZE(objs));
 	for (i = 0; i < ARRAY_SIZE(objs); i++)

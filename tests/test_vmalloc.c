@@ -468,9 +468,11 @@ static void failure_unwinds(struct ktest *t)
 	unsigned long n, points = 0, free0, used0;
 	struct vmap_counts c0, c;
 	struct fault_attr *attrs[] = { &fail_page_alloc, &failslab };
+	struct fault_inject_state saved;
 	unsigned int a;
 	void *p;
 
+	fault_inject_save(&saved);	/* the command line's setting, if any */
 	for (a = 0; a < ARRAY_SIZE(attrs); a++) {
 		for (n = 1; n < 64; n++) {
 			settle();
@@ -497,6 +499,7 @@ static void failure_unwinds(struct ktest *t)
 		}
 		KT_EXPECT_LT(t, n, 64);
 	}
+	fault_inject_restore(&saved);
 	ktest_log(t, "%lu failure points, each unwound", points);
 	/* At least the 8 data pages and the vm_struct can fail. */
 	KT_EXPECT_UGE(t, points, 9);

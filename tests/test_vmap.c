@@ -152,16 +152,21 @@ static void vmap_fail_nth(struct ktest *t, struct fault_attr *attr,
 /* Bad arguments and a failing allocation give NULL and leave nothing. */
 static void vmap_failures(struct ktest *t)
 {
+	struct fault_inject_state saved;
 	struct page *pages[2];
 
 	KT_EXPECT_NULL(t, vmap(NULL, 1, VM_MAP, PAGE_KERNEL));
-	if (!get_pages(pages, 2))
+	fault_inject_save(&saved);	/* the command line's setting, if any */
+	if (!get_pages(pages, 2)) {
+		fault_inject_restore(&saved);
 		KT_SKIP(t, "no pages");
+	}
 	KT_EXPECT_NULL(t, vmap(pages, 0, VM_MAP, PAGE_KERNEL));
 	vmap_fail_nth(t, &failslab, pages);
 	vmap_fail_nth(t, &fail_page_alloc, pages);
 	KT_EXPECT_TRUE(t, PageAllocated(pages[0]) && PageAllocated(pages[1]));
 	put_pages(pages, 2);
+	fault_inject_restore(&saved);
 }
 
 /* vunmap of a vmalloc area, vfree of a vmap area, double vunmap: reported. */
