@@ -316,6 +316,15 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 
 	t.seed = hash64_str(hash64_str(ktest_boot_seed, s->name), c->name);
 	prng_seed(&t.rng, t.seed);
+	if ((c->flags & KTEST_NO_FAULTS) && fault_inject_active()) {
+		console_print(INDENT "ok %u %s # SKIP " KTEST_SKIP_ENV "assumes no injected allocation failures (%s%s%s armed)\n",
+			      index, c->name,
+			      fail_page_alloc.enabled ? "fail_page_alloc" : "",
+			      fail_page_alloc.enabled && failslab.enabled ? ", " : "",
+			      failslab.enabled ? "failslab" : "");
+		tot->skipped++;
+		return;
+	}
 	page_before = fail_page_alloc;
 	slab_before = failslab;
 	fault_inject_reseed(t.seed);

@@ -35,6 +35,7 @@ import argparse
 import codecs
 import concurrent.futures
 import os
+import random
 import re
 import socket
 import subprocess
@@ -204,6 +205,13 @@ GDB_MIRRORED = ["pgwalk " + a for a in GDB_PGWALK] + ["buddyinfo", "slabinfo"] +
     ["page " + p for p in ("0", "0x200", "0x3000", "0x40000000")] + \
     ["vmallocinfo"]
 
+# Both fault-injection switches at random rates, drawn under a fixed seed
+# so that every run is the same; seed= also picks which calls fail.
+_FAULT_RNG = random.Random(20)
+FAULT_RANDOM = "failslab=1,%d,0,-1 fail_page_alloc=1,%d,0,-1 seed=%d" % (
+    _FAULT_RNG.randint(1, 100), _FAULT_RNG.randint(1, 100),
+    _FAULT_RNG.randint(1, 1 << 31))
+
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
 # GRUB boots and the -kernel fast path; gcc and clang.
@@ -256,6 +264,25 @@ CONFIGS = [
                   # after the banner, not before it
                   r"(?s)kvlab version .*bootinfo: command line longer than 1023 bytes, cut"],
         why="garbage, huge numbers and an overlong command line are warned about, never fatal"),
+    # Fault injection from the command line: armed only after init (boot
+    # allocations are never failed), kept across the tests that inject
+    # failures themselves, and every case passes or skips with its reason.
+    cfg("failslab-10pct", cmdline="tests=all failslab=1,10,0,-1",
+        log_must=[r"(?s)vmalloc: .*fault_inject: failslab=1,10,0,-1 armed",
+                  r"(?m)^    ok \d+ \w+ # SKIP env: assumes no injected allocation failures",
+                  r"fault_inject: failslab=1,10,0,-1: [1-9]\d* failure\(s\) injected"],
+        why="failslab= (the header's example): the boot survives, the suite passes or skips"),
+    cfg("fail-page-alloc-10pct", cmdline="tests=all fail_page_alloc=1,10,0,-1",
+        log_must=[r"fault_inject: fail_page_alloc=1,10,0,-1 armed",
+                  r"fault_inject: fail_page_alloc=1,10,0,-1: [1-9]\d* failure\(s\) injected"],
+        why="fail_page_alloc=: the boot survives, the suite passes or skips"),
+    cfg("failslab-after-space", cmdline="tests=slab,kmalloc,kvmalloc failslab=1,100,100000,-1",
+        log_must=[r"fault_inject: failslab=1,100,100000,-1: [1-9]\d* failure\(s\) injected"],
+        why="every slab allocation fails after 100000 bytes: the setting outlives the "
+            "tests that inject failures themselves"),
+    cfg("fault-inject-random", cmdline="tests=all " + FAULT_RANDOM,
+        log_must=[r"fault_inject: failslab=\S+ armed", r"fault_inject: fail_page_alloc=\S+ armed"],
+        why="both switches at rates drawn from a fixed seed (FAULT_RANDOM)"),
     # Fault injection from the command line is armed only after init:
     # boot allocations never fail, even when every later one does.
     cfg("fault-inject-boot", cmdline="tests=lib failslab=1,100,0,-1 fail_page_alloc=1,100,0,-1",

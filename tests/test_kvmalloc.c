@@ -159,8 +159,8 @@ static void injected_failures(struct ktest *t)
 }
 
 KTEST_SUITE(kvmalloc, NULL, NULL,
-	    KTEST_CASE(small_and_easy_use_kmalloc),
-	    KTEST_CASE(huge_uses_vmalloc),
-	    KTEST_CASE(fragmented_uses_vmalloc),
-	    KTEST_CASE(arrays_and_zeroing),
+	    KTEST_CASE_NO_FAULTS(small_and_easy_use_kmalloc),
+	    KTEST_CASE_NO_FAULTS(huge_uses_vmalloc),
+	    KTEST_CASE_NO_FAULTS(fragmented_uses_vmalloc),
+	    KTEST_CASE_NO_FAULTS(arrays_and_zeroing),
 	    KTEST_CASE(injected_failures));

@@ -218,10 +218,10 @@ static void vmap_in_vmallocinfo(struct ktest *t)
 }
 
 KTEST_SUITE(vmap, NULL, NULL,
-	    KTEST_CASE(vmap_two_views),
-	    KTEST_CASE(vmap_aliases),
-	    KTEST_CASE(vmap_read_only),
-	    KTEST_CASE(vmap_guard),
+	    KTEST_CASE_NO_FAULTS(vmap_two_views),
+	    KTEST_CASE_NO_FAULTS(vmap_aliases),
+	    KTEST_CASE_NO_FAULTS(vmap_read_only),
+	    KTEST_CASE_NO_FAULTS(vmap_guard),
 	    KTEST_CASE(vmap_failures),
-	    KTEST_CASE(vunmap_misuse),
-	    KTEST_CASE(vmap_in_vmallocinfo));
+	    KTEST_CASE_NO_FAULTS(vunmap_misuse),
+	    KTEST_CASE_NO_FAULTS(vmap_in_vmallocinfo));

@@ -51,7 +51,17 @@ struct ktest {
 struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
+	unsigned int flags;		/* KTEST_* below */
 };
+
+/*
+ * KTEST_NO_FAULTS: the case assumes no injected allocation failures (it
+ * fills memory and expects every allocation to succeed, or counts exact
+ * free pages across allocations). While failslab= or fail_page_alloc= is
+ * armed it is skipped, with the reason, instead of failing. Every other
+ * case must pass at any injection rate.
+ */
+#define KTEST_NO_FAULTS		(1u << 0)
 
 struct ktest_suite {
 	const char *name;
@@ -62,7 +72,9 @@ struct ktest_suite {
 	size_t nr_cases;
 };
 
-#define KTEST_CASE(fn) { #fn, fn }
+#define KTEST_CASE(fn) { #fn, fn, 0 }
+/* KTEST_CASE_NO_FAULTS - a case that assumes no injected failures (above). */
+#define KTEST_CASE_NO_FAULTS(fn) { #fn, fn, KTEST_NO_FAULTS }
 
 #define KTEST_SUITE(sname, init_fn, exit_fn, ...)                            \
 	static const struct ktest_case sname##_ktest_cases[] = { __VA_ARGS__ }; \
