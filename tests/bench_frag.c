@@ -58,9 +58,9 @@ static void bench_frag(struct bench_run *r)
 		      MAX_PAGE_ORDER);
 	show_buddyinfo();
 	fragment_memory(&frag);
-	console_print("took all %lu pages the allocator would give (single pages, then any larger"
-		      " block left) and gave back the odd-numbered single pages: %lu MiB free, in"
-		      " single pages\n",
+	console_print("took all %lu pages the allocator would give (largest blocks first, then"
+		      " a fixed amount as single pages) and gave back the odd-numbered single pages:"
+		      " %lu MiB free, in single pages\n",
 		      frag.taken, (frag.returned << PAGE_SHIFT) >> 20);
 	console_print("buddyinfo fragmented:\n");
 	show_buddyinfo();

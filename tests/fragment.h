@@ -16,16 +16,25 @@ struct fragmented {
 };
 
 /*
- * fragment_memory - take every block the buddy allocator gives: single
- * pages first (so most memory is held as single pages), then, below the
- * watermarks too, every block left, largest first, in every zone. Then
- * give back the single pages with an odd frame number: free memory is
- * many single pages, no two of them buddies, so no block above order 0
- * is free. @f is initialised here.
+ * fragment_memory - take every block the buddy allocator gives, below
+ * the watermarks too, largest first, in every zone; trade twice 16 MiB
+ * (plus the watermarks) of it for single pages and give back those with
+ * an odd frame number: free memory is a few thousand single pages, no two
+ * of them buddies, so no block above order 0 is free. The work is the same at any RAM size
+ * (one call per 4 MiB block, then a fixed number of pages). @f is
+ * initialised here.
  */
 void fragment_memory(struct fragmented *f);
 
-/* unfragment_memory - give back everything fragment_memory() still holds. */
+/*
+ * limit_free_memory - hold all free memory but about @pages (plus the
+ * watermarks), in the largest blocks: a test that runs memory out then
+ * does so in a fixed amount of work, whatever the RAM. @f->returned is
+ * what was left free. Undo with unfragment_memory().
+ */
+void limit_free_memory(struct fragmented *f, unsigned long pages);
+
+/* unfragment_memory - give back everything fragment_memory() or limit_free_memory() holds. */
 void unfragment_memory(struct fragmented *f);
 
 #endif
