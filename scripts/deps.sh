@@ -4,9 +4,13 @@
 # Usage: scripts/deps.sh [build|run|debug|test|host|bench|all]
 #
 # Checks each tool the given job needs. On Debian/Ubuntu as root it installs
-# what is missing with apt-get; anywhere else it prints the exact command to
-# run and exits 1. Called by `make run`, `make test` and friends, so a
-# newcomer types nothing else first.
+# what is missing with `apt-get install -y --no-install-recommends` (only
+# what kvlab uses: python3-matplotlib alone would bring some 40 recommended
+# packages); anywhere else, and for a user who is not root, it prints the
+# exact command to run and exits 1, before make starts anything. Called by
+# `make run`, `make test` and friends, so a newcomer types nothing else
+# first. tests/scripts/test_deps.py checks both paths with stand-ins for
+# id and apt-get.
 set -u
 
 job=${1:-all}
@@ -22,6 +26,10 @@ python3              python3            python3             python          pyth
 TOOLS_CLANG='
 clang                clang              clang               clang           llvm
 ld.lld               lld                lld                 lld             lld
+'
+# make test checks the formatting against .clang-format.
+TOOLS_FORMAT='
+clang-format         clang-format       clang-tools-extra   clang           clang-format
 '
 TOOLS_RUN='
 qemu-system-x86_64   qemu-system-x86    qemu-system-x86     qemu-system-x86 qemu
@@ -108,11 +116,11 @@ lines=$(
 	build) ;;
 	run) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN" ;;
 	debug) check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG" ;;
-	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"
+	test) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_FORMAT"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"
 	      check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	host) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
-	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_FORMAT"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib
 	       check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	esac
 )
@@ -146,7 +154,7 @@ if [ "$is_debian" = 1 ] && [ "$(id -u)" = 0 ] && [ -z "${KVLAB_DEPS_INSTALLED:-}
 fi
 
 echo "kvlab: install the missing packages, then run make again:" >&2
-echo "  Debian/Ubuntu: sudo apt-get install$missing_deb" >&2
+echo "  Debian/Ubuntu: sudo apt-get install -y --no-install-recommends$missing_deb" >&2
 echo "  Fedora:        sudo dnf install$missing_fed" >&2
 echo "  Arch:          sudo pacman -S$missing_arch" >&2
 echo "  macOS:         brew install$missing_brew" >&2
