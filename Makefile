@@ -59,6 +59,8 @@ KERNEL_SRCS := \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
 	kernel/monitor.c kernel/monitor_mem.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
+# mm/: every file; the host build takes all but the kernel-only glue
+# (mm/*_glue.c: monitor commands, parameters, boot printing).
 MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
 	mm/slab.c mm/slab_debug.c mm/kmalloc.c \
 	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
@@ -299,10 +301,14 @@ HOST_TEST_ARGS ?=
 VALGRIND_SCALE := 10
 CLANG_SCALE := 50
 
-HOST_KV_SRCS := lib/strutil.c lib/vsprintf.c lib/prng.c kernel/cmdline.c \
-	kernel/bootinfo.c kernel/printk.c kernel/panic.c kernel/fault_inject.c \
-	mm/memblock.c mm/paging.c mm/buddy.c lib/rbtree.c mm/vmap_area.c \
-	mm/vmalloc.c mm/slab.c mm/slab_debug.c mm/kmalloc.c mm/debug_page.c
+# The kernel's sources the host build compiles: lib/ (the C library's
+# string functions instead of lib/string.c), the kernel's pure parsers,
+# printk and panic, and mm/ without its kernel-only files.
+HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootinfo.c kernel/printk.c \
+	kernel/panic.c kernel/fault_inject.c
+HOST_MM_SRCS := $(filter-out %_glue.c,$(MM_SRCS))
+HOST_KV_SRCS := $(filter-out lib/string.c,$(LIB_SRCS)) $(HOST_KERNEL_SRCS) \
+	$(HOST_MM_SRCS)
 HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
 	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
