@@ -142,6 +142,26 @@ def table(results, linux, icount):
     return unit, out
 
 
+def plot(plt, path, curves, xlabel, ylabel, title, log_y=True):
+    """One PNG at path: each curve is (points, label or None, marker), the
+    points (x, y) pairs; x on a log2 axis, y on a log axis if log_y."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for pts, label, marker in curves:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=marker, label=label)
+    ax.set_xscale("log", base=2)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    if any(label for _, label, _ in curves):
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def plots(results, out_dir):
     try:
         import matplotlib
@@ -151,7 +171,7 @@ def plots(results, out_dir):
         return []
     made = []
 
-    def series(test, per_page=False):
+    def series(test, per_page=False, kib=False):
         pts = []
         for r in results:
             if r["test"] != test:
@@ -159,59 +179,33 @@ def plots(results, out_dir):
             s = size_bytes(r["params"])
             v = r["cycles_page"] if per_page else r["cycles"]
             if s and v:
-                pts.append((s, v))
+                pts.append((s >> 10 if kib else s, v))
         return sorted(pts)
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for test, label in (("kmalloc_pair", "kmalloc+kfree"),
-                        ("vmalloc_pair", "vmalloc+vfree"),
-                        ("pages_pair", "alloc_pages+__free_pages")):
-        pts = series(test)
-        if pts:
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("allocation size (bytes)")
-    ax.set_ylabel("TSC cycles per allocation+free")
-    ax.set_title("kvlab: cost of one allocation and free")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(out_dir, "cost_vs_size.png"), dpi=100)
-    plt.close(fig)
-    made.append("cost_vs_size.png")
+    def make(name, curves, *labels, **kw):
+        plot(plt, os.path.join(out_dir, name), curves, *labels, **kw)
+        made.append(name)
 
-    pts = series("vmalloc_pair", per_page=True)
+    curves = [(series(test), label, "o")
+              for test, label in (("kmalloc_pair", "kmalloc+kfree"),
+                                  ("vmalloc_pair", "vmalloc+vfree"),
+                                  ("pages_pair", "alloc_pages+__free_pages"))]
+    make("cost_vs_size.png", [c for c in curves if c[0]],
+         "allocation size (bytes)", "TSC cycles per allocation+free",
+         "kvlab: cost of one allocation and free")
+
+    pts = series("vmalloc_pair", per_page=True, kib=True)
     if pts:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.plot([p[0] >> 10 for p in pts], [p[1] for p in pts], marker="o")
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("vmalloc size (KiB)")
-        ax.set_ylabel("TSC cycles per page")
-        ax.set_title("kvlab: vmalloc+vfree cost per page")
-        ax.grid(True, which="both", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(os.path.join(out_dir, "vmalloc_per_page.png"), dpi=100)
-        plt.close(fig)
-        made.append("vmalloc_per_page.png")
+        make("vmalloc_per_page.png", [(pts, None, "o")], "vmalloc size (KiB)",
+             "TSC cycles per page", "kvlab: vmalloc+vfree cost per page", log_y=False)
 
-    lazy = series("vfree_lazy")
-    eager = series("vfree_eager")
+    lazy = series("vfree_lazy", kib=True)
+    eager = series("vfree_eager", kib=True)
     if lazy and eager:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.plot([p[0] >> 10 for p in lazy], [p[1] for p in lazy], marker="o", label="lazy purge")
-        ax.plot([p[0] >> 10 for p in eager], [p[1] for p in eager], marker="s", label="eager (invlpg per page)")
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("vmalloc size (KiB)")
-        ax.set_ylabel("TSC cycles per vmalloc+vfree")
-        ax.set_title("kvlab: lazy vs eager TLB purge")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(out_dir, "lazy_vs_eager.png"), dpi=100)
-        plt.close(fig)
-        made.append("lazy_vs_eager.png")
+        make("lazy_vs_eager.png", [(lazy, "lazy purge", "o"),
+                                   (eager, "eager (invlpg per page)", "s")],
+             "vmalloc size (KiB)", "TSC cycles per vmalloc+vfree",
+             "kvlab: lazy vs eager TLB purge")
     return made
 
 

@@ -33,12 +33,13 @@ as a whole, one the kernel does not have, and one a crash cut short earn
 import argparse
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
-import runtests  # noqa: E402
+import kvqemu  # noqa: E402
 
-POINTS = os.path.join(runtests.ROOT, "tests", "grade-points.txt")
+POINTS = os.path.join(kvqemu.ROOT, "tests", "grade-points.txt")
 
 # The start of a skip reason that names an environmental cause (KT_SKIP_ENV).
 ENV_SKIP = "env:"
@@ -99,18 +100,18 @@ def score_part(rep, suite, points):
 
 
 def boot_log(args):
-    """Boot the test kernel once; returns its serial log."""
-    c = runtests.cfg("grade", tc=args.tc, cmdline="tests=all " + args.cmdline,
-                     timeout=args.timeout)
-    os.makedirs(os.path.join(args.build, "test"), exist_ok=True)
-    status, text, secs, logpath, _ = runtests.boot(c, args.build)
-    print("grade: booted %s in %.1f s (log: %s)" % (
-        os.path.join(args.build, args.tc, "kvlab.elf"), secs, logpath))
-    if status not in (runtests.kvqemu.STATUS_PASS,
-                      runtests.kvqemu.STATUS_TESTFAIL):
+    """Boot the test kernel once (qemu -kernel, -m 1G -cpu max, as the
+    main test configuration); returns its serial log."""
+    elf = os.path.join(args.build, args.tc, "kvlab.elf")
+    logpath = os.path.join(args.build, "test", "grade.log")
+    cmd = kvqemu.qemu_command(kernel=elf, append="%s tests=all %s" % (
+        kvqemu.TEST_CMDLINE, args.cmdline))
+    t0 = time.time()
+    status, text = kvqemu.boot_to_log(cmd, logpath, timeout=args.timeout)
+    print("grade: booted %s in %.1f s (log: %s)" % (elf, time.time() - t0, logpath))
+    if status not in (kvqemu.STATUS_PASS, kvqemu.STATUS_TESTFAIL):
         print("grade: the kernel did not finish: %s"
-              % (status if status == "timeout" else
-                 runtests.kvqemu.exit_meaning(status)))
+              % (status if status == "timeout" else kvqemu.exit_meaning(status)))
     return text
 
 

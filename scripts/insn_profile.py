@@ -12,7 +12,6 @@ figures (issue notes: "what the instruction profile shows").
 """
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,6 @@ import gdb
 from collections import Counter, OrderedDict
 gdb.execute("set pagination off")
 gdb.execute("set confirm off")
-gdb.execute("target remote :%(port)d")
 gdb.execute("break %(brk)s")
 gdb.execute("continue")
 for then in %(then)r:
@@ -50,14 +48,6 @@ gdb.execute("kill")
 '''
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default="build/gcc/kvlab.elf")
@@ -67,17 +57,20 @@ def main():
                     help="after the first stop, run on to this function (repeatable)")
     ap.add_argument("--steps", type=int, default=1000)
     args = ap.parse_args()
-    port = free_port()
+    port = kvqemu.free_port()
+    gdb = kvqemu.gdb_command(args.kernel, port, batch=True)
+    if not gdb:
+        print("insn_profile: gdb is not installed (scripts/deps.sh debug installs it)",
+              file=sys.stderr)
+        return 1
     cmd = kvqemu.qemu_command(kernel=args.kernel, append=args.append,
-                              serial="file:/dev/null",
-                              extra=["-gdb", "tcp::%d" % port, "-S"])
+                              serial="file:/dev/null", gdb=port)
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(GDB_SCRIPT % {"brk": args.brk, "steps": args.steps,
+                              "then": args.then})
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-            f.write(GDB_SCRIPT % {"port": port, "brk": args.brk,
-                                  "steps": args.steps,
-                                  "then": args.then})
-        subprocess.call(["gdb", "-q", "-batch", "-nx", args.kernel, "-x", f.name])
+        return subprocess.call(gdb + ["-x", f.name])
     finally:
         qemu.kill()
         qemu.wait()
@@ -85,4 +78,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

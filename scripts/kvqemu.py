@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """scripts/kvqemu.py: start kvlab in QEMU, the same way everywhere.
 
-Used by `make run`, `make debug`, `make bench` and the test runner
-(scripts/runtests.py imports qemu_command() and exit_meaning()).
+The one place that knows how kvlab meets QEMU: the command line
+(qemu_command(), with the -icount flags ICOUNT_ARGS), the exit codes
+(STATUS_*, exit_meaning()), a boot with its serial console captured to a
+log (boot_to_log()), a port for QEMU's gdb server (free_port()) and the gdb
+command that attaches to it (gdb_command()). `make run`, `make debug` and
+`make bench` run it as a program; scripts/runtests.py, scripts/grade.py and
+scripts/insn_profile.py import it.
 
   kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
   kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
@@ -17,10 +22,16 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OVMF = "/usr/share/ovmf/OVMF.fd"
+
+# The command line a test boot starts from: no interactive monitor, no
+# benchmarks (make bench runs those).
+TEST_CMDLINE = "monitor=0 bench=none"
 
 # Must match include/kernel/exit.h.
 EXIT_PASS = 0x10
@@ -82,6 +93,44 @@ def qemu_command(kernel=None, iso=None, append="", uefi=False, machine="pc",
         cmd += ["-gdb", "tcp:127.0.0.1:%d" % gdb, "-S"]
     cmd += list(extra)
     return cmd
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (for -gdb)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def boot_to_log(cmd, logpath, timeout=None, echo=False):
+    """Run the QEMU command cmd (serial console on stdio, as qemu_command()
+    makes it) with its output going to logpath, after a first line
+    "# COMMAND"; echo: copy it to our stdout as well (no timeout then).
+    Returns (status, text): QEMU's exit status, or "timeout" when it ran
+    past timeout seconds and was killed, and the log's text."""
+    os.makedirs(os.path.dirname(logpath) or ".", exist_ok=True)
+    with open(logpath, "wb") as out:
+        out.write(("# " + " ".join(cmd) + "\n").encode())
+        out.flush()
+        if echo:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for chunk in iter(lambda: p.stdout.read1(4096), b""):
+                out.write(chunk)
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+            status = p.wait()
+        else:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                 stderr=subprocess.STDOUT)
+            try:
+                status = p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                status = "timeout"
+    with open(logpath, errors="replace") as f:
+        return status, f.read()
 
 
 def cmd_run(args):
@@ -167,14 +216,7 @@ def cmd_bench(args):
           ("QEMU -icount (exact guest instruction counts)" if args.icount
            else "plain TCG (noisy emulation times; ICOUNT=1 for exact counts)",
            log), flush=True)
-    with open(log, "wb") as out:
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)
-        for chunk in iter(lambda: p.stdout.read1(4096), b""):
-            out.write(chunk)
-            sys.stdout.buffer.write(chunk)
-            sys.stdout.flush()
-        status = p.wait()
+    status, _ = boot_to_log(cmd, log, echo=True)
     if status != STATUS_PASS:
         print("kvlab: the benchmark boot ended with %s (QEMU status %d)"
               % (exit_meaning(status), status), file=sys.stderr)

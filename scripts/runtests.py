@@ -37,7 +37,6 @@ import concurrent.futures
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -47,11 +46,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kvqemu  # noqa: E402
 import ktap  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = kvqemu.ROOT
 
-# The test-kernel command line every configuration starts from: no
-# interactive monitor, no benchmarks (make bench runs those).
-BASE_CMDLINE = "monitor=0 bench=none"
+# The test-kernel command line every configuration starts from.
+BASE_CMDLINE = kvqemu.TEST_CMDLINE
 
 
 def cfg(name, **kw):
@@ -538,12 +536,6 @@ def type_script(con, script, deadline):
     return problems, replies
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_gdb(c, build, port, logpath):
     """gdb in batch mode: break at qemu_exit(), then run c["gdb"], each
     command's output after a line "@@ command"."""
@@ -606,16 +598,14 @@ def check_gdb(c, console, replies, gdb_text):
     return problems
 
 
-def run_session(c, build, cmd, logpath):
+def run_session(c, build, cmd, logpath, port):
     """Boot with the serial console on pipes, type c["script"] and check
-    the replies, with gdb attached when c["gdb"] is set. Returns (status,
-    log text, problems)."""
+    the replies, with gdb attached (to QEMU's gdb server on port) when
+    c["gdb"] is set. Returns (status, log text, problems)."""
     deadline = time.time() + c["timeout"]
     gdb = None
     problems = []
     if c["gdb"]:
-        port = free_port()
-        cmd = cmd + ["-gdb", "tcp:127.0.0.1:%d" % port, "-S"]
         gdblog = logpath[:-len(".log")] + ".gdb.log"
         gdb = start_gdb(c, build, port, gdblog)
         if not gdb:
@@ -653,33 +643,22 @@ def boot(c, build):
     problems found while it ran)."""
     logpath = os.path.join(build, "test", c["name"] + ".log")
     cmdline = BASE_CMDLINE + " " + c["cmdline"]
+    port = kvqemu.free_port() if c["gdb"] else None
     if c["boot"] == "kernel":
         cmd = kvqemu.qemu_command(kernel=os.path.join(build, c["tc"], "kvlab.elf"),
                                   append=cmdline, machine=c["machine"],
                                   cpu=c["cpu"], mem=c["mem"],
-                                  icount=c["icount"])
+                                  icount=c["icount"], gdb=port)
     else:
         iso = build_iso(c, build)
         cmd = kvqemu.qemu_command(iso=iso, uefi=c["boot"] == "uefi",
                                   machine=c["machine"], cpu=c["cpu"],
-                                  mem=c["mem"], icount=c["icount"])
+                                  mem=c["mem"], icount=c["icount"], gdb=port)
     t0 = time.time()
     if c["script"]:
-        status, text, problems = run_session(c, build, cmd, logpath)
+        status, text, problems = run_session(c, build, cmd, logpath, port)
         return status, text, time.time() - t0, logpath, problems
-    with open(logpath, "wb") as out:
-        out.write(("# " + " ".join(cmd) + "\n").encode())
-        out.flush()
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                             stderr=subprocess.STDOUT)
-        try:
-            status = p.wait(timeout=c["timeout"])
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-            status = "timeout"
-    with open(logpath, errors="replace") as f:
-        text = f.read()
+    status, text = kvqemu.boot_to_log(cmd, logpath, timeout=c["timeout"])
     return status, text, time.time() - t0, logpath, []
 
 
