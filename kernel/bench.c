@@ -2,7 +2,7 @@
  * kernel/bench.c: the benchmark runner (see include/kernel/bench.h). The
  * benchmarks themselves are in tests/bench_*.c, registered with BENCH().
  *
- * Method, as the Linux reference harness (shared/anchors/linux-qemu.md):
+ * Method, as the Linux reference harness (docs/linux-method.md):
  * a loop of n operations is timed with a serialised TSC read (lfence;
  * rdtsc) before and after, 5 times; the median total is kept and divided
  * by n. Under QEMU's -icount shift=0 the guest TSC advances once per guest

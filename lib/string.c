@@ -4,7 +4,7 @@
  * Kept simple and obviously correct: the allocators' fast paths do not call
  * these, and the bulk ones (memset, memcpy) use the string instructions,
  * which QEMU executes quickly (and -icount counts as one instruction per
- * pass, see shared/anchors/linux-qemu.md).
+ * pass, see docs/linux-method.md).
  */
 #include <lib/string.h>
 

@@ -4,7 +4,7 @@ report and PNG plots, with Linux 6.1's figures beside kvlab's.
 
   bench_report.py LOG [--out build/bench] [--linux bench/linux-6.1-qemu.tsv]
 
-Reads every `bench:` line (DESIGN.md section 6 format) and the `clock:`
+Reads every `bench:` line (include/kernel/bench.h) and the `clock:`
 line (which says whether QEMU ran with -icount). Writes OUT/report.md and,
 when matplotlib is available (Debian's python3-matplotlib), OUT/*.png:
 cost per operation against size for kmalloc, vmalloc and alloc_pages
@@ -230,7 +230,7 @@ def main():
     lines = ["# kvlab benchmark report", "",
              "Produced %s from `%s`. Clock: %s." % (when, args.log, clock or "unknown"),
              "", "Figures are per operation, in %s; Linux's are from"
-             " bench/linux-6.1-qemu.tsv (shared/anchors/linux-qemu.md), measured"
+             " bench/linux-6.1-qemu.tsv (how: docs/linux-method.md), measured"
              " the same way in the same QEMU." % unit, ""]
     if not icount:
         lines += ["Without -icount these are emulation times and vary 10-40% between"

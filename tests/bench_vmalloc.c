@@ -1,7 +1,7 @@
 /*
  * tests/bench_vmalloc.c: vmalloc, vmap and kvmalloc benchmarks, and the
  * access benchmarks over a vmalloc buffer (names as the Linux reference,
- * shared/anchors/linux-qemu.md, where it has them):
+ * docs/linux-method.md, where it has them):
  *
  *   vmalloc_pair size=S      vfree(vmalloc(S)), 2000 times (fewer for big
  *                            sizes: at most 256 MiB per repetition), with

@@ -8,7 +8,7 @@
  *   BENCH(pages, pages_pair, BENCH_QUICK);
  *
  * bench_measure() times a loop the way the Linux reference harness does
- * (shared/anchors/linux-qemu.md): a serialised TSC read before and after
+ * (docs/linux-method.md): a serialised TSC read before and after
  * the whole loop, 5 repetitions, the median kept. Each result prints one
  * machine-readable line
  *
