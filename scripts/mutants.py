@@ -707,6 +707,8 @@ def run_sample(args, chosen):
                     % (done[0], len(queue), m.status, m.by if m.status == "killed" else "",
                        m.id, m.where(), m.kind,
                        " ".join("%s %.0f" % p for p in m.phases) + " s"))
+                if m.status == "survived":
+                    log("mutants:   " + m.describe())
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for f in [pool.submit(work, x) for x in workers]:
