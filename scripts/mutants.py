@@ -20,7 +20,8 @@ What is mutated: every line inside a function body (the inline functions
 of the headers included) of mm/*.c, mm/*.h and include/mm/*.h, found by
 glob. Never: comments, strings, preprocessor lines (and lines under
 `#ifdef KVLAB_BREAK_*`, which are not compiled), static_assert and
-BUILD_BUG_ON, and the arguments of printk()/pr_*() (messages only).
+BUILD_BUG_ON, and the arguments of printk()/pr_*()/console_print() and
+report_begin() (messages only; the report itself still happens).
 The operators (the kind each mutant is listed under):
 
   boundary   <  <=  >  >=  flipped to the neighbour (< to <=, <= to <...)
@@ -102,8 +103,8 @@ HOST_TIMEOUT = 300
 
 # Printing-only statements (their arguments are messages) and compile-time
 # assertions: never mutated.
-SKIP_CALL = re.compile(r"\b(printk|pr_[a-z_]+|static_assert|_Static_assert|"
-                       r"BUILD_BUG_ON\w*)\s*\(")
+SKIP_CALL = re.compile(r"\b(printk|pr_[a-z_]+|console_print|report_begin|"
+                       r"static_assert|_Static_assert|BUILD_BUG_ON\w*)\s*\(")
 # Calls whose statement the drop operator removes.
 DROP_NAME = re.compile(r"^(list_\w+|hlist_\w+|INIT_LIST_HEAD|\w*flush_tlb\w*|"
                        r"memset|\w*free\w*)$")
