@@ -69,7 +69,7 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/fragment.c \
 	tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c \
-	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c
+	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c tests/test_exact.c
 # Benchmark groups run in link order (kernel/bench.c runs them); bench_tables.c
 # registers the tables, printed after them.
 # The timing groups first, on memory as boot left it (as the Linux reference
