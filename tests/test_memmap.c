@@ -181,6 +181,46 @@ static void mem_param_validation(struct ktest *t)
 	memory_limit = saved_limit;
 }
 
+/*
+ * Region edges, to the byte: the first and last byte of a region belong to
+ * it, the bytes on either side do not; an allocation that fits a free gap
+ * exactly is made, at the gap's base; one byte more does not fit.
+ */
+static void region_edges_exact(struct ktest *t)
+{
+	use_private_memblock();
+	memblock_add(10 * MiB, 2 * MiB);
+	KT_EXPECT_FALSE(t, memblock_is_memory(10 * MiB - 1));
+	KT_EXPECT_TRUE(t, memblock_is_memory(10 * MiB));
+	KT_EXPECT_TRUE(t, memblock_is_memory(12 * MiB - 1));
+	KT_EXPECT_FALSE(t, memblock_is_memory(12 * MiB));
+	memblock_reserve(11 * MiB, 4096);
+	KT_EXPECT_FALSE(t, memblock_is_reserved(11 * MiB - 1));
+	KT_EXPECT_TRUE(t, memblock_is_reserved(11 * MiB));
+	KT_EXPECT_TRUE(t, memblock_is_reserved(11 * MiB + 4095));
+	KT_EXPECT_FALSE(t, memblock_is_reserved(11 * MiB + 4096));
+	/* Leave one free gap of exactly 64 KiB at the bottom. */
+	memblock_reserve(10 * MiB + 64 * 1024, 1 * MiB - 64 * 1024);
+	memblock_reserve(11 * MiB + 4096, 1 * MiB - 4096);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(64 * 1024 + 8, 8), 0);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(64 * 1024, 4096), 10 * MiB);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(8, 8), 0);
+	restore_memblock();
+}
+
+/* Physical address 0 is never handed out, even when it is free RAM. */
+static void alloc_never_returns_zero(struct ktest *t)
+{
+	use_private_memblock();
+	memblock_add(0, 64 * 1024);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(32 * 1024, 4096), 32 * 1024);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(4096, 4096), 28 * 1024);
+	/* What is left starts at 0: only part of it can be given. */
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(28 * 1024, 4096), 0);
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(4096, 4096), 24 * 1024);
+	restore_memblock();
+}
+
 KTEST_SUITE(memmap, NULL, NULL,
 	    KTEST_CASE(add_merges_remove_splits),
 	    KTEST_CASE(alloc_top_down),
@@ -188,4 +228,6 @@ KTEST_SUITE(memmap, NULL, NULL,
 	    KTEST_CASE(memory_limit_counts_ram),
 	    KTEST_CASE(table_full),
 	    KTEST_CASE(boot_reservations),
-	    KTEST_CASE(mem_param_validation));
+	    KTEST_CASE(mem_param_validation),
+	    KTEST_CASE(region_edges_exact),
+	    KTEST_CASE(alloc_never_returns_zero));
