@@ -132,6 +132,35 @@ static void merge_likely_goes_to_tail(struct ktest *t)
 	uncarve(t);
 }
 
+/*
+ * merge_likely() looks at the buddy of the parent, parent ^ (2 << order),
+ * also when the parent is the upper half of its own parent: block 7's
+ * parent is 6, whose buddy is 4.
+ */
+static void merge_likely_upper_parent(struct ktest *t)
+{
+	struct page *pg[8], *last;
+	int i;
+
+	if (!carve())
+		KT_SKIP(t, "no free order-10 block");
+	for (i = 0; i < 8; i++) {
+		pg[i] = zone_alloc(&pz, 0);
+		KT_ASSERT_UEQ(t, rel(pg[i]), i);
+	}
+	zone_free(&pz, pg[4], 0);
+	zone_free(&pz, pg[5], 0);	/* 4+5 merge into an order-1 block at 4 */
+	zone_free(&pz, pg[1], 0);	/* parent 0's buddy (2) is busy: head */
+	zone_free(&pz, pg[7], 0);	/* parent 6's buddy (4, order 1) is free: tail */
+	last = list_last_entry(&pz.free_area[0].free_list, struct page, lru);
+	KT_EXPECT_UEQ(t, rel(last), 7);
+	for (i = 0; i < 8; i++)
+		if (i != 1 && i != 4 && i != 5 && i != 7)
+			zone_free(&pz, pg[i], 0);
+	KT_EXPECT_EQ(t, zone_check(&pz, true), 0);
+	uncarve(t);
+}
+
 /* GFP_DMA gives memory below 16 MiB, GFP_DMA32 below 4 GiB, from the right zone. */
 static void zone_constraints(struct ktest *t)
 {
@@ -647,6 +676,7 @@ KTEST_SUITE(buddy, NULL, NULL,
 	    KTEST_CASE(split_and_merge),
 	    KTEST_CASE(every_order_aligned),
 	    KTEST_CASE(merge_likely_goes_to_tail),
+	    KTEST_CASE(merge_likely_upper_parent),
 	    KTEST_CASE_NO_FAULTS(zone_constraints),
 	    KTEST_CASE_NO_FAULTS(gfp_zero_zeroes),
 	    KTEST_CASE_NO_FAULTS(exhaustion_and_watermarks),
