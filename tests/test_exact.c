@@ -12,6 +12,7 @@
 #include <mm/gfp.h>
 #include <mm/mm.h>
 #include <mm/mmzone.h>
+#include <mm/paging.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include "../mm/internal.h"
@@ -356,6 +357,25 @@ static void kmalloc_caches_not_destroyed(struct ktest *t)
 	KT_EXPECT_UGE(t, n, 13);
 }
 
+/*
+ * pgwalk_lookup() fills the whole record: whatever the caller left in it,
+ * an address with no PML4 entry gives no leaf, no pa, and zero entries
+ * below the level where the walk stopped.
+ */
+static void pgwalk_record_fresh(struct ktest *t)
+{
+	struct pgwalk_result r;
+	enum pg_level l;
+
+	memset(&r, 0xa5, sizeof(r));
+	pgwalk_lookup(0xffff800000000000UL, &r);	/* the unused PML4 slot 256 */
+	KT_EXPECT_EQ(t, r.leaf, PG_LEVEL_NONE);
+	KT_EXPECT_EQ(t, r.stopped, PG_LEVEL_512G);
+	KT_EXPECT_UEQ(t, r.pa, 0);
+	for (l = PG_LEVEL_NONE; l < PG_LEVEL_512G; l++)
+		KT_EXPECT_UEQ(t, r.entry[l], 0);
+}
+
 KTEST_SUITE(exact, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(zone_stats_count_events),
 	    KTEST_CASE_NO_FAULTS(zone_stats_order0),
@@ -366,4 +386,5 @@ KTEST_SUITE(exact, NULL, NULL,
 	    KTEST_CASE(kfree_past_ram),
 	    KTEST_CASE_NO_FAULTS(kmalloc_caches_not_destroyed),
 	    KTEST_CASE_NO_FAULTS(vmalloc_page_array_threshold),
-	    KTEST_CASE_NO_FAULTS(vmalloc_stats_count_events));
+	    KTEST_CASE_NO_FAULTS(vmalloc_stats_count_events),
+	    KTEST_CASE(pgwalk_record_fresh));
