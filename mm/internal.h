@@ -29,8 +29,9 @@ void buddy_setup(void);
  * @image_end: physical end of the kernel image, reserved from KERNEL_PHYS
  * @limit: keep only this many bytes of RAM (mem=); 0 keeps all
  *
- * Trims the memory regions to whole pages, reserves the first MiB and the
- * kernel image, and applies @limit. memblock_init() and the host tests'
+ * Reserves the first MiB and the kernel image, applies @limit, then trims
+ * the memory regions to whole pages (so a @limit that is not a multiple of
+ * PAGE_SIZE leaves no partial page). memblock_init() and the host tests'
  * boot both end with it.
  *
  * Context: boot, after memblock_add() of every usable range.

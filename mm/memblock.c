@@ -356,11 +356,15 @@ void memblock_dump(void)
  */
 phys_addr_t memblock_setup(phys_addr_t image_end, phys_addr_t limit)
 {
-	/* Only whole pages of RAM are usable. */
-	memblock_trim_memory(PAGE_SIZE);
 	/* The first MiB (BIOS data, EBDA) and the kernel image stay put. */
 	memblock_reserve(0, LOW_RESERVED_END);
 	memblock_reserve(KERNEL_PHYS, image_end - KERNEL_PHYS);
 	memblock_enforce_memory_limit(limit);
+	/*
+	 * Only whole pages of RAM are usable: the map's ranges may end
+	 * mid-page, and so may the cut of a mem= that is not a multiple of
+	 * PAGE_SIZE (Linux's memblock_trim_memory() does the same).
+	 */
+	memblock_trim_memory(PAGE_SIZE);
 	return memblock_phys_mem_size();
 }

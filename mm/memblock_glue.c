@@ -42,7 +42,8 @@ static int set_mem(const char *val, char *why, size_t why_size)
 	memory_limit = v;
 	return 0;
 }
-KPARAM("mem", set_mem, "use at most this much RAM, e.g. mem=256M (as Linux)");
+KPARAM("mem", set_mem,
+       "use at most this much RAM (counted in RAM, not addresses; whole pages), e.g. mem=256M");
 
 void memblock_init(const struct boot_info *bi)
 {

@@ -250,6 +250,9 @@ CONFIGS = [
     cfg("mem-limit-64M", cmdline="tests=all mem=64M",
         log_must=[r"memblock: 6[34] MiB of RAM usable"],
         why="mem= limits usable RAM as in Linux"),
+    cfg("mem-limit-unaligned", cmdline="tests=memmap,paging,buddy mem=20000001",
+        log_must=[r"memblock: 19 MiB of RAM usable"],
+        why="mem= that is not a whole number of pages: the partial page is dropped"),
     cfg("garbage-cmdline",
         cmdline="tests=meta,boot,buddy bogus=1 =5 mem=1M mem=lots mem=99999999999999999999G "
                 "seed=99999999999999999999999 loglevel=9 monitor=2 crash=sometimes "

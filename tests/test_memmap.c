@@ -113,6 +113,39 @@ static void memory_limit_counts_ram(struct ktest *t)
 	restore_memblock();
 }
 
+/* Trimming keeps whole pages only; a region with none goes. */
+static void trim_memory_whole_pages(struct ktest *t)
+{
+	use_private_memblock();
+	memblock_add(0x1800, 0x1000);		/* [0x1800, 0x2800): no whole page */
+	memblock_add(0x10100, 0xfe00);		/* [0x10100, 0x1ff00) */
+	memblock_trim_memory(PAGE_SIZE);
+	KT_ASSERT_EQ(t, memblock.memory.cnt, 1);
+	KT_EXPECT_UEQ(t, memblock.memory.regions[0].base, 0x11000);
+	KT_EXPECT_UEQ(t, memblock.memory.regions[0].size, 0xe000);
+	restore_memblock();
+}
+
+/*
+ * mem= that is not a multiple of PAGE_SIZE leaves no partial page behind
+ * (issue 14, bug 4: mem=20000001 left one in memblock and the direct map).
+ */
+static void memory_limit_whole_pages(struct ktest *t)
+{
+	unsigned long i;
+
+	use_private_memblock();
+	memblock_add(1 * MiB, 3 * MiB);		/* [1, 4) */
+	memblock_add(16 * MiB, 16 * MiB);	/* [16, 32) */
+	KT_EXPECT_UEQ(t, memblock_setup(KERNEL_PHYS + 1 * MiB, 5 * MiB + 1), 5 * MiB);
+	KT_EXPECT_UEQ(t, memblock_end_of_DRAM(), 18 * MiB);
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		KT_EXPECT_UEQ(t, memblock.memory.regions[i].base % PAGE_SIZE, 0);
+		KT_EXPECT_UEQ(t, memblock.memory.regions[i].size % PAGE_SIZE, 0);
+	}
+	restore_memblock();
+}
+
 /* A full table refuses more ranges cleanly and keeps what it had. */
 static void table_full(struct ktest *t)
 {
@@ -226,6 +259,8 @@ KTEST_SUITE(memmap, NULL, NULL,
 	    KTEST_CASE(alloc_top_down),
 	    KTEST_CASE(free_ranges),
 	    KTEST_CASE(memory_limit_counts_ram),
+	    KTEST_CASE(trim_memory_whole_pages),
+	    KTEST_CASE(memory_limit_whole_pages),
 	    KTEST_CASE(table_full),
 	    KTEST_CASE(boot_reservations),
 	    KTEST_CASE(mem_param_validation),
