@@ -451,7 +451,8 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 
 	if (gfp & __GFP_HIGH)
 		flags = ALLOC_WMARK_MIN | ALLOC_HIGH;
-	if (gfp & __GFP_ATOMIC)
+	/* Not for __GFP_NOMEMALLOC: it asks to stay out of the reserves. */
+	if ((gfp & __GFP_ATOMIC) && !(gfp & __GFP_NOMEMALLOC))
 		flags |= ALLOC_HARDER;
 	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC))
 		flags |= ALLOC_NO_WATERMARKS;

@@ -293,6 +293,30 @@ static void exhaustion_and_watermarks(struct ktest *t)
 }
 
 /*
+ * GFP_ATOMIC | __GFP_NOMEMALLOC gets no ALLOC_HARDER (Linux 6.1's
+ * gfp_to_alloc_flags()): once __GFP_HIGH alone has taken all it may, it
+ * gets nothing more, while plain GFP_ATOMIC still dips a quarter further.
+ */
+static void nomemalloc_not_harder(struct ktest *t)
+{
+	unsigned long before = nr_free_pages();
+	LIST_HEAD(held);
+	struct page *p;
+
+	KT_EXPECT_UGT(t, grab_every_order(__GFP_HIGH | __GFP_KSWAPD_RECLAIM, &held), 0);
+	p = alloc_page(GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
+	KT_EXPECT_NULL(t, p);
+	if (p)
+		__free_page(p);
+	p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+	KT_EXPECT_NOT_NULL(t, p);
+	if (p)
+		__free_page(p);
+	release_held(&held);
+	KT_EXPECT_UEQ(t, nr_free_pages(), before);
+}
+
+/*
  * Misuse: the report happened, and the allocator is exactly as it was.
  * buddy_check() walks every struct page: a full-memory walk on purpose (a
  * misuse must leave no trace anywhere), and what makes these cases grow
@@ -680,6 +704,7 @@ KTEST_SUITE(buddy, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(zone_constraints),
 	    KTEST_CASE_NO_FAULTS(gfp_zero_zeroes),
 	    KTEST_CASE_NO_FAULTS(exhaustion_and_watermarks),
+	    KTEST_CASE_NO_FAULTS(nomemalloc_not_harder),
 	    KTEST_CASE_NO_FAULTS(double_free),
 	    KTEST_CASE_NO_FAULTS(wrong_order),
 	    KTEST_CASE_NO_FAULTS(tail_page_free),

@@ -11,7 +11,8 @@
  *
  * Watermarks: GFP_KERNEL allocations stop when a zone would fall below its
  * low watermark; __GFP_HIGH (in GFP_ATOMIC) may go halfway below min, and
- * GFP_ATOMIC a quarter further (Linux's ALLOC_HIGH and ALLOC_HARDER);
+ * GFP_ATOMIC a quarter further unless __GFP_NOMEMALLOC (Linux's ALLOC_HIGH
+ * and ALLOC_HARDER);
  * __GFP_MEMALLOC ignores watermarks. kvlab reclaims nothing, so a failed
  * watermark check is a failed allocation.
  */

@@ -229,7 +229,7 @@ static bool zone_above_mark(const struct page_model *m, int zi, gfp_t gfp,
 
 	if (gfp & __GFP_HIGH)
 		min -= min / 2;
-	if (gfp & __GFP_ATOMIC)
+	if ((gfp & __GFP_ATOMIC) && !(gfp & __GFP_NOMEMALLOC))
 		min -= min / 4;
 	return free > min + (long)lowmem_reserve[zi][gfp_highest_zone(gfp)];
 }

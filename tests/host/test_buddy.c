@@ -24,7 +24,7 @@
 /* The gfp masks the sequences draw from: every zone class, both watermarks. */
 static const gfp_t test_gfps[] = {
 	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
-	GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL | __GFP_DMA32, GFP_DMA32,
+	GFP_ATOMIC, GFP_ATOMIC | __GFP_NOMEMALLOC, GFP_NOWAIT, GFP_KERNEL | __GFP_DMA32, GFP_DMA32,
 	GFP_KERNEL | __GFP_DMA, GFP_DMA | __GFP_ZERO, GFP_KERNEL | __GFP_HIGH,
 };
 
@@ -185,7 +185,11 @@ static void pc_machines(struct host_test *t)
 static void exhaust_and_refill(struct host_test *t)
 {
 	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];
-	static const gfp_t gfps[] = { GFP_KERNEL, GFP_ATOMIC, GFP_DMA32, GFP_DMA };
+	/* Each level of the reserves in turn (__GFP_NOMEMALLOC: no deeper than __GFP_HIGH). */
+	static const gfp_t gfps[] = {
+		GFP_KERNEL, __GFP_HIGH | __GFP_KSWAPD_RECLAIM,
+		GFP_ATOMIC | __GFP_NOMEMALLOC, GFP_ATOMIC, GFP_DMA32, GFP_DMA,
+	};
 	struct page_model m;
 	char why[WHY_SIZE];
 	int order;
