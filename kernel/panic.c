@@ -110,12 +110,18 @@ void report_end(void)
 }
 
 int preempt_count;
+bool early_boot_irqs_disabled = true;
 
+/*
+ * Linux's report, less what kvlab has no notion of (pid, task name):
+ * which of "atomic" and "interrupts off" made the call invalid.
+ */
 void __might_sleep(const char *what, unsigned long caller)
 {
 	report_begin("BUG: sleeping function called from invalid context at %s",
 		     what);
-	printk(KERN_ERR "in_atomic(): 1, preempt_count: %d, caller: %pS\n",
-	       preempt_count, (void *)caller);
+	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, in_interrupt(): %d, preempt_count: %#x, caller: %pS\n",
+	       in_atomic(), !early_boot_irqs_disabled && irqs_disabled(),
+	       in_interrupt(), (unsigned int)preempt_count, (void *)caller);
 	report_end();
 }

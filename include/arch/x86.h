@@ -161,6 +161,11 @@ static inline void irq_disable(void)
 	__asm__ __volatile__("cli" ::: "memory");
 }
 
+static inline void irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
 static inline u64 read_rflags(void)
 {
 	u64 v;

@@ -13,7 +13,7 @@
  *   rdtsc, rdtsc_ordered             a counter that advances by 1 per call
  *                                    (deterministic, so no test can depend
  *                                    on host timing)
- *   cpu_relax, irq_disable           nothing
+ *   cpu_relax, irq_disable/enable    nothing
  *   port I/O, halt, lgdt, lidt, ltr  abort the test: mm/ must never need them
  *
  * A test that wants to see each TLB invalidation sets host_arch.on_invlpg.
@@ -178,6 +178,10 @@ static inline void halt(void)
 }
 
 static inline void irq_disable(void)
+{
+}
+
+static inline void irq_enable(void)
 {
 }
 
