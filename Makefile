@@ -57,7 +57,8 @@ KERNEL_SRCS := \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
-	kernel/monitor.c kernel/monitor_mem.c
+	kernel/monitor.c kernel/monitor_mem.c \
+	kernel/apic.c kernel/irq.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # mm/: every file; the host build takes all but the kernel-only glue
 # (mm/*_glue.c: monitor commands, parameters, boot printing).

@@ -5,6 +5,7 @@
  * identity-mapped and at PAGE_OFFSET) and a stack, then called us with the
  * loader's magic and the physical address of its information block.
  */
+#include <kernel/apic.h>
 #include <kernel/backtrace.h>
 #include <kernel/bench.h>
 #include <kernel/bootinfo.h>
@@ -13,6 +14,7 @@
 #include <kernel/crash.h>
 #include <kernel/exit.h>
 #include <kernel/fault_inject.h>
+#include <kernel/irq.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
@@ -98,6 +100,8 @@ void kernel_main(u32 magic, u32 info_pa)
 	kmalloc_init();				/* kmalloc-8 ... kmalloc-8k */
 	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
+	apic_init();				/* local APIC, PICs masked, timer at hz= */
+	irq_boot_enable();			/* interrupts on from here */
 	crash_if_requested();			/* crash= tests the oops output */
 	fault_inject_arm(ktest_boot_seed);	/* failslab=, fail_page_alloc= from now on */
 	if (ktest_enabled())

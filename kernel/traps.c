@@ -8,6 +8,8 @@
  * #PF frame on the same stack, and the resulting #DF still has a good stack
  * to report it from.
  *
+ * Vectors 32-255 are interrupts: their gates lead to kernel/irq.c.
+ *
  * A fault in a probe (include/kernel/fixup.h) resumes at its fixup. Any
  * other exception is fatal: trap_handler() prints an oops in the shape of
  * Linux's (decoded #PF error code, CR2, registers, symbolized backtrace)
@@ -17,6 +19,7 @@
 #include <kernel/backtrace.h>
 #include <kernel/exit.h>
 #include <kernel/fixup.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/stack.h>
 #include <kernel/traps.h>
@@ -50,9 +53,10 @@ _Static_assert(sizeof(struct tss64) == 104, "TSS is 104 bytes");
 
 static u64 gdt[5] __aligned(16);
 static struct tss64 tss __aligned(16);
-static struct idt_gate idt[NR_EXCEPTIONS] __aligned(16);
+static struct idt_gate idt[NR_VECTORS] __aligned(16);
 
 extern const unsigned long trap_stub_table[NR_EXCEPTIONS];
+extern const unsigned long irq_stub_table[NR_VECTORS - NR_EXCEPTIONS];
 extern const struct exception_table_entry __start_ex_table[];
 extern const struct exception_table_entry __stop_ex_table[];
 extern char probe_exec_fixup[];
@@ -179,6 +183,8 @@ void traps_init(void)
 
 	for (v = 0; v < NR_EXCEPTIONS; v++)
 		set_gate(v, trap_stub_table[v], 0);
+	for (v = NR_EXCEPTIONS; v < NR_VECTORS; v++)
+		set_gate(v, irq_stub_table[v - NR_EXCEPTIONS], 0);
 	idt[X86_TRAP_DF].ist = 1;
 	idt[X86_TRAP_NMI].ist = 2;
 	idt[X86_TRAP_MC].ist = 3;

@@ -1,8 +1,8 @@
 /*
  * include/kernel/traps.h: CPU exceptions, the GDT/TSS/IDT, and fault notes.
  *
- * Interrupts stay disabled in kvlab; only the 32 CPU exceptions have
- * handlers. A fault either matches an exception-table entry (a probe; see
+ * The 32 CPU exceptions are handled here; vectors 32-255 are interrupts
+ * (include/kernel/irq.h). A fault either matches an exception-table entry (a probe; see
  * include/kernel/fixup.h) and resumes at its fixup, or is fatal: the handler
  * prints an oops (name, decoded error code, registers, backtrace) and exits
  * QEMU with EXIT_PANIC.

@@ -18,6 +18,9 @@
  *                                                   array in the direct map)
  *   ffffffff80000000 - ffffffffffffffff     2 GiB  kernel image,
  *                                                   -mcmodel=kernel
+ *     ffffffffff000000 - ffffffffff000fff   4 KiB  in it, far above the
+ *                                                   image: the fixmap,
+ *                                                   the xAPIC page (UC)
  *
  * Physical memory: the kernel image is loaded at KERNEL_PHYS (2 MiB); the
  * first MiB (BIOS data, EBDA, option ROMs) is never handed out.
@@ -54,6 +57,14 @@ extern unsigned long kvlab_host_page_offset;
 
 #define KERNEL_VMA	0xffffffff80000000UL	/* Linux: __START_KERNEL_map */
 #define KERNEL_PHYS	0x200000UL
+
+/*
+ * The fixmap: device registers at fixed virtual addresses, mapped uncached
+ * by their driver (Linux keeps its fixmap near the top of the address
+ * space too). One slot today: the local APIC's xAPIC page.
+ */
+#define FIXADDR_START		0xffffffffff000000UL
+#define FIX_APIC_BASE_VA	FIXADDR_START
 
 #define LOW_RESERVED_END 0x100000UL	/* [0, 1 MiB) is never allocated */
 
