@@ -301,6 +301,19 @@ CONFIGS = [
     cfg("tests-partly-unmatched", cmdline="tests=lib,nosuch",
         log_must=[r"ktest: tests=lib,nosuch: no test case matches 'nosuch'"],
         why="an unmatched selector is warned about; the matched suites run"),
+    # The APIC timer's rate from hz=: none at all, clamped ones, and the
+    # fastest measured exactly under -icount.
+    cfg("hz-0", cmdline="tests=irq hz=0",
+        log_must=[r"apic: timer off \(hz=0\)"],
+        why="hz=0: no timer interrupt; the irq suite checks nothing ticks"),
+    cfg("hz-bad", cmdline="tests=irq hz=5000 hz=fast hz=3",
+        log_must=[r"cmdline: hz=5000: out of range 10-1000; clamped to 1000",
+                  r"cmdline: hz=fast: expected 0 \(no timer\) or a rate",
+                  r"cmdline: hz=3: out of range 10-1000; clamped to 10",
+                  r"apic: timer .* 10 Hz"],
+        why="hz= out of range is warned about and clamped, garbage ignored; ticks at the clamped rate"),
+    cfg("irq-icount", cmdline="tests=irq icount=1 hz=1000", icount=True,
+        why="under -icount the timer's tick count over a TSC interval is exact"),
     # Checks of the machinery itself.
     cfg("oops-page-fault", cmdline="tests=none crash=page_fault",
         expect="panic", ktap=False,
