@@ -58,7 +58,7 @@ KERNEL_SRCS := \
 	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
 	kernel/monitor.c kernel/monitor_mem.c \
-	kernel/apic.c kernel/irq.c
+	kernel/apic.c kernel/irq.c kernel/spinlock.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # mm/: every file; the host build takes all but the kernel-only glue
 # (mm/*_glue.c: monitor commands, parameters, boot printing).
@@ -67,7 +67,7 @@ MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/buddy.c mm/buddy_glue
 	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
 # Suites run in link order: the layers from the bottom up.
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
-	tests/test_traps.c tests/test_irq.c tests/test_memmap.c tests/test_paging.c \
+	tests/test_traps.c tests/test_irq.c tests/test_locking.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/fragment.c \
 	tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c \
 	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c tests/test_exact.c
