@@ -249,7 +249,7 @@ static void consistent_order_not_reported(struct ktest *t)
 KTEST_SUITE(locking, NULL, NULL,
 	    KTEST_CASE(lock_unlock_and_trylock),
 	    KTEST_CASE(irqsave_variants),
-	    KTEST_CASE(sleeping_alloc_under_spinlock),
+	    KTEST_CASE_NO_FAULTS(sleeping_alloc_under_spinlock),
 	    KTEST_CASE(recursion_reported),
 	    KTEST_CASE(unlock_of_free_lock_reported),
 	    KTEST_CASE(unlock_by_other_cpu_reported),
