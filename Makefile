@@ -324,7 +324,10 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator, the vmap areas, kmalloc
 # objects).
-FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc
+FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc fuzz_trace
+# fuzz_trace: the kmem trace reader of make replay (tests/replay/).
+FUZZ_EXTRA_fuzz_trace := tests/replay/trace.c tests/replay/replay.c
+FUZZ_SMOKE_RUNS_fuzz_trace ?= 20000
 
 HOST_COMMON_SRCS := $(HOST_KV_SRCS) $(HOST_SHIM_SRCS) $(HOST_MODEL_SRCS)
 HOST_CFLAGS := -std=gnu11 -DKVLAB_HOST -Itests/host/shim -Iinclude -g \
@@ -360,12 +363,25 @@ $(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
 	$(Q)$(HOST_CC) -o $@ $^ -lm
 
 define fuzz-link
-$(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c)
+$(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c $(FUZZ_EXTRA_$(1)))
 	$$(quiet_msg) HOSTLD $$@
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(FUZZ_CC) $$(HOST_SAN) -fsanitize=fuzzer -o $$@ $$^
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz-link,$(t))))
+
+# kvreplay (tests/host/replay_main.c): a Linux kmem trace replayed through
+# mm/ on the host; the reader and engine in tests/replay/ are pure code.
+REPLAY_SRCS := tests/replay/trace.c tests/replay/replay.c tests/host/replay_main.c
+$(foreach b,asan plain,$(eval -include $(patsubst %.c,$(O)/host/$(b)/obj/%.d,$(REPLAY_SRCS))))
+
+$(O)/host/asan/kvreplay: $(call host-objs,asan,$(REPLAY_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) $(HOST_SAN) -o $@ $^ -lm
+
+$(O)/host/plain/kvreplay: $(call host-objs,plain,$(REPLAY_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(HOST_CC) -o $@ $^ -lm
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(O)/host/fuzz/%)
 HOST_BINS := $(O)/host/asan/kvtest $(O)/host/clang/kvtest $(O)/host/plain/kvtest
@@ -376,6 +392,26 @@ HOST_BINS := $(O)/host/asan/kvtest $(O)/host/clang/kvtest $(O)/host/plain/kvtest
 fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix=$(O)/host/fuzz/$(1)- $(3) \
 	$(2) tests/host/corpus/$(1)"
+
+# TRACE: the Linux kmem trace that make replay and make replay-kernel
+# replay (trace-cmd report or the tracing `trace` file; plain, .gz or .xz).
+REPLAY_TRACES := tests/traces/linux-6.1-boot.trace.xz tests/traces/linux-6.1-mixed.trace.xz
+TRACE ?= tests/traces/linux-6.1-mixed.trace.xz
+
+.PHONY: replay replay-check
+
+replay: ## replay a Linux kmem trace through kvlab's mm/ on the host (TRACE=path; default the shipped one); build/replay/
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(O)/host/plain/kvreplay
+	@mkdir -p $(O)/replay
+	@$(O)/host/plain/kvreplay --samples=$(O)/replay/samples.csv '$(TRACE)' > $(O)/replay/replay.txt; \
+		status=$$?; cat $(O)/replay/replay.txt; [ $$status -eq 0 ] || exit $$status
+	@$(PYTHON) scripts/replay_plot.py $(O)/replay/samples.csv $(O)/replay '$(notdir $(TRACE))'
+
+replay-check: ## the shipped traces replayed under ASan+UBSan with --check, and bad input (part of make test)
+	@scripts/deps.sh host
+	@$(MAKE) --no-print-directory $(O)/host/asan/kvreplay
+	@$(PYTHON) tests/replay/check.py $(O)/host/asan/kvreplay $(REPLAY_TRACES)
 
 .PHONY: host-build host-bins fuzz-bins host-test fuzz fuzz-smoke
 

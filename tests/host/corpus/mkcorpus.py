@@ -214,6 +214,28 @@ ALLOC_PROGRAMS = {
 }
 
 
+# fuzz_trace inputs (tests/host/fuzz_trace.c): lines in each shape the
+# reader knows, from the `trace` file and from trace-cmd report.
+TRACE_LINES = {
+    "trace_file": b"""# tracer: nop
+#
+          <idle>-0       [000] d..1.     0.000000: kmalloc: call_site=tracepoint_add_func+0xf7/0x3f0 ptr=ffff8b0e8422aa00 bytes_req=64 bytes_alloc=64 gfp_flags=GFP_KERNEL node=-1 accounted=false
+          <idle>-0       [000] d..1.     0.000000: kmem_cache_alloc: call_site=__trace_define_field+0x33/0xc0 ptr=ffff8b0e8422b000 bytes_req=56 bytes_alloc=56 gfp_flags=GFP_KERNEL|__GFP_ZERO node=-1 accounted=false
+          <idle>-0       [000] d..1.     0.000000: mm_page_alloc: page=ffffe8c7c010a600 pfn=0x4298 order=0 migratetype=0 gfp_flags=__GFP_NOWARN|__GFP_NORETRY
+           init-1       [000] ..s..     1.737892: kmem_cache_free: call_site=rcu_do_batch+0x19a/0x540 ptr=ffff8b0e8422b000 name=perf_event
+          <idle>-0       [000] ...1.     1.173846: mm_page_free: page=ffffe8c7c010a600 pfn=0x4298 order=0
+          <idle>-0       [000] ...1.     0.000000: kfree: call_site=do_set_mempolicy+0xd0/0x150 ptr=ffff8b0e8422aa00
+""",
+    "trace_cmd": b"""cpus=1
+            bash-1234  [001]  5512.345678: kmalloc:              call_site=alloc_pipe_info+0x7a ptr=0xffff888004a1c000 bytes_req=640 bytes_alloc=1024 gfp_flags=GFP_KERNEL_ACCOUNT|__GFP_ZERO
+            bash-1234  [001]  5512.345679: mm_page_alloc:        page=0xffffea0000128700 pfn=74780 order=2 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP
+            bash-1234  [001]  5512.345680: kfree:                call_site=free_pipe_info+0x9c ptr=0xffff888004a1c000
+""",
+    "odd": b"x-1 [000] .... 1.0: kmalloc: ptr=(____ptrval____) bytes_req=8 bytes_alloc=8\n"
+           b"x-1 [000] .... 1.0: mm_page_alloc: pfn=0x10 order=11\nx-1 [000] .... 1.0: kmalloc: ptr=1\n",
+}
+
+
 def write(target, name, data):
     d = os.path.join(HERE, target)
     os.makedirs(d, exist_ok=True)
@@ -228,6 +250,8 @@ def main():
         write("fuzz_memmap", name, block)
     for name, prog in ALLOC_PROGRAMS.items():
         write("fuzz_alloc", name, prog)
+    for name, text in TRACE_LINES.items():
+        write("fuzz_trace", name, text)
 
 
 if __name__ == "__main__":
