@@ -20,7 +20,8 @@ what the kernel printed (see run_session()).
 
 Before the QEMU configurations comes the host phase: `make host-test` and
 `make fuzz-smoke` (tests/host/), `make doc-check` (the kernel-doc of the
-mm headers) and `make script-test` (tests/scripts/), whose output is shown
+mm headers), `make script-test` (tests/scripts/) and `make replay-check`
+(the shipped Linux kmem traces replayed on the host), whose output is shown
 and whose closing `N passed, N failed` lines join the totals (doc-check,
 which has none, counts as one result); a non-zero exit is a failure.
 Then the broken-* checks: each builds kvlab with a planted bug (make
@@ -401,6 +402,8 @@ HOST_PHASE = [
         why="every function of the checked mm headers has its kernel-doc"),
     cfg("script-test", boot="host", machine="-", cpu="-", mem="-",
         why="the scripts' own tests: kernel-doc checker, deps.sh, grading"),
+    cfg("replay-check", boot="host", machine="-", cpu="-", mem="-",
+        why="the shipped Linux traces replayed through mm/ (ASan+UBSan), and bad trace input"),
     # Do the tests bite? A planted bug (make BREAK=name, an #ifdef
     # KVLAB_BREAK_NAME in the source) must make both the host suite and
     # the kernel suite named fail; see run_broken(). A new planted bug
@@ -897,7 +900,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one QEMU configuration, no host phase")
     ap.add_argument("--no-host", action="store_true",
-                    help="leave out the host phase (host-test, fuzz-smoke, doc-check, script-test, broken-*)")
+                    help="leave out the host phase (host-test, fuzz-smoke, doc-check, script-test, replay-check, broken-*)")
     ap.add_argument("--only", help="comma-separated configuration names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--list", action="store_true")
