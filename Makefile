@@ -77,9 +77,12 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 # harness runs on a fresh boot), then the two demonstrations.
 BENCH_SRCS := tests/bench_access.c tests/bench_pages.c \
 	tests/bench_slab.c tests/bench_vmalloc.c tests/bench_where.c \
-	tests/bench_frag.c tests/bench_tables.c
+	tests/bench_frag.c tests/bench_replay.c tests/bench_tables.c
 
-C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS)
+# The trace replay engine (make replay-kernel; bench group "replay").
+REPLAY_KERNEL_SRCS := tests/replay/trace.c tests/replay/replay.c
+
+C_SRCS := $(KERNEL_SRCS) $(LIB_SRCS) $(MM_SRCS) $(TEST_SRCS) $(BENCH_SRCS) $(REPLAY_KERNEL_SRCS)
 ASM_SRCS := $(BOOT_ASM) $(KERNEL_ASM)
 
 # ---- flags -------------------------------------------------------------------
@@ -398,7 +401,7 @@ fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
 REPLAY_TRACES := tests/traces/linux-6.1-boot.trace.xz tests/traces/linux-6.1-mixed.trace.xz
 TRACE ?= tests/traces/linux-6.1-mixed.trace.xz
 
-.PHONY: replay replay-check
+.PHONY: replay replay-check replay-kernel
 
 replay: ## replay a Linux kmem trace through kvlab's mm/ on the host (TRACE=path; default the shipped one); build/replay/
 	@scripts/deps.sh bench
@@ -408,10 +411,18 @@ replay: ## replay a Linux kmem trace through kvlab's mm/ on the host (TRACE=path
 		status=$$?; cat $(O)/replay/replay.txt; [ $$status -eq 0 ] || exit $$status
 	@$(PYTHON) scripts/replay_plot.py $(O)/replay/samples.csv $(O)/replay '$(notdir $(TRACE))'
 
-replay-check: ## the shipped traces replayed under ASan+UBSan with --check, and bad input (part of make test)
+replay-kernel: ## replay TRACE in the kernel under QEMU -icount: cost per operation in guest instructions
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory $(O)/host/plain/kvreplay
+	@$(MAKE) --no-print-directory O=$(O)/nodebug DEBUG_VM=0 $(BENCH_KERNEL)
+	@mkdir -p $(O)/replay
+	@$(O)/host/plain/kvreplay --emit=$(O)/replay/trace.bin '$(TRACE)'
+	@$(PYTHON) scripts/kvqemu.py replay --kernel $(BENCH_KERNEL) --records $(O)/replay/trace.bin --icount --out $(O)/replay
+
+replay-check: ## the shipped traces replayed under ASan+UBSan with --check, bad input, and one kernel replay (part of make test)
 	@scripts/deps.sh host
-	@$(MAKE) --no-print-directory $(O)/host/asan/kvreplay
-	@$(PYTHON) tests/replay/check.py $(O)/host/asan/kvreplay $(REPLAY_TRACES)
+	@$(MAKE) --no-print-directory $(O)/host/asan/kvreplay $(O)/gcc/kvlab.elf
+	@$(PYTHON) tests/replay/check.py $(O)/host/asan/kvreplay --kernel $(O)/gcc/kvlab.elf $(REPLAY_TRACES)
 
 .PHONY: host-build host-bins fuzz-bins host-test fuzz fuzz-smoke
 

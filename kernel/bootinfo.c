@@ -16,6 +16,7 @@
 #define MB2_TAG_END		0
 #define MB2_TAG_CMDLINE		1
 #define MB2_TAG_LOADER_NAME	2
+#define MB2_TAG_MODULE		3
 #define MB2_TAG_BASIC_MEMINFO	4
 #define MB2_TAG_MMAP		6
 #define MB2_INFO_MAX		(1u << 20)	/* refuse larger blocks */
@@ -23,6 +24,7 @@
 /* multiboot1 flags (Multiboot specification 0.6.96, section 3.3). */
 #define MB1_FLAG_MEM		(1u << 0)
 #define MB1_FLAG_CMDLINE	(1u << 2)
+#define MB1_FLAG_MODS		(1u << 3)
 #define MB1_FLAG_MMAP		(1u << 6)
 #define MB1_FLAG_LOADER_NAME	(1u << 9)
 
@@ -43,6 +45,12 @@ struct mb1_mmap_entry {
 	u32 size;			/* of the rest of the entry */
 	u64 base, len;
 	u32 type;
+} __packed;
+
+struct mb1_module {
+	u32 mod_start, mod_end;
+	u32 string;
+	u32 reserved;
 } __packed;
 
 struct mb2_tag {
@@ -145,6 +153,52 @@ static void parse_mb2_mmap(struct boot_info *bi, const u8 *tag, u32 size,
 	}
 }
 
+/* add_module - keep [start, end) as a module, if it makes sense. */
+static void add_module(struct boot_info *bi, void (*warn)(const char *),
+		       u32 start, u32 end, const struct phys_reader *rd,
+		       phys_addr_t name_pa, u32 name_max)
+{
+	struct boot_module *m;
+
+	if (end <= start) {
+		warnf(bi, warn, "module [%#x, %#x) is empty or inverted; ignored", start, end);
+		return;
+	}
+	if (bi->nr_modules == MAX_BOOT_MODULES) {
+		warnf(bi, warn, "more than %d modules; [%#x, %#x) ignored",
+		      MAX_BOOT_MODULES, start, end);
+		return;
+	}
+	m = &bi->modules[bi->nr_modules++];
+	m->start = start;
+	m->end = end;
+	if (name_pa && name_max)
+		copy_string(rd, name_pa, name_max, m->name, sizeof(m->name));
+}
+
+static void parse_mb1_mods(struct boot_info *bi, const struct mb1_info *mi,
+			   const struct phys_reader *rd, void (*warn)(const char *))
+{
+	u32 i, count = mi->mods_count;
+	const struct mb1_module *mods;
+
+	if (count > MAX_BOOT_MODULES + 1)
+		count = MAX_BOOT_MODULES + 1;	/* enough to warn about the rest */
+	mods = rd->map(rd->ctx, mi->mods_addr, count * sizeof(*mods));
+	if (!mods) {
+		if (count)
+			warnf(bi, warn, "multiboot1: module list at %#x unreadable", mi->mods_addr);
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		struct mb1_module m;
+
+		memcpy(&m, &mods[i], sizeof(m));
+		add_module(bi, warn, m.mod_start, m.mod_end, rd, m.string,
+			   m.string ? sizeof(bi->modules[0].name) + 1 : 0);
+	}
+}
+
 static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 		     void (*warn)(const char *), struct boot_info *bi)
 {
@@ -183,6 +237,16 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 		case MB2_TAG_LOADER_NAME:
 			copy_string(rd, info_pa + off + 8, size - 8,
 				    bi->loader_name, sizeof(bi->loader_name));
+			break;
+		case MB2_TAG_MODULE:
+			if (size >= 16) {
+				u32 start, end;
+
+				memcpy(&start, tag + 8, 4);
+				memcpy(&end, tag + 12, 4);
+				add_module(bi, warn, start, end, rd, info_pa + off + 16,
+					   size - 16);
+			}
 			break;
 		case MB2_TAG_BASIC_MEMINFO:
 			if (size >= 16) {
@@ -250,6 +314,8 @@ static int parse_mb1(phys_addr_t info_pa, const struct phys_reader *rd,
 	if (mi->flags & MB1_FLAG_LOADER_NAME)
 		copy_string(rd, mi->boot_loader_name, sizeof(bi->loader_name),
 			    bi->loader_name, sizeof(bi->loader_name));
+	if (mi->flags & MB1_FLAG_MODS)
+		parse_mb1_mods(bi, mi, rd, warn);
 	if (mi->flags & MB1_FLAG_MMAP) {
 		parse_mb1_mmap(bi, mi, rd, warn);
 	} else if (mi->flags & MB1_FLAG_MEM) {

@@ -45,6 +45,27 @@ static int set_mem(const char *val, char *why, size_t why_size)
 KPARAM("mem", set_mem,
        "use at most this much RAM (counted in RAM, not addresses; whole pages), e.g. mem=256M");
 
+/* The loader's modules stay where it put them, out of the allocators' way. */
+static void reserve_modules(const struct boot_info *bi)
+{
+	size_t i;
+
+	for (i = 0; i < bi->nr_modules; i++) {
+		const struct boot_module *m = &bi->modules[i];
+		phys_addr_t s = ALIGN_DOWN(m->start, PAGE_SIZE), e = PAGE_ALIGN(m->end);
+
+		if (!memblock_is_memory(s) || !memblock_is_memory(e - 1)) {
+			pr_warn("memblock: module '%s' [mem %#llx-%#llx] is not in usable RAM; ignored\n",
+				m->name, (unsigned long long)m->start,
+				(unsigned long long)m->end - 1);
+			continue;
+		}
+		memblock_reserve(s, e - s);
+		pr_info("memblock: module '%s' [mem %#llx-%#llx] reserved\n", m->name,
+			(unsigned long long)m->start, (unsigned long long)m->end - 1);
+	}
+}
+
 void memblock_init(const struct boot_info *bi)
 {
 	unsigned int bits = boot_cpu.phys_addr_bits;
@@ -69,6 +90,7 @@ void memblock_init(const struct boot_info *bi)
 			(unsigned long long)memory_limit >> 20,
 			(unsigned long long)memblock_phys_mem_size() >> 20);
 	ram = memblock_setup(__pa_symbol(_end), memory_limit);
+	reserve_modules(bi);
 	/* Until paging_init(), only the first 4 GiB are mapped (boot.asm). */
 	memblock.current_limit = 4ULL << 30;
 

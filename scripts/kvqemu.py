@@ -12,6 +12,7 @@ scripts/insn_profile.py import it.
   kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
   kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
   kvqemu.py bench --kernel build/gcc/kvlab.elf [--icount] [--out build/bench]
+  kvqemu.py replay --kernel K --records build/replay/trace.bin [--icount]
 
 QEMU always runs under TCG (`-accel tcg`): /dev/kvm on these machines is a
 slow software hypervisor. The kernel leaves QEMU through isa-debug-exit at
@@ -225,6 +226,37 @@ def cmd_bench(args):
     return subprocess.call([plot_python(), report, log, "--out", args.out])
 
 
+def cmd_replay(args):
+    """Boot with the replay records as a module (-initrd: multiboot1 hands
+    it to the kernel as a module) and bench=replay; save the log."""
+    os.makedirs(args.out, exist_ok=True)
+    log = os.path.join(args.out, "replay-kernel.log")
+    append = "tests=none monitor=0 bench=replay icount=%d" % (1 if args.icount else 0)
+    cmd = qemu_command(kernel=args.kernel, append=append, mem=args.mem,
+                       icount=args.icount, extra=["-initrd", args.records])
+    print("kvlab: kernel replay of %s under %s; serial log in %s" %
+          (args.records, "QEMU -icount (cost in guest instructions)" if args.icount
+           else "plain TCG", log), flush=True)
+    with open(log, "wb") as out:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        for chunk in iter(lambda: p.stdout.read1(4096), b""):
+            out.write(chunk)
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+        status = p.wait()
+    if status != STATUS_PASS:
+        print("kvlab: the replay boot ended with %s (QEMU status %d)"
+              % (exit_meaning(status), status), file=sys.stderr)
+        return 1
+    with open(log, "rb") as f:
+        text = f.read().decode(errors="replace")
+    if "replay: checkers errors=0" not in text:
+        print("kvlab: the kernel replay did not finish clean (see %s)" % log, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
@@ -249,7 +281,15 @@ def main():
     b.add_argument("--mem", default="1G")
     b.add_argument("--which", default="all")
     b.add_argument("--out", default="build/bench")
+    rp = sub.add_parser("replay", help="replay trace records in the kernel (make replay-kernel)")
+    rp.add_argument("--kernel", required=True)
+    rp.add_argument("--records", required=True, help="kvreplay --emit's output")
+    rp.add_argument("--icount", action="store_true")
+    rp.add_argument("--mem", default="1G")
+    rp.add_argument("--out", default="build/replay")
     args = ap.parse_args()
+    if args.what == "replay":
+        return cmd_replay(args)
     if args.what == "run":
         return cmd_run(args)
     if args.what == "bench":

@@ -41,6 +41,13 @@ struct mem_region {
 	u32 type;		/* enum mem_type after sanitizing; raw before */
 };
 
+/* A multiboot module: a file the loader placed in memory for the kernel. */
+#define MAX_BOOT_MODULES	4
+struct boot_module {
+	phys_addr_t start, end;		/* [start, end) */
+	char name[64];			/* the loader's string for it */
+};
+
 struct boot_info {
 	enum { BOOT_MB1 = 1, BOOT_MB2 = 2 } protocol;
 	char loader_name[64];
@@ -55,6 +62,10 @@ struct boot_info {
 	/* The sanitized map: sorted, disjoint, types 1-5 only. */
 	struct mem_region map[MAX_MEM_REGIONS];
 	size_t nr_map;
+
+	/* Modules (GRUB's module2, QEMU's -initrd), in the loader's order. */
+	struct boot_module modules[MAX_BOOT_MODULES];
+	size_t nr_modules;
 
 	unsigned int nr_warnings;	/* oddities reported while parsing */
 	phys_addr_t info_start, info_end;	/* the loader's block, [start, end) */

@@ -306,10 +306,10 @@ static void print_line(const char *line)
 	puts(line);
 }
 
-static int emit(const char *path, const struct trace_data *t)
+static int emit(const char *path, const struct trace_data *t, u64 max_live)
 {
 	struct replay_file_header h = { .magic = REPLAY_FILE_MAGIC, .nr_recs = t->nr,
-					 .lines = t->lines };
+					 .max_live = max_live, .lines = t->lines };
 	FILE *f = fopen(path, "wb");
 
 	memcpy(h.skips, t->skips, sizeof(h.skips));
@@ -432,7 +432,7 @@ int main(int argc, char **argv)
 	attribute(&t, base);
 	simulate(&t, &s);
 	if (o.emit)
-		return emit(o.emit, &t);
+		return emit(o.emit, &t, s.max_live);
 
 	host_mm_boot(o.ram);
 	host_slab_boot();

@@ -531,6 +531,77 @@ static void mb1_entry_cycle(struct host_test *t)
 	host_arena_destroy();
 }
 
+/* Append a multiboot2 module tag for [start, end) named @name at @p + *off. */
+static void mb2_module(u8 *p, u32 *off, u32 start, u32 end, const char *name)
+{
+	u32 type = 3, size = 16 + (u32)strlen(name) + 1;
+
+	memcpy(p + *off, &type, 4);
+	memcpy(p + *off + 4, &size, 4);
+	memcpy(p + *off + 8, &start, 4);
+	memcpy(p + *off + 12, &end, 4);
+	memcpy(p + *off + 16, name, strlen(name) + 1);
+	*off = ALIGN_UP(*off + size, 8u);
+}
+
+/*
+ * Modules (make replay-kernel's records come as one): multiboot2 module
+ * tags and the multiboot1 module list are read in the loader's order,
+ * with their names; an inverted one and those beyond MAX_BOOT_MODULES are
+ * warned about and left out.
+ */
+static void modules(struct host_test *t)
+{
+	static struct boot_info bi;
+	const phys_addr_t info = 0x10000, list = 0x11000;
+	const struct mem_region ram[] = { { 0, 0x9fc00, MEM_USABLE } };
+	const struct phys_reader rd = { early_map, NULL };
+	u8 *p;
+	u32 off = 8, zero = 0, eight = 8, i;
+	int err;
+
+	if (!CHECK(t, host_arena_create(ram, ARRAY_SIZE(ram)) == 0, "no arena"))
+		return;
+	p = (u8 *)(info + PAGE_OFFSET);
+	memset(p, 0, 0x2000);
+	mb2_module(p, &off, 0x200000, 0x300000, "trace.bin replay");
+	mb2_module(p, &off, 0x400000, 0x3ff000, "inverted");
+	for (i = 0; i < MAX_BOOT_MODULES; i++)
+		mb2_module(p, &off, 0x500000 + i * 0x1000, 0x500800 + i * 0x1000, "m");
+	memcpy(p + off, &zero, 4);
+	memcpy(p + off + 4, &eight, 4);
+	off += 8;
+	memcpy(p, &off, 4);
+	err = bootinfo_parse(MB2_BOOTLOADER_MAGIC, info, &rd, NULL, &bi);
+	CHECK(t, err == 0 && bi.nr_modules == MAX_BOOT_MODULES &&
+		 bi.modules[0].start == 0x200000 && bi.modules[0].end == 0x300000 &&
+		 !strcmp(bi.modules[0].name, "trace.bin replay") &&
+		 bi.modules[1].start == 0x500000 && bi.nr_warnings == 2,
+	      "multiboot2: err %d, %zu modules, first [%#llx, %#llx) '%s', %u warnings",
+	      err, bi.nr_modules, (unsigned long long)bi.modules[0].start,
+	      (unsigned long long)bi.modules[0].end, bi.modules[0].name, bi.nr_warnings);
+
+	/* multiboot1: flags bit 3, mods_count and mods_addr at 20 and 24. */
+	memset(p, 0, 0x2000);
+	{
+		u32 flags = 1u << 3, count = 2, addr = (u32)list;
+		u32 mods[8] = { 0x200000, 0x280000, (u32)list + 64, 0,
+				0x300000, 0x300000, 0, 0 };
+
+		memcpy(p, &flags, 4);
+		memcpy(p + 20, &count, 4);
+		memcpy(p + 24, &addr, 4);
+		memcpy(p + (list - info), mods, sizeof(mods));
+		memcpy(p + (list - info) + 64, "records", 8);
+	}
+	err = bootinfo_parse(MB1_BOOTLOADER_MAGIC, info, &rd, NULL, &bi);
+	CHECK(t, err == 0 && bi.nr_modules == 1 && bi.modules[0].end == 0x280000 &&
+		 !strcmp(bi.modules[0].name, "records") && bi.nr_warnings >= 1,
+	      "multiboot1: err %d, %zu modules, '%s', %u warnings", err,
+	      bi.nr_modules, bi.modules[0].name, bi.nr_warnings);
+	host_arena_destroy();
+}
+
 const struct host_suite suite_bootinfo = HOST_SUITE("bootinfo",
 	HOST_CASE(random_maps),
 	HOST_CASE(known_map),
@@ -538,4 +609,5 @@ const struct host_suite suite_bootinfo = HOST_SUITE("bootinfo",
 	HOST_CASE(random_mb2_blocks),
 	HOST_CASE(random_mb1_blocks),
 	HOST_CASE(mb2_huge_entry_size),
-	HOST_CASE(mb1_entry_cycle));
+	HOST_CASE(mb1_entry_cycle),
+	HOST_CASE(modules));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/replay/check.py: the trace replay's checks (`make replay-check`).
 
-    check.py KVREPLAY TRACE...
+    check.py KVREPLAY [--kernel KVLAB.ELF] TRACE...
 
 Runs kvreplay (the ASan+UBSan build) on each shipped TRACE with --check:
 every event replayed, no unmatched free beyond those the trace itself
@@ -10,7 +10,11 @@ page back in the buddy allocator. Then feeds it bad input, which must end
 in a clear message and the documented exit status, never a crash:
 garbage text, binary data, hashed pointers, a cut-off compressed file,
 enormous sizes and orders, lines cut mid-way, and a trace that does not fit
-in the RAM given. Prints each case and ends with `N passed, N failed`.
+in the RAM given. With --kernel, the first trace is also replayed in the
+kernel (kvreplay --emit, then a QEMU boot with the records as a module,
+bench=replay), which must end clean and count the same events, the same
+unmatched frees and the same internal fragmentation as the host replay.
+Prints each case and ends with `N passed, N failed`.
 """
 import gzip
 import lzma
@@ -56,10 +60,38 @@ def write(tmp, name, data):
     return path
 
 
+SAME = ("replay: events ", "replay: unmatched ", "replay: internal_frag ", "replay: lines ")
+
+
+def kernel_replay(kvreplay, kernel, trace):
+    here = os.path.dirname(os.path.abspath(__file__))
+    kvqemu = os.path.join(here, "..", "..", "scripts", "kvqemu.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        recs = os.path.join(tmp, "trace.bin")
+        rc, host_out, err = run(kvreplay, [trace])
+        rc2, _, err2 = run(kvreplay, ["--emit=" + recs, trace])
+        if rc or rc2:
+            case("kernel replay: host side", False, err + err2)
+            return
+        p = subprocess.run([sys.executable, kvqemu, "replay", "--kernel", kernel,
+                            "--records", recs, "--out", tmp],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+        out = p.stdout.decode(errors="replace")
+        case("kernel replay of %s ends clean" % os.path.basename(trace),
+             p.returncode == 0 and "replay: checkers errors=0" in out,
+             "exit %d; tail: %s" % (p.returncode, out[-800:].replace("\n", " | ")))
+        host = [l for l in host_out.splitlines() if l.startswith(SAME)]
+        guest = [l.strip() for l in out.splitlines() if l.strip().startswith(SAME)]
+        case("kernel replay counts what the host replay counts", host == guest and len(host) == 4,
+             "host %s / kernel %s" % (host, guest))
+
+
 def main(argv):
     if len(argv) < 3:
         raise SystemExit(__doc__)
-    kvreplay, traces = argv[1], argv[2:]
+    kvreplay, traces, kernel = argv[1], argv[2:], None
+    if traces[:1] == ["--kernel"]:
+        kernel, traces = traces[1], traces[2:]
     for t in traces:
         expect(kvreplay, "replay --check %s" % os.path.basename(t),
                ["--check", t], 0, ["replay: check ok", "leaked_pages=0"])
@@ -109,6 +141,8 @@ def main(argv):
         expect(kvreplay, "a bad argument is refused", ["--ram=1K", traces[0]], 2, ["--ram takes"])
         expect(kvreplay, "a missing file is refused", [os.path.join(tmp, "none")], 2,
                ["cannot open"])
+    if kernel:
+        kernel_replay(kvreplay, kernel, traces[0])
     failed = results.count(False)
     print("%d passed, %d failed" % (len(results) - failed, failed))
     return 1 if failed else 0

@@ -132,6 +132,20 @@ static int cache_for(struct replay *r, u32 size)
 	return i;
 }
 
+/* timed - the clock now, or 0 without one. */
+static u64 timed(const struct replay *r)
+{
+	return r->clock ? r->clock() : 0;
+}
+
+static void charge(struct replay *r, enum trace_kind kind, u64 t0)
+{
+	if (r->clock) {
+		r->cost[kind] += r->clock() - t0;
+		r->cost_ops[kind]++;
+	}
+}
+
 static void free_obj(struct replay *r, struct replay_obj *o)
 {
 	struct replay_held *h = &r->st.now;
@@ -142,7 +156,10 @@ static void free_obj(struct replay *r, struct replay_obj *o)
 		} else {
 			h->linux_pages -= 1UL << o->order;
 			if (!(o->flags & REPLAY_OBJ_FAILED)) {
+				u64 t0 = timed(r);
+
 				__free_pages(o->kv, o->order);
+				charge(r, TRACE_PAGE_FREE, t0);
 				h->kv_pages -= 1UL << o->order;
 			}
 		}
@@ -150,12 +167,19 @@ static void free_obj(struct replay *r, struct replay_obj *o)
 		r->st.live_linux_bytes -= o->linux_bytes;
 		if (o->flags & REPLAY_OBJ_LARGE)
 			h->kv_large -= 1UL << o->order;
-		if (o->flags & REPLAY_OBJ_FAILED)
+		if (o->flags & REPLAY_OBJ_FAILED) {
 			;	/* nothing was allocated */
-		else if (o->cache)
+		} else if (o->cache) {
+			u64 t0 = timed(r);
+
 			kmem_cache_free(r->caches[o->cache - 1], o->kv);
-		else
+			charge(r, TRACE_CACHE_FREE, t0);
+		} else {
+			u64 t0 = timed(r);
+
 			kfree(o->kv);
+			charge(r, TRACE_KFREE, t0);
+		}
 	}
 	table_delete(r, o);
 }
@@ -176,6 +200,7 @@ static void alloc_object(struct replay *r, const struct replay_rec *ev)
 	struct replay_obj *o;
 	int c = 0;
 	void *kv;
+	u64 t0;
 
 	if (ev->addr <= 16 || ev->bytes_req == 0)
 		return;		/* kmalloc(0) or a failed allocation */
@@ -192,7 +217,9 @@ static void alloc_object(struct replay *r, const struct replay_rec *ev)
 	o = table_insert(r, ev->addr);
 	if (!o)
 		return;
+	t0 = timed(r);
 	kv = is_cache ? kmem_cache_alloc(r->caches[c], gfp) : kmalloc(ev->bytes_req, gfp);
+	charge(r, ev->kind, t0);
 	o->kv = kv;
 	o->cache = is_cache ? c + 1 : 0;
 	o->linux_bytes = ev->bytes_alloc;
@@ -218,6 +245,7 @@ static void alloc_page_block(struct replay *r, const struct replay_rec *ev)
 	u64 key = page_key(ev->addr);
 	struct replay_obj *o = table_find(r, key);
 	struct page *page;
+	u64 t0;
 
 	if (o) {
 		r->st.reused++;
@@ -235,7 +263,9 @@ static void alloc_page_block(struct replay *r, const struct replay_rec *ev)
 		return;
 	}
 	r->st.now.linux_pages += 1UL << ev->order;
+	t0 = timed(r);
 	page = alloc_pages(ev->gfp & ~__GFP_HIGHMEM, ev->order);
+	charge(r, TRACE_PAGE_ALLOC, t0);
 	if (!page) {
 		o->flags |= REPLAY_OBJ_FAILED;
 		r->st.could_not_allocate++;
@@ -437,6 +467,14 @@ static void print_lines(const struct replay *r)
 	     st->final.linux_objects, st->final.linux_slab);
 	line(r, "replay: caches stand_in=%u linux_slab_page_events=%lu",
 	     st->nr_caches, st->linux_slab_events);
+	for (o = 0; r->clock && o < NR_TRACE_KINDS; o++) {
+		u64 n = r->cost_ops[o];
+
+		if (n)
+			line(r, "replay: cost op=%s ops=%lu cycles_per_op=%lu.%02lu",
+			     trace_kind_names[o], n, r->cost[o] / n,
+			     r->cost[o] % n * 100 / n);
+	}
 	for (o = 0; r->nr_samples && o < NR_PAGE_ORDERS; o++) {
 		u64 mean = r->unusable_sum[o] / r->nr_samples;
 

@@ -102,6 +102,14 @@ struct replay {
 	void (*sample)(void *arg, const struct replay_sample *s);
 	void *sample_arg;
 	void (*print)(const char *line);	/* replay_print's output */
+	/*
+	 * clock, if set, is read around each kvlab call (the kernel replay
+	 * sets rdtsc: under -icount, guest instructions) and the cost is
+	 * summed per kind of event.
+	 */
+	u64 (*clock)(void);
+	u64 cost[NR_TRACE_KINDS];
+	u64 cost_ops[NR_TRACE_KINDS];
 	u64 unusable_sum[NR_PAGE_ORDERS];	/* for the mean */
 	unsigned int unusable_max[NR_PAGE_ORDERS];
 	u64 nr_samples;
@@ -143,6 +151,7 @@ struct replay_rec {
 struct replay_file_header {
 	u64 magic;		/* REPLAY_FILE_MAGIC */
 	u64 nr_recs;		/* records after the header */
+	u64 max_live;		/* the most allocations live at once */
 	u64 lines;		/* the trace's lines, and why some were not events */
 	u64 skips[NR_TRACE_SKIPS];
 };
