@@ -431,8 +431,12 @@ int main(int argc, char **argv)
 	       (unsigned long long)base, (unsigned long long)votes);
 	attribute(&t, base);
 	simulate(&t, &s);
-	if (o.emit)
-		return emit(o.emit, &t, s.max_live);
+	if (o.emit) {
+		int rc = emit(o.emit, &t, s.max_live);
+
+		free(t.recs);
+		return rc;
+	}
 
 	host_mm_boot(o.ram);
 	host_slab_boot();
