@@ -11,7 +11,7 @@
  * KVLAB_DEBUG_VM switches them: 1 (the default) in the test kernels and the
  * host builds, 0 in the benchmark kernel (`make bench` builds it with
  * DEBUG_VM=0), so the figures measure the allocator and not its assertions.
- * Either way the condition is compiled (STYLE.md: `if (debug)`, not
+ * Either way the condition is compiled (the project habit: `if (debug)`, not
  * `#ifdef`), so both builds keep type-checking it.
  *
  * These are for the allocator's own preconditions. Misuse by a caller (a
