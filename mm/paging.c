@@ -41,16 +41,6 @@ unsigned long nr_pagetable_pages;
 unsigned long direct_pages_count[PG_LEVEL_512G];
 struct tlb_stats tlb_stats;
 
-static inline pteval_t *entry_table(pteval_t e)
-{
-	return __va(e & PTE_PFN_MASK);
-}
-
-static inline bool is_leaf(pteval_t e, enum pg_level level)
-{
-	return level == PG_LEVEL_4K || (e & _PAGE_PSE);
-}
-
 /*
  * A zeroed page for a page table: from memblock at boot, from the buddy
  * allocator once it runs (then marked PG_pagetable).
@@ -89,26 +79,25 @@ static bool canonical_kernel(unsigned long va)
 static pteval_t *walk_alloc(unsigned long va, enum pg_level target, gfp_t gfp,
 			    int *err)
 {
-	pteval_t *table = kernel_pgd, *e;
-	enum pg_level level;
+	struct pt_walk w;
 
-	for (level = PG_LEVEL_512G; level > target; level--) {
-		e = &table[pt_index(va, level)];
-		if (!(*e & _PAGE_PRESENT)) {
+	pt_walk_start(&w, kernel_pgd, va);
+	while (w.level > target) {
+		if (!(*w.slot & _PAGE_PRESENT)) {
 			pteval_t *next = alloc_table(gfp);
 
 			if (!next) {
 				*err = -ENOMEM;
 				return NULL;
 			}
-			*e = __pa(next) | _PAGE_TABLE;
-		} else if (is_leaf(*e, level)) {
+			*w.slot = __pa(next) | _PAGE_TABLE;
+		} else if (pte_is_leaf(*w.slot, w.level)) {
 			*err = -EEXIST;
 			return NULL;
 		}
-		table = entry_table(*e);
+		pt_walk_next(&w, *w.slot);
 	}
-	return &table[pt_index(va, target)];
+	return w.slot;
 }
 
 int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp)
@@ -139,37 +128,24 @@ pteval_t *kernel_pte_alloc(unsigned long va, gfp_t gfp, int *err)
 
 pteval_t *kernel_pte_offset(unsigned long va)
 {
-	pteval_t *table = kernel_pgd, e;
-	enum pg_level l;
+	struct pt_walk w;
 
-	for (l = PG_LEVEL_512G; l > PG_LEVEL_4K; l--) {
-		e = table[pt_index(va, l)];
-		if (!(e & _PAGE_PRESENT) || is_leaf(e, l))
+	pt_walk_start(&w, kernel_pgd, va);
+	while (w.level > PG_LEVEL_4K)
+		if (!pt_walk_next(&w, *w.slot))
 			return NULL;
-		table = entry_table(e);
-	}
-	return &table[pt_index(va, PG_LEVEL_4K)];
+	return w.slot;
 }
 
 pteval_t *lookup_address(unsigned long va, enum pg_level *level)
 {
-	pteval_t *table = kernel_pgd, *e;
-	enum pg_level l;
+	struct pt_walk w;
 
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
-		e = &table[pt_index(va, l)];
-		if (!(*e & _PAGE_PRESENT)) {
-			*level = l;
-			return NULL;
-		}
-		if (is_leaf(*e, l)) {
-			*level = l;
-			return e;
-		}
-		table = entry_table(*e);
-	}
-	*level = PG_LEVEL_NONE;
-	return NULL;
+	pt_walk_start(&w, kernel_pgd, va);
+	while (pt_walk_next(&w, *w.slot))
+		;
+	*level = w.level;
+	return *w.slot & _PAGE_PRESENT ? w.slot : NULL;
 }
 
 pteval_t unmap_kernel_page(unsigned long va)
@@ -212,25 +188,22 @@ void flush_tlb_all(void)
 
 void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
 {
-	pteval_t *table = kernel_pgd, e;
-	enum pg_level l;
+	struct pt_walk w;
+	unsigned long mask;
+	pteval_t e;
 
 	memset(r, 0, sizeof(*r));
-	for (l = PG_LEVEL_512G; l >= PG_LEVEL_4K; l--) {
-		e = table[pt_index(va, l)];
-		r->entry[l] = e;
-		r->stopped = l;
-		if (!(e & _PAGE_PRESENT))
-			return;
-		if (is_leaf(e, l)) {
-			unsigned long mask = (1UL << (PAGE_SHIFT + 9 * (l - 1))) - 1;
-
-			r->leaf = l;
-			r->pa = ((e & PTE_PFN_MASK) & ~(phys_addr_t)mask) | (va & mask);
-			return;
-		}
-		table = entry_table(e);
-	}
+	pt_walk_start(&w, kernel_pgd, va);
+	do {
+		e = *w.slot;
+		r->entry[w.level] = e;
+		r->stopped = w.level;
+	} while (pt_walk_next(&w, e));
+	if (!(e & _PAGE_PRESENT))
+		return;
+	mask = (1UL << pg_level_shift(w.level)) - 1;
+	r->leaf = w.level;
+	r->pa = ((e & PTE_PFN_MASK) & ~(phys_addr_t)mask) | (va & mask);
 }
 
 /* ---- boot -------------------------------------------------------------- */
@@ -248,14 +221,13 @@ void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
  * exactly these lines; keep the three in step.
  */
 static const struct {
-	const char *name;
-	unsigned int shift;	/* log2 of the bytes one entry maps */
+	const char *name;	/* the table at this level */
 	const char *page;	/* the page size of a leaf at this level */
 } pt_levels[] = {
-	{ "PML4", PGDIR_SHIFT, NULL },
-	{ "PDPT", PUD_SHIFT, "1G" },
-	{ "PD", PMD_SHIFT, "2M" },
-	{ "PT", PAGE_SHIFT, "4K" },
+	[PG_LEVEL_512G] = { "PML4", NULL },
+	[PG_LEVEL_1G] = { "PDPT", "1G" },
+	[PG_LEVEL_2M] = { "PD", "2M" },
+	[PG_LEVEL_4K] = { "PT", "4K" },
 };
 
 /* "P W A PS NX": the names of the set bits; bit 7 is PAT in a PT entry. */
@@ -276,63 +248,60 @@ void pte_flags_string(pteval_t e, bool pt_level, char *buf, size_t size)
 		scnprintf(buf + n, size - n, "%sNX", n ? " " : "");
 }
 
-/* Print one entry; returns true when the walk goes on to the next table. */
-static bool pgwalk_entry(unsigned int lvl, unsigned int idx, pteval_t e)
+/* Print the entry @e at @w's slot. */
+static void pgwalk_entry(const struct pt_walk *w, pteval_t e)
 {
 	char slot[16], flags[48];
-	bool leaf = lvl == 3 || (lvl > 0 && (e & _PAGE_PSE));
-	u64 frame = e & PTE_PFN_MASK & ~((1UL << pt_levels[lvl].shift) - 1);
+	u64 frame = e & PTE_PFN_MASK & ~((1UL << pg_level_shift(w->level)) - 1);
 
-	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[lvl].name, idx);
+	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[w->level].name, w->index);
 	if (!(e & _PAGE_PRESENT)) {
 		console_print("  %-9s 0x%016llx not present\n", slot,
 			      (unsigned long long)e);
-		return false;
+		return;
 	}
-	pte_flags_string(e, lvl == 3, flags, sizeof(flags));
-	if (leaf)
+	pte_flags_string(e, w->level == PG_LEVEL_4K, flags, sizeof(flags));
+	if (pte_is_leaf(e, w->level))
 		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, pt_levels[lvl].page,
+			      (unsigned long long)e, flags, pt_levels[w->level].page,
 			      (unsigned long long)frame);
 	else
 		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, pt_levels[lvl + 1].name,
+			      (unsigned long long)e, flags,
+			      pt_levels[w->level - 1].name,
 			      (unsigned long long)(e & PTE_PFN_MASK));
-	return !leaf;
 }
 
 int pgwalk(unsigned long va)
 {
-	phys_addr_t table = read_cr3() & PTE_PFN_MASK, pa;
 	bool writable = true, user = true, exec = true;
-	unsigned int lvl, idx;
+	unsigned long mask;
+	struct pt_walk w;
 	u64 e = 0;
 
 	console_print("pgwalk va=0x%016lx cr3=0x%016llx\n", va,
 		      (unsigned long long)read_cr3());
-	for (lvl = 0; lvl < ARRAY_SIZE(pt_levels); lvl++) {
-		idx = (va >> pt_levels[lvl].shift) & (PTRS_PER_TABLE - 1);
-		if (probe_read_u64((const u64 *)__va(table) + idx, &e)) {
+	pt_walk_start(&w, __va(read_cr3() & PTE_PFN_MASK), va);
+	do {
+		if (probe_read_u64(w.slot, &e)) {
 			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
-				      pt_levels[lvl].name, (unsigned long long)table);
+				      pt_levels[w.level].name,
+				      (unsigned long long)__pa(w.table));
 			return -EFAULT;
 		}
 		writable &= !!(e & _PAGE_RW);
 		user &= !!(e & _PAGE_USER);
 		exec &= !(e & _PAGE_NX);
-		if (!pgwalk_entry(lvl, idx, e))
-			break;
-		table = e & PTE_PFN_MASK;
-	}
+		pgwalk_entry(&w, e);
+	} while (pt_walk_next(&w, e));
 	if (!(e & _PAGE_PRESENT)) {
-		console_print("  => not mapped (no %s entry)\n", pt_levels[lvl].name);
+		console_print("  => not mapped (no %s entry)\n", pt_levels[w.level].name);
 		return 0;
 	}
-	pa = (e & PTE_PFN_MASK & ~((1UL << pt_levels[lvl].shift) - 1)) +
-	     (va & ((1UL << pt_levels[lvl].shift) - 1));
+	mask = (1UL << pg_level_shift(w.level)) - 1;
 	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
-		      (unsigned long long)pa, pt_levels[lvl].page,
-		      user ? "user" : "kernel",
+		      (unsigned long long)((e & PTE_PFN_MASK & ~mask) + (va & mask)),
+		      pt_levels[w.level].page, user ? "user" : "kernel",
 		      writable ? "read-write" : "read-only",
 		      exec ? "executable" : "no-execute");
 	return 0;

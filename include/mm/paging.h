@@ -24,6 +24,7 @@
 #include <lib/types.h>
 #include <mm/gfp.h>
 #include <mm/layout.h>
+#include <mm/mm.h>
 
 typedef u64 pteval_t;
 typedef u64 pgprot_t;
@@ -59,6 +60,17 @@ extern pteval_t supported_pte_mask;
 #define PAGE_KERNEL_RO	(__PAGE_KERNEL_RO & supported_pte_mask)
 #define PAGE_KERNEL_RX	(__PAGE_KERNEL_RX & supported_pte_mask)
 
+/*
+ * The levels of the tables, numbered as Linux numbers them: by the size
+ * one entry maps, from the bottom. Every walker, the monitor's pgwalk and
+ * the gdb helper use this numbering.
+ *
+ *   level          table  an entry maps   a leaf here
+ *   PG_LEVEL_512G  PML4   512 GiB         never (PS is reserved)
+ *   PG_LEVEL_1G    PDPT   1 GiB           with PS (pdpe1gb)
+ *   PG_LEVEL_2M    PD     2 MiB           with PS
+ *   PG_LEVEL_4K    PT     4 KiB           always
+ */
 enum pg_level {
 	PG_LEVEL_NONE,
 	PG_LEVEL_4K,
@@ -67,9 +79,106 @@ enum pg_level {
 	PG_LEVEL_512G,
 };
 
+/**
+ * pg_level_shift - log2 of the bytes one entry at @level maps
+ * @level: PG_LEVEL_4K to PG_LEVEL_512G
+ *
+ * Context: any.
+ * Return: 12, 21, 30 or 39.
+ */
+static inline unsigned int pg_level_shift(enum pg_level level)
+{
+	return PAGE_SHIFT + 9 * (level - 1);
+}
+
+/**
+ * pt_index - the index of @va's entry in a table at @level
+ * @va: any virtual address
+ * @level: PG_LEVEL_4K to PG_LEVEL_512G
+ *
+ * Context: any.
+ * Return: 0 to PTRS_PER_TABLE - 1.
+ */
 static inline unsigned int pt_index(unsigned long va, enum pg_level level)
 {
-	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PTRS_PER_TABLE - 1);
+	return (va >> pg_level_shift(level)) & (PTRS_PER_TABLE - 1);
+}
+
+/**
+ * pte_is_leaf - does the present entry @e at @level map memory itself?
+ * @e: a present entry
+ * @level: the level of the table holding @e
+ *
+ * Context: any.
+ * Return: true for every PT entry and for a PDPT or PD entry with PS;
+ * false for a PML4 entry (PS is reserved there) and other table entries.
+ */
+static inline bool pte_is_leaf(pteval_t e, enum pg_level level)
+{
+	return level == PG_LEVEL_4K ||
+	       (level <= PG_LEVEL_1G && (e & _PAGE_PSE));
+}
+
+/*
+ * Walking the tables: one iterator, used by every walker (map and
+ * lookup in mm/paging.c, the printing pgwalk in mm/paging_glue.c). It
+ * holds the slot of @va at one level; the caller reads the entry there
+ * (directly, or with a probe when the tables may be broken), decides
+ * what to do with it, and steps down with pt_walk_next():
+ *
+ *   struct pt_walk w;
+ *
+ *   pt_walk_start(&w, kernel_pgd, va);     w.level = PG_LEVEL_512G
+ *   while (pt_walk_next(&w, *w.slot))      down while the entry is a
+ *           ;                              present table
+ *   w.level, *w.slot                       where it stopped: a leaf, a
+ *                                          non-present entry, or the PT
+ */
+struct pt_walk {
+	unsigned long va;	/* the address walked */
+	enum pg_level level;	/* the level of table[] */
+	pteval_t *table;	/* the table at this level (direct map) */
+	unsigned int index;	/* pt_index(va, level) */
+	pteval_t *slot;		/* &table[index]: va's entry at this level */
+};
+
+/**
+ * pt_walk_start - begin a walk of @va at the top-level table @pgd
+ * @w: the walk
+ * @pgd: a PML4, by its direct-map address
+ * @va: the address to walk
+ *
+ * Context: any.
+ */
+static inline void pt_walk_start(struct pt_walk *w, pteval_t *pgd,
+				 unsigned long va)
+{
+	w->va = va;
+	w->level = PG_LEVEL_512G;
+	w->table = pgd;
+	w->index = pt_index(va, PG_LEVEL_512G);
+	w->slot = &pgd[w->index];
+}
+
+/**
+ * pt_walk_next - step down through the entry @e read from @w->slot
+ * @w: the walk
+ * @e: the value of *@w->slot, as the caller read it
+ *
+ * Context: any.
+ * Return: true if @e is a present table entry and @w now stands one
+ * level lower; false (and @w unchanged) if @e is not present, is a leaf,
+ * or @w is at PG_LEVEL_4K.
+ */
+static inline bool pt_walk_next(struct pt_walk *w, pteval_t e)
+{
+	if (!(e & _PAGE_PRESENT) || pte_is_leaf(e, w->level))
+		return false;
+	w->level--;
+	w->table = __va(e & PTE_PFN_MASK);
+	w->index = pt_index(w->va, w->level);
+	w->slot = &w->table[w->index];
+	return true;
 }
 
 /* The kernel's top-level table (PML4), and its physical address (CR3). */

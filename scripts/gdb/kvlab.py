@@ -142,11 +142,24 @@ PTE_HUGE = 1 << 7
 PTE_NX = 1 << 63
 PTE_ADDR_MASK = 0x000ffffffffff000
 FLAG_NAMES = ["P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G"]
-# (name, log2 of the bytes one entry maps, page size of a leaf here)
-PT_LEVELS = [("PML4", LAYOUT["PGDIR_SHIFT"], None),
-             ("PDPT", LAYOUT["PUD_SHIFT"], "1G"),
-             ("PD", LAYOUT["PMD_SHIFT"], "2M"),
-             ("PT", LAYOUT["PAGE_SHIFT"], "4K")]
+# Levels numbered as include/mm/paging.h's enum pg_level (Linux's): by the
+# size one entry maps, 1 = 4K (PT) up to 4 = 512G (PML4).
+PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_512G = 1, 2, 3, 4
+# level -> (table name, page size of a leaf at this level)
+PT_LEVELS = {PG_LEVEL_512G: ("PML4", None),
+             PG_LEVEL_1G: ("PDPT", "1G"),
+             PG_LEVEL_2M: ("PD", "2M"),
+             PG_LEVEL_4K: ("PT", "4K")}
+
+
+def pg_level_shift(level):
+    """log2 of the bytes one entry at level maps (paging.h: pg_level_shift)."""
+    return LAYOUT["PAGE_SHIFT"] + 9 * (level - 1)
+
+
+def pte_is_leaf(e, level):
+    """paging.h: pte_is_leaf() for a present entry."""
+    return level == PG_LEVEL_4K or (level <= PG_LEVEL_1G and bool(e & PTE_HUGE))
 
 
 def pte_flags(e, pt_level):
@@ -167,8 +180,9 @@ def pgwalk_lines(va, cr3):
     out = ["pgwalk va=0x%016x cr3=0x%016x" % (va, cr3)]
     table = cr3 & PTE_ADDR_MASK
     writable = user = execute = True
-    e = 0
-    for lvl, (name, shift, page) in enumerate(PT_LEVELS):
+    for level in range(PG_LEVEL_512G, PG_LEVEL_4K - 1, -1):
+        name, page = PT_LEVELS[level]
+        shift = pg_level_shift(level)
         idx = (va >> shift) & (PTRS_PER_TABLE - 1)
         try:
             e = read_u64(PAGE_OFFSET + table + idx * 8)
@@ -184,11 +198,10 @@ def pgwalk_lines(va, cr3):
             out.append("  %-9s 0x%016x not present" % (slot, e))
             out.append("  => not mapped (no %s entry)" % name)
             return out
-        flags = pte_flags(e, lvl == 3)
-        leaf = lvl == 3 or (lvl > 0 and e & PTE_HUGE)
-        if not leaf:
+        flags = pte_flags(e, level == PG_LEVEL_4K)
+        if not pte_is_leaf(e, level):
             out.append("  %-9s 0x%016x %s -> %s pa=0x%016x"
-                       % (slot, e, flags, PT_LEVELS[lvl + 1][0], e & PTE_ADDR_MASK))
+                       % (slot, e, flags, PT_LEVELS[level - 1][0], e & PTE_ADDR_MASK))
             table = e & PTE_ADDR_MASK
             continue
         frame = e & PTE_ADDR_MASK & ~((1 << shift) - 1)
