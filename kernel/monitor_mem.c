@@ -1,12 +1,9 @@
 /*
  * kernel/monitor_mem.c: monitor commands that look at memory without any
  * allocator: memmap (the physical map; once the buddy allocator runs, its
- * bars show what buddy_free_bytes() says is free), pgwalk (a page-table walk) and
- * peek (a read that survives a fault); and the slab allocator's slabinfo,
- * kmalloc and kfree.
- *
- * pgwalk prints what mm/paging.c's pgwalk() prints: the live tables from
- * CR3, read through the direct map with probes.
+ * bars show what buddy_free_bytes() says is free) and peek (a read that
+ * survives a fault); and the slab allocator's slabinfo, kmalloc and kfree.
+ * pgwalk is in mm/paging_glue.c, beside the walk it prints.
  */
 #include <arch/x86.h>
 #include <kernel/bootinfo.h>
@@ -19,7 +16,6 @@
 #include <lib/string.h>
 #include <mm/buddy.h>
 #include <mm/layout.h>
-#include <mm/paging.h>
 #include <mm/slab.h>
 
 #define MEMMAP_BAR_CELLS 32
@@ -99,28 +95,6 @@ static int cmd_memmap(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD("memmap", cmd_memmap, 0, 0, "memmap", "the physical memory map, with a free/used bar per region");
-
-/* ---- pgwalk ------------------------------------------------------------- */
-
-static bool is_canonical(unsigned long va)
-{
-	return (unsigned long)((long)(va << 16) >> 16) == va;
-}
-
-static int cmd_pgwalk(int argc, char **argv)
-{
-	unsigned long va;
-
-	if (mon_arg_addr(argv[1], "address", &va))
-		return MON_USAGE;
-	if (!is_canonical(va)) {
-		console_print("pgwalk: 0x%lx is not canonical (bits 63..47 must all equal bit 47)\n",
-			      va);
-		return MON_FAILED;
-	}
-	return pgwalk(va) ? MON_FAILED : 0;
-}
-MONITOR_CMD("pgwalk", cmd_pgwalk, 1, 1, "pgwalk VA", "walk the page tables for VA: each level's entry and flags");
 
 /* ---- peek ----------------------------------------------------------------- */
 

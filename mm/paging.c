@@ -2,7 +2,9 @@
  * mm/paging.c: the kernel page tables (see include/mm/paging.h).
  *
  * At boot, boot/boot.asm left 2 MiB identity and direct mappings of the
- * first 4 GiB. paging_init() replaces them with kvlab's own tables:
+ * first 4 GiB. paging_build() replaces them with kvlab's own tables
+ * (paging_init() in mm/paging_glue.c calls it with what the CPU offers
+ * and where the linker put the image's sections):
  *
  *   PML4[273..]  direct map: all RAM (memblock.memory) at PAGE_OFFSET,
  *                1 GiB leaves where CPUID has pdpe1gb and the range is
@@ -20,6 +22,9 @@
  *   2. every direct-map leaf maps va - PAGE_OFFSET, and only RAM;
  *   3. no kernel-image page is both writable and executable.
  *
+ * Every walk goes through the iterator of include/mm/paging.h
+ * (pt_walk_start, pt_walk_next): mapping, lookup, and the monitor's pgwalk.
+ *
  * Locking: none; kvlab runs on one CPU with interrupts off. Callers flush
  * the TLB themselves (vmalloc batches flushes on purpose).
  */
@@ -27,11 +32,11 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/errno.h>
-#include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/buddy.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/mmdebug.h>
 #include <mm/paging.h>
 
 pteval_t supported_pte_mask = ~0ULL;
@@ -206,109 +211,10 @@ void pgwalk_lookup(unsigned long va, struct pgwalk_result *r)
 	r->pa = ((e & PTE_PFN_MASK) & ~(phys_addr_t)mask) | (va & mask);
 }
 
-/* ---- boot -------------------------------------------------------------- */
-#ifndef KVLAB_HOST
-#include <kernel/backtrace.h>
-#include <kernel/cpu.h>
-#include <kernel/fixup.h>
+/* ---- boot ----------------------------------------------------------------- */
 
-/*
- * pgwalk - print the walk of @va from the live CR3, one line per level,
- * then the physical address and the effective rights (writable only if
- * every level allows it, executable only if no level sets NX). Tables are
- * read with probe_read_u64(), so a broken table is reported, not fatal.
- * The monitor's pgwalk command and scripts/gdb/kvlab.py (kv-pgwalk) print
- * exactly these lines; keep the three in step.
- */
-static const struct {
-	const char *name;	/* the table at this level */
-	const char *page;	/* the page size of a leaf at this level */
-} pt_levels[] = {
-	[PG_LEVEL_512G] = { "PML4", NULL },
-	[PG_LEVEL_1G] = { "PDPT", "1G" },
-	[PG_LEVEL_2M] = { "PD", "2M" },
-	[PG_LEVEL_4K] = { "PT", "4K" },
-};
-
-/* "P W A PS NX": the names of the set bits; bit 7 is PAT in a PT entry. */
-void pte_flags_string(pteval_t e, bool pt_level, char *buf, size_t size)
-{
-	static const char *const names[] = {
-		"P", "W", "U", "PWT", "PCD", "A", "D", "PS", "G",
-	};
-	size_t n = 0;
-	unsigned int b;
-
-	buf[0] = '\0';
-	for (b = 0; b < ARRAY_SIZE(names); b++)
-		if (e & (1UL << b))
-			n += scnprintf(buf + n, size - n, "%s%s", n ? " " : "",
-				       b == 7 && pt_level ? "PAT" : names[b]);
-	if (e & _PAGE_NX)
-		scnprintf(buf + n, size - n, "%sNX", n ? " " : "");
-}
-
-/* Print the entry @e at @w's slot. */
-static void pgwalk_entry(const struct pt_walk *w, pteval_t e)
-{
-	char slot[16], flags[48];
-	u64 frame = e & PTE_PFN_MASK & ~((1UL << pg_level_shift(w->level)) - 1);
-
-	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[w->level].name, w->index);
-	if (!(e & _PAGE_PRESENT)) {
-		console_print("  %-9s 0x%016llx not present\n", slot,
-			      (unsigned long long)e);
-		return;
-	}
-	pte_flags_string(e, w->level == PG_LEVEL_4K, flags, sizeof(flags));
-	if (pte_is_leaf(e, w->level))
-		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, pt_levels[w->level].page,
-			      (unsigned long long)frame);
-	else
-		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags,
-			      pt_levels[w->level - 1].name,
-			      (unsigned long long)(e & PTE_PFN_MASK));
-}
-
-int pgwalk(unsigned long va)
-{
-	bool writable = true, user = true, exec = true;
-	unsigned long mask;
-	struct pt_walk w;
-	u64 e = 0;
-
-	console_print("pgwalk va=0x%016lx cr3=0x%016llx\n", va,
-		      (unsigned long long)read_cr3());
-	pt_walk_start(&w, __va(read_cr3() & PTE_PFN_MASK), va);
-	do {
-		if (probe_read_u64(w.slot, &e)) {
-			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
-				      pt_levels[w.level].name,
-				      (unsigned long long)__pa(w.table));
-			return -EFAULT;
-		}
-		writable &= !!(e & _PAGE_RW);
-		user &= !!(e & _PAGE_USER);
-		exec &= !(e & _PAGE_NX);
-		pgwalk_entry(&w, e);
-	} while (pt_walk_next(&w, e));
-	if (!(e & _PAGE_PRESENT)) {
-		console_print("  => not mapped (no %s entry)\n", pt_levels[w.level].name);
-		return 0;
-	}
-	mask = (1UL << pg_level_shift(w.level)) - 1;
-	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
-		      (unsigned long long)((e & PTE_PFN_MASK & ~mask) + (va & mask)),
-		      pt_levels[w.level].page, user ? "user" : "kernel",
-		      writable ? "read-write" : "read-only",
-		      exec ? "executable" : "no-execute");
-	return 0;
-}
-
-extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
-extern char boot_stack_bottom[];
+/* The kernel image as paging_build() mapped it, for virt_to_phys(). */
+static unsigned long image_start, image_end;
 
 /* Map [start, end) of RAM at PAGE_OFFSET with the largest leaves that fit. */
 static void map_direct_range(phys_addr_t start, phys_addr_t end, bool gbpages)
@@ -345,19 +251,18 @@ static void map_direct_range(phys_addr_t start, phys_addr_t end, bool gbpages)
 }
 
 /* The kernel image, page by page, W^X. */
-static void map_kernel_image(void)
+static void map_kernel_image(const struct paging_params *p)
 {
 	unsigned long va;
-	unsigned long guard = (unsigned long)boot_stack_bottom - PAGE_SIZE;
 	pgprot_t prot;
 	int err;
 
-	for (va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
-		if (va == guard)
+	for (va = p->text; va < p->end; va += PAGE_SIZE) {
+		if (va == p->guard)
 			continue;	/* a stack overflow faults here */
-		if (va < (unsigned long)_etext)
+		if (va < p->etext)
 			prot = PAGE_KERNEL_RX;
-		else if (va < (unsigned long)_erodata)
+		else if (va < p->erodata)
 			prot = PAGE_KERNEL_RO;
 		else
 			prot = PAGE_KERNEL;
@@ -366,14 +271,17 @@ static void map_kernel_image(void)
 	}
 }
 
-void paging_init(void)
+void paging_build(const struct paging_params *p)
 {
 	phys_addr_t start, end;
 	unsigned long i;
 
-	if (!boot_cpu.has_nx)
+	VM_BUG_ON_MSG((p->text | p->etext | p->erodata | p->end) & ~PAGE_MASK,
+		      "kernel image sections %#lx %#lx %#lx %#lx not page-aligned",
+		      p->text, p->etext, p->erodata, p->end);
+	if (!p->nx)
 		supported_pte_mask &= ~_PAGE_NX;
-	if (!boot_cpu.has_pge)
+	if (!p->pge)
 		supported_pte_mask &= ~_PAGE_GLOBAL;
 	kernel_pgd = alloc_table(0);
 	BUG_ON_MSG(!kernel_pgd, "no memory for the kernel's PML4");
@@ -381,32 +289,20 @@ void paging_init(void)
 	for (i = 0; i < memblock.memory.cnt; i++) {
 		start = memblock.memory.regions[i].base;
 		end = start + memblock.memory.regions[i].size;
-		map_direct_range(start, end, boot_cpu.has_pdpe1gb);
+		map_direct_range(start, end, p->gbpages);
 	}
-	map_kernel_image();
+	map_kernel_image(p);
+	image_start = p->text;
+	image_end = p->end;
 
 	kernel_pgd_pa = __pa(kernel_pgd);
-	if (boot_cpu.has_pge)
+	if (p->pge)
 		write_cr4(read_cr4() | X86_CR4_PGE);
 	write_cr3(kernel_pgd_pa);
 	flush_tlb_all();
 	/* Everything is mapped now: memblock may hand out any RAM. */
 	memblock.current_limit = ~(phys_addr_t)0;
-
-	pr_info("paging: direct map of %llu MiB at %#lx: %lu x 1G, %lu x 2M, %lu x 4K pages%s\n",
-		(unsigned long long)memblock_phys_mem_size() >> 20, PAGE_OFFSET,
-		direct_pages_count[PG_LEVEL_1G], direct_pages_count[PG_LEVEL_2M],
-		direct_pages_count[PG_LEVEL_4K],
-		boot_cpu.has_pdpe1gb ? "" : " (no pdpe1gb: no 1G pages)");
-	pr_info("paging: kernel image W^X: text %#lx-%#lx RX, rodata %#lx-%#lx R, data %#lx-%#lx RW%s\n",
-		(unsigned long)_text, (unsigned long)_etext - 1,
-		(unsigned long)_rodata, (unsigned long)_erodata - 1,
-		(unsigned long)_data, (unsigned long)_end - 1,
-		boot_cpu.has_nx ? " NX" : " (no NX on this CPU)");
-	pr_info("paging: identity map removed; %lu page-table pages\n",
-		nr_pagetable_pages);
 }
-#endif
 
 /* ---- address checks (include/mm/mm.h) ---------------------------------- */
 
@@ -423,12 +319,8 @@ phys_addr_t virt_to_phys(const void *va)
 {
 	unsigned long v = (unsigned long)va;
 
-#ifndef KVLAB_HOST
-	extern char _text[], _end[];
-
-	if (v >= (unsigned long)_text && v < (unsigned long)_end)
+	if (v >= image_start && v < image_end)
 		return v - KERNEL_VMA;
-#endif
 	if (is_direct_map_addr(va))
 		return v - PAGE_OFFSET;
 	report_begin("BUG: virt_to_phys(%p): not a direct-map or kernel-image address%s",

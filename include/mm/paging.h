@@ -191,12 +191,38 @@ extern unsigned long nr_pagetable_pages;
 /* Direct-map leaves by size (meminfo's DirectMap4k/2M/1G). */
 extern unsigned long direct_pages_count[PG_LEVEL_512G];
 
-/*
- * paging_init - build the kernel's tables and switch to them: the direct
- * map of all RAM at PAGE_OFFSET with the largest pages alignment allows
- * (1 GiB only with pdpe1gb), the kernel image W^X with 4 KiB pages (text
- * RX, rodata R, data/bss RW, no guard page below the stack), and no low
- * identity map. Context: boot, after memblock_init().
+/* What paging_build() needs from the CPU and the linker. */
+struct paging_params {
+	bool nx;		/* the CPU has NX (EFER.NXE is on) */
+	bool pge;		/* global pages: set CR4.PGE */
+	bool gbpages;		/* 1 GiB leaves allowed (pdpe1gb) */
+	unsigned long text;	/* [text, etext): code, RX */
+	unsigned long etext;	/* [etext, erodata): read-only, NX */
+	unsigned long erodata;	/* [erodata, end): read-write, NX */
+	unsigned long end;	/* one past the image, page-aligned */
+	unsigned long guard;	/* one page of the image left unmapped, or 0 */
+};
+
+/**
+ * paging_build - build the kernel's tables and switch to them
+ * @p: the CPU's features and the kernel image's sections
+ *
+ * The direct map of all RAM (memblock.memory) at PAGE_OFFSET with the
+ * largest pages alignment allows (1 GiB only with @p->gbpages), the
+ * kernel image [@p->text, @p->end) W^X in 4 KiB pages without the page at
+ * @p->guard, and no low identity map. Then CR3 is loaded and memblock's
+ * limit lifted.
+ *
+ * Context: boot, after memblock_init(). Panics if the tables cannot be
+ * allocated.
+ */
+void paging_build(const struct paging_params *p);
+
+/**
+ * paging_init - paging_build() for this CPU and this image, then the
+ * boot lines (mm/paging_glue.c; kernel only)
+ *
+ * Context: boot, after cpu_identify() and memblock_init().
  */
 void paging_init(void);
 
@@ -263,8 +289,5 @@ void pgwalk_lookup(unsigned long va, struct pgwalk_result *r);
  * Return: 0, or -EFAULT when a table could not be read.
  */
 int pgwalk(unsigned long va);
-
-/* pte_flags_string - "P W A D PS G NX" into @buf (@pt_level: bit 7 is PAT). */
-void pte_flags_string(pteval_t e, bool pt_level, char *buf, size_t size);
 
 #endif
