@@ -64,7 +64,7 @@ LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # (mm/*_glue.c: monitor commands, parameters, boot printing).
 MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/paging_glue.c mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
 	mm/slab.c mm/slab_debug.c mm/kmalloc.c \
-	mm/vmap_area.c mm/vmalloc.c mm/kvmalloc.c
+	mm/vmap_area.c mm/vmalloc.c mm/vmalloc_glue.c mm/kvmalloc.c
 # Suites run in link order: the layers from the bottom up.
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_irq.c tests/test_locking.c tests/test_memmap.c tests/test_paging.c \

@@ -7,8 +7,12 @@
 #ifndef KVLAB_MM_INTERNAL_H
 #define KVLAB_MM_INTERNAL_H
 
+#include <lib/list.h>
+#include <lib/rbtree.h>
 #include <lib/types.h>
+#include <mm/gfp.h>
 #include <mm/mmzone.h>
+#include <mm/vmalloc.h>
 
 /* ==== the page allocator (mm/buddy.c) and memblock (mm/memblock.c) ==== */
 
@@ -148,5 +152,171 @@ unsigned long zone_take_range(struct zone *z);
  * Return: the number of violations, each printed.
  */
 unsigned int zone_check(struct zone *z, bool full);
+
+/* ==== vmalloc: mm/vmalloc.c, mm/vmap_area.c, mm/vmalloc_glue.c ========== */
+
+/*
+ * One range of the vmalloc address space: free, busy (holding a
+ * vm_struct) or lazily freed (waiting for the purge). See mm/vmap_area.c.
+ */
+struct vmap_area {
+	unsigned long va_start;		/* [va_start, va_end), page-aligned */
+	unsigned long va_end;
+	struct rb_node rb_node;		/* in the free tree or the busy tree */
+	struct list_head list;		/* address-ordered free or busy list; purge list */
+	union {
+		unsigned long subtree_max_size;	/* free: largest free block below, bytes */
+		struct vm_struct *vm;		/* busy: what it holds */
+	};
+	unsigned long caller;		/* busy or lazily freed: who allocated it */
+};
+
+
+/* Counts of areas in each state. */
+struct vmap_counts {
+	unsigned long nr_free, nr_busy, nr_lazy;
+	unsigned long free_bytes, busy_bytes, lazy_bytes;
+	unsigned long lazy_pages;	/* what the purge threshold compares */
+};
+
+/**
+ * vmap_area_counts - count the areas in each state, and their bytes
+ * @c: filled in
+ *
+ * Context: any.
+ */
+void vmap_area_counts(struct vmap_counts *c);
+
+/**
+ * vmap_area_init - make the whole vmalloc range one free block, forgetting
+ * every area (their structs are not freed)
+ *
+ * Context: boot, or a host test starting over. Panics without memory for
+ * the first block.
+ */
+void vmap_area_init(void);
+
+/**
+ * alloc_vmap_area - reserve a range of the vmalloc space
+ * @size: bytes, the guard included; a non-zero multiple of PAGE_SIZE
+ * @align: a power of two, PAGE_SIZE or more
+ * @vstart: the lowest address (page-aligned)
+ * @vend: one past the highest
+ * @gfp: for the area structs (only GFP_KERNEL, __GFP_NOWARN, __GFP_NORETRY
+ *       are kept)
+ * @caller: recorded for vmallocinfo and reports
+ *
+ * The lowest aligned fit inside [@vstart, @vend); if none, the lazy areas
+ * are purged and the search runs once more.
+ *
+ * Context: may sleep.
+ * Return: a busy area (->vm NULL), or NULL for bad arguments, no room,
+ * or no memory for a struct.
+ */
+struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align,
+				  unsigned long vstart, unsigned long vend,
+				  gfp_t gfp, unsigned long caller);
+
+/**
+ * free_vmap_area_noflush - busy -> lazy: onto the purge list
+ * @va: a busy area whose PTEs are cleared but maybe still in the TLB
+ *
+ * Purges when more than VMALLOC_LAZY_MAX_PAGES are waiting.
+ *
+ * Context: may sleep.
+ */
+void free_vmap_area_noflush(struct vmap_area *va);
+
+/**
+ * free_vmap_area - busy -> free at once
+ * @va: a busy area whose PTEs are cleared and flushed from the TLB
+ *
+ * Context: may sleep.
+ */
+void free_vmap_area(struct vmap_area *va);
+
+/**
+ * find_vmap_area - the busy area containing @addr
+ * @addr: any address
+ *
+ * Context: any.
+ * Return: the area, or NULL.
+ */
+struct vmap_area *find_vmap_area(unsigned long addr);
+
+/**
+ * find_lazy_vmap_area - the lazily freed area containing @addr
+ * @addr: any address
+ *
+ * Context: any.
+ * Return: the area, or NULL.
+ */
+struct vmap_area *find_lazy_vmap_area(unsigned long addr);
+
+/**
+ * purge_vmap_area_lazy - flush the TLB once and free every lazy area
+ *
+ * Context: may sleep.
+ */
+void purge_vmap_area_lazy(void);
+
+/* The busy areas in address order, and the purge list (vmallocinfo). */
+extern struct list_head vmap_area_list;
+extern struct list_head vmap_purge_list;
+
+/**
+ * vmap_area_drain - kfree() the spare area structs kept for reuse
+ *
+ * Context: may sleep.
+ */
+void vmap_area_drain(void);
+
+/**
+ * vmap_area_check - verify mm/vmap_area.c's invariants
+ *
+ * Each violation is printed with the invariant's number and the values.
+ *
+ * Context: any.
+ * Return: the number of violations; 0 when all hold.
+ */
+unsigned int vmap_area_check(void);
+
+/* An area freed lately, remembered so a double vfree or a fault can name it. */
+struct vmalloc_recent_free {
+	unsigned long start, end;	/* the area, guard included */
+	unsigned int nr_pages;
+	unsigned long caller;		/* who allocated it */
+	unsigned long freer;		/* who freed it */
+};
+
+/**
+ * vmalloc_find_recent - the most recently freed area containing @addr
+ * @addr: any address
+ *
+ * Context: any.
+ * Return: the record, or NULL if none of the last few frees held @addr.
+ */
+const struct vmalloc_recent_free *vmalloc_find_recent(unsigned long addr);
+
+/**
+ * vfree_caller - vfree() on behalf of @caller (the monitor's vfree)
+ * @addr: as for vfree()
+ * @caller: the address reports name as the caller
+ *
+ * Context: may sleep.
+ */
+void vfree_caller(const void *addr, unsigned long caller);
+
+/**
+ * vmalloc_reset - forget the page-table cache, the recent frees and the
+ * counters, and set up the address space anew: one free block
+ *
+ * Boot does it once (vmalloc_init); the host tests once per arena, whose
+ * page tables are new each time. Areas still allocated are forgotten, not
+ * freed.
+ *
+ * Context: boot, or a host test starting over.
+ */
+void vmalloc_reset(void);
 
 #endif

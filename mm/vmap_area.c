@@ -61,6 +61,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
+#include "internal.h"
+
 LIST_HEAD(vmap_area_list);
 LIST_HEAD(vmap_purge_list);
 
@@ -478,7 +480,6 @@ void vmap_area_counts(struct vmap_counts *c)
 
 /* ---- boot and checking ------------------------------------------------------- */
 
-void vmap_area_init(void);
 void vmap_area_init(void)
 {
 	struct vmap_area *va = kmalloc(sizeof(*va), GFP_KERNEL);

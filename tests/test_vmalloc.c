@@ -27,6 +27,8 @@
 #include <mm/stats.h>
 #include <mm/vmalloc.h>
 
+#include "../mm/internal.h"
+
 /* A window for cases that fill it: 64 pages at 16 TiB into the range. */
 #define WIN_START	(VMALLOC_START + (16UL << 40))
 #define WIN_PAGES	64UL

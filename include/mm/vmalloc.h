@@ -52,50 +52,105 @@ struct vm_struct {
 	unsigned long caller;		/* who asked, for vmallocinfo */
 };
 
-/*
- * One range of the vmalloc address space: free, busy (holding a
- * vm_struct) or lazily freed (waiting for the purge). See mm/vmap_area.c.
- */
-struct vmap_area {
-	unsigned long va_start;		/* [va_start, va_end), page-aligned */
-	unsigned long va_end;
-	struct rb_node rb_node;		/* in the free tree or the busy tree */
-	struct list_head list;		/* address-ordered free or busy list; purge list */
-	union {
-		unsigned long subtree_max_size;	/* free: largest free block below, bytes */
-		struct vm_struct *vm;		/* busy: what it holds */
-	};
-	unsigned long caller;		/* busy or lazily freed: who allocated it */
-};
-
 /* ---- the API ------------------------------------------------------------ */
 
+/**
+ * vmalloc - allocate virtually contiguous memory
+ * @size: bytes; rounded up to whole pages
+ *
+ * The pages come one at a time from the buddy allocator (GFP_KERNEL) and
+ * are mapped side by side, with an unmapped guard page after them.
+ *
+ * Context: may sleep (calling it in atomic context is reported).
+ * Return: the address of the first byte, or NULL (with a "vmalloc error"
+ * warning) if @size is 0 or too big, or no room or no memory is left.
+ */
 void *vmalloc(unsigned long size);
+
+/**
+ * vzalloc - vmalloc() with the memory zeroed
+ * @size: bytes; rounded up to whole pages
+ *
+ * Context: may sleep.
+ * Return: the address, or NULL as for vmalloc().
+ */
 void *vzalloc(unsigned long size);
+
+/**
+ * __vmalloc - vmalloc() with the caller's allocation flags
+ * @size: bytes; rounded up to whole pages
+ * @gfp: for the pages (__GFP_ZERO, __GFP_NOWARN...); the area's own
+ *       structures are allocated with the GFP_KERNEL part of it
+ *
+ * Context: may sleep.
+ * Return: the address, or NULL as for vmalloc() (no warning with
+ * __GFP_NOWARN).
+ */
 void *__vmalloc(unsigned long size, gfp_t gfp);
 
-/*
- * vfree - unmap and free a vmalloc() area. vfree(NULL) does nothing. An
- * address that is not the start of a live vmalloc() area (a second vfree,
- * an address inside an area, a vmap() area) is reported with the area it
- * falls in, and nothing is freed. Context: may sleep.
+/**
+ * vfree - unmap and free a vmalloc() area
+ * @addr: what vmalloc() returned, or NULL (then nothing happens)
+ *
+ * An address that is not the start of a live vmalloc() area (a second
+ * vfree, an address inside an area, a vmap() area) is reported with the
+ * area it falls in, and nothing is freed. With the lazy purge the range
+ * is reusable only after the next purge.
+ *
+ * Context: may sleep.
  */
 void vfree(const void *addr);
 
-/*
- * vmap - map @count pages (the caller's; they stay the caller's) side by
- * side with @prot. @flags: VM_MAP, optionally VM_NO_GUARD.
- * Return: the address, or NULL.
+/**
+ * vmap - map pages the caller owns side by side
+ * @pages: @count page pointers; they stay the caller's
+ * @count: how many
+ * @flags: VM_MAP, optionally VM_NO_GUARD
+ * @prot: the protection of every page (PAGE_KERNEL...)
+ *
+ * Context: may sleep.
+ * Return: the address of the first page, or NULL (@count 0, @pages NULL,
+ * too big, no room or no memory for the tables).
  */
 void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	   pgprot_t prot);
-/* vunmap - undo vmap(); the pages are not freed. Misuse is reported. */
+
+/**
+ * vunmap - undo vmap(); the pages are not freed
+ * @addr: what vmap() returned, or NULL (then nothing happens)
+ *
+ * Misuse (not the start of a live vmap() area) is reported, as for vfree().
+ *
+ * Context: may sleep.
+ */
 void vunmap(const void *addr);
 
-/* The page (pfn) mapped at @addr in the vmalloc range, or NULL (0). */
+/**
+ * vmalloc_to_page - the page mapped at @addr in the vmalloc range
+ * @addr: any address
+ *
+ * Context: any.
+ * Return: the struct page, or NULL if @addr is outside the vmalloc range
+ * or not mapped (a guard page, a hole).
+ */
 struct page *vmalloc_to_page(const void *addr);
+
+/**
+ * vmalloc_to_pfn - the page frame mapped at @addr in the vmalloc range
+ * @addr: any address
+ *
+ * Context: any.
+ * Return: the pfn, or 0 where vmalloc_to_page() gives NULL.
+ */
 unsigned long vmalloc_to_pfn(const void *addr);
 
+/**
+ * is_vmalloc_addr - does @x lie in [VMALLOC_START, VMALLOC_END)?
+ * @x: any address
+ *
+ * Context: any.
+ * Return: true if it does (mapped or not).
+ */
 static inline bool is_vmalloc_addr(const void *x)
 {
 	unsigned long a = (unsigned long)x;
@@ -103,54 +158,123 @@ static inline bool is_vmalloc_addr(const void *x)
 	return a >= VMALLOC_START && a < VMALLOC_END;
 }
 
-/*
+/**
  * kvmalloc - kmalloc() if it can without trying hard, else vmalloc()
- * (Linux's rule: only requests above a page fall back, and the kmalloc
- * attempt gets __GFP_NORETRY | __GFP_NOWARN). kvfree() frees either.
+ * @size: bytes
+ * @gfp: GFP_KERNEL-compatible flags (__GFP_ZERO, __GFP_NOWARN...)
+ *
+ * Linux's rule: only requests above a page fall back, and the kmalloc
+ * attempt gets __GFP_NORETRY | __GFP_NOWARN.
+ *
+ * Context: may sleep.
+ * Return: the memory (free it with kvfree()), or NULL.
  */
 void *kvmalloc(size_t size, gfp_t gfp);
+
+/**
+ * kvzalloc - kvmalloc() with the memory zeroed
+ * @size: bytes
+ * @gfp: as for kvmalloc()
+ *
+ * Context: may sleep.
+ * Return: the memory, or NULL.
+ */
 void *kvzalloc(size_t size, gfp_t gfp);
+
+/**
+ * kvmalloc_array - kvmalloc() of @n elements of @size bytes
+ * @n: the number of elements
+ * @size: bytes each
+ * @gfp: as for kvmalloc()
+ *
+ * Context: may sleep.
+ * Return: the memory, or NULL (also when @n * @size overflows).
+ */
 void *kvmalloc_array(size_t n, size_t size, gfp_t gfp);
+
+/**
+ * kvcalloc - kvmalloc_array() with the memory zeroed
+ * @n: the number of elements
+ * @size: bytes each
+ * @gfp: as for kvmalloc()
+ *
+ * Context: may sleep.
+ * Return: the memory, or NULL.
+ */
 void *kvcalloc(size_t n, size_t size, gfp_t gfp);
+
+/**
+ * kvfree - free what kvmalloc() and its variants returned
+ * @addr: a kmalloc() or vmalloc() address, or NULL
+ *
+ * Context: may sleep.
+ */
 void kvfree(const void *addr);
 
-/* /proc/vmallocinfo: one line per area, in address order. */
+/**
+ * show_vmallocinfo - print /proc/vmallocinfo: one line per area, in
+ * address order, then the lazily freed areas (mm/vmalloc_glue.c; kernel
+ * only)
+ *
+ * Context: any; prints at KERN_INFO.
+ */
 void show_vmallocinfo(void);
 
-/* Boot: set up the free space. Context: after buddy_init() and kmalloc. */
+/**
+ * vmalloc_init - set up the vmalloc space, the fault notes and the test
+ * checker, and print the boot line (mm/vmalloc_glue.c; kernel only)
+ *
+ * Context: boot, after buddy_init() and kmalloc_init().
+ */
 void vmalloc_init(void);
 
-/*
- * vmalloc_reset - forget the page-table cache, the recent frees and the
- * counters, and set up the address space anew: one free block. Boot does
- * it once (vmalloc_init); the host tests once per arena, whose page tables
- * are new each time. Areas still allocated are forgotten, not freed.
+/**
+ * vmalloc_lazy_enabled - is the TLB purge lazy (vmalloc_lazy=1)?
+ *
+ * Context: any.
+ * Return: true if vfree() leaves the flush to the next purge.
  */
-void vmalloc_reset(void);
-
-/* vmalloc_lazy_enabled - is the TLB purge lazy (vmalloc_lazy=1)? */
 bool vmalloc_lazy_enabled(void);
+
+/**
+ * vmalloc_set_lazy - switch the TLB purge between lazy and eager
+ * @lazy: true for lazy; false purges what is pending first
+ *
+ * Context: may sleep (a purge flushes the TLB).
+ */
 void vmalloc_set_lazy(bool lazy);
 
 /* ---- for mm/, tests and benchmarks -------------------------------------- */
 
-/*
- * __vmalloc_node_range - vmalloc() with everything chosen: an area of
- * @size bytes aligned to @align (a power of two, >= PAGE_SIZE) inside
- * [@start, @end), pages allocated with @gfp, mapped with @prot; @vm_flags
- * may add VM_NO_GUARD. Return: the address, or NULL (impossible alignment,
- * no room in the window, no memory).
+/**
+ * __vmalloc_node_range - vmalloc() with everything chosen
+ * @size: bytes; rounded up to whole pages
+ * @align: of the area: a power of two (PAGE_SIZE or more; less is rounded
+ *         up to PAGE_SIZE)
+ * @start: the lowest address the area may take
+ * @end: one past the highest
+ * @gfp: for the pages
+ * @prot: the protection of every page
+ * @vm_flags: 0, or VM_NO_GUARD
+ * @caller: the address vmallocinfo names
+ *
+ * Context: may sleep.
+ * Return: the address, or NULL (impossible alignment, no room in the
+ * window, no memory), with a warning unless @gfp has __GFP_NOWARN.
  */
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   unsigned long start, unsigned long end, gfp_t gfp,
 			   pgprot_t prot, unsigned long vm_flags,
 			   unsigned long caller);
 
-/* find_vm_area - the live area starting exactly at @addr, or NULL. */
+/**
+ * find_vm_area - the live area starting exactly at @addr
+ * @addr: a vmalloc() or vmap() address
+ *
+ * Context: any.
+ * Return: its vm_struct, or NULL.
+ */
 struct vm_struct *find_vm_area(const void *addr);
-
-/* purge_vmap_area_lazy - flush the TLB once and free every lazy area. */
-void purge_vmap_area_lazy(void);
 
 struct vmalloc_stats {
 	unsigned long nr_vmalloc;	/* vmalloc() calls that succeeded */
@@ -163,41 +287,5 @@ struct vmalloc_stats {
 	unsigned long nr_used_pages;	/* pages mapped by live vmalloc areas */
 };
 extern struct vmalloc_stats vmalloc_stats;
-
-/* ---- the address-space allocator (mm/vmap_area.c) ------------------------ */
-
-/* Counts of areas in each state. */
-struct vmap_counts {
-	unsigned long nr_free, nr_busy, nr_lazy;
-	unsigned long free_bytes, busy_bytes, lazy_bytes;
-	unsigned long lazy_pages;	/* what the purge threshold compares */
-};
-void vmap_area_counts(struct vmap_counts *c);
-
-/*
- * alloc_vmap_area - reserve @size bytes (guard included) aligned to @align
- * in [@vstart, @vend), lowest address first; purge lazy areas and retry
- * once if nothing fits. Return: a busy area, or NULL.
- */
-struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align,
-				  unsigned long vstart, unsigned long vend,
-				  gfp_t gfp, unsigned long caller);
-/* free_vmap_area_noflush - busy -> lazy: to the purge list (maybe purging). */
-void free_vmap_area_noflush(struct vmap_area *va);
-/* free_vmap_area - busy -> free at once (the caller flushed the TLB). */
-void free_vmap_area(struct vmap_area *va);
-/* find_vmap_area - the busy area containing @addr, or NULL. */
-struct vmap_area *find_vmap_area(unsigned long addr);
-/* find_lazy_vmap_area - the lazily freed area containing @addr, or NULL. */
-struct vmap_area *find_lazy_vmap_area(unsigned long addr);
-/* The busy list, in address order, and the purge list (vmallocinfo). */
-extern struct list_head vmap_area_list;
-extern struct list_head vmap_purge_list;
-
-/* vmap_area_drain - kfree() the spare area structs kept for reuse. */
-void vmap_area_drain(void);
-
-/* vmap_area_check - verify mm/vmap_area.c's invariants. Return: violations. */
-unsigned int vmap_area_check(void);
 
 #endif

@@ -38,6 +38,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
+#include "../../mm/internal.h"
+
 #define MAX_OPS		256	/* per input: bounds the time one input takes */
 #define MAX_SLABS	1024	/* slabs the page model can be told about */
 #define MAX_KOBJS	256	/* live kmalloc objects an input can have */

@@ -24,6 +24,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
+#include "../../mm/internal.h"
+
 #define CALLER_TAG	0xca11e7UL	/* the caller recorded with each area */
 
 static void vmm_reserve(struct vmap_model *m, size_t n)

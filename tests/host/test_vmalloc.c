@@ -31,6 +31,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
+#include "../../mm/internal.h"
+
 #define VM_RAM_BYTES	(48UL << 20)	/* small: valgrind runs this too */
 #define MAX_LIVE	48
 

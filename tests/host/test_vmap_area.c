@@ -17,6 +17,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
+#include "../../mm/internal.h"
+
 #define AREA_RAM_BYTES	(24UL << 20)	/* only for the area structs */
 
 /* Set up a fresh space and its model. */
