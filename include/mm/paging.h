@@ -11,7 +11,8 @@
  * (the PSE bit): that is how the direct map covers RAM with few entries.
  * vmalloc uses 4 KiB entries only.
  *
- * mm/paging.c builds the tables at boot (paging_init) and offers
+ * mm/paging.c builds the tables at boot (paging_build, called by
+ * paging_init in mm/paging_glue.c) and offers
  * map/unmap/lookup of single 4 KiB pages to the rest of mm/. Intermediate
  * tables are allocated on demand (from memblock at boot, from the buddy
  * allocator afterwards) and never freed: kernel page tables are shared by
@@ -226,42 +227,80 @@ void paging_build(const struct paging_params *p);
  */
 void paging_init(void);
 
-/*
- * map_kernel_page - map the 4 KiB page at @va to @pa with @prot,
- * allocating missing intermediate tables with @gfp.
+/**
+ * map_kernel_page - map the 4 KiB page at @va to @pa
+ * @va: a page-aligned kernel (canonical upper-half) address
+ * @pa: a page-aligned physical address below MAX_PHYS_ADDR
+ * @prot: the protection (PAGE_KERNEL...; what the CPU lacks is dropped)
+ * @gfp: for missing intermediate tables
+ *
+ * The TLB is not flushed (nothing was mapped there).
+ *
+ * Context: boot, or may sleep (tables from the buddy allocator).
  * Return: 0; -EINVAL if @va or @pa is unaligned or @va non-canonical;
  * -EEXIST if @va is already mapped (by any size of leaf); -ENOMEM.
  */
 int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp);
 
-/*
- * unmap_kernel_page - clear the 4 KiB mapping of @va. The TLB is not
- * flushed. Return: the entry that was there, 0 if none (a huge leaf is
- * left alone and also returns 0).
+/**
+ * unmap_kernel_page - clear the 4 KiB mapping of @va
+ * @va: a kernel address
+ *
+ * The TLB is not flushed: the caller does it (flush_tlb_one_kernel()).
+ *
+ * Context: any.
+ * Return: the entry that was there, 0 if none (a huge leaf is left alone
+ * and also returns 0).
  */
 pteval_t unmap_kernel_page(unsigned long va);
 
-/*
- * kernel_pte_alloc - the 4 KiB entry slot for @va, allocating missing
- * intermediate tables with @gfp (counted in nr_pagetable_pages); the 511
- * slots after it up to the next 2 MiB boundary are in the same table, so
- * a caller mapping a range walks once per 2 MiB (vmalloc does).
+/**
+ * kernel_pte_alloc - the 4 KiB entry slot for @va, allocating the tables
+ * on the way
+ * @va: a page-aligned kernel address
+ * @gfp: for missing intermediate tables (counted in nr_pagetable_pages)
+ * @err: set to 0, or to why NULL is returned
+ *
+ * The 511 slots after it up to the next 2 MiB boundary are in the same
+ * table, so a caller mapping a range walks once per 2 MiB (vmalloc does).
+ *
+ * Context: may sleep.
  * Return: the slot, or NULL with *@err = -ENOMEM, -EEXIST (a huge leaf
- * covers @va) or -EINVAL.
+ * covers @va) or -EINVAL (@va unaligned or not canonical).
  */
 pteval_t *kernel_pte_alloc(unsigned long va, gfp_t gfp, int *err);
 
-/* kernel_pte_offset - the slot for @va if its page table exists, else NULL. */
+/**
+ * kernel_pte_offset - the 4 KiB entry slot for @va, if its table exists
+ * @va: a kernel address
+ *
+ * Context: any.
+ * Return: the slot (present or not), or NULL when a level above has no
+ * table for @va or a huge leaf maps it.
+ */
 pteval_t *kernel_pte_offset(unsigned long va);
 
-/*
- * lookup_address - the leaf entry mapping @va, with its level.
- * Return: a pointer to the entry, or NULL (then *@level is the level
- * whose entry was not present).
+/**
+ * lookup_address - the leaf entry mapping @va, with its level
+ * @va: any address
+ * @level: set to the level where the walk stopped
+ *
+ * Context: any.
+ * Return: the leaf entry (*@level PG_LEVEL_4K, 2M or 1G), or NULL if @va
+ * is not mapped (*@level is the level whose entry was not present).
  */
 pteval_t *lookup_address(unsigned long va, enum pg_level *level);
 
-/* set_page_prot - change the protection of the 4 KiB page at @va (tests). */
+/**
+ * set_page_prot - change the protection of the 4 KiB page at @va
+ * @va: a kernel address mapped by a 4 KiB leaf
+ * @prot: the new protection
+ *
+ * The old translation is flushed from the TLB. For tests.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL if @va is not mapped by a 4 KiB leaf.
+ */
 int set_page_prot(unsigned long va, pgprot_t prot);
 
 /* TLB maintenance, counted. */
@@ -270,7 +309,20 @@ struct tlb_stats {
 	unsigned long nr_full_flush;	/* whole-TLB flushes */
 };
 extern struct tlb_stats tlb_stats;
+
+/**
+ * flush_tlb_one_kernel - drop the TLB's translation of @va (invlpg)
+ * @va: a kernel address
+ *
+ * Context: any.
+ */
 void flush_tlb_one_kernel(unsigned long va);
+
+/**
+ * flush_tlb_all - drop every translation, global ones included
+ *
+ * Context: any.
+ */
 void flush_tlb_all(void);
 
 /* What a walk of @va met at each level (4 = PML4 ... 1 = PT). */
@@ -281,11 +333,24 @@ struct pgwalk_result {
 	phys_addr_t pa;				/* when mapped */
 };
 
+/**
+ * pgwalk_lookup - walk the kernel's tables for @va and record each level
+ * @va: any address
+ * @r: zeroed, then filled in
+ *
+ * Context: any.
+ */
 void pgwalk_lookup(unsigned long va, struct pgwalk_result *r);
 
-/*
- * pgwalk - print each level's entry for @va as the live CR3 sees it, then
- * the physical address and the effective rights (the monitor's pgwalk).
+/**
+ * pgwalk - print the walk of @va as the live CR3 sees it
+ * @va: any canonical address
+ *
+ * Each level's entry and flags, then the physical address and the
+ * effective rights (the monitor's pgwalk; mm/paging_glue.c, kernel only).
+ * Tables are read with probes, so a broken table is reported, not fatal.
+ *
+ * Context: any; prints on the console.
  * Return: 0, or -EFAULT when a table could not be read.
  */
 int pgwalk(unsigned long va);
