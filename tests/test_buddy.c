@@ -8,6 +8,7 @@
  * restore it exactly (the buddy checker verifies the free page count and
  * the invariants after every case).
  */
+#include <arch/sections.h>
 #include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
@@ -373,7 +374,6 @@ static void tail_page_free(struct ktest *t)
 /* Reserved pages, foreign pointers and unaligned addresses are refused. */
 static void foreign_frees(struct ktest *t)
 {
-	extern char _text[];
 	struct page *p = alloc_page(GFP_KERNEL);
 
 	KT_ASSERT_NOT_NULL(t, p);

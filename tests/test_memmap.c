@@ -3,6 +3,7 @@
  * on private range lists (the live tables are saved and restored around
  * each case), and what this boot's memblock holds.
  */
+#include <arch/sections.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
@@ -168,7 +169,6 @@ static void table_full(struct ktest *t)
 /* This boot: the first MiB and the kernel image are reserved, RAM is usable map RAM. */
 static void boot_reservations(struct ktest *t)
 {
-	extern char _end[];
 	size_t i;
 
 	KT_EXPECT_TRUE(t, memblock_is_reserved(0));

@@ -3,6 +3,7 @@
  * Protection is proved with the fixup probes: the access is tried, and
  * the fault (or its absence) is the result.
  */
+#include <arch/sections.h>
 #include <arch/x86.h>
 #include <kernel/cpu.h>
 #include <kernel/fixup.h>
@@ -14,8 +15,6 @@
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/paging.h>
-
-extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 
 /* A scratch address in the vmalloc range, far from anything vmalloc hands out. */
 #define SCRATCH_VA	(VMALLOC_END - 64 * PMD_SIZE)
