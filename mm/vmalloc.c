@@ -37,6 +37,7 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 #include <mm/mm.h>
+#include <mm/mmdebug.h>
 #include <mm/slab.h>
 #include <mm/stats.h>
 #include <mm/vmalloc.h>
@@ -134,6 +135,7 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 	pteval_t *pte;
 	int err;
 
+	VM_BUG_ON_MSG(addr & ~PAGE_MASK, "mapping at unaligned %#lx", addr);
 	prot |= _PAGE_PRESENT;
 	while (i < nr) {
 		pte = pte_slot(addr, gfp, true, &err);
@@ -163,6 +165,8 @@ static void vunmap_range(unsigned long addr, unsigned long end, bool flush)
 	unsigned long next;
 	pteval_t *pte;
 
+	VM_BUG_ON_MSG((addr | end) & ~PAGE_MASK || end < addr,
+		      "unmapping %#lx-%#lx: unaligned or reversed", addr, end);
 	while (addr < end) {
 		next = MIN(end, ALIGN_DOWN(addr, PMD_SIZE) + PMD_SIZE);
 		pte = pte_slot(addr, 0, false, NULL);
@@ -186,6 +190,8 @@ static void release_area(struct vmap_area *va, unsigned int nr_mapped)
 {
 	unsigned long end = va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT);
 
+	VM_BUG_ON_MSG(end > va->va_end, "%u pages mapped in area %#lx-%#lx",
+		      nr_mapped, va->va_start, va->va_end);
 	if (vmalloc_lazy) {
 		vunmap_range(va->va_start, end, false);
 		free_vmap_area_noflush(va);

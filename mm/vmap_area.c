@@ -58,6 +58,7 @@
 #include <lib/compiler.h>
 #include <lib/string.h>
 #include <mm/mm.h>
+#include <mm/mmdebug.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
@@ -170,6 +171,13 @@ static struct rb_node **free_slot(unsigned long start, struct rb_node **parent,
 static void free_insert(struct vmap_area *va, struct rb_node *parent,
 			struct rb_node **link, struct vmap_area *prev)
 {
+	VM_BUG_ON_MSG(va->va_start >= va->va_end ||
+		      (va->va_start | va->va_end) & ~PAGE_MASK,
+		      "free block %#lx-%#lx empty or unaligned", va->va_start,
+		      va->va_end);
+	VM_BUG_ON_MSG(prev && prev->va_end >= va->va_start,
+		      "free block %#lx-%#lx touches or overlaps %#lx-%#lx",
+		      va->va_start, va->va_end, prev->va_start, prev->va_end);
 	va->subtree_max_size = 0;
 	rb_link_node(&va->rb_node, parent, link);
 	rb_insert(&va->rb_node, &vs.free_root, &free_aug);
@@ -350,6 +358,11 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 	struct rb_node *parent, **link;
 	struct vmap_area *prev, *next;
 
+	VM_BUG_ON_MSG(!size || (start | size) & ~PAGE_MASK || end < start,
+		      "carving %#lx bytes at %#lx: empty or unaligned", size, start);
+	VM_BUG_ON_MSG(start < va->va_start || end > va->va_end,
+		      "carving %#lx-%#lx out of free block %#lx-%#lx", start, end,
+		      va->va_start, va->va_end);
 	if (start == va->va_start && end == va->va_end) {
 		free_remove(va);		/* full fit: reuse the node */
 		return va;
@@ -359,6 +372,7 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 	} else if (end == va->va_end) {
 		va->va_end = start;
 	} else {
+		VM_BUG_ON(!spare);
 		spare->va_start = end;		/* middle: the right part */
 		spare->va_end = va->va_end;
 		va->va_end = start;
@@ -367,6 +381,7 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 		free_insert(spare, parent, link, prev);
 	}
 	rb_propagate(&va->rb_node, &free_aug);
+	VM_BUG_ON(!busy);
 	busy->va_start = start;
 	busy->va_end = end;
 	return busy;
@@ -382,6 +397,9 @@ static struct vmap_area *try_alloc(unsigned long size, unsigned long align,
 	va = lowest_fit(vs.free_root.rb_node, size, align, vstart, vend, &start);
 	if (!va)
 		return NULL;
+	VM_BUG_ON_MSG(start & (align - 1) || start < vstart || start + size > vend,
+		      "fit at %#lx for %#lx bytes aligned to %#lx outside %#lx-%#lx",
+		      start, size, align, vstart, vend);
 	if (start != va->va_start || start + size != va->va_end) {
 		busy = va_get(gfp);
 		if (!busy)
