@@ -55,8 +55,10 @@ HEADERS = [
     "include/mm/mmdebug.h",
     "include/mm/mmzone.h",
     "include/mm/page.h",
+    "include/mm/paging.h",
     "include/mm/poison.h",
     "include/mm/stats.h",
+    "include/mm/vmalloc.h",
 ]
 
 # Attributes that may stand around a declaration (include/lib/compiler.h):
