@@ -5,6 +5,7 @@
  * stops the boot when there is too little RAM. Kernel only; the host tests
  * boot memblock through memblock_setup() (tests/host/shim/mm.c).
  */
+#include <arch/sections.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
@@ -21,8 +22,6 @@
 
 /* Less usable RAM than this and kvlab cannot run its allocators and tests. */
 #define MIN_USABLE_RAM	(12UL << 20)
-
-extern char _end[];
 
 phys_addr_t memory_limit;
 
