@@ -124,8 +124,11 @@ static inline pteval_t *pte_slot(unsigned long va, gfp_t gfp, bool alloc,
 }
 
 /*
- * Map @nr pages at @addr. Return: 0, or a negative errno with the pages
- * mapped so far in *@done (the caller unmaps them).
+ * Map @nr pages at @addr. A NULL entry in @pages is the caller's bug: it
+ * is warned about, as Linux's WARN_ON(!page), and fails the mapping
+ * instead of becoming a PTE for page_to_phys(NULL). Return: 0, or a
+ * negative errno with the pages mapped so far in *@done (the caller
+ * unmaps them).
  */
 static int vmap_pages_range(unsigned long addr, struct page **pages,
 			    unsigned int nr, pgprot_t prot, gfp_t gfp,
@@ -147,6 +150,10 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 				WARN(1, "vmalloc: %#lx is already mapped (pte %#llx)",
 				     addr, (unsigned long long)*pte);
 				err = -EEXIST;
+				goto out;
+			}
+			if (WARN_ON(!pages[i])) {
+				err = -ENOMEM;
 				goto out;
 			}
 			*pte++ = page_to_phys(pages[i]) | prot;

@@ -14,6 +14,8 @@
 #include <mm/stats.h>
 #include <mm/vmalloc.h>
 
+#include "../mm/internal.h"
+
 #define NR	4
 
 static bool get_pages(struct page **pages, unsigned int nr)
@@ -169,6 +171,44 @@ static void vmap_failures(struct ktest *t)
 	fault_inject_restore(&saved);
 }
 
+/*
+ * A NULL entry in the page array is warned about (Linux's WARN_ON(!page))
+ * and fails the mapping; the page mapped before it is unmapped again, so
+ * no PTE is left where the area was, least of all one made from
+ * page_to_phys(NULL).
+ */
+static void vmap_null_page(struct ktest *t)
+{
+	struct page *pages[3], *held;
+	unsigned long addr, i;
+	pteval_t *pte;
+	void *v;
+
+	if (!get_pages(pages, 3))
+		KT_SKIP(t, "no pages");
+	/* Where three pages land: the lowest fit, free again after the purge. */
+	v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	KT_ASSERT_NOT_NULL(t, v);
+	addr = (unsigned long)v;
+	vunmap(v);
+	purge_vmap_area_lazy();
+	held = pages[1];
+	pages[1] = NULL;
+	KT_EXPECT_REPORTS(t, 1, v = vmap(pages, 3, VM_MAP, PAGE_KERNEL));
+	pages[1] = held;
+	KT_EXPECT_NULL(t, v);
+	for (i = 0; i < 3; i++) {
+		pte = kernel_pte_offset(addr + i * PAGE_SIZE);
+		KT_EXPECT_TRUE(t, !pte || !*pte);
+		KT_EXPECT_NULL(t, vmalloc_to_page((void *)(addr + i * PAGE_SIZE)));
+	}
+	/* The range went back to the free tree: the next vmap() takes it. */
+	v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	KT_EXPECT_UEQ(t, (unsigned long)v, addr);
+	vunmap(v);
+	put_pages(pages, 3);
+}
+
 /* vunmap of a vmalloc area, vfree of a vmap area, double vunmap: reported. */
 static void vunmap_misuse(struct ktest *t)
 {
@@ -223,5 +263,6 @@ KTEST_SUITE(vmap, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(vmap_read_only),
 	    KTEST_CASE_NO_FAULTS(vmap_guard),
 	    KTEST_CASE(vmap_failures),
+	    KTEST_CASE_NO_FAULTS(vmap_null_page),
 	    KTEST_CASE_NO_FAULTS(vunmap_misuse),
 	    KTEST_CASE_NO_FAULTS(vmap_in_vmallocinfo));

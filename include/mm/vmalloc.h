@@ -110,7 +110,8 @@ void vfree(const void *addr);
  *
  * Context: may sleep.
  * Return: the address of the first page, or NULL (@count 0, @pages NULL,
- * too big, no room or no memory for the tables).
+ * too big, no room or no memory for the tables; a NULL entry in @pages is
+ * warned about, and what was mapped before it is unmapped again).
  */
 void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	   pgprot_t prot);

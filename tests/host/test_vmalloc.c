@@ -301,6 +301,61 @@ out:
 }
 
 /*
+ * A NULL entry in vmap()'s page array: one warning, NULL, and no PTE left
+ * in the range the attempt took (the page before the NULL was mapped,
+ * then unmapped again).
+ */
+static void vmap_null_page(struct host_test *t)
+{
+	struct page *pages[3] = { NULL, NULL, NULL }, *held;
+	int old_level = console_loglevel;
+	unsigned long addr, before, i;
+	struct vm_env e;
+	pteval_t *pte;
+	bool was;
+	void *p;
+
+	if (!vm_boot(t, &e, true))
+		return;
+	for (i = 0; i < 3; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+		if (!CHECK(t, pages[i], "alloc_pages"))
+			goto out;
+	}
+	/* Where three pages land: the lowest fit, free again after the purge. */
+	p = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	if (!CHECK(t, p, "vmap"))
+		goto out;
+	addr = (unsigned long)p;
+	vunmap(p);
+	purge_vmap_area_lazy();
+	held = pages[1];
+	pages[1] = NULL;
+	was = report_set_counting(true);
+	console_loglevel = 0;
+	before = report_count();
+	p = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	CHECK(t, report_count() == before + 1, "vmap with a NULL page: %lu reports",
+	      report_count() - before);
+	console_loglevel = old_level;
+	report_set_counting(was);
+	pages[1] = held;
+	CHECK(t, !p, "vmap with a NULL page gave %p", p);
+	for (i = 0; i < 3; i++) {
+		pte = kernel_pte_offset(addr + i * PAGE_SIZE);
+		CHECK(t, !pte || !*pte, "pte %#llx left at %#lx",
+		      pte ? (unsigned long long)*pte : 0ULL, addr + i * PAGE_SIZE);
+	}
+	CHECK(t, vmalloc_stats.nr_vmap == 1 && vmap_area_check() == 0,
+	      "the failed vmap left state behind");
+out:
+	for (i = 0; i < 3; i++)
+		if (pages[i])
+			__free_pages(pages[i], 0);
+	vm_teardown(t, &e);
+}
+
+/*
  * vfree of an address inside an area, a second vfree, vunmap of a
  * vmalloc() area and vfree of a non-vmalloc address: one report each,
  * and nothing freed.
@@ -388,5 +443,6 @@ const struct host_suite suite_vmalloc = HOST_SUITE("vmalloc",
 	HOST_CASE(random_lazy),
 	HOST_CASE(random_eager),
 	HOST_CASE(vmap_caller_pages),
+	HOST_CASE(vmap_null_page),
 	HOST_CASE(misuse_reported),
 	HOST_CASE(fail_part_way));
