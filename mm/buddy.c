@@ -402,6 +402,16 @@ unsigned long nr_free_pages(void)
 	return n;
 }
 
+unsigned long totalram_pages(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		n += zones[i].managed_pages;
+	return n;
+}
+
 /* ---- watermarks -------------------------------------------------------- */
 
 /*

@@ -80,16 +80,6 @@ static void print_zones(void)
 	}
 }
 
-static unsigned long managed_pages(void)
-{
-	unsigned long managed = 0;
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		managed += zones[i].managed_pages;
-	return managed;
-}
-
 void buddy_init(void)
 {
 	unsigned long mem_map_bytes;
@@ -99,7 +89,7 @@ void buddy_init(void)
 	print_zones();
 	mem_map_bytes = max_pfn * sizeof(struct page);
 	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
-		managed_pages() << (PAGE_SHIFT - 10),
+		totalram_pages() << (PAGE_SHIFT - 10),
 		(unsigned long long)memblock_phys_mem_size() >> 10,
 		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
 }
@@ -161,7 +151,7 @@ static void meminfo_kb(const char *name, unsigned long kb)
 
 void show_meminfo(void)
 {
-	meminfo_line("MemTotal:", managed_pages());
+	meminfo_line("MemTotal:", totalram_pages());
 	meminfo_line("MemFree:", nr_free_pages());
 	meminfo_line("Slab:", slab_pages());
 	meminfo_line("PageTables:", nr_pagetable_pages);

@@ -282,14 +282,29 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 		__might_sleep("vmalloc", caller);
 	if (align && align < PAGE_SIZE && !(align & (align - 1)))
 		align = PAGE_SIZE;	/* areas are page-aligned anyway */
-	if (unlikely(!size || size > end - start ||
-		     PAGE_ALIGN(size) + guard > end - start)) {
+	if (unlikely(!size)) {
+		warn_vmalloc(size, gfp, caller, "does not fit the vmalloc range");
+		return NULL;
+	}
+	/*
+	 * More than all of RAM can never succeed: say so before taking a
+	 * single page, instead of draining every zone to its watermark
+	 * first (Linux 6.1 checks this first too).
+	 */
+	if (unlikely(size >> PAGE_SHIFT > totalram_pages())) {
+		warn_vmalloc(size, gfp, caller, "exceeds total pages");
+		return NULL;
+	}
+	if (unlikely(size > end - start || PAGE_ALIGN(size) + guard > end - start)) {
 		warn_vmalloc(size, gfp, caller, "does not fit the vmalloc range");
 		return NULL;
 	}
 	size = PAGE_ALIGN(size);
-	if (unlikely((size >> PAGE_SHIFT) > 0xffffffffUL))
+	if (unlikely((size >> PAGE_SHIFT) > 0xffffffffUL)) {
+		/* nr_pages is an unsigned int; unreachable below 16 TiB of RAM. */
+		warn_vmalloc(size, gfp, caller, "too many pages");
 		return NULL;
+	}
 	nr_pages = (unsigned int)(size >> PAGE_SHIFT);
 	inline_pages = nr_pages <= VM_INLINE_PAGES ? nr_pages : 0;
 	vm = kmalloc(sizeof(*vm) + inline_pages * sizeof(struct page *), meta_gfp);

@@ -282,6 +282,44 @@ static void impossible_align(struct ktest *t)
 	KT_EXPECT_UEQ(t, after.busy_bytes, before.busy_bytes);
 }
 
+/* Successful page allocations so far, every zone and order. */
+static unsigned long page_allocs(void)
+{
+	unsigned long n = 0;
+	unsigned int z, o;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		for (o = 0; o < NR_PAGE_ORDERS; o++)
+			n += zones[z].stat.nr_alloc[o];
+	return n;
+}
+
+/*
+ * More than all of RAM is refused before a single page is taken, with
+ * Linux's warning unless __GFP_NOWARN; so is more than 2^32 pages, more
+ * than vm_struct's unsigned int nr_pages could count.
+ */
+static void bigger_than_ram(struct ktest *t)
+{
+	unsigned long total = totalram_pages(), allocs = page_allocs();
+	unsigned long size = (total + 1) << PAGE_SHIFT;
+	char want[80];
+	u64 mark;
+
+	mark = ktest_log_mark();
+	KT_EXPECT_NULL(t, vmalloc(size));
+	snprintf(want, sizeof(want), "vmalloc error: size %lu, exceeds total pages", size);
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
+	KT_EXPECT_UEQ(t, page_allocs(), allocs);	/* no zone drained first */
+	mark = ktest_log_mark();
+	KT_EXPECT_NULL(t, vmalloc(((1UL << 32) + 1) << PAGE_SHIFT));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "exceeds total pages"));
+	mark = ktest_log_mark();
+	KT_EXPECT_NULL(t, __vmalloc(size, GFP_KERNEL | __GFP_NOWARN));
+	KT_EXPECT_NULL(t, ktest_log_find(mark, "vmalloc error"));
+	KT_EXPECT_UEQ(t, page_allocs(), allocs);
+}
+
 /*
  * What vmalloc is for: with free memory cut into single pages on purpose,
  * a multi-page area is backed by frames that are not contiguous.
@@ -743,6 +781,7 @@ KTEST_SUITE(vmalloc, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(fixed_align),
 	    KTEST_CASE_NO_FAULTS(random_size_align),
 	    KTEST_CASE(impossible_align),
+	    KTEST_CASE(bigger_than_ram),
 	    KTEST_CASE_NO_FAULTS(noncontiguous_backing),
 	    KTEST_CASE_NO_FAULTS(guard_page_hit),
 	    KTEST_CASE_NO_FAULTS(unmapped_after_vfree_eager),

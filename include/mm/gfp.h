@@ -190,4 +190,15 @@ static inline unsigned int get_order(unsigned long size)
  */
 unsigned long nr_free_pages(void);
 
+/**
+ * totalram_pages - the pages handed to the buddy allocator, free or not
+ *
+ * Linux's totalram_pages(): every zone's managed pages, what meminfo
+ * calls MemTotal.
+ *
+ * Context: any.
+ * Return: the number of pages; 0 before buddy_init().
+ */
+unsigned long totalram_pages(void);
+
 #endif

@@ -63,7 +63,9 @@ struct vm_struct {
  *
  * Context: may sleep (calling it in atomic context is reported).
  * Return: the address of the first byte, or NULL (with a "vmalloc error"
- * warning) if @size is 0 or too big, or no room or no memory is left.
+ * warning) if @size is 0, more than all of RAM (refused before any page
+ * is taken: "exceeds total pages"), too big for the range, or no room or
+ * no memory is left.
  */
 void *vmalloc(unsigned long size);
 
