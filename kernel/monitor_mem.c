@@ -18,6 +18,8 @@
 #include <mm/layout.h>
 #include <mm/slab.h>
 
+#include "../mm/slab.h"
+
 #define MEMMAP_BAR_CELLS 32
 
 /* ---- memmap ------------------------------------------------------------ */

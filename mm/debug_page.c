@@ -15,6 +15,7 @@
 #include <mm/debug_page.h>
 #include <mm/mmzone.h>
 #include <mm/page.h>
+#include <mm/slab.h>
 
 /* Linux's %pGp names, in bit order (enum pageflags in include/mm/page.h). */
 static const char *const pageflag_names[NR_PAGEFLAGS] = {

@@ -27,7 +27,7 @@
 #include <lib/printf.h>
 #include <mm/slab.h>
 
-#include "slab_internal.h"
+#include "slab.h"
 
 struct kmem_cache *kmalloc_caches[NR_KMALLOC_INDEX];
 struct kmem_cache *kmalloc_dma_caches[NR_KMALLOC_INDEX];
@@ -95,19 +95,19 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip)
  */
 static size_t object_room(const void *obj, struct kmem_cache **sp)
 {
-	unsigned long pfn = ((unsigned long)obj - PAGE_OFFSET) >> PAGE_SHIFT;
+	struct kmem_cache *s;
 	struct page *page;
 
 	*sp = NULL;
-	if (pfn < max_pfn) {
-		page = compound_head(pfn_to_page(pfn));
-		if (PageLargeKmalloc(page) && obj == page_address(page))
-			return PAGE_SIZE << compound_order(page);
-		if (PageSlab(page) && slab_object_index(page->slab_cache, page, obj) >= 0) {
-			*sp = page->slab_cache;
-			return (*sp)->object_size;
-		}
+	if (!virt_to_head_slab(obj, &page, &s))
+		goto bad;
+	if (PageLargeKmalloc(page) && obj == page_address(page))
+		return PAGE_SIZE << compound_order(page);
+	if (PageSlab(page) && slab_object_index(s, page_slab(page), obj) >= 0) {
+		*sp = s;
+		return s->object_size;
 	}
+bad:
 	WARN(1, "ksize/krealloc(%p): not the start of a kmalloc object", obj);
 	return 0;
 }

@@ -11,7 +11,7 @@
  * Linux's allocate_slab(), the preferred order is only tried quietly and
  * a slab of the smallest order that holds one object (min_order) is the
  * fallback: a cache's slabs can differ in order and object count, and
- * each slab's own are its head page's order and page->objects.
+ * each slab's own are its head page's order and slab->objects.
  * A free object holds the pointer to the next free object of its slab,
  * so a slab needs no other bookkeeping than its struct page:
  *
@@ -21,7 +21,7 @@
  *   | in use |  free  | in use |  free  |         |  free  |
  *   +--------+---|----+--------+--^-|---+-- ... --+----^---+
  *                |                | |                  |
- *  page->freelist+                | +------------------+
+ *  slab->freelist+                | +------------------+
  *                +----------------+
  *   The free pointer lives in the middle of the free object (offset
  *   ALIGN_DOWN(size / 2, 8)), where a small overrun of the object before
@@ -85,9 +85,9 @@
 #include <mm/debug_page.h>
 #include <mm/stats.h>
 
-#include "slab_internal.h"
+#include "slab.h"
 
-static LIST_HEAD(slab_caches);		/* newest first, as Linux */
+LIST_HEAD(slab_caches);			/* newest first, as Linux */
 static struct kmem_cache kmem_cache_boot;	/* "kmem_cache": the cache of caches */
 static struct prng slab_rng;
 static bool slab_ready;
@@ -194,62 +194,31 @@ static bool calculate_sizes(struct kmem_cache *s)
 	return true;
 }
 
-int slab_object_index(const struct kmem_cache *s, const struct page *page,
+int slab_object_index(const struct kmem_cache *s, const struct slab *slab,
 		      const void *p)
 {
-	unsigned long off = (unsigned long)p - (unsigned long)slab_address(page);
+	unsigned long off = (unsigned long)p - (unsigned long)slab_address(slab);
 
 	/*
 	 * No separate end test: past the slab's end (or below its start,
-	 * where off wraps) the index is >= page->objects anyway. Debug
+	 * where off wraps) the index is >= slab->objects anyway. Debug
 	 * checks call this for every object of a freelist.
 	 */
 	if (off < s->red_left_pad)
 		return -1;
 	off -= s->red_left_pad;
-	if (off % s->size || off / s->size >= page->objects)
+	if (off % s->size || off / s->size >= slab->objects)
 		return -1;
 	return (int)(off / s->size);
 }
 
-bool slab_valid_pointer(const struct kmem_cache *s, const struct page *page,
+bool slab_valid_pointer(const struct kmem_cache *s, const struct slab *slab,
 			const void *p)
 {
-	return !p || slab_object_index(s, page, p) >= 0;
+	return !p || slab_object_index(s, slab, p) >= 0;
 }
 
 /* ---- lists -------------------------------------------------------------- */
-
-/*
- * Full slabs are listed only for debug caches, whose validation walks
- * every object; others, as in Linux, are on no list until an object is
- * freed (so a slab filling up or draining costs no list operation).
- */
-static inline bool lists_full(const struct kmem_cache *s)
-{
-	return s->flags & SLAB_DEBUG_FLAGS;
-}
-
-void slab_set_list(struct kmem_cache *s, struct page *page, enum slab_list_id to)
-{
-	enum slab_list_id from = slab_on(page);
-
-	if (from == to)
-		return;
-	if (from == SLAB_ON_PARTIAL) {
-		list_del_init(&page->slab_list);
-		s->nr_partial--;
-	} else if (from == SLAB_ON_FULL && lists_full(s)) {
-		list_del_init(&page->slab_list);
-	}
-	if (to == SLAB_ON_PARTIAL) {
-		list_add_tail(&page->slab_list, &s->partial);
-		s->nr_partial++;
-	} else if (to == SLAB_ON_FULL && lists_full(s)) {
-		list_add(&page->slab_list, &s->full);
-	}
-	page->owner_data = (u16)to;
-}
 
 /* ---- slabs from and to the buddy allocator ------------------------------ */
 
@@ -290,79 +259,79 @@ static void *build_freelist(const struct kmem_cache *s, char *first,
  * The pages of a new slab, as Linux's allocate_slab(): the preferred
  * order first, but without draining the per-CPU pages or touching the
  * reserves (a big slab is a luxury), then the order that holds one
- * object, with the caller's flags. Return: the head page, or NULL.
+ * object, with the caller's flags. Return: the slab, or NULL.
  */
-static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
+static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct page *page;
 
 	gfp = slab_gfp(s, gfp);
 	if (s->order == s->min_order)
-		return alloc_pages(gfp, s->order);
+		return page_slab(alloc_pages(gfp, s->order));
 	/* The preferred order quietly; the caller's own flags (and warning) for the smallest. */
 	page = alloc_pages((gfp | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC) &
 			   ~__GFP_NOFAIL, s->order);
 	if (likely(page))
-		return page;
+		return page_slab(page);
 	page = alloc_pages(gfp, s->min_order);
 	if (page)
 		s->nr_order_fallback++;
-	return page;
+	return page_slab(page);
 }
 
 /* A new slab with every object free, constructed and (debug) patterned. */
-static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
+static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
-	struct page *page = allocate_slab(s, gfp);
+	struct slab *slab = allocate_slab(s, gfp);
 	char *first;
 	unsigned int i;
 
-	if (unlikely(!page))
+	if (unlikely(!slab))
 		return NULL;
-	page->flags |= 1UL << PG_slab;
-	page->slab_cache = s;
-	page->objects = (unsigned int)(slab_bytes(page) / s->size);
-	page->slab_mask = (u32)(slab_bytes(page) - 1);
-	page->owner_data = SLAB_ON_NONE;
-	INIT_LIST_HEAD(&page->slab_list);
-	first = (char *)page_address(page) + s->red_left_pad;
+	__SetPageSlab(slab_page(slab));
+	slab->slab_cache = s;
+	slab->objects = (unsigned int)(slab_bytes(slab) / s->size);
+	slab->mask = (u32)(slab_bytes(slab) - 1);
+	slab->list_id = SLAB_ON_NONE;
+	INIT_LIST_HEAD(&slab->slab_list);
+	first = (char *)slab_address(slab) + s->red_left_pad;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		debug_init_slab(s, page);
+		debug_init_slab(s, slab);
 	if (unlikely(s->ctor != NULL))
-		for (i = 0; i < page->objects; i++)
+		for (i = 0; i < slab->objects; i++)
 			s->ctor(first + (unsigned long)i * s->size);
-	page->freelist = build_freelist(s, first, page->objects);
-	page->inuse = 0;
+	slab->freelist = build_freelist(s, first, slab->objects);
+	slab->inuse = 0;
 	s->nr_slabs++;
-	s->nr_slab_pages += 1UL << slab_order(page);
-	s->nr_objects += page->objects;
-	return page;
+	s->nr_slab_pages += 1UL << slab_order(slab);
+	s->nr_objects += slab->objects;
+	return slab;
 }
 
 /* Give an empty slab, already off every list, back to the buddy allocator. */
-static void discard_slab(struct kmem_cache *s, struct page *page)
+static void discard_slab(struct kmem_cache *s, struct slab *slab)
 {
-	unsigned int order = slab_order(page);
+	unsigned int order = slab_order(slab);
 
 	s->nr_slabs--;
 	s->nr_slab_pages -= 1UL << order;
-	s->nr_objects -= page->objects;
+	s->nr_objects -= slab->objects;
 	s->nr_empty_freed++;
-	page->flags &= ~(1UL << PG_slab);
-	page->slab_cache = NULL;
-	page->freelist = NULL;
-	page->inuse = page->objects = 0;
-	page->owner_data = 0;
-	page->slab_mask = 0;
-	__free_pages(page, order);
+	__ClearPageSlab(slab_page(slab));
+	slab->slab_cache = NULL;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects = 0;
+	slab->list_id = 0;
+	slab->mask = 0;
+	__free_pages(slab_page(slab), order);
 }
 
 /* A slab with no object in use: keep a few for reuse, free the rest. */
-static void slab_became_empty(struct kmem_cache *s, struct page *page)
+static void slab_became_empty(struct kmem_cache *s, struct slab *slab)
 {
 	if (s->nr_partial > s->min_partial) {
-		slab_set_list(s, page, SLAB_ON_NONE);
-		discard_slab(s, page);
+		slab_set_list(s, slab, SLAB_ON_NONE);
+		discard_slab(s, slab);
 	}
 }
 
@@ -388,72 +357,71 @@ static unsigned int freelist_length(const struct kmem_cache *s, void *p,
 static void deactivate_cpu_slab(struct kmem_cache *s)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	struct page *page = c->page;
+	struct slab *slab = c->slab;
 	unsigned int nr_free;
 
-	if (!page)
+	if (!slab)
 		return;
-	nr_free = freelist_length(s, c->freelist, page->objects);
-	c->page = NULL;
-	page->freelist = c->freelist;
+	nr_free = freelist_length(s, c->freelist, slab->objects);
+	c->slab = NULL;
+	slab->freelist = c->freelist;
 	c->freelist = NULL;
-	if (WARN(nr_free > page->objects, "slab %s: CPU freelist longer than its slab",
+	if (WARN(nr_free > slab->objects, "slab %s: CPU freelist longer than its slab",
 		 s->name)) {
-		slab_rebuild_freelist(s, page);
-		slab_set_list(s, page, page->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
+		slab_rebuild_freelist(s, slab);
+		slab_set_list(s, slab, slab->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
 		return;
 	}
-	page->inuse = page->objects - nr_free;
+	slab->inuse = slab->objects - nr_free;
 	if (!nr_free) {
-		slab_set_list(s, page, SLAB_ON_FULL);
+		slab_set_list(s, slab, SLAB_ON_FULL);
 		return;
 	}
-	slab_set_list(s, page, SLAB_ON_PARTIAL);
-	if (!page->inuse)
-		slab_became_empty(s, page);
+	slab_set_list(s, slab, SLAB_ON_PARTIAL);
+	if (!slab->inuse)
+		slab_became_empty(s, slab);
 }
 
-/* A slab with free objects for @s: the first partial one, or a new one. */
-static struct page *get_slab(struct kmem_cache *s, gfp_t gfp)
+/*
+ * A slab with free objects for @s, the first partial one or a new one,
+ * moved to list @to (the partial list for a debug cache's allocation,
+ * no list for a new CPU slab).
+ */
+static struct slab *get_slab(struct kmem_cache *s, gfp_t gfp, enum slab_list_id to)
 {
-	struct page *page;
+	struct slab *slab;
 
 	if (s->nr_partial)
-		return list_first_entry(&s->partial, struct page, slab_list);
-	page = new_slab(s, gfp);
-	if (page)
-		slab_set_list(s, page, SLAB_ON_PARTIAL);
-	return page;
+		slab = list_first_entry(&s->partial, struct slab, slab_list);
+	else
+		slab = new_slab(s, gfp);
+	if (slab)
+		slab_set_list(s, slab, to);
+	return slab;
 }
 
 /*
  * The CPU's freelist is empty: the CPU slab, if any, is full (and goes on
- * no list unless the cache debugs); take the first partial slab or a new
- * one instead. Return: its first free object, or NULL.
+ * no list unless the cache debugs); take a slab with free objects
+ * (get_slab()) off its list instead. Return: its first free object, or
+ * NULL.
  */
 static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	struct page *page = c->page;
+	struct slab *slab = c->slab;
 
-	if (page) {
-		c->page = NULL;
-		slab_set_list(s, page, SLAB_ON_FULL);
+	if (slab) {
+		c->slab = NULL;
+		slab_set_list(s, slab, SLAB_ON_FULL);
 	}
-	if (s->nr_partial) {
-		page = list_first_entry(&s->partial, struct page, slab_list);
-		list_del_init(&page->slab_list);
-		s->nr_partial--;
-		page->owner_data = SLAB_ON_NONE;
-	} else {
-		page = new_slab(s, gfp);
-		if (!page)
-			return NULL;
-	}
-	c->page = page;
-	c->freelist = page->freelist;
-	page->freelist = NULL;
-	page->inuse = page->objects;
+	slab = get_slab(s, gfp, SLAB_ON_NONE);
+	if (!slab)
+		return NULL;
+	c->slab = slab;
+	c->freelist = slab->freelist;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
 	return c->freelist;
 }
 
@@ -473,21 +441,20 @@ static bool should_failslab(struct kmem_cache *s, gfp_t gfp)
 static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 			      unsigned long ip)
 {
-	struct page *page;
+	struct slab *slab;
 	void *obj;
 	int tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		page = get_slab(s, gfp);
-		if (!page)
+		slab = get_slab(s, gfp, SLAB_ON_PARTIAL);
+		if (!slab)
 			return NULL;
-		obj = page->freelist;
-		if (!debug_alloc_checks(s, page, obj))
+		if (!debug_alloc_checks(s, slab, slab->freelist))
 			continue;	/* repaired: the slab's freelist changed */
-		page->freelist = slab_get_freepointer(s, obj);
-		page->inuse++;
-		if (!page->freelist)
-			slab_set_list(s, page, SLAB_ON_FULL);
+		obj = slab_freelist_pop(s, &slab->freelist);
+		slab->inuse++;
+		if (!slab->freelist)
+			slab_set_list(s, slab, SLAB_ON_FULL);
 		debug_alloc_prepare(s, obj, orig_size, ip);
 		if (gfp & __GFP_ZERO)
 			memset(obj, 0, slab_orig_size(s, obj));
@@ -514,13 +481,9 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 		return NULL;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
 		return slab_alloc_debug(s, gfp, orig_size ? orig_size : s->object_size, ip);
-	obj = c->freelist;
-	if (!obj) {
-		obj = refill_cpu_slab(s, gfp);
-		if (unlikely(!obj))
-			return NULL;
-	}
-	c->freelist = slab_get_freepointer(s, obj);
+	if (!c->freelist && unlikely(!refill_cpu_slab(s, gfp)))
+		return NULL;
+	obj = slab_freelist_pop(s, &c->freelist);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, s->object_size);
 	return obj;
@@ -528,36 +491,39 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 
 /* ---- freeing ------------------------------------------------------------- */
 
-static void report_double_free(struct kmem_cache *s, struct page *page,
+static void report_double_free(struct kmem_cache *s, struct slab *slab,
 			       void *obj, unsigned long ip)
 {
 	slab_bug(s, "Object already free");
 	printk(KERN_ERR "INFO: Object %p freed again by %pS (it is the head of the freelist)\n",
 	       obj, (void *)ip);
-	slab_print_object(s, page, obj);
+	slab_print_object(s, slab, obj);
 	slab_report_end(s);
 }
 
-/* Push @obj onto @page's freelist; the slab may change list. */
-static inline void free_to_slab(struct kmem_cache *s, struct page *page, void *obj)
+/*
+ * Push @obj onto @slab's freelist (a slab the CPU does not own) and move
+ * the slab if it changes list: it was full (onto the partial list), or it
+ * is now empty (maybe back to the buddy allocator).
+ */
+static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	void *prior = page->freelist;
+	bool was_full = !slab->freelist;
 
-	slab_set_freepointer(s, obj, prior);
-	page->freelist = obj;
-	page->inuse--;
-	if (!prior)
-		slab_set_list(s, page, SLAB_ON_PARTIAL);
-	if (!page->inuse && slab_on(page) == SLAB_ON_PARTIAL)
-		slab_became_empty(s, page);
+	slab_freelist_push(s, &slab->freelist, obj);
+	slab->inuse--;
+	if (was_full)
+		slab_set_list(s, slab, SLAB_ON_PARTIAL);
+	if (!slab->inuse && slab_on(slab) == SLAB_ON_PARTIAL)
+		slab_became_empty(s, slab);
 }
 
 /* A free into a non-CPU slab that the naive checks refuse. */
-static __noinline void report_free_misuse(struct kmem_cache *s, struct page *page,
+static __noinline void report_free_misuse(struct kmem_cache *s, struct slab *slab,
 					  void *obj, unsigned long ip)
 {
-	if (obj == page->freelist) {
-		report_double_free(s, page, obj, ip);
+	if (obj == slab->freelist) {
+		report_double_free(s, slab, obj, ip);
 		return;
 	}
 	slab_bug(s, "Object freed into a slab with no object in use");
@@ -566,49 +532,42 @@ static __noinline void report_free_misuse(struct kmem_cache *s, struct page *pag
 	slab_report_end(s);
 }
 
-static void slab_free_debug(struct kmem_cache *s, struct page *page, void *obj,
+static void slab_free_debug(struct kmem_cache *s, struct slab *slab, void *obj,
 			    unsigned long ip)
 {
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && slab_freelist_head_is(obj, page->freelist)) {
-		report_double_free(s, page, obj, ip);
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && slab_freelist_head_is(obj, slab->freelist)) {
+		report_double_free(s, slab, obj, ip);
 		return;
 	}
-	if (!debug_free_checks(s, page, obj, ip))
+	if (!debug_free_checks(s, slab, obj, ip))
 		return;
 	debug_free_prepare(s, obj, ip);
-	free_to_slab(s, page, obj);
+	free_to_slab(s, slab, obj);
 }
 
 /*
- * The inline free path's exceptions for a slab that is not the CPU's: a
- * debug cache, misuse, or a slab changing list (it was full: onto the
- * partial list; it is now empty: maybe back to the buddy allocator).
+ * A free into a slab that is not the CPU's: a debug cache, misuse, or a
+ * slab changing list (it was full: onto the partial list; it is now
+ * empty: maybe back to the buddy allocator).
  */
+static void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj,
+			   unsigned long ip)
+{
+	if (unlikely(s->flags & SLAB_DEBUG_FLAGS)) {
+		slab_free_debug(s, slab, obj, ip);
+		return;
+	}
+	if (unlikely(slab_freelist_head_is(obj, slab->freelist) || !slab->inuse)) {
+		report_free_misuse(s, slab, obj, ip);
+		return;
+	}
+	free_to_slab(s, slab, obj);
+}
+
 void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 		 unsigned long ip)
 {
-	void *prior = page->freelist;
-
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS)) {
-		slab_free_debug(s, page, obj, ip);
-		return;
-	}
-	if (unlikely(slab_freelist_head_is(obj, prior) || !page->inuse)) {
-		report_free_misuse(s, page, obj, ip);
-		return;
-	}
-	slab_set_freepointer(s, obj, prior);
-	page->freelist = obj;
-	if (!prior) {
-		list_add_tail(&page->slab_list, &s->partial);
-		s->nr_partial++;
-		page->owner_data = SLAB_ON_PARTIAL;
-	}
-	if (--page->inuse == 0 && s->nr_partial > s->min_partial) {
-		list_del_init(&page->slab_list);
-		s->nr_partial--;
-		discard_slab(s, page);
-	}
+	slab_free_slow(s, page_slab(page), obj, ip);
 }
 
 /* A free of something that is no slab object: say what it is instead. */
@@ -638,29 +597,28 @@ static void free_large_kmalloc(struct page *page, const void *obj, unsigned long
 }
 
 /* @obj lies in a slab of @s: free it if it is an object start and not free. */
-static void free_checked_object(struct kmem_cache *s, struct page *page,
+static void free_checked_object(struct kmem_cache *s, struct slab *slab,
 				void *obj, unsigned long ip)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 
-	if (slab_object_index(s, page, obj) < 0) {
+	if (slab_object_index(s, slab, obj) < 0) {
 		slab_bug(s, "Invalid object pointer %p", obj);
 		printk(KERN_ERR "INFO: %p is %lu bytes into the slab at %p, not the start of a %u-byte object; freed by %pS\n",
-		       obj, (unsigned long)obj - (unsigned long)slab_address(page),
-		       slab_address(page), s->object_size, (void *)ip);
+		       obj, (unsigned long)obj - (unsigned long)slab_address(slab),
+		       slab_address(slab), s->object_size, (void *)ip);
 		slab_report_end(s);
 		return;
 	}
-	if (page != c->page) {
-		__slab_free(s, page, obj, ip);
+	if (slab != c->slab) {
+		slab_free_slow(s, slab, obj, ip);
 		return;
 	}
 	if (slab_freelist_head_is(obj, c->freelist)) {
-		report_double_free(s, page, obj, ip);
+		report_double_free(s, slab, obj, ip);
 		return;
 	}
-	slab_set_freepointer(s, obj, c->freelist);
-	c->freelist = obj;
+	slab_freelist_push(s, &c->freelist, obj);
 }
 
 /*
@@ -671,17 +629,15 @@ static void free_checked_object(struct kmem_cache *s, struct page *page,
 void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		     unsigned long ip)
 {
-	unsigned long pfn = ((unsigned long)obj - PAGE_OFFSET) >> PAGE_SHIFT;
 	struct kmem_cache *s;
 	struct page *page;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
-	if (pfn >= max_pfn) {
+	if (!virt_to_head_slab(obj, &page, &s)) {
 		report_bad_free("not a direct-map address of RAM", obj, expect, NULL, ip);
 		return;
 	}
-	page = compound_head(pfn_to_page(pfn));
 	if (PageLargeKmalloc(page) && !expect) {
 		free_large_kmalloc(page, obj, ip);
 		return;
@@ -690,7 +646,6 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		report_bad_free("not a slab object", obj, expect, page, ip);
 		return;
 	}
-	s = page->slab_cache;
 	if (expect && s != expect) {
 		report_begin("BUG %s: kmem_cache_free: Wrong slab cache. %s but object is from %s",
 			     expect->name, expect->name, s->name);
@@ -698,18 +653,17 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		report_end();
 		return;
 	}
-	free_checked_object(s, page, (void *)obj, ip);
+	free_checked_object(s, page_slab(page), (void *)obj, ip);
 }
 
 struct kmem_cache *virt_to_cache(const void *p)
 {
-	unsigned long pfn = ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
+	struct kmem_cache *s;
 	struct page *page;
 
-	if (pfn >= max_pfn)
+	if (!virt_to_head_slab(p, &page, &s) || !PageSlab(page))
 		return NULL;
-	page = compound_head(pfn_to_page(pfn));
-	return PageSlab(page) ? page->slab_cache : NULL;
+	return s;
 }
 
 /* ---- caches --------------------------------------------------------------- */
@@ -789,13 +743,13 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
-	struct page *page, *next;
+	struct slab *slab, *next;
 
 	deactivate_cpu_slab(s);
-	list_for_each_entry_safe(page, next, &s->partial, slab_list) {
-		if (!page->inuse) {
-			slab_set_list(s, page, SLAB_ON_NONE);
-			discard_slab(s, page);
+	list_for_each_entry_safe(slab, next, &s->partial, slab_list) {
+		if (!slab->inuse) {
+			slab_set_list(s, slab, SLAB_ON_NONE);
+			discard_slab(s, slab);
 		}
 	}
 	return 0;
@@ -848,13 +802,13 @@ unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	unsigned long n = s->nr_objects;
-	struct page *page;
+	struct slab *slab;
 
 	/* Every object of every slab, less the free ones (full slabs have none). */
-	list_for_each_entry(page, &s->partial, slab_list)
-		n -= page->objects - page->inuse;
-	if (c->page)
-		n -= freelist_length(s, c->freelist, c->page->objects);
+	list_for_each_entry(slab, &s->partial, slab_list)
+		n -= slab->objects - slab->inuse;
+	if (c->slab)
+		n -= freelist_length(s, c->freelist, c->slab->objects);
 	return n;
 }
 
@@ -897,54 +851,54 @@ struct kmem_cache *kmem_cache_find(const char *name)
 
 /* ---- validation ----------------------------------------------------------- */
 
-/* Invariant 1: @page has one of @s's two orders and the objects it holds. */
-static bool slab_order_ok(const struct kmem_cache *s, const struct page *page)
+/* Invariant 1: @slab has one of @s's two orders and the objects it holds. */
+static bool slab_order_ok(const struct kmem_cache *s, const struct slab *slab)
 {
-	unsigned int order = slab_order(page);
+	unsigned int order = slab_order(slab);
 
 	if (order == s->order)
-		return page->objects == s->objects;
-	return order == s->min_order && page->objects == s->min_objects;
+		return slab->objects == s->objects;
+	return order == s->min_order && slab->objects == s->min_objects;
 }
 
-static unsigned int validate_slab(struct kmem_cache *s, struct page *page)
+static unsigned int validate_slab(struct kmem_cache *s, struct slab *slab)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	bool cpu = page == c->page;
-	void **fl = cpu ? &c->freelist : &page->freelist;
+	bool cpu = slab == c->slab;
+	void **fl = cpu ? &c->freelist : &slab->freelist;
 	unsigned int nr_free, errs;
 	enum slab_list_id want;
 
-	errs = debug_validate_slab(s, page, fl, &nr_free);
-	want = cpu ? SLAB_ON_NONE : page->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL;
-	if (!PageSlab(page) || page->slab_cache != s || !slab_order_ok(s, page) ||
-	    slab_on(page) != want) {
+	errs = debug_validate_slab(s, slab, fl, &nr_free);
+	want = cpu ? SLAB_ON_NONE : slab->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL;
+	if (!PageSlab(slab_page(slab)) || slab->slab_cache != s || !slab_order_ok(s, slab) ||
+	    slab_on(slab) != want) {
 		slab_bug(s, "Invalid slab (invariant 1/2)");
 		printk(KERN_ERR "INFO: slab %p flags %#lx cache %p order %u objects %u (cache: order %u/%u, objects %u/%u) list %u (want %u)\n",
-		       (void *)page, page->flags, (void *)page->slab_cache,
-		       slab_order(page), page->objects, s->order, s->min_order,
-		       s->objects, s->min_objects, (unsigned int)slab_on(page),
+		       (void *)slab, slab->__page_flags, (void *)slab->slab_cache,
+		       slab_order(slab), slab->objects, s->order, s->min_order,
+		       s->objects, s->min_objects, (unsigned int)slab_on(slab),
 		       (unsigned int)want);
 		slab_report_end(s);
 		errs++;
 	}
-	if (!cpu && nr_free != page->objects - page->inuse) {
+	if (!cpu && nr_free != slab->objects - slab->inuse) {
 		slab_bug(s, "Wrong object count (invariant 3)");
 		printk(KERN_ERR "INFO: slab %p: %u objects on the freelist, but inuse %u of %u\n",
-		       slab_address(page), nr_free, page->inuse, page->objects);
+		       slab_address(slab), nr_free, slab->inuse, slab->objects);
 		slab_report_end(s);
-		page->inuse = page->objects - nr_free;
+		slab->inuse = slab->objects - nr_free;
 		errs++;
 	}
 	return errs;
 }
 
-/* Count @page into @sum[]: slabs, pages, objects. */
-static void add_slab_counts(unsigned long sum[3], const struct page *page)
+/* Count @slab into @sum[]: slabs, pages, objects. */
+static void add_slab_counts(unsigned long sum[3], const struct slab *slab)
 {
 	sum[0]++;
-	sum[1] += 1UL << slab_order(page);
-	sum[2] += page->objects;
+	sum[1] += 1UL << slab_order(slab);
+	sum[2] += slab->objects;
 }
 
 /*
@@ -954,16 +908,16 @@ static void add_slab_counts(unsigned long sum[3], const struct page *page)
 static unsigned int validate_counts(struct kmem_cache *s)
 {
 	unsigned long sum[3] = { 0, 0, 0 };
-	const struct page *page;
+	const struct slab *slab;
 
 	if (!lists_full(s))
 		return 0;
-	if (s->cpu_slab[0].page)
-		add_slab_counts(sum, s->cpu_slab[0].page);
-	list_for_each_entry(page, &s->partial, slab_list)
-		add_slab_counts(sum, page);
-	list_for_each_entry(page, &s->full, slab_list)
-		add_slab_counts(sum, page);
+	if (s->cpu_slab[0].slab)
+		add_slab_counts(sum, s->cpu_slab[0].slab);
+	list_for_each_entry(slab, &s->partial, slab_list)
+		add_slab_counts(sum, slab);
+	list_for_each_entry(slab, &s->full, slab_list)
+		add_slab_counts(sum, slab);
 	if (sum[0] == s->nr_slabs && sum[1] == s->nr_slab_pages &&
 	    sum[2] == s->nr_objects)
 		return 0;
@@ -979,16 +933,16 @@ static unsigned int validate_counts(struct kmem_cache *s)
 
 unsigned int kmem_cache_validate(struct kmem_cache *s)
 {
-	struct page *page, *next;
+	struct slab *slab, *next;
 	unsigned int errs = 0;
 	unsigned long n = 0;
 
-	if (s->cpu_slab[0].page)
-		errs += validate_slab(s, s->cpu_slab[0].page);
-	list_for_each_entry_safe(page, next, &s->partial, slab_list)
-		errs += validate_slab(s, page);
-	list_for_each_entry_safe(page, next, &s->full, slab_list)
-		errs += validate_slab(s, page);
+	if (s->cpu_slab[0].slab)
+		errs += validate_slab(s, s->cpu_slab[0].slab);
+	list_for_each_entry_safe(slab, next, &s->partial, slab_list)
+		errs += validate_slab(s, slab);
+	list_for_each_entry_safe(slab, next, &s->full, slab_list)
+		errs += validate_slab(s, slab);
 	n = list_count(&s->partial);
 	if (n != s->nr_partial) {
 		slab_bug(s, "nr_partial %lu but %lu slabs on the list (invariant 4)",

@@ -45,7 +45,7 @@
 #include <lib/errno.h>
 #include <lib/printf.h>
 
-#include "slab_internal.h"
+#include "slab.h"
 
 #define MAX_SLAB_OBJECTS	((PAGE_SIZE << SLAB_MAX_ORDER) / SLAB_MIN_ALIGN)
 #define DUMP_MAX_BYTES		128	/* of an object, in a report */
@@ -106,7 +106,7 @@ static int parse_block(const char *p, const char *end)
 }
 
 /* Linux's syntax: slub_debug[=<letters>[,<cache>...][;<letters>,<cache>...]]. */
-static int set_slub_debug(const char *val, char *why, size_t why_size)
+int slub_debug_parse(const char *val, char *why, size_t why_size)
 {
 	const char *p = val ? val : "", *end;
 
@@ -125,7 +125,7 @@ static int set_slub_debug(const char *val, char *why, size_t why_size)
 	} while (*p);
 	return 0;
 }
-KPARAM("slub_debug", set_slub_debug,
+KPARAM("slub_debug", slub_debug_parse,
        "slab debugging: letters F Z P U, optionally ,cache[,cache...] (Linux syntax)");
 
 /* Does @name match an item of the comma list @list ("kmalloc-*" globs)? */
@@ -266,14 +266,14 @@ static void print_track(const struct kmem_cache *s, const void *obj,
 	       slab_op_seq - t->seq);
 }
 
-void slab_print_object(struct kmem_cache *s, struct page *page, void *obj)
+void slab_print_object(struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	u8 *p = obj;
 
 	printk(KERN_ERR "Slab %p objects=%u used=%u fp=%p flags=%#lx\n",
-	       (void *)page, page->objects, page->inuse, page->freelist, page->flags);
+	       (void *)slab, slab->objects, slab->inuse, slab->freelist, slab->__page_flags);
 	printk(KERN_ERR "Object %p @offset=%lu fp=%p\n", obj,
-	       (unsigned long)obj - (unsigned long)slab_address(page),
+	       (unsigned long)obj - (unsigned long)slab_address(slab),
 	       slab_get_freepointer(s, obj));
 	if (s->flags & SLAB_STORE_USER) {
 		print_track(s, obj, TRACK_ALLOC);
@@ -291,7 +291,7 @@ void slab_print_object(struct kmem_cache *s, struct page *page, void *obj)
  * "<what> overwritten" with the damaged range and first wrong byte, dump
  * the object, restore the bytes. Return: true if intact.
  */
-static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
+static bool check_bytes(struct kmem_cache *s, struct slab *slab, void *obj,
 			const char *what, u8 *start, u8 value, size_t len)
 {
 	u8 *fault = memchr_inv(start, value, len), *end;
@@ -304,8 +304,8 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
 	slab_bug(s, "%s overwritten", what);
 	printk(KERN_ERR "INFO: %p-%p @offset=%lu. First byte %#x instead of %#x\n",
 	       (void *)fault, (void *)(end - 1),
-	       (unsigned long)fault - (unsigned long)slab_address(page), *fault, value);
-	slab_print_object(s, page, obj);
+	       (unsigned long)fault - (unsigned long)slab_address(slab), *fault, value);
+	slab_print_object(s, slab, obj);
 	memset(fault, value, (size_t)(end - fault));
 	printk(KERN_ERR "FIX %s: Restoring %s %p-%p=%#x\n", s->name, what,
 	       (void *)fault, (void *)(end - 1), value);
@@ -317,7 +317,7 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
  * The red zones and poison of @obj, for its state: SLUB_RED_ACTIVE
  * (allocated) or SLUB_RED_INACTIVE (free). Return: true if all intact.
  */
-static bool check_object(struct kmem_cache *s, struct page *page, void *obj,
+static bool check_object(struct kmem_cache *s, struct slab *slab, void *obj,
 			 u8 val)
 {
 	u8 *p = obj;
@@ -325,19 +325,19 @@ static bool check_object(struct kmem_cache *s, struct page *page, void *obj,
 	size_t orig;
 
 	if (s->flags & SLAB_RED_ZONE) {
-		ok &= check_bytes(s, page, obj, "Left Redzone", p - s->red_left_pad,
+		ok &= check_bytes(s, slab, obj, "Left Redzone", p - s->red_left_pad,
 				  val, s->red_left_pad);
-		ok &= check_bytes(s, page, obj, "Right Redzone", p + s->object_size,
+		ok &= check_bytes(s, slab, obj, "Right Redzone", p + s->object_size,
 				  val, s->inuse - s->object_size);
 		orig = slab_orig_size(s, obj);
 		if (val == SLUB_RED_ACTIVE && orig < s->object_size)
-			ok &= check_bytes(s, page, obj, "kmalloc Redzone", p + orig,
+			ok &= check_bytes(s, slab, obj, "kmalloc Redzone", p + orig,
 					  val, s->object_size - orig);
 	}
 	if ((s->flags & SLAB_POISON) && val == SLUB_RED_INACTIVE) {
-		ok &= check_bytes(s, page, obj, "Poison", p, POISON_FREE,
+		ok &= check_bytes(s, slab, obj, "Poison", p, POISON_FREE,
 				  s->object_size - 1);
-		ok &= check_bytes(s, page, obj, "End Poison", p + s->object_size - 1,
+		ok &= check_bytes(s, slab, obj, "End Poison", p + s->object_size - 1,
 				  POISON_END, 1);
 	}
 	return ok;
@@ -360,14 +360,14 @@ static void init_object(struct kmem_cache *s, void *obj, u8 val)
 
 /* ---- the hooks mm/slab.c calls ------------------------------------------------ */
 
-void debug_init_slab(struct kmem_cache *s, struct page *page)
+void debug_init_slab(struct kmem_cache *s, struct slab *slab)
 {
 	unsigned int i;
 	void *obj;
 
-	memset(slab_address(page), POISON_INUSE, slab_bytes(page));	/* padding */
-	for (i = 0; i < page->objects; i++) {
-		obj = slab_object(s, page, i);
+	memset(slab_address(slab), POISON_INUSE, slab_bytes(slab));	/* padding */
+	for (i = 0; i < slab->objects; i++) {
+		obj = slab_object(s, slab, i);
 		if (s->flags & SLAB_STORE_USER)
 			memset(get_track(s, obj, TRACK_ALLOC), 0,
 			       2 * sizeof(struct slab_track));
@@ -377,37 +377,37 @@ void debug_init_slab(struct kmem_cache *s, struct page *page)
 }
 
 /* Is the free object @obj's next pointer sound? Report it if not. */
-static bool check_freepointer(struct kmem_cache *s, struct page *page, void *obj)
+static bool check_freepointer(struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	void *next = slab_get_freepointer(s, obj);
 
-	if (slab_valid_pointer(s, page, next))
+	if (slab_valid_pointer(s, slab, next))
 		return true;
 	slab_bug(s, "Freepointer corrupt");
 	printk(KERN_ERR "INFO: free object %p holds next pointer %p, not an object of slab %p-%p\n",
-	       obj, next, slab_address(page),
-	       (void *)((char *)slab_address(page) + slab_bytes(page) - 1));
-	slab_print_object(s, page, obj);
+	       obj, next, slab_address(slab),
+	       (void *)((char *)slab_address(slab) + slab_bytes(slab) - 1));
+	slab_print_object(s, slab, obj);
 	printk(KERN_ERR "FIX %s: %s\n", s->name, (s->flags & SLAB_RED_ZONE) ?
 	       "Rebuilding the freelist from the red zones" : "Marking all objects used");
 	slab_report_end(s);
-	slab_rebuild_freelist(s, page);
+	slab_rebuild_freelist(s, slab);
 	return false;
 }
 
-bool debug_alloc_checks(struct kmem_cache *s, struct page *page, void *obj)
+bool debug_alloc_checks(struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	if (!slab_valid_pointer(s, page, obj) || !obj) {
+	if (!slab_valid_pointer(s, slab, obj) || !obj) {
 		slab_bug(s, "Freelist Pointer check fails");
 		printk(KERN_ERR "INFO: slab %p freelist head %p is not an object of it\n",
-		       slab_address(page), obj);
+		       slab_address(slab), obj);
 		slab_report_end(s);
-		slab_rebuild_freelist(s, page);
+		slab_rebuild_freelist(s, slab);
 		return false;
 	}
-	if (!check_freepointer(s, page, obj))
+	if (!check_freepointer(s, slab, obj))
 		return false;
-	check_object(s, page, obj, SLUB_RED_INACTIVE);
+	check_object(s, slab, obj, SLUB_RED_INACTIVE);
 	return true;
 }
 
@@ -425,16 +425,16 @@ void debug_alloc_prepare(struct kmem_cache *s, void *obj, size_t orig_size,
 	set_track(s, obj, TRACK_ALLOC, ip);
 }
 
-/* F: is @obj on @page's freelist already? */
-static bool on_freelist(struct kmem_cache *s, struct page *page, void *obj)
+/* F: is @obj on @slab's freelist already? */
+static bool on_freelist(struct kmem_cache *s, struct slab *slab, void *obj)
 {
-	void *p = page->freelist;
+	void *p = slab->freelist;
 	unsigned int n = 0;
 
-	while (p && n <= page->objects) {
+	while (p && n <= slab->objects) {
 		if (p == obj)
 			return true;
-		if (!slab_valid_pointer(s, page, p))
+		if (!slab_valid_pointer(s, slab, p))
 			return false;	/* validate reports it */
 		p = slab_get_freepointer(s, p);
 		n++;
@@ -442,35 +442,35 @@ static bool on_freelist(struct kmem_cache *s, struct page *page, void *obj)
 	return false;
 }
 
-static void report_already_free(struct kmem_cache *s, struct page *page,
+static void report_already_free(struct kmem_cache *s, struct slab *slab,
 				void *obj, unsigned long ip, const char *how)
 {
 	slab_bug(s, "Object already free");
 	printk(KERN_ERR "INFO: Object %p freed again by %pS (%s)\n", obj, (void *)ip, how);
-	slab_print_object(s, page, obj);
+	slab_print_object(s, slab, obj);
 	slab_report_end(s);
 }
 
-bool debug_free_checks(struct kmem_cache *s, struct page *page, void *obj,
+bool debug_free_checks(struct kmem_cache *s, struct slab *slab, void *obj,
 		       unsigned long ip)
 {
 	u8 *p = obj;
 
-	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && on_freelist(s, page, obj)) {
-		report_already_free(s, page, obj, ip, "found on the slab's freelist");
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && on_freelist(s, slab, obj)) {
+		report_already_free(s, slab, obj, ip, "found on the slab's freelist");
 		return false;
 	}
 	if ((s->flags & SLAB_RED_ZONE) &&
 	    !memchr_inv(p + s->object_size, SLUB_RED_INACTIVE, s->inuse - s->object_size) &&
 	    !memchr_inv(p - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
-		report_already_free(s, page, obj, ip, "its red zones say it is free");
+		report_already_free(s, slab, obj, ip, "its red zones say it is free");
 		return false;
 	}
-	if (!page->inuse) {
-		report_already_free(s, page, obj, ip, "the slab has no object in use");
+	if (!slab->inuse) {
+		report_already_free(s, slab, obj, ip, "the slab has no object in use");
 		return false;
 	}
-	check_object(s, page, obj, SLUB_RED_ACTIVE);
+	check_object(s, slab, obj, SLUB_RED_ACTIVE);
 	return true;
 }
 
@@ -482,15 +482,15 @@ void debug_free_prepare(struct kmem_cache *s, void *obj, unsigned long ip)
 
 /* ---- repair and validation ---------------------------------------------------- */
 
-void slab_rebuild_freelist(struct kmem_cache *s, struct page *page)
+void slab_rebuild_freelist(struct kmem_cache *s, struct slab *slab)
 {
 	void *head = NULL, *obj;
 	unsigned int i, nr_free = 0;
 	u8 *rz;
 
 	if (s->flags & SLAB_RED_ZONE) {
-		for (i = page->objects; i-- > 0;) {
-			obj = slab_object(s, page, i);
+		for (i = slab->objects; i-- > 0;) {
+			obj = slab_object(s, slab, i);
 			rz = (u8 *)obj + s->object_size;
 			if (*rz != SLUB_RED_INACTIVE)
 				continue;
@@ -499,32 +499,32 @@ void slab_rebuild_freelist(struct kmem_cache *s, struct page *page)
 			nr_free++;
 		}
 	}
-	page->freelist = head;
-	page->inuse = page->objects - nr_free;
-	if (slab_on(page) == SLAB_ON_NONE)
+	slab->freelist = head;
+	slab->inuse = slab->objects - nr_free;
+	if (slab_on(slab) == SLAB_ON_NONE)
 		return;		/* the caller decides */
-	slab_set_list(s, page, head ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
+	slab_set_list(s, slab, head ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
 }
 
 static unsigned long free_map[MAX_SLAB_OBJECTS / BITS_PER_LONG];
 
 /* Walk a freelist marking free_map; cut it at a bad or repeated pointer. */
-static unsigned int walk_freelist(struct kmem_cache *s, struct page *page,
+static unsigned int walk_freelist(struct kmem_cache *s, struct slab *slab,
 				  void **head, unsigned int *nr_free)
 {
 	void **link = head, *p = *head, *prev = NULL;
 	unsigned int n = 0;
 	int idx;
 
-	memset(free_map, 0, BITS_TO_LONGS(page->objects) * sizeof(long));
+	memset(free_map, 0, BITS_TO_LONGS(slab->objects) * sizeof(long));
 	while (p) {
-		idx = slab_object_index(s, page, p);
+		idx = slab_object_index(s, slab, p);
 		if (idx < 0 || test_bit((unsigned long)idx, free_map)) {
 			slab_bug(s, idx < 0 ? "Freepointer corrupt" : "Freelist cycle");
 			printk(KERN_ERR "INFO: slab %p: free object %p links to %p\n",
-			       slab_address(page), prev, p);
+			       slab_address(slab), prev, p);
 			if (prev)
-				slab_print_object(s, page, prev);
+				slab_print_object(s, slab, prev);
 			printk(KERN_ERR "FIX %s: freelist cut after %u objects\n", s->name, n);
 			slab_report_end(s);
 			if (prev)
@@ -543,26 +543,26 @@ static unsigned int walk_freelist(struct kmem_cache *s, struct page *page,
 	return 0;
 }
 
-unsigned int debug_validate_slab(struct kmem_cache *s, struct page *page,
+unsigned int debug_validate_slab(struct kmem_cache *s, struct slab *slab,
 				 void **freelist, unsigned int *nr_free)
 {
 	unsigned int errs = 0, i, before;
 	bool cut;
 	void *obj;
 
-	if (page->objects > MAX_SLAB_OBJECTS)
+	if (slab->objects > MAX_SLAB_OBJECTS)
 		return 0;
 	before = (unsigned int)s->nr_debug_reports;
-	cut = walk_freelist(s, page, freelist, nr_free) != 0;
-	if (cut && (s->flags & SLAB_RED_ZONE) && freelist == &page->freelist) {
-		slab_rebuild_freelist(s, page);
-		*nr_free = page->objects - page->inuse;
-		walk_freelist(s, page, freelist, nr_free);
+	cut = walk_freelist(s, slab, freelist, nr_free) != 0;
+	if (cut && (s->flags & SLAB_RED_ZONE) && freelist == &slab->freelist) {
+		slab_rebuild_freelist(s, slab);
+		*nr_free = slab->objects - slab->inuse;
+		walk_freelist(s, slab, freelist, nr_free);
 	}
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON)) {
-		for (i = 0; i < page->objects; i++) {
-			obj = slab_object(s, page, i);
-			check_object(s, page, obj, test_bit(i, free_map) ?
+		for (i = 0; i < slab->objects; i++) {
+			obj = slab_object(s, slab, i);
+			check_object(s, slab, obj, test_bit(i, free_map) ?
 				     SLUB_RED_INACTIVE : SLUB_RED_ACTIVE);
 		}
 	}

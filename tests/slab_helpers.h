@@ -9,6 +9,8 @@
 #include <lib/string.h>
 #include <mm/slab.h>
 
+#include "../mm/slab.h"
+
 /* Allocate, write and free three objects. Return: how many were allocated. */
 static inline unsigned int use_cache(struct kmem_cache *s)
 {

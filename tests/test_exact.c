@@ -348,7 +348,7 @@ static void kmalloc_caches_not_destroyed(struct ktest *t)
 			mark = ktest_log_mark();
 			KT_EXPECT_REPORTS(t, 1, kmem_cache_destroy(s));
 			if (!ktest_log_find(mark, "a boot cache cannot be destroyed"))
-				ktest_fail(t, __FILE__, __LINE__, "%s: destroyed, or refused for another reason", s->name);
+				ktest_fail(t, __FILE__, __LINE__, "%s: destroyed, or refused for another reason", kmem_cache_name(s));
 			p = kmem_cache_alloc(s, GFP_KERNEL);
 			KT_EXPECT_NOT_NULL(t, p);
 			kmem_cache_free(s, p);

@@ -14,6 +14,8 @@
 #include <mm/stats.h>
 #include <tests/slab_helpers.h>
 
+#include "../mm/slab.h"
+
 /* The size classes, smallest first, as Linux has them. */
 static const unsigned int classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512,
 					1024, 2048, 4096, 8192 };

@@ -17,6 +17,8 @@
 #include <tests/fragment.h>
 #include <tests/slab_helpers.h>
 
+#include "../mm/slab.h"
+
 /* An object of @s is aligned to @align and lies inside a slab of @s. */
 static void check_object_home(struct ktest *t, struct kmem_cache *s, void *p,
 			      unsigned int align)

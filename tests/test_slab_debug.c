@@ -12,6 +12,8 @@
 #include <mm/slab.h>
 #include <tests/slab_helpers.h>
 
+#include "../mm/slab.h"
+
 #define F	SLAB_CONSISTENCY_CHECKS
 #define Z	SLAB_RED_ZONE
 #define P	SLAB_POISON
@@ -306,7 +308,7 @@ static void debug_layout(struct ktest *t)
 	KT_EXPECT_UEQ(t, s->start_magic, 0);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
-	KT_EXPECT_NULL(t, s->cpu_slab[0].page);
+	KT_EXPECT_NULL(t, s->cpu_slab[0].slab);
 	KT_EXPECT_NULL(t, s->cpu_slab[0].freelist);
 	kmem_cache_free(s, p);
 	kmem_cache_destroy(s);

@@ -5,7 +5,6 @@
 #define KVLAB_MM_DEBUG_PAGE_H
 
 struct page;
-struct kmem_cache;
 
 /**
  * dump_page - print what a struct page says
@@ -17,14 +16,5 @@ struct kmem_cache;
  * Context: any.
  */
 void dump_page(const struct page *page, const char *reason);
-
-/**
- * kmem_cache_name - a slab cache's name (mm/slab.c)
- * @s: the cache, or NULL
- *
- * Context: any.
- * Return: its name, "(none)" for NULL.
- */
-const char *kmem_cache_name(const struct kmem_cache *s);
 
 #endif

@@ -436,9 +436,9 @@ every slab (nr_objects) less the free ones on the partial slabs and the CPU's fr
             for page in list_entries(s["partial"], "struct page", "slab_list"):
                 active -= int(page["objects"]) - int(page["inuse"])
             cpu = s["cpu_slab"][0]
-            if int(cpu["page"]):
+            if int(cpu["slab"]):
                 active -= freelist_length(s, int(cpu["freelist"]),
-                                          int(cpu["page"]["objects"]))
+                                          int(cpu["slab"]["objects"]))
             gdb.write("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n"
                       % (s["name"].string(), active, total,
                          int(s["size"]), objects, 1 << int(s["order"]),

@@ -39,6 +39,7 @@
 #include <mm/vmalloc.h>
 
 #include "../../mm/internal.h"
+#include "../../mm/slab.h"
 
 #define MAX_OPS		256	/* per input: bounds the time one input takes */
 #define MAX_SLABS	1024	/* slabs the page model can be told about */

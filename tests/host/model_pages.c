@@ -33,6 +33,8 @@
 #include <mm/slab.h>
 #include "../../mm/internal.h"
 
+#include "../../mm/slab.h"
+
 enum { PM_NONE, PM_FREE, PM_HEAD, PM_TAIL };
 
 static int zone_of_pfn(unsigned long pfn)

@@ -26,6 +26,8 @@
 #include <mm/page.h>
 #include <mm/slab.h>
 
+#include "../../mm/slab.h"
+
 #define SLAB_RAM_BYTES	(64UL << 20)	/* room for a few 4 MiB kmallocs */
 #define MAX_OBJS	600
 #define VALIDATE_EVERY	500		/* steps between kmem_cache_validate() */

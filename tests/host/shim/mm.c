@@ -25,6 +25,8 @@
 #include <mm/slab.h>
 #include "../../../mm/internal.h"
 
+#include "../../../mm/slab.h"
+
 const struct ktest_checker *host_mm_checker;
 
 /* ---- what kmem_cache_init() registers ------------------------------------ */
