@@ -313,6 +313,8 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 {
 	unsigned int order = slab_order(slab);
 
+	VM_BUG_ON_PAGE(slab_on(slab) != SLAB_ON_NONE || slab->inuse, slab_page(slab));
+	VM_BUG_ON_PAGE(slab == s->cpu_slab[0].slab, slab_page(slab));
 	s->nr_slabs--;
 	s->nr_slab_pages -= 1UL << order;
 	s->nr_objects -= slab->objects;
@@ -411,6 +413,7 @@ static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	struct slab *slab = c->slab;
 
+	VM_BUG_ON(c->freelist);
 	if (slab) {
 		c->slab = NULL;
 		slab_set_list(s, slab, SLAB_ON_FULL);
@@ -510,6 +513,7 @@ static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	bool was_full = !slab->freelist;
 
+	VM_BUG_ON_PAGE(!slab->inuse || slab == s->cpu_slab[0].slab, slab_page(slab));
 	slab_freelist_push(s, &slab->freelist, obj);
 	slab->inuse--;
 	if (was_full)
@@ -567,6 +571,7 @@ static void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj,
 void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
 		 unsigned long ip)
 {
+	VM_BUG_ON_PAGE(!PageSlab(page) || page->slab_cache != s, page);
 	slab_free_slow(s, page_slab(page), obj, ip);
 }
 

@@ -221,13 +221,24 @@ static inline bool lists_full(const struct kmem_cache *s)
 
 /*
  * slab_set_list - move @slab to list @to from the list it is on: the one
- * place a slab changes list.
+ * place a slab changes list. Preconditions (invariant 2 of mm/slab.c,
+ * checked here so that a wrong move stops where it is made): the slab is
+ * @s's, and linked where it says it is; a partial slab has a free object
+ * and a full one none; the CPU slab goes on no list.
  */
 static inline void slab_set_list(struct kmem_cache *s, struct slab *slab,
 				 enum slab_list_id to)
 {
 	enum slab_list_id from = slab_on(slab);
 
+	VM_BUG_ON_PAGE(slab->slab_cache != s, slab_page(slab));
+	VM_BUG_ON_PAGE(from == SLAB_ON_PARTIAL &&
+		       (list_empty(&slab->slab_list) || !s->nr_partial),
+		       slab_page(slab));
+	VM_BUG_ON_PAGE(to == SLAB_ON_PARTIAL && !slab->freelist, slab_page(slab));
+	VM_BUG_ON_PAGE(to == SLAB_ON_FULL && slab->freelist, slab_page(slab));
+	VM_BUG_ON_PAGE(to != SLAB_ON_NONE && slab == s->cpu_slab[0].slab,
+		       slab_page(slab));
 	if (from == to)
 		return;
 	if (from == SLAB_ON_PARTIAL) {
