@@ -62,8 +62,9 @@ KERNEL_SRCS := \
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # mm/: every file; the host build takes all but the kernel-only glue
 # (mm/*_glue.c: monitor commands, parameters, boot printing).
-MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/paging_glue.c mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
-	mm/slab.c mm/slab_debug.c mm/kmalloc.c \
+MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/paging_glue.c \
+	mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
+	mm/slab.c mm/slab_debug.c mm/slab_glue.c mm/kmalloc.c \
 	mm/vmap_area.c mm/vmalloc.c mm/vmalloc_glue.c mm/kvmalloc.c
 # Suites run in link order: the layers from the bottom up.
 TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \

@@ -98,6 +98,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
 	kmem_cache_init();			/* slab: the cache of caches */
 	kmalloc_init();				/* kmalloc-8 ... kmalloc-8k */
+	kmem_cache_init_late();			/* slab: test checker, boot line */
 	vmalloc_init();				/* the vmalloc range: one free area */
 	tsc_calibrate();			/* TSC rate against the PIT */
 	apic_init();				/* local APIC, PICs masked, timer at hz= */

@@ -2,8 +2,9 @@
  * kernel/monitor_mem.c: monitor commands that look at memory without any
  * allocator: memmap (the physical map; once the buddy allocator runs, its
  * bars show what buddy_free_bytes() says is free) and peek (a read that
- * survives a fault); and the slab allocator's slabinfo, kmalloc and kfree.
- * pgwalk is in mm/paging_glue.c, beside the walk it prints.
+ * survives a fault). pgwalk is in mm/paging_glue.c, beside the walk it
+ * prints; the slab allocator's slabinfo, slabstat, kmalloc and kfree are
+ * in mm/slab_glue.c.
  */
 #include <arch/x86.h>
 #include <kernel/bootinfo.h>
@@ -16,9 +17,6 @@
 #include <lib/string.h>
 #include <mm/buddy.h>
 #include <mm/layout.h>
-#include <mm/slab.h>
-
-#include "../mm/slab.h"
 
 #define MEMMAP_BAR_CELLS 32
 
@@ -142,69 +140,3 @@ static int cmd_peek(int argc, char **argv)
 	return 0;
 }
 MONITOR_CMD("peek", cmd_peek, 1, 2, "peek ADDR [COUNT]", "read COUNT 64-bit words (default 1, at most 64); a fault is reported, not fatal");
-
-/* ---- the slab allocator: slabinfo, kmalloc, kfree ------------------------- */
-
-static int cmd_slabinfo(int argc, char **argv)
-{
-	show_slabinfo();
-	return 0;
-}
-MONITOR_CMD("slabinfo", cmd_slabinfo, 0, 0, "slabinfo",
-	    "every slab cache, as /proc/slabinfo (version 2.1)");
-
-static int cmd_slabstat(int argc, char **argv)
-{
-	if (argc > 1 && !kmem_cache_find(argv[1])) {
-		console_print("slabstat: no cache '%s' (slabinfo lists them)\n", argv[1]);
-		return MON_USAGE;
-	}
-	show_slab_stats(argc > 1 ? argv[1] : NULL);
-	return 0;
-}
-MONITOR_CMD("slabstat", cmd_slabstat, 0, 1, "slabstat [CACHE]",
-	    "slab orders (preferred, fallback), pages and order fallbacks of every cache, or of CACHE");
-
-static int cmd_kmalloc(int argc, char **argv)
-{
-	struct kmem_cache *s;
-	unsigned long size;
-	void *p;
-
-	if (mon_arg_size(argv[1], "size", &size))
-		return MON_USAGE;
-	p = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
-	if (p == ZERO_SIZE_PTR) {
-		console_print("kmalloc: 0 bytes gives ZERO_SIZE_PTR (%p), which faults if used\n", p);
-		return 0;
-	}
-	if (!p) {
-		console_print("kmalloc: no memory for %lu bytes (at most %lu)\n", size,
-			      KMALLOC_MAX_SIZE);
-		return MON_FAILED;
-	}
-	s = virt_to_cache(p);
-	if (s)
-		console_print("kmalloc: %lu bytes at %p from %s (objects of %u bytes); free it with: kfree %p\n",
-			      size, p, s->name, s->object_size, p);
-	else
-		console_print("kmalloc: %lu bytes at %p from the buddy allocator (a compound block of order %u); free it with: kfree %p\n",
-			      size, p, get_order(size), p);
-	return 0;
-}
-MONITOR_CMD("kmalloc", cmd_kmalloc, 1, 1, "kmalloc SIZE",
-	    "allocate SIZE bytes (suffix K/M allowed) and say which cache served them");
-
-static int cmd_kfree(int argc, char **argv)
-{
-	unsigned long addr, before = report_count();
-	char what[24];
-
-	if (mon_arg_addr(argv[1], "address", &addr))
-		return MON_USAGE;
-	kfree((void *)addr);
-	snprintf(what, sizeof(what), "%#lx", addr);
-	return mon_freed("kfree", what, before);
-}
-MONITOR_CMD("kfree", cmd_kfree, 1, 1, "kfree ADDR",
-	    "free memory from kmalloc (misuse is reported, not fatal)");

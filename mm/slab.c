@@ -76,14 +76,11 @@
  * this_cpu_cmpxchg (or a local lock) on a real SMP kernel.
  */
 #include <arch/x86.h>
-#include <kernel/ktest.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
-#include <lib/printf.h>
 #include <lib/prng.h>
 #include <mm/buddy.h>
 #include <mm/debug_page.h>
-#include <mm/stats.h>
 
 #include "slab.h"
 
@@ -959,92 +956,7 @@ unsigned int kmem_cache_validate(struct kmem_cache *s)
 	return errs + validate_counts(s);
 }
 
-/* ---- reports: /proc/slabinfo ----------------------------------------------- */
-
-void show_slabinfo(void)
-{
-	struct kmem_cache *s;
-
-	printk(KERN_INFO "slabinfo - version: 2.1\n");
-	printk(KERN_INFO "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	list_for_each_entry(s, &slab_caches, list)
-		printk(KERN_INFO "%-17s %6lu %6lu %6lu %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
-		       s->name, kmem_cache_active_objects(s),
-		       kmem_cache_total_objects(s), s->size, s->objects,
-		       1U << s->order, 0U, 0U, 0U, s->nr_slabs, s->nr_slabs, 0U);
-}
-
-/*
- * show_slab_stats - what the slabinfo 2.1 format has no column for: each
- * cache's two orders, its pages, and how often a slab had to be made at
- * the fallback order (Linux's order_fallback counter). @name: only that
- * cache; NULL: every cache.
- */
-void show_slab_stats(const char *name)
-{
-	const struct kmem_cache *s;
-
-	list_for_each_entry(s, &slab_caches, list)
-		if (!name || !strcmp(s->name, name))
-			printk(KERN_INFO "slab: %-17s order %u (%u objects) min_order %u (%u objects) slabs %lu pages %lu order_fallback %lu empty_freed %lu\n",
-			       s->name, s->order, s->objects, s->min_order,
-			       s->min_objects, s->nr_slabs, s->nr_slab_pages,
-			       s->nr_order_fallback, s->nr_empty_freed);
-}
-
-/* ---- boot and the test checker -------------------------------------------- */
-
-/*
- * After every test case, with every CPU slab given up and every empty
- * slab freed (the settle hook): as many live objects and caches as
- * before, and every cache validates.
- */
-struct slab_snapshot {
-	unsigned long live, caches;
-};
-
-static unsigned long nr_caches(void)
-{
-	return list_count(&slab_caches);
-}
-
-static void slab_checker_snapshot(void *buf)
-{
-	struct slab_snapshot *snap = buf;
-
-	snap->live = slab_live_objects();
-	snap->caches = nr_caches();
-}
-
-static void slab_checker_check(struct ktest *t, const void *before)
-{
-	const struct slab_snapshot *was = before;
-	struct kmem_cache *s;
-	unsigned int errs = 0;
-	unsigned long live = slab_live_objects();
-
-	if (live != was->live)
-		ktest_fail(t, __FILE__, __LINE__,
-			   "slab objects: %lu live before the case, %lu after (%ld leaked)",
-			   was->live, live, (long)(live - was->live));
-	if (nr_caches() != was->caches)
-		ktest_fail(t, __FILE__, __LINE__, "slab caches: %lu before the case, %lu after",
-			   was->caches, nr_caches());
-	list_for_each_entry(s, &slab_caches, list)
-		errs += kmem_cache_validate(s);
-	if (errs)
-		ktest_fail(t, __FILE__, __LINE__, "kmem_cache_validate() found %u problem(s)",
-			   errs);
-}
-
-static const struct ktest_checker slab_checker = {
-	.name = "slab",
-	.snapshot = slab_checker_snapshot,
-	.check = slab_checker_check,
-	.settle = kmem_cache_shrink_all,
-};
-
-_Static_assert(sizeof(struct slab_snapshot) <= KTEST_SNAPSHOT_BYTES, "snapshot fits");
+/* ---- boot ------------------------------------------------------------------ */
 
 void kmem_cache_init(void)
 {
@@ -1055,7 +967,4 @@ void kmem_cache_init(void)
 	if (!init_cache(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache),
 			0, SLAB_HWCACHE_ALIGN | slub_debug_flags_for("kmem_cache"), NULL))
 		panic("kmem_cache_init: cannot lay out the cache of caches");
-	ktest_register_checker(&slab_checker);
-	pr_info("slab: SLUB-style caches, %u-byte struct kmem_cache, slabs of order 0-%u%s\n",
-		(unsigned int)sizeof(struct kmem_cache), SLAB_MAX_ORDER, slab_debug_state());
 }

@@ -39,7 +39,6 @@
  * whose red zone was overwritten is still freed after the repair (Linux
  * leaks it); a double free is refused.
  */
-#include <kernel/cmdline.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <lib/errno.h>
@@ -125,8 +124,6 @@ int slub_debug_parse(const char *val, char *why, size_t why_size)
 	} while (*p);
 	return 0;
 }
-KPARAM("slub_debug", slub_debug_parse,
-       "slab debugging: letters F Z P U, optionally ,cache[,cache...] (Linux syntax)");
 
 /* Does @name match an item of the comma list @list ("kmalloc-*" globs)? */
 static bool list_matches(const char *list, const char *name)

@@ -18,7 +18,7 @@ so a stopped kernel can be inspected with the monitor's eyes:
                     (mm/debug_page.c) and the monitor's `page PFN` print it
     kv-vmallocinfo  the vmalloc and vmap areas, as show_vmallocinfo()
                     (mm/vmalloc.c) prints them: /proc/vmallocinfo's format
-    kv-slabinfo     every slab cache, as show_slabinfo() (mm/slab.c)
+    kv-slabinfo     every slab cache, as show_slabinfo() (mm/slab_glue.c)
                     prints them: /proc/slabinfo version 2.1
 
 Each is a KvCommand subclass below that reads the kernel's structures
@@ -415,7 +415,7 @@ def freelist_length(cache, obj, limit):
 class KvSlabinfo(KvCommand):
     """Every slab cache: kv-slabinfo
 
-The lines of show_slabinfo() in mm/slab.c (Linux's /proc/slabinfo,
+The lines of show_slabinfo() in mm/slab_glue.c (Linux's /proc/slabinfo,
 version 2.1), newest cache first. Active objects are every object of
 every slab (nr_objects) less the free ones on the partial slabs and the CPU's freelist."""
     name = "kv-slabinfo"

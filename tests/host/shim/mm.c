@@ -95,11 +95,8 @@ int host_mm_boot(u64 ram_bytes)
 
 void host_slab_boot(void)
 {
-	const struct ktest_checker *buddy_checker = host_mm_checker;
-
-	kmem_cache_init();	/* registers slab's checker: keep the buddy's */
+	kmem_cache_init();
 	kmalloc_init();
-	host_mm_checker = buddy_checker;
 }
 
 void host_mm_teardown(void)
