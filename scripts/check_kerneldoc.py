@@ -57,6 +57,7 @@ HEADERS = [
     "include/mm/page.h",
     "include/mm/paging.h",
     "include/mm/poison.h",
+    "include/mm/slab.h",
     "include/mm/stats.h",
     "include/mm/vmalloc.h",
 ]
