@@ -402,6 +402,19 @@ fuzz-run = "$(1)=mkdir -p $(2) && $(O)/host/fuzz/$(1) -seed=1 -timeout=10 \
 REPLAY_TRACES := tests/traces/linux-6.1-boot.trace.xz tests/traces/linux-6.1-mixed.trace.xz
 TRACE ?= tests/traces/linux-6.1-mixed.trace.xz
 
+# The C sources clang-format checks (the repository's .clang-format).
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^tests/host/corpus/')
+
+.PHONY: format format-check
+
+format: ## reformat every C source with the repository's .clang-format
+	@clang-format -i $(FORMAT_SRCS)
+
+format-check: ## fail if a C source differs from what .clang-format makes of it (part of make test)
+	@scripts/deps.sh host
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && \
+		echo "format-check: $(words $(FORMAT_SRCS)) files as .clang-format has them"
+
 .PHONY: replay replay-check replay-kernel
 
 replay: ## replay a Linux kmem trace through kvlab's mm/ on the host (TRACE=path; default the shipped one); build/replay/

@@ -34,15 +34,15 @@
 #include <lib/string.h>
 #include <mm/paging.h>
 
-#define PAGE_KERNEL_NOCACHE	(PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
-#define CAL_WINDOW_MS		10
-#define CAL_WINDOWS		3
-#define ICR_IDLE_TIMEOUT_US	10000
+#define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
+#define CAL_WINDOW_MS	    10
+#define CAL_WINDOWS	    3
+#define ICR_IDLE_TIMEOUT_US 10000
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
+#define PIC1_CMD  0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD  0xa0
+#define PIC2_DATA 0xa1
 
 unsigned int apic_hz = APIC_HZ_DEFAULT;
 volatile unsigned long jiffies;
@@ -50,9 +50,9 @@ volatile unsigned long jiffies;
 static bool apic_ready;
 static bool use_x2apic;
 static bool nox2apic;
-static volatile u32 *xapic_regs;	/* FIX_APIC_BASE_VA in xAPIC mode */
+static volatile u32 *xapic_regs; /* FIX_APIC_BASE_VA in xAPIC mode */
 static u32 boot_apic_id;
-static u32 timer_counts_per_ms;	/* APIC timer counts per ms at divide 16 */
+static u32 timer_counts_per_ms; /* APIC timer counts per ms at divide 16 */
 
 static void (*tick_fn)(void *arg);
 static void *tick_arg;
@@ -62,12 +62,14 @@ static int set_hz(const char *val, char *why, size_t why_size)
 	unsigned long long v;
 
 	if (!val || kstrtoull(val, 0, &v)) {
-		snprintf(why, why_size, "expected 0 (no timer) or a rate from %u to %u",
+		snprintf(why, why_size,
+			 "expected 0 (no timer) or a rate from %u to %u",
 			 APIC_HZ_MIN, APIC_HZ_MAX);
 		return -EINVAL;
 	}
 	if (v && (v < APIC_HZ_MIN || v > APIC_HZ_MAX)) {
-		unsigned int clamped = v < APIC_HZ_MIN ? APIC_HZ_MIN : APIC_HZ_MAX;
+		unsigned int clamped = v < APIC_HZ_MIN ? APIC_HZ_MIN
+						       : APIC_HZ_MAX;
 
 		pr_warn("cmdline: hz=%s: out of range %u-%u; clamped to %u\n",
 			val, APIC_HZ_MIN, APIC_HZ_MAX, clamped);
@@ -76,13 +78,15 @@ static int set_hz(const char *val, char *why, size_t why_size)
 	apic_hz = (unsigned int)v;
 	return 0;
 }
-KPARAM("hz", set_hz, "timer interrupts per second: 0 (none) or 10-1000 (default 100)");
+KPARAM("hz", set_hz,
+       "timer interrupts per second: 0 (none) or 10-1000 (default 100)");
 
 static int set_nox2apic(const char *val, char *why, size_t why_size)
 {
 	return kparam_bool(val, &nox2apic, why, why_size);
 }
-KPARAM("nox2apic", set_nox2apic, "drive the local APIC through its xAPIC page even if x2APIC exists");
+KPARAM("nox2apic", set_nox2apic,
+       "drive the local APIC through its xAPIC page even if x2APIC exists");
 
 bool apic_available(void)
 {
@@ -146,7 +150,8 @@ void apic_icr_write(u32 low, u32 dest)
 {
 	if (use_x2apic) {
 		/* One MSR: destination in the high half, no busy bit. */
-		wrmsr(X2APIC_MSR_BASE + (APIC_ICR >> 4), ((u64)dest << 32) | low);
+		wrmsr(X2APIC_MSR_BASE + (APIC_ICR >> 4),
+		      ((u64)dest << 32) | low);
 		return;
 	}
 	/* The write to the low half sends: the destination goes first. */
@@ -178,35 +183,37 @@ static void legacy_pic_mask(void)
 {
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
-	outb(PIC1_CMD, 0x11);			/* ICW1: init, ICW4 follows */
+	outb(PIC1_CMD, 0x11); /* ICW1: init, ICW4 follows */
 	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, ISA_IRQ_VECTOR(0));	/* ICW2: vector base */
+	outb(PIC1_DATA, ISA_IRQ_VECTOR(0)); /* ICW2: vector base */
 	outb(PIC2_DATA, ISA_IRQ_VECTOR(8));
-	outb(PIC1_DATA, 0x04);			/* ICW3: slave on IRQ 2 */
-	outb(PIC2_DATA, 0x02);			/*       slave identity 2 */
-	outb(PIC1_DATA, 0x01);			/* ICW4: 8086 mode */
+	outb(PIC1_DATA, 0x04); /* ICW3: slave on IRQ 2 */
+	outb(PIC2_DATA, 0x02); /*       slave identity 2 */
+	outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, 0xff);			/* OCW1: mask everything */
+	outb(PIC1_DATA, 0xff); /* OCW1: mask everything */
 	outb(PIC2_DATA, 0xff);
 }
 
 static void spurious_interrupt(struct pt_regs *regs)
 {
-	pr_info("spurious APIC interrupt through vector %02x on CPU#%u, should never happen.\n",
+	pr_info("spurious APIC interrupt through vector %02x on CPU#%u, should "
+		"never happen.\n",
 		SPURIOUS_APIC_VECTOR, apic_current_cpu());
 }
 
 static void error_interrupt(struct pt_regs *regs)
 {
 	static const char *const bits[8] = {
-		"Send CS error", "Receive CS error", "Send accept error",
-		"Receive accept error", "Redirectable IPI", "Send illegal vector",
+		"Send CS error",	   "Receive CS error",
+		"Send accept error",	   "Receive accept error",
+		"Redirectable IPI",	   "Send illegal vector",
 		"Received illegal vector", "Illegal register address",
 	};
 	u32 esr;
 	int i;
 
-	apic_write(APIC_ESR, 0);	/* latch the errors into ESR */
+	apic_write(APIC_ESR, 0); /* latch the errors into ESR */
 	esr = apic_read(APIC_ESR);
 	pr_err("APIC error on CPU%u: %02x\n", apic_current_cpu(), esr);
 	for (i = 0; i < 8; i++)
@@ -275,7 +282,7 @@ void apic_cpu_init(void)
 
 	base |= APICBASE_ENABLE | (use_x2apic ? APICBASE_X2APIC : 0);
 	wrmsr(MSR_IA32_APICBASE, base);
-	apic_write(APIC_TASKPRI, 0);		/* accept every priority */
+	apic_write(APIC_TASKPRI, 0); /* accept every priority */
 	apic_write(APIC_SPIV, APIC_SPIV_APIC_ENABLED | SPURIOUS_APIC_VECTOR);
 	apic_write(APIC_LVT0, APIC_LVT_MASKED);
 	apic_write(APIC_LVT1, APIC_LVT_MASKED);
@@ -285,7 +292,7 @@ void apic_cpu_init(void)
 	if (maxlvt >= 5)
 		apic_write(APIC_LVTTHMR, APIC_LVT_MASKED);
 	apic_write(APIC_LVTERR, ERROR_APIC_VECTOR);
-	apic_write(APIC_ESR, 0);		/* clear what the firmware left */
+	apic_write(APIC_ESR, 0); /* clear what the firmware left */
 	apic_write(APIC_ESR, 0);
 	apic_timer_stop();
 	apic_timer_start();
@@ -326,7 +333,8 @@ static void timer_calibrate(void)
 	}
 	timer_counts_per_ms = w[CAL_WINDOWS / 2];
 	if (timer_counts_per_ms * 1000ULL / APIC_HZ_MAX == 0) {
-		pr_err("apic: timer calibration failed (%u counts/ms); no timer\n",
+		pr_err("apic: timer calibration failed (%u counts/ms); no "
+		       "timer\n",
 		       timer_counts_per_ms);
 		timer_counts_per_ms = 0;
 	}
@@ -341,7 +349,8 @@ static int apic_pick_mode(u64 base)
 	use_x2apic = (base & APICBASE_X2APIC) ||
 		     (boot_cpu.has_x2apic && !nox2apic);
 	if (nox2apic && (base & APICBASE_X2APIC))
-		pr_warn("apic: the firmware left x2APIC on; nox2apic ignored\n");
+		pr_warn("apic: the firmware left x2APIC on; nox2apic "
+			"ignored\n");
 	if (use_x2apic)
 		return 0;
 	err = map_kernel_page(FIX_APIC_BASE_VA, pa, PAGE_KERNEL_NOCACHE,
@@ -360,13 +369,15 @@ void apic_init(void)
 
 	cpuid(1, &a, &b, &c, &d);
 	if (!(d & (1u << 9))) {
-		pr_warn("apic: no local APIC (CPUID.1:EDX bit 9 clear); no interrupts\n");
+		pr_warn("apic: no local APIC (CPUID.1:EDX bit 9 clear); no "
+			"interrupts\n");
 		return;
 	}
 	base = rdmsr(MSR_IA32_APICBASE);
 	err = apic_pick_mode(base);
 	if (err) {
-		pr_err("apic: cannot map the xAPIC page at pa=%#llx (error %d); no interrupts\n",
+		pr_err("apic: cannot map the xAPIC page at pa=%#llx (error "
+		       "%d); no interrupts\n",
 		       (unsigned long long)(base & APICBASE_ADDR_MASK), err);
 		return;
 	}
@@ -378,11 +389,12 @@ void apic_init(void)
 	irq_set_handler(LOCAL_TIMER_VECTOR, timer_interrupt, "local timer",
 			IRQ_ACK_EOI);
 	apic_ready = true;
-	apic_cpu_init();			/* timer not calibrated yet: stays off */
+	apic_cpu_init(); /* timer not calibrated yet: stays off */
 	boot_apic_id = apic_id();
 	if (apic_hz)
 		timer_calibrate();
-	pr_info("apic: %s, boot CPU APIC ID %u, pa=%#llx, version %#x; 8259 PICs masked\n",
+	pr_info("apic: %s, boot CPU APIC ID %u, pa=%#llx, version %#x; 8259 "
+		"PICs masked\n",
 		use_x2apic ? "x2APIC (MSRs)" : "xAPIC (MMIO, uncached)",
 		boot_apic_id, (unsigned long long)(base & APICBASE_ADDR_MASK),
 		apic_read(APIC_LVR) & 0xff);
@@ -392,7 +404,8 @@ void apic_init(void)
 	}
 	if (!timer_counts_per_ms)
 		return;
-	pr_info("apic: timer %u.%03u MHz (bus clock / 16, against the TSC), %u Hz, period %u counts\n",
+	pr_info("apic: timer %u.%03u MHz (bus clock / 16, against the TSC), %u "
+		"Hz, period %u counts\n",
 		timer_counts_per_ms / 1000, timer_counts_per_ms % 1000, apic_hz,
 		timer_counts_per_ms * 1000 / apic_hz);
 	apic_timer_start();

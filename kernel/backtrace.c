@@ -97,7 +97,7 @@ static void walk_frames(unsigned long rbp)
 		if (!ret)
 			break;
 		print_frame(ret, true);
-		if (frame[0] <= rbp)	/* the stack grows down: must go up */
+		if (frame[0] <= rbp) /* the stack grows down: must go up */
 			break;
 		rbp = frame[0];
 	}

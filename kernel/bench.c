@@ -24,8 +24,8 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
-#define MAX_RESULTS	256
-#define QUICK_DIVISOR	20
+#define MAX_RESULTS   256
+#define QUICK_DIVISOR 20
 
 extern const struct bench __start_benches[], __stop_benches[];
 
@@ -37,19 +37,23 @@ static unsigned int nr_results;
 static int set_bench(const char *val, char *why, size_t why_size)
 {
 	if (!val || !val[0]) {
-		snprintf(why, why_size, "expected all, quick, none or a list of groups");
+		snprintf(why, why_size,
+			 "expected all, quick, none or a list of groups");
 		return -EINVAL;
 	}
 	strscpy(bench_filter, val, sizeof(bench_filter));
 	return 0;
 }
-KPARAM("bench", set_bench, "benchmarks to run: quick (default), all, none, or groups,...");
+KPARAM("bench", set_bench,
+       "benchmarks to run: quick (default), all, none, or groups,...");
 
 static int set_icount(const char *val, char *why, size_t why_size)
 {
 	return kparam_bool(val, &bench_icount, why, why_size);
 }
-KPARAM("icount", set_icount, "say QEMU runs with -icount (TSC = guest instructions) in benchmark tables");
+KPARAM("icount", set_icount,
+       "say QEMU runs with -icount (TSC = guest instructions) in benchmark "
+       "tables");
 
 u64 bench_scale(const struct bench_run *r, u64 n)
 {
@@ -97,21 +101,24 @@ static void print_result(const struct bench_result *r)
 	if (r->pages) {
 		u64 cp = c / r->pages, np = ns / r->pages;
 
-		console_print("bench: %s %s n=%lu cycles_per_op=%lu.%02lu ns_per_op=%lu.%02lu cycles_per_page=%lu.%02lu ns_per_page=%lu.%02lu\n",
-			      r->test, r->params, r->n,
-			      c / 100, c % 100, ns / 100, ns % 100,
-			      cp / 100, cp % 100, np / 100, np % 100);
+		console_print("bench: %s %s n=%lu cycles_per_op=%lu.%02lu "
+			      "ns_per_op=%lu.%02lu cycles_per_page=%lu.%02lu "
+			      "ns_per_page=%lu.%02lu\n",
+			      r->test, r->params, r->n, c / 100, c % 100,
+			      ns / 100, ns % 100, cp / 100, cp % 100, np / 100,
+			      np % 100);
 		return;
 	}
-	console_print("bench: %s %s n=%lu cycles_per_op=%lu.%02lu ns_per_op=%lu.%02lu\n",
-		      r->test, r->params, r->n,
-		      c / 100, c % 100, ns / 100, ns % 100);
+	console_print("bench: %s %s n=%lu cycles_per_op=%lu.%02lu "
+		      "ns_per_op=%lu.%02lu\n",
+		      r->test, r->params, r->n, c / 100, c % 100, ns / 100,
+		      ns % 100);
 }
 
-struct bench_result *bench_measure(const char *test, const char *params,
-					  u64 n, u64 pages_per_op,
-					  bench_loop_fn loop, void *arg,
-					  bench_loop_fn setup, bench_loop_fn teardown)
+struct bench_result *bench_measure(const char *test, const char *params, u64 n,
+				   u64 pages_per_op, bench_loop_fn loop,
+				   void *arg, bench_loop_fn setup,
+				   bench_loop_fn teardown)
 {
 	u64 totals[BENCH_REPS], t0, t1;
 	struct bench_result *r;
@@ -129,7 +136,8 @@ struct bench_result *bench_measure(const char *test, const char *params,
 			teardown(arg, n);
 	}
 	sort_u64(totals, BENCH_REPS);
-	r = nr_results < MAX_RESULTS ? &results[nr_results++] : &results[MAX_RESULTS - 1];
+	r = nr_results < MAX_RESULTS ? &results[nr_results++]
+				     : &results[MAX_RESULTS - 1];
 	strscpy(r->test, test, sizeof(r->test));
 	strscpy(r->params, params, sizeof(r->params));
 	r->n = n;
@@ -146,7 +154,8 @@ const struct bench_result *bench_find(const char *test, const char *params)
 
 	/* The newest result wins (the monitor may re-run a benchmark). */
 	for (i = nr_results; i-- > 0;)
-		if (!strcmp(results[i].test, test) && !strcmp(results[i].params, params))
+		if (!strcmp(results[i].test, test) &&
+		    !strcmp(results[i].params, params))
 			return &results[i];
 	return NULL;
 }
@@ -156,8 +165,8 @@ const char *bench_debug_state(void)
 {
 	static char buf[160];
 
-	snprintf(buf, sizeof(buf), "%s, vmalloc lazy purge %s", slab_debug_state(),
-		 vmalloc_lazy_enabled() ? "on" : "off");
+	snprintf(buf, sizeof(buf), "%s, vmalloc lazy purge %s",
+		 slab_debug_state(), vmalloc_lazy_enabled() ? "on" : "off");
 	return buf;
 }
 
@@ -166,8 +175,10 @@ void bench_print_clock(void)
 	console_print("clock: TSC %llu.%03llu MHz, %s%s\n",
 		      (unsigned long long)(tsc_khz / 1000),
 		      (unsigned long long)(tsc_khz % 1000),
-		      bench_icount ? "QEMU -icount (cycles = guest instructions, exact)"
-				   : "plain TCG (cycles and ns are emulation figures, noisy)",
+		      bench_icount ? "QEMU -icount (cycles = guest "
+				     "instructions, exact)"
+				   : "plain TCG (cycles and ns are emulation "
+				     "figures, noisy)",
 		      bench_debug_state());
 }
 
@@ -180,7 +191,8 @@ static bool group_selected(const char *filter, const char *group)
 		return true;
 	while (*p) {
 		end = strchr(p, ',');
-		if ((size_t)((end ? end : p + strlen(p)) - p) == len && !strncmp(p, group, len))
+		if ((size_t)((end ? end : p + strlen(p)) - p) == len &&
+		    !strncmp(p, group, len))
 			return true;
 		if (!end)
 			break;
@@ -211,7 +223,8 @@ void bench_run_filter(const char *filter, bool quick)
 			continue;
 		if (!nr++) {
 			console_print("\n== kvlab benchmarks (%s) ==\n",
-				      quick ? "quick set: loop counts / 20" : "full set");
+				      quick ? "quick set: loop counts / 20"
+					    : "full set");
 			bench_print_clock();
 		}
 		run.index = nr;
@@ -251,7 +264,8 @@ static int cmd_bench(int argc, char **argv)
 			if (seen == b)
 				console_print(" %s", b->group);
 		}
-		console_print("\nusage: bench all | quick | GROUP[,GROUP...]\n");
+		console_print("\nusage: bench all | quick | "
+			      "GROUP[,GROUP...]\n");
 		return 0;
 	}
 	if (!strcmp(argv[1], "quick")) {
@@ -259,13 +273,17 @@ static int cmd_bench(int argc, char **argv)
 		return 0;
 	}
 	for (b = __start_benches; b < __stop_benches; b++)
-		if (!(b->flags & BENCH_TABLES) && group_selected(argv[1], b->group))
+		if (!(b->flags & BENCH_TABLES) &&
+		    group_selected(argv[1], b->group))
 			break;
 	if (b == __stop_benches) {
-		console_print("bench: no group '%s' (type bench for the list)\n", argv[1]);
+		console_print("bench: no group '%s' (type bench for the "
+			      "list)\n",
+			      argv[1]);
 		return MON_FAILED;
 	}
 	bench_run_filter(argv[1], false);
 	return 0;
 }
-MONITOR_CMD("bench", cmd_bench, 0, 1, "bench [all|quick|GROUP,...]", "run benchmarks (no argument: list the groups)");
+MONITOR_CMD("bench", cmd_bench, 0, 1, "bench [all|quick|GROUP,...]",
+	    "run benchmarks (no argument: list the groups)");

@@ -13,24 +13,24 @@
 #include <lib/string.h>
 
 /* multiboot2 tag types (Multiboot2 specification, section 3.6). */
-#define MB2_TAG_END		0
-#define MB2_TAG_CMDLINE		1
-#define MB2_TAG_LOADER_NAME	2
-#define MB2_TAG_MODULE		3
-#define MB2_TAG_BASIC_MEMINFO	4
-#define MB2_TAG_MMAP		6
-#define MB2_INFO_MAX		(1u << 20)	/* refuse larger blocks */
+#define MB2_TAG_END	      0
+#define MB2_TAG_CMDLINE	      1
+#define MB2_TAG_LOADER_NAME   2
+#define MB2_TAG_MODULE	      3
+#define MB2_TAG_BASIC_MEMINFO 4
+#define MB2_TAG_MMAP	      6
+#define MB2_INFO_MAX	      (1u << 20) /* refuse larger blocks */
 
 /* multiboot1 flags (Multiboot specification 0.6.96, section 3.3). */
-#define MB1_FLAG_MEM		(1u << 0)
-#define MB1_FLAG_CMDLINE	(1u << 2)
-#define MB1_FLAG_MODS		(1u << 3)
-#define MB1_FLAG_MMAP		(1u << 6)
-#define MB1_FLAG_LOADER_NAME	(1u << 9)
+#define MB1_FLAG_MEM	     (1u << 0)
+#define MB1_FLAG_CMDLINE     (1u << 2)
+#define MB1_FLAG_MODS	     (1u << 3)
+#define MB1_FLAG_MMAP	     (1u << 6)
+#define MB1_FLAG_LOADER_NAME (1u << 9)
 
 struct mb1_info {
 	u32 flags;
-	u32 mem_lower, mem_upper;	/* KiB below 1 MiB, KiB above 1 MiB */
+	u32 mem_lower, mem_upper; /* KiB below 1 MiB, KiB above 1 MiB */
 	u32 boot_device;
 	u32 cmdline;
 	u32 mods_count, mods_addr;
@@ -42,7 +42,7 @@ struct mb1_info {
 } __packed;
 
 struct mb1_mmap_entry {
-	u32 size;			/* of the rest of the entry */
+	u32 size; /* of the rest of the entry */
 	u64 base, len;
 	u32 type;
 } __packed;
@@ -82,12 +82,18 @@ static void warnf(struct boot_info *bi, void (*warn)(const char *),
 const char *mem_type_name(u32 type)
 {
 	switch (type) {
-	case MEM_USABLE: return "usable";
-	case MEM_RESERVED: return "reserved";
-	case MEM_ACPI: return "ACPI data";
-	case MEM_NVS: return "ACPI NVS";
-	case MEM_UNUSABLE: return "unusable";
-	default: return "unknown";
+	case MEM_USABLE:
+		return "usable";
+	case MEM_RESERVED:
+		return "reserved";
+	case MEM_ACPI:
+		return "ACPI data";
+	case MEM_NVS:
+		return "ACPI NVS";
+	case MEM_UNUSABLE:
+		return "unusable";
+	default:
+		return "unknown";
 	}
 }
 
@@ -120,7 +126,7 @@ static bool copy_string(const struct phys_reader *rd, phys_addr_t pa,
 		return true;
 	}
 	n = strnlen(s, limit);
-	if (n >= size) {	/* no NUL within the buffer: cut */
+	if (n >= size) { /* no NUL within the buffer: cut */
 		memcpy(dst, s, size - 1);
 		dst[size - 1] = '\0';
 		return false;
@@ -134,18 +140,21 @@ static void parse_mb2_mmap(struct boot_info *bi, const u8 *tag, u32 size,
 			   void (*warn)(const char *))
 {
 	u32 entry_size;
-	u64 off;	/* 64 bits: off + entry_size must not wrap back into the tag */
+	u64 off; /* 64 bits: off + entry_size must not wrap back into the tag */
 
 	if (size < 16) {
-		warnf(bi, warn, "multiboot2: memory map tag too short (%u bytes)", size);
+		warnf(bi, warn,
+		      "multiboot2: memory map tag too short (%u bytes)", size);
 		return;
 	}
 	memcpy(&entry_size, tag + 8, 4);
 	if (entry_size < sizeof(struct mb2_mmap_entry) || entry_size % 8) {
-		warnf(bi, warn, "multiboot2: bad memory map entry size %u", entry_size);
+		warnf(bi, warn, "multiboot2: bad memory map entry size %u",
+		      entry_size);
 		return;
 	}
-	for (off = 16; off + sizeof(struct mb2_mmap_entry) <= size; off += entry_size) {
+	for (off = 16; off + sizeof(struct mb2_mmap_entry) <= size;
+	     off += entry_size) {
 		struct mb2_mmap_entry e;
 
 		memcpy(&e, tag + off, sizeof(e));
@@ -161,7 +170,9 @@ static void add_module(struct boot_info *bi, void (*warn)(const char *),
 	struct boot_module *m;
 
 	if (end <= start) {
-		warnf(bi, warn, "module [%#x, %#x) is empty or inverted; ignored", start, end);
+		warnf(bi, warn,
+		      "module [%#x, %#x) is empty or inverted; ignored", start,
+		      end);
 		return;
 	}
 	if (bi->nr_modules == MAX_BOOT_MODULES) {
@@ -177,17 +188,21 @@ static void add_module(struct boot_info *bi, void (*warn)(const char *),
 }
 
 static void parse_mb1_mods(struct boot_info *bi, const struct mb1_info *mi,
-			   const struct phys_reader *rd, void (*warn)(const char *))
+			   const struct phys_reader *rd,
+			   void (*warn)(const char *))
 {
 	u32 i, count = mi->mods_count;
 	const struct mb1_module *mods;
 
 	if (count > MAX_BOOT_MODULES + 1)
-		count = MAX_BOOT_MODULES + 1;	/* enough to warn about the rest */
+		count = MAX_BOOT_MODULES +
+			1; /* enough to warn about the rest */
 	mods = rd->map(rd->ctx, mi->mods_addr, count * sizeof(*mods));
 	if (!mods) {
 		if (count)
-			warnf(bi, warn, "multiboot1: module list at %#x unreadable", mi->mods_addr);
+			warnf(bi, warn,
+			      "multiboot1: module list at %#x unreadable",
+			      mi->mods_addr);
 		return;
 	}
 	for (i = 0; i < count; i++) {
@@ -211,7 +226,8 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 		return -EINVAL;
 	memcpy(&total, info, 4);
 	if (total < 16 || total > MB2_INFO_MAX) {
-		warnf(bi, warn, "multiboot2: implausible information size %u", total);
+		warnf(bi, warn, "multiboot2: implausible information size %u",
+		      total);
 		return -EINVAL;
 	}
 	info = rd->map(rd->ctx, info_pa, total);
@@ -225,14 +241,16 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 		if (type == MB2_TAG_END)
 			break;
 		if (size < 8 || size > total - off) {
-			warnf(bi, warn, "multiboot2: tag %u at offset %u has bad size %u",
+			warnf(bi, warn,
+			      "multiboot2: tag %u at offset %u has bad size %u",
 			      type, off, size);
 			break;
 		}
 		switch (type) {
 		case MB2_TAG_CMDLINE:
-			bi->cmdline_truncated = !copy_string(rd, info_pa + off + 8,
-				size - 8, bi->cmdline, sizeof(bi->cmdline));
+			bi->cmdline_truncated =
+				!copy_string(rd, info_pa + off + 8, size - 8,
+					     bi->cmdline, sizeof(bi->cmdline));
 			break;
 		case MB2_TAG_LOADER_NAME:
 			copy_string(rd, info_pa + off + 8, size - 8,
@@ -244,8 +262,8 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 
 				memcpy(&start, tag + 8, 4);
 				memcpy(&end, tag + 12, 4);
-				add_module(bi, warn, start, end, rd, info_pa + off + 16,
-					   size - 16);
+				add_module(bi, warn, start, end, rd,
+					   info_pa + off + 16, size - 16);
 			}
 			break;
 		case MB2_TAG_BASIC_MEMINFO:
@@ -266,7 +284,8 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 			break;
 	}
 	if (!have_mmap && have_meminfo) {
-		warnf(bi, warn, "multiboot2: no memory map tag; using basic meminfo");
+		warnf(bi, warn,
+		      "multiboot2: no memory map tag; using basic meminfo");
 		add_raw(bi, 0, (u64)lower << 10, MEM_USABLE);
 		add_raw(bi, 1ULL << 20, (u64)upper << 10, MEM_USABLE);
 	}
@@ -278,10 +297,11 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 			   void (*warn)(const char *))
 {
 	const u8 *map = rd->map(rd->ctx, mi->mmap_addr, mi->mmap_length);
-	u64 off = 0;	/* 64 bits: entry sizes near 2^32 must not wrap it */
+	u64 off = 0; /* 64 bits: entry sizes near 2^32 must not wrap it */
 
 	if (!map) {
-		warnf(bi, warn, "multiboot1: memory map at %#x (+%u) unreadable",
+		warnf(bi, warn,
+		      "multiboot1: memory map at %#x (+%u) unreadable",
 		      mi->mmap_addr, mi->mmap_length);
 		return;
 	}
@@ -290,7 +310,9 @@ static void parse_mb1_mmap(struct boot_info *bi, const struct mb1_info *mi,
 
 		memcpy(&e, map + off, sizeof(e));
 		if (e.size < 20) {
-			warnf(bi, warn, "multiboot1: memory map entry with size %u", e.size);
+			warnf(bi, warn,
+			      "multiboot1: memory map entry with size %u",
+			      e.size);
 			break;
 		}
 		add_raw(bi, e.base, e.len, e.type);
@@ -309,8 +331,9 @@ static int parse_mb1(phys_addr_t info_pa, const struct phys_reader *rd,
 		return -EINVAL;
 	bi->info_end = info_pa + sizeof(*mi);
 	if (mi->flags & MB1_FLAG_CMDLINE)
-		bi->cmdline_truncated = !copy_string(rd, mi->cmdline, CMDLINE_MAX + 1,
-						     bi->cmdline, sizeof(bi->cmdline));
+		bi->cmdline_truncated =
+			!copy_string(rd, mi->cmdline, CMDLINE_MAX + 1,
+				     bi->cmdline, sizeof(bi->cmdline));
 	if (mi->flags & MB1_FLAG_LOADER_NAME)
 		copy_string(rd, mi->boot_loader_name, sizeof(bi->loader_name),
 			    bi->loader_name, sizeof(bi->loader_name));
@@ -319,7 +342,8 @@ static int parse_mb1(phys_addr_t info_pa, const struct phys_reader *rd,
 	if (mi->flags & MB1_FLAG_MMAP) {
 		parse_mb1_mmap(bi, mi, rd, warn);
 	} else if (mi->flags & MB1_FLAG_MEM) {
-		warnf(bi, warn, "multiboot1: no memory map; using mem_lower/mem_upper");
+		warnf(bi, warn,
+		      "multiboot1: no memory map; using mem_lower/mem_upper");
 		add_raw(bi, 0, (u64)mi->mem_lower << 10, MEM_USABLE);
 		add_raw(bi, 1ULL << 20, (u64)mi->mem_upper << 10, MEM_USABLE);
 	}
@@ -348,9 +372,11 @@ int bootinfo_parse(u32 magic, phys_addr_t info_pa, const struct phys_reader *rd,
 		warnf(bi, warn, "boot information at %#llx unreadable",
 		      (unsigned long long)info_pa);
 	if (bi->cmdline_truncated)
-		warnf(bi, warn, "command line longer than %d bytes, cut", CMDLINE_MAX - 1);
+		warnf(bi, warn, "command line longer than %d bytes, cut",
+		      CMDLINE_MAX - 1);
 	if (bi->nr_raw_dropped)
-		warnf(bi, warn, "memory map: %zu entries beyond the first %d ignored",
+		warnf(bi, warn,
+		      "memory map: %zu entries beyond the first %d ignored",
 		      bi->nr_raw_dropped, MAX_MEM_REGIONS);
 	bi->nr_map = memmap_sanitize(bi->raw, bi->nr_raw, bi->map, warn,
 				     &bi->nr_warnings);
@@ -375,7 +401,8 @@ static void sort_points(phys_addr_t *p, size_t n)
 
 static u32 normal_type(u32 type)
 {
-	return (type >= MEM_USABLE && type <= MEM_UNUSABLE) ? type : MEM_RESERVED;
+	return (type >= MEM_USABLE && type <= MEM_UNUSABLE) ? type
+							    : MEM_RESERVED;
 }
 
 struct sanitize_ctx {
@@ -403,38 +430,48 @@ static void sanitize_warn(const struct sanitize_ctx *c, const char *fmt, ...)
  * Clean one raw entry into [*s, *e) with a known type.
  * Return: false to drop it.
  */
-static bool clean_entry(const struct sanitize_ctx *c, const struct mem_region *r,
-			phys_addr_t *s, phys_addr_t *e, u32 *type)
+static bool clean_entry(const struct sanitize_ctx *c,
+			const struct mem_region *r, phys_addr_t *s,
+			phys_addr_t *e, u32 *type)
 {
 	phys_addr_t start = r->start, end = r->end;
 
 	if (end == start) {
-		sanitize_warn(c, "memory map: ignoring zero-length entry at %#llx",
+		sanitize_warn(c,
+			      "memory map: ignoring zero-length entry at %#llx",
 			      (unsigned long long)start);
 		return false;
 	}
 	if (end < start) {
 		/* base + length wrapped past 2^64: nothing in it can be trusted. */
-		sanitize_warn(c, "memory map: ignoring entry at %#llx whose length wraps around",
+		sanitize_warn(c,
+			      "memory map: ignoring entry at %#llx whose "
+			      "length wraps around",
 			      (unsigned long long)start);
 		return false;
 	}
 	if (end > MAX_PHYS_ADDR) {
 		/* Beyond what 4-level paging can address. */
 		if (start >= MAX_PHYS_ADDR) {
-			sanitize_warn(c, "memory map: ignoring entry at %#llx above 2^%d",
+			sanitize_warn(c,
+				      "memory map: ignoring entry at %#llx "
+				      "above 2^%d",
 				      (unsigned long long)start, MAX_PHYS_BITS);
 			return false;
 		}
-		sanitize_warn(c, "memory map: entry at %#llx ends beyond 2^%d, cut",
+		sanitize_warn(c,
+			      "memory map: entry at %#llx ends beyond 2^%d, "
+			      "cut",
 			      (unsigned long long)start, MAX_PHYS_BITS);
 		end = MAX_PHYS_ADDR;
 	}
 	*type = normal_type(r->type);
 	if (*type != r->type)
-		sanitize_warn(c, "memory map: [mem %#018llx-%#018llx] has unknown type %u, treated as reserved",
-			      (unsigned long long)start, (unsigned long long)end - 1,
-			      r->type);
+		sanitize_warn(c,
+			      "memory map: [mem %#018llx-%#018llx] has unknown "
+			      "type %u, treated as reserved",
+			      (unsigned long long)start,
+			      (unsigned long long)end - 1, r->type);
 	*s = start;
 	*e = end;
 	return true;
@@ -448,7 +485,7 @@ static bool append_region(struct mem_region *out, size_t *n, phys_addr_t s,
 			  phys_addr_t e, u32 type)
 {
 	if (*n && out[*n - 1].end == s && out[*n - 1].type == type) {
-		out[*n - 1].end = e;	/* merge with the neighbour */
+		out[*n - 1].end = e; /* merge with the neighbour */
 		return true;
 	}
 	if (*n == MAX_MEM_REGIONS)
@@ -469,7 +506,7 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 	struct sanitize_ctx c = { warn, nr_warnings };
 	size_t i, j, nr_clean = 0, nr_points = 0, n = 0;
 	bool unsorted = false, overlap = false, full = false;
-	phys_addr_t cut = 0;	/* where a full map dropped the rest */
+	phys_addr_t cut = 0; /* where a full map dropped the rest */
 
 	if (nr_in > MAX_MEM_REGIONS)
 		nr_in = MAX_MEM_REGIONS;
@@ -515,9 +552,12 @@ size_t memmap_sanitize(const struct mem_region *in, size_t nr_in,
 		}
 	}
 	if (overlap)
-		sanitize_warn(&c, "memory map: overlapping entries; the more restrictive type wins");
+		sanitize_warn(&c, "memory map: overlapping entries; the more "
+				  "restrictive type wins");
 	if (full)
-		sanitize_warn(&c, "memory map: more than %d regions; everything from %#llx up ignored",
+		sanitize_warn(&c,
+			      "memory map: more than %d regions; everything "
+			      "from %#llx up ignored",
 			      MAX_MEM_REGIONS, (unsigned long long)cut);
 	return n;
 }
@@ -544,7 +584,7 @@ static const void *early_phys_map(void *ctx, phys_addr_t pa, size_t len)
  * the loader and the command line, which it copies), so its warnings are
  * kept here and printed by bootinfo_print_warnings() after the banner.
  */
-#define MAX_HELD_WARNINGS	8
+#define MAX_HELD_WARNINGS 8
 static char held[MAX_HELD_WARNINGS][160];
 static unsigned int nr_held, nr_dropped;
 

@@ -22,7 +22,7 @@ struct word {
 	char val[CMDLINE_VALUE_MAX];
 	bool has_val;
 	bool key_too_long, val_too_long, unterminated_quote;
-	bool path_like;		/* the whole key has a '/' or '.' */
+	bool path_like; /* the whole key has a '/' or '.' */
 };
 
 /*
@@ -139,8 +139,9 @@ static bool apply_word(const struct word *w, const struct kparam *params,
 	}
 	why[0] = '\0';
 	if (p->set(w->has_val ? w->val : NULL, why, sizeof(why))) {
-		warnf(warn, "%s%s%s: %s; ignored", w->key, w->has_val ? "=" : "",
-		      w->has_val ? w->val : "", why[0] ? why : "bad value");
+		warnf(warn, "%s%s%s: %s; ignored", w->key,
+		      w->has_val ? "=" : "", w->has_val ? w->val : "",
+		      why[0] ? why : "bad value");
 		return false;
 	}
 	return true;
@@ -224,10 +225,12 @@ static void cmdline_warn(const char *msg)
 void cmdline_init(const char *line)
 {
 	struct cmdline_result res;
-	ssize_t n = strscpy(boot_cmdline, line ? line : "", sizeof(boot_cmdline));
+	ssize_t n =
+		strscpy(boot_cmdline, line ? line : "", sizeof(boot_cmdline));
 
 	if (n < 0)
-		pr_warn("cmdline: longer than %d bytes, cut\n", CMDLINE_MAX - 1);
+		pr_warn("cmdline: longer than %d bytes, cut\n",
+			CMDLINE_MAX - 1);
 	cmdline_parse(boot_cmdline, sizeof(boot_cmdline), __start_kparams,
 		      (size_t)(__stop_kparams - __start_kparams), cmdline_warn,
 		      &res);
@@ -257,5 +260,6 @@ static int set_loglevel(const char *val, char *why, size_t why_size)
 	console_loglevel = (int)v;
 	return 0;
 }
-KPARAM("loglevel", set_loglevel, "console log level: messages below it print (0-8, default 7)");
+KPARAM("loglevel", set_loglevel,
+       "console log level: messages below it print (0-8, default 7)");
 #endif

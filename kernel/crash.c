@@ -14,12 +14,12 @@
 
 enum crash_mode {
 	CRASH_NONE,
-	CRASH_PAGE_FAULT,	/* read an unmapped address */
-	CRASH_NULL,		/* read address 0 */
-	CRASH_INVALID_OPCODE,	/* ud2 */
-	CRASH_BUG,		/* BUG_ON */
-	CRASH_PANIC,		/* panic() */
-	CRASH_STACK_OVERFLOW,	/* recurse into the guard page: #DF */
+	CRASH_PAGE_FAULT,     /* read an unmapped address */
+	CRASH_NULL,	      /* read address 0 */
+	CRASH_INVALID_OPCODE, /* ud2 */
+	CRASH_BUG,	      /* BUG_ON */
+	CRASH_PANIC,	      /* panic() */
+	CRASH_STACK_OVERFLOW, /* recurse into the guard page: #DF */
 };
 
 static const char *const crash_names[] = {
@@ -44,10 +44,13 @@ static int set_crash(const char *val, char *why, size_t why_size)
 			return 0;
 		}
 	}
-	snprintf(why, why_size, "expected none, page_fault, null, invalid_opcode, bug, panic or stack_overflow");
+	snprintf(why, why_size,
+		 "expected none, page_fault, null, invalid_opcode, bug, panic "
+		 "or stack_overflow");
 	return -EINVAL;
 }
-KPARAM("crash", set_crash, "crash on purpose after boot (tests the oops output)");
+KPARAM("crash", set_crash,
+       "crash on purpose after boot (tests the oops output)");
 
 static __noinline void crash_page_fault(void)
 {
@@ -84,7 +87,8 @@ void crash_if_requested(void)
 {
 	if (crash_mode == CRASH_NONE)
 		return;
-	pr_notice("crash: crashing on purpose (crash=%s)\n", crash_names[crash_mode]);
+	pr_notice("crash: crashing on purpose (crash=%s)\n",
+		  crash_names[crash_mode]);
 	switch (crash_mode) {
 	case CRASH_PAGE_FAULT:
 		crash_page_fault();

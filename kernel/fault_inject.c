@@ -48,7 +48,7 @@ bool should_fail(struct fault_attr *attr, size_t size)
 	if (attr->nth) {
 		if (attr->calls != attr->nth)
 			return false;
-		attr->enabled = false;	/* once */
+		attr->enabled = false; /* once */
 		attr->nr_failed++;
 		return true;
 	}
@@ -76,7 +76,8 @@ void fault_inject_nth(struct fault_attr *attr, unsigned long n)
 	attr->enabled = true;
 }
 
-void fault_inject_random(struct fault_attr *attr, unsigned long percent, u64 seed)
+void fault_inject_random(struct fault_attr *attr, unsigned long percent,
+			 u64 seed)
 {
 	reset(attr);
 	attr->probability = percent > 100 ? 100 : percent;
@@ -108,9 +109,10 @@ bool fault_inject_same_setting(const struct fault_attr *a,
 			       const struct fault_attr *b)
 {
 	if (!a->enabled || !b->enabled)
-		return a->enabled == b->enabled;	/* off is off */
+		return a->enabled == b->enabled; /* off is off */
 	return a->probability == b->probability && a->interval == b->interval &&
-	       a->nth == b->nth && a->ignore_gfp_reclaim == b->ignore_gfp_reclaim;
+	       a->nth == b->nth &&
+	       a->ignore_gfp_reclaim == b->ignore_gfp_reclaim;
 }
 
 bool fault_inject_active(void)
@@ -141,26 +143,30 @@ static void arm_one(struct fault_attr *attr, const struct fault_attr *boot,
 	prng_seed(&attr->rng, seed ^ 0x6661756c74ULL ^ (u64)attr->probability);
 	attr->enabled = attr->probability > 0 && attr->times != 0;
 	if (attr->enabled)
-		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld armed (boot allocations were not injected)\n",
+		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld armed (boot "
+			"allocations were not injected)\n",
 			attr->name, attr->interval, attr->probability,
 			attr->space, attr->times);
 	else
-		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld never fails; not armed\n",
+		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld never fails; not "
+			"armed\n",
 			attr->name, attr->interval, attr->probability,
 			attr->space, attr->times);
 }
 
 static void report_one(const struct fault_attr *attr,
-		       const struct fault_attr *boot, bool set, const char *when)
+		       const struct fault_attr *boot, bool set,
+		       const char *when)
 {
 	if (!set)
 		return;
 	if (!attr->enabled || attr->nth)
-		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld: off %s\n", boot->name,
-			boot->interval, boot->probability, boot->space,
-			boot->times, when);
+		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld: off %s\n",
+			boot->name, boot->interval, boot->probability,
+			boot->space, boot->times, when);
 	else
-		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld: %lu failure(s) injected in %lu call(s) %s\n",
+		pr_info("fault_inject: %s=%lu,%lu,%lu,%ld: %lu failure(s) "
+			"injected in %lu call(s) %s\n",
 			boot->name, boot->interval, boot->probability,
 			boot->space, boot->times, attr->nr_failed, attr->calls,
 			when);
@@ -177,15 +183,16 @@ void fault_inject_reseed(u64 seed)
 {
 	if (fail_page_alloc.enabled && !fail_page_alloc.nth)
 		prng_seed(&fail_page_alloc.rng,
-			  seed ^ 0x6661756c74ULL ^ (u64)fail_page_alloc.probability);
+			  seed ^ 0x6661756c74ULL ^
+				  (u64)fail_page_alloc.probability);
 	if (failslab.enabled && !failslab.nth)
 		prng_seed(&failslab.rng, ~seed ^ (u64)failslab.probability);
 }
 
 void fault_inject_arm(u64 seed)
 {
-	arm_one(&fail_page_alloc, &boot_fail_page_alloc, boot_set_fail_page_alloc,
-		seed);
+	arm_one(&fail_page_alloc, &boot_fail_page_alloc,
+		boot_set_fail_page_alloc, seed);
 	arm_one(&failslab, &boot_failslab, boot_set_failslab, seed);
 }
 
@@ -225,7 +232,8 @@ static int parse_attr(struct fault_attr *attr, const char *val, char *why,
 	/* Not yet: fault_inject_arm() turns it on after init. */
 	return 0;
 bad:
-	snprintf(why, why_size, "expected <interval>,<probability 0-100>,<space>,<times>");
+	snprintf(why, why_size,
+		 "expected <interval>,<probability 0-100>,<space>,<times>");
 	return -EINVAL;
 }
 
@@ -238,7 +246,8 @@ static int set_fail_page_alloc(const char *val, char *why, size_t why_size)
 	return 0;
 }
 KPARAM("fail_page_alloc", set_fail_page_alloc,
-       "inject page allocation failures: <interval>,<probability>,<space>,<times>");
+       "inject page allocation failures: "
+       "<interval>,<probability>,<space>,<times>");
 
 static int set_failslab(const char *val, char *why, size_t why_size)
 {
@@ -249,4 +258,5 @@ static int set_failslab(const char *val, char *why, size_t why_size)
 	return 0;
 }
 KPARAM("failslab", set_failslab,
-       "inject slab allocation failures: <interval>,<probability>,<space>,<times>");
+       "inject slab allocation failures: "
+       "<interval>,<probability>,<space>,<times>");

@@ -71,7 +71,8 @@ unsigned long irq_unexpected_count(void)
 /* Is @vector in service at the local APIC (so it wants an EOI)? */
 static bool apic_in_service(unsigned int vector)
 {
-	return apic_read(APIC_ISR + (vector / 32) * 0x10) & (1u << (vector % 32));
+	return apic_read(APIC_ISR + (vector / 32) * 0x10) &
+	       (1u << (vector % 32));
 }
 
 /*
@@ -82,8 +83,8 @@ static bool apic_in_service(unsigned int vector)
 static void unexpected_irq(unsigned int vector)
 {
 	nr_unexpected++;
-	pr_warn("irq: CPU %u: no handler for vector %#x\n",
-		apic_current_cpu(), vector);
+	pr_warn("irq: CPU %u: no handler for vector %#x\n", apic_current_cpu(),
+		vector);
 	if (apic_available() && apic_in_service(vector))
 		apic_eoi();
 }

@@ -29,8 +29,8 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 
-#define MAX_CHECKERS	8
-#define INDENT		"    "
+#define MAX_CHECKERS 8
+#define INDENT	     "    "
 
 extern const struct ktest_suite __start_ktest_suites[], __stop_ktest_suites[];
 
@@ -42,13 +42,15 @@ static unsigned int nr_checkers;
 static int set_tests(const char *val, char *why, size_t why_size)
 {
 	if (!val || !val[0]) {
-		snprintf(why, why_size, "expected all, none or a list of suites");
+		snprintf(why, why_size,
+			 "expected all, none or a list of suites");
 		return -EINVAL;
 	}
 	strscpy(tests_filter, val, sizeof(tests_filter));
 	return 0;
 }
-KPARAM("tests", set_tests, "test suites to run: all, none, or suite[.case],...");
+KPARAM("tests", set_tests,
+       "test suites to run: all, none, or suite[.case],...");
 
 static int set_seed(const char *val, char *why, size_t why_size)
 {
@@ -219,7 +221,8 @@ void ktest_log(struct ktest *t, const char *fmt, ...)
 	console_print(INDENT "# %s\n", msg);
 }
 
-void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
+		...)
 {
 	char msg[256];
 	va_list ap;
@@ -255,7 +258,8 @@ void ktest_fail_uint(struct ktest *t, const char *file, int line,
 		      line);
 	console_print(INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
 	console_print(INDENT "#     %s == %llu (%#llx)\n", left_s, left, left);
-	console_print(INDENT "#     %s == %llu (%#llx)\n", right_s, right, right);
+	console_print(INDENT "#     %s == %llu (%#llx)\n", right_s, right,
+		      right);
 }
 
 void ktest_skip(struct ktest *t, const char *fmt, ...)
@@ -300,7 +304,8 @@ static void check_fault_settings(struct ktest *t, struct fault_attr *attr,
 	fault_inject_describe(before, was, sizeof(was));
 	fault_inject_describe(attr, now, sizeof(now));
 	ktest_fail(t, __FILE__, __LINE__,
-		   "fault injection left changed (use fault_inject_save/restore): was '%s', now '%s'",
+		   "fault injection left changed (use "
+		   "fault_inject_save/restore): was '%s', now '%s'",
 		   was, now);
 	*attr = *before;
 }
@@ -317,10 +322,13 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	t.seed = hash64_str(hash64_str(ktest_boot_seed, s->name), c->name);
 	prng_seed(&t.rng, t.seed);
 	if ((c->flags & KTEST_NO_FAULTS) && fault_inject_active()) {
-		console_print(INDENT "ok %u %s # SKIP " KTEST_SKIP_ENV "assumes no injected allocation failures (%s%s%s armed)\n",
+		console_print(INDENT "ok %u %s # SKIP " KTEST_SKIP_ENV
+				     "assumes no injected allocation failures "
+				     "(%s%s%s armed)\n",
 			      index, c->name,
 			      fail_page_alloc.enabled ? "fail_page_alloc" : "",
-			      fail_page_alloc.enabled && failslab.enabled ? ", " : "",
+			      fail_page_alloc.enabled && failslab.enabled ? ", "
+									  : "",
 			      failslab.enabled ? "failslab" : "");
 		tot->skipped++;
 		return;
@@ -337,21 +345,24 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	current_test = NULL;
 	check_fault_settings(&t, &fail_page_alloc, &page_before);
 	check_fault_settings(&t, &failslab, &slab_before);
-	settle_all();	/* before counting: a report it raises is the case's */
+	settle_all(); /* before counting: a report it raises is the case's */
 
 	unexpected = report_count() - t.reports_at_start - t.reports_expected;
 	if (unexpected) {
 		ktest_fail(&t, __FILE__, __LINE__,
-			   "%lu unexpected report(s) or warning(s), see the log above",
+			   "%lu unexpected report(s) or warning(s), see the "
+			   "log above",
 			   unexpected);
 	}
 	if (!t.skipped && !t.leak_check_off)
 		for (i = 0; i < nr_checkers; i++)
 			checkers[i]->check(&t, snaps[i]);
 	if (t.failed) {
-		console_print(INDENT "# %s: seed=%#llx (replay with seed=%llu tests=%s.%s)\n",
+		console_print(INDENT "# %s: seed=%#llx (replay with seed=%llu "
+				     "tests=%s.%s)\n",
 			      c->name, (unsigned long long)t.seed,
-			      (unsigned long long)ktest_boot_seed, s->name, c->name);
+			      (unsigned long long)ktest_boot_seed, s->name,
+			      c->name);
 		console_print(INDENT "not ok %u %s\n", index, c->name);
 		tot->failed++;
 	} else if (t.skipped) {
@@ -374,7 +385,8 @@ static void run_suite(const struct ktest_suite *s, const char *filter,
 	console_print(INDENT "# Subtest: %s\n", s->name);
 	if (s->init && s->init()) {
 		console_print(INDENT "1..0\n");
-		console_print("ok %u %s # SKIP suite init failed\n", index, s->name);
+		console_print("ok %u %s # SKIP suite init failed\n", index,
+			      s->name);
 		all->suites++;
 		all->skipped++;
 		return;
@@ -387,12 +399,13 @@ static void run_suite(const struct ktest_suite *s, const char *filter,
 		s->exit();
 	console_print("# %s: pass:%u fail:%u skip:%u total:%u\n", s->name,
 		      tot.passed, tot.failed, tot.skipped, nr_selected);
-	console_print("# Totals: pass:%u fail:%u skip:%u total:%u\n", tot.passed,
-		      tot.failed, tot.skipped, nr_selected);
+	console_print("# Totals: pass:%u fail:%u skip:%u total:%u\n",
+		      tot.passed, tot.failed, tot.skipped, nr_selected);
 	if (tot.failed)
 		console_print("not ok %u %s\n", index, s->name);
 	else if (nr_selected && tot.skipped == nr_selected)
-		console_print("ok %u %s # SKIP all cases skipped\n", index, s->name);
+		console_print("ok %u %s # SKIP all cases skipped\n", index,
+			      s->name);
 	else
 		console_print("ok %u %s\n", index, s->name);
 	all->suites++;
@@ -418,15 +431,16 @@ static bool item_matches_any(const char *spat, const char *cpat)
 	return false;
 }
 
-static bool warn_unmatched(const char *item, const char *spat,
-			   const char *cpat, void *arg)
+static bool warn_unmatched(const char *item, const char *spat, const char *cpat,
+			   void *arg)
 {
 	const char *filter = arg;
 	const char *end = strchr(item, ',');
 	int len = end ? (int)(end - item) : (int)strlen(item);
 
 	if (!spat)
-		pr_warn("ktest: tests=%s: selector '%.*s...' too long, matches nothing\n",
+		pr_warn("ktest: tests=%s: selector '%.*s...' too long, matches "
+			"nothing\n",
 			filter, 40, item);
 	else if (!spat[0])
 		pr_warn("ktest: tests=%s: empty selector matches nothing\n",
@@ -486,7 +500,8 @@ static int cmd_test(int argc, char **argv)
 	for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
 		nr += suite_selected(filter, s);
 	if (!nr) {
-		console_print("test: no suite matches '%s'; the suites are:", filter);
+		console_print("test: no suite matches '%s'; the suites are:",
+			      filter);
 		for (s = __start_ktest_suites; s < __stop_ktest_suites; s++)
 			console_print(" %s", s->name);
 		console_print("\n");
@@ -497,4 +512,5 @@ static int cmd_test(int argc, char **argv)
 		      tot.failed, tot.skipped);
 	return tot.failed ? MON_FAILED : 0;
 }
-MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]", "run the self-tests again: all, or the listed suites");
+MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]",
+	    "run the self-tests again: all, or the listed suites");

@@ -46,7 +46,8 @@ static void print_banner(void)
 {
 	char features[128];
 
-	pr_notice("kvlab version %s (%s) - a teaching kernel about memory allocation\n",
+	pr_notice("kvlab version %s (%s) - a teaching kernel about memory "
+		  "allocation\n",
 		  KVLAB_VERSION, __VERSION__);
 	pr_info("CPU: %s %s (family %u, model %u, stepping %u)\n",
 		boot_cpu.vendor, boot_cpu.model_name, boot_cpu.family,
@@ -80,38 +81,42 @@ void kernel_main(u32 magic, u32 info_pa)
 	struct ktest_totals tests = { 0 };
 	int bootinfo_err;
 
-	serial_init();				/* COM1, for everything below */
-	printf_set_symbolizer(symbolize);	/* %pS via kallsyms */
-	cpu_identify();				/* CPUID: features, brand */
-	traps_init();				/* GDT, TSS, IDT: faults are reported */
-	bootinfo_err = bootinfo_init(magic, info_pa); /* copy the loader's info */
+	serial_init();			  /* COM1, for everything below */
+	printf_set_symbolizer(symbolize); /* %pS via kallsyms */
+	cpu_identify();			  /* CPUID: features, brand */
+	traps_init(); /* GDT, TSS, IDT: faults are reported */
+	bootinfo_err =
+		bootinfo_init(magic, info_pa); /* copy the loader's info */
 	print_banner();
-	bootinfo_print_warnings();		/* held until after the banner */
-	cmdline_init(boot_info.cmdline);	/* apply key=value words */
+	bootinfo_print_warnings();	 /* held until after the banner */
+	cmdline_init(boot_info.cmdline); /* apply key=value words */
 	if (bootinfo_err)
-		panic("kvlab: cannot read the boot information (magic %#x at %#x)",
+		panic("kvlab: cannot read the boot information (magic %#x at "
+		      "%#x)",
 		      magic, info_pa);
-	memmap_print();				/* the loader's memory map */
-	memblock_init(&boot_info);		/* early allocator: RAM, reservations, mem= */
-	paging_init();				/* direct map, W^X image, no identity map */
-	buddy_init();				/* struct pages, zones, free lists */
-	show_buddyinfo();			/* free blocks per order, as /proc/buddyinfo */
-	kmem_cache_init();			/* slab: the cache of caches */
-	kmalloc_init();				/* kmalloc-8 ... kmalloc-8k */
-	kmem_cache_init_late();			/* slab: test checker, boot line */
-	vmalloc_init();				/* the vmalloc range: one free area */
-	tsc_calibrate();			/* TSC rate against the PIT */
-	apic_init();				/* local APIC, PICs masked, timer at hz= */
-	irq_boot_enable();			/* interrupts on from here */
-	crash_if_requested();			/* crash= tests the oops output */
-	fault_inject_arm(ktest_boot_seed);	/* failslab=, fail_page_alloc= from now on */
+	memmap_print(); /* the loader's memory map */
+	memblock_init(
+		&boot_info);	/* early allocator: RAM, reservations, mem= */
+	paging_init();		/* direct map, W^X image, no identity map */
+	buddy_init();		/* struct pages, zones, free lists */
+	show_buddyinfo();	/* free blocks per order, as /proc/buddyinfo */
+	kmem_cache_init();	/* slab: the cache of caches */
+	kmalloc_init();		/* kmalloc-8 ... kmalloc-8k */
+	kmem_cache_init_late(); /* slab: test checker, boot line */
+	vmalloc_init();		/* the vmalloc range: one free area */
+	tsc_calibrate();	/* TSC rate against the PIT */
+	apic_init();		/* local APIC, PICs masked, timer at hz= */
+	irq_boot_enable();	/* interrupts on from here */
+	crash_if_requested();	/* crash= tests the oops output */
+	fault_inject_arm(
+		ktest_boot_seed); /* failslab=, fail_page_alloc= from now on */
 	if (ktest_enabled())
-		ktest_run_all(&tests);		/* self-tests, KTAP on serial */
-	show_slabinfo();			/* caches, as /proc/slabinfo */
+		ktest_run_all(&tests); /* self-tests, KTAP on serial */
+	show_slabinfo();	       /* caches, as /proc/slabinfo */
 	pr_info("vmallocinfo after the tests:\n");
-	show_vmallocinfo();			/* live vmalloc areas, as /proc/vmallocinfo */
-	bench_run_selected();			/* bench=: timing comparisons */
+	show_vmallocinfo();   /* live vmalloc areas, as /proc/vmallocinfo */
+	bench_run_selected(); /* bench=: timing comparisons */
 	if (monitor_enabled())
-		monitor_run();			/* monitor=1: a prompt until exit */
+		monitor_run(); /* monitor=1: a prompt until exit */
 	finish(&tests);
 }

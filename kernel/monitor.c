@@ -30,21 +30,23 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 
-#define CTRL(c)		((c) & 0x1f)
-#define ASCII_BS	0x08
-#define ASCII_ESC	0x1b
-#define ASCII_DEL	0x7f
+#define CTRL(c)	  ((c)&0x1f)
+#define ASCII_BS  0x08
+#define ASCII_ESC 0x1b
+#define ASCII_DEL 0x7f
 
 extern const struct monitor_cmd __start_monitor_cmds[], __stop_monitor_cmds[];
 
 static bool monitor_on;
-static const char *current_cmd = "monitor";	/* for argument errors */
+static const char *current_cmd = "monitor"; /* for argument errors */
 
 static int set_monitor(const char *val, char *why, size_t why_size)
 {
 	return kparam_bool(val, &monitor_on, why, why_size);
 }
-KPARAM("monitor", set_monitor, "end the boot at an interactive prompt on the serial console (0/1, default 0)");
+KPARAM("monitor", set_monitor,
+       "end the boot at an interactive prompt on the serial console (0/1, "
+       "default 0)");
 
 bool monitor_enabled(void)
 {
@@ -79,7 +81,8 @@ int mon_arg_size(const char *arg, const char *what, unsigned long *out)
 	unsigned long long v;
 
 	if (memparse_strict(arg, &v))
-		return bad_arg(what, arg, "expected a size such as 4096, 64K or 2M");
+		return bad_arg(what, arg,
+			       "expected a size such as 4096, 64K or 2M");
 	*out = (unsigned long)v;
 	return 0;
 }
@@ -98,7 +101,8 @@ int mon_arg_addr(const char *arg, const char *what, unsigned long *out)
 		*out = sym;
 		return 0;
 	}
-	return bad_arg(what, arg, "expected a hex address or a kernel function name");
+	return bad_arg(what, arg,
+		       "expected a hex address or a kernel function name");
 }
 
 int mon_freed(const char *cmd, const char *what, unsigned long reports_before)
@@ -155,13 +159,15 @@ static int monitor_exec(char *line)
 	if (argc == 0)
 		return 0;
 	if (argc < 0) {
-		console_print("monitor: too many words (at most %d)\n", MON_ARGS_MAX);
+		console_print("monitor: too many words (at most %d)\n",
+			      MON_ARGS_MAX);
 		return MON_USAGE;
 	}
 	argv[argc] = NULL;
 	c = find_cmd(argv[0]);
 	if (!c) {
-		console_print("monitor: unknown command '%s'; type help for the list\n",
+		console_print("monitor: unknown command '%s'; type help for "
+			      "the list\n",
 			      argv[0]);
 		return MON_USAGE;
 	}
@@ -180,10 +186,10 @@ static int monitor_exec(char *line)
 
 struct line_editor {
 	char buf[MON_LINE_MAX];
-	size_t len;		/* bytes in buf, without the NUL */
-	bool overflow;		/* the line outgrew buf: refuse it at Enter */
-	bool after_cr;		/* the last byte was CR: a following LF is the same Enter */
-	int esc;		/* 0; 1 after ESC; 2 inside ESC [ ... */
+	size_t len;    /* bytes in buf, without the NUL */
+	bool overflow; /* the line outgrew buf: refuse it at Enter */
+	bool after_cr; /* the last byte was CR: a following LF is the same Enter */
+	int esc;       /* 0; 1 after ESC; 2 inside ESC [ ... */
 };
 
 static void echo(const char *s)
@@ -248,7 +254,7 @@ static bool line_feed(struct line_editor *ed, int c)
 			serial_putc((char)c);
 		} else if (!ed->overflow) {
 			ed->overflow = true;
-			echo("\a");	/* full: the rest of the line is dropped */
+			echo("\a"); /* full: the rest of the line is dropped */
 		}
 	}
 	return false;
@@ -269,13 +275,15 @@ void monitor_run(void)
 	bool counting = report_set_counting(true);
 	int ret = 0;
 
-	console_print("kvlab monitor: type help for the commands, exit to leave\n");
+	console_print("kvlab monitor: type help for the commands, exit to "
+		      "leave\n");
 	line_reset(&ed);
 	while (ret != MON_EXIT) {
 		if (!line_feed(&ed, read_byte()))
 			continue;
 		if (ed.overflow)
-			console_print("monitor: line too long (at most %zu characters); ignored\n",
+			console_print("monitor: line too long (at most %zu "
+				      "characters); ignored\n",
 				      sizeof(ed.buf) - 1);
 		else
 			ret = monitor_exec(ed.buf);
@@ -316,11 +324,14 @@ static int cmd_help(int argc, char **argv)
 	}
 	for (c = next_by_name(NULL); c; c = next_by_name(c))
 		console_print("  %-26s %s\n", c->usage, c->help);
-	console_print("Numbers: 42, 0x2a or 052. Sizes: 4096, 64K, 2M. Addresses: hex (0x optional) or a function name.\n");
-	console_print("Editing: Backspace erases, Ctrl-U or Ctrl-C drops the line.\n");
+	console_print("Numbers: 42, 0x2a or 052. Sizes: 4096, 64K, 2M. "
+		      "Addresses: hex (0x optional) or a function name.\n");
+	console_print("Editing: Backspace erases, Ctrl-U or Ctrl-C drops the "
+		      "line.\n");
 	return 0;
 }
-MONITOR_CMD("help", cmd_help, 0, 1, "help [COMMAND]", "list the commands, or explain one");
+MONITOR_CMD("help", cmd_help, 0, 1, "help [COMMAND]",
+	    "list the commands, or explain one");
 
 static int cmd_cmdline(int argc, char **argv)
 {
@@ -332,7 +343,8 @@ static int cmd_cmdline(int argc, char **argv)
 		console_print("  %-12s %s\n", p->key, p->help);
 	return 0;
 }
-MONITOR_CMD("cmdline", cmd_cmdline, 0, 0, "cmdline", "the boot command line and the keys it understands");
+MONITOR_CMD("cmdline", cmd_cmdline, 0, 0, "cmdline",
+	    "the boot command line and the keys it understands");
 
 /*
  * Straight to the UART, not through console_print(): the log must not
@@ -346,11 +358,13 @@ static int cmd_dmesg(int argc, char **argv)
 	serial_write(text, n);
 	return 0;
 }
-MONITOR_CMD("dmesg", cmd_dmesg, 0, 0, "dmesg", "the kernel log buffer, oldest first");
+MONITOR_CMD("dmesg", cmd_dmesg, 0, 0, "dmesg",
+	    "the kernel log buffer, oldest first");
 
 static int cmd_exit(int argc, char **argv)
 {
 	console_print("monitor: bye\n");
 	return MON_EXIT;
 }
-MONITOR_CMD("exit", cmd_exit, 0, 0, "exit", "leave the monitor; kvlab then ends QEMU");
+MONITOR_CMD("exit", cmd_exit, 0, 0, "exit",
+	    "leave the monitor; kvlab then ends QEMU");

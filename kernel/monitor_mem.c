@@ -71,7 +71,9 @@ static int cmd_memmap(int argc, char **argv)
 	u64 usable = 0, nr_free = 0, f;
 	size_t i;
 
-	console_print("memmap: %zu regions; bar: '.' free, '#' used, ':' both, '?' not tracked (no page allocator yet), '-' not usable RAM\n",
+	console_print("memmap: %zu regions; bar: '.' free, '#' used, ':' both, "
+		      "'?' not tracked (no page allocator yet), '-' not usable "
+		      "RAM\n",
 		      boot_info.nr_map);
 	for (i = 0; i < boot_info.nr_map; i++) {
 		const struct mem_region *r = &boot_info.map[i];
@@ -94,11 +96,12 @@ static int cmd_memmap(int argc, char **argv)
 		console_print("memmap: usable RAM %s\n", size);
 	return 0;
 }
-MONITOR_CMD("memmap", cmd_memmap, 0, 0, "memmap", "the physical memory map, with a free/used bar per region");
+MONITOR_CMD("memmap", cmd_memmap, 0, 0, "memmap",
+	    "the physical memory map, with a free/used bar per region");
 
 /* ---- peek ----------------------------------------------------------------- */
 
-#define PEEK_MAX_WORDS	64
+#define PEEK_MAX_WORDS 64
 
 /* "page fault, not present": what last_fault says in a few words. */
 static void describe_fault(char *buf, size_t size)
@@ -107,9 +110,9 @@ static void describe_fault(char *buf, size_t size)
 	const char *why = "";
 
 	if (last_fault.vector == X86_TRAP_PF)
-		why = !(ec & X86_PF_PROT) ? ", not present" :
-		      (ec & X86_PF_RSVD) ? ", reserved bit set" :
-					   ", protection violation";
+		why = !(ec & X86_PF_PROT)  ? ", not present"
+		      : (ec & X86_PF_RSVD) ? ", reserved bit set"
+					   : ", protection violation";
 	else if (last_fault.vector == X86_TRAP_GP)
 		why = ", non-canonical address?";
 	snprintf(buf, size, "%s%s", trap_name((unsigned int)last_fault.vector),
@@ -130,13 +133,17 @@ static int cmd_peek(int argc, char **argv)
 	for (i = 0; i < count; i++, addr += 8) {
 		if (probe_read_u64((const void *)addr, &v)) {
 			describe_fault(what, sizeof(what));
-			console_print("peek: 0x%016lx faulted (%s)\n", addr, what);
+			console_print("peek: 0x%016lx faulted (%s)\n", addr,
+				      what);
 			if (last_fault.note[0])
 				console_print("peek: %s\n", last_fault.note);
 			return MON_FAILED;
 		}
-		console_print("0x%016lx: 0x%016llx\n", addr, (unsigned long long)v);
+		console_print("0x%016lx: 0x%016llx\n", addr,
+			      (unsigned long long)v);
 	}
 	return 0;
 }
-MONITOR_CMD("peek", cmd_peek, 1, 2, "peek ADDR [COUNT]", "read COUNT 64-bit words (default 1, at most 64); a fault is reported, not fatal");
+MONITOR_CMD("peek", cmd_peek, 1, 2, "peek ADDR [COUNT]",
+	    "read COUNT 64-bit words (default 1, at most 64); a fault is "
+	    "reported, not fatal");

@@ -57,8 +57,8 @@ static void print_where(const char *kind, const char *file, int line,
 {
 	char msg[256];
 
-	printk(KERN_ERR "%s at %s:%d%s%s\n", kind, file, line,
-	       cond ? ": " : "", cond ? cond : "");
+	printk(KERN_ERR "%s at %s:%d%s%s\n", kind, file, line, cond ? ": " : "",
+	       cond ? cond : "");
 	if (fmt) {
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		printk(KERN_ERR "  %s\n", msg);
@@ -95,18 +95,22 @@ void report_begin(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printk(KERN_ERR "=============================================================================\n");
+	printk(KERN_ERR "======================================================"
+			"=======================\n");
 	printk(KERN_ERR "%s\n", msg);
-	printk(KERN_ERR "-----------------------------------------------------------------------------\n");
+	printk(KERN_ERR "------------------------------------------------------"
+			"-----------------------\n");
 }
 
 void report_end(void)
 {
 	nr_reports++;
 	backtrace_print(read_rbp(), 0);
-	printk(KERN_ERR "=============================================================================\n");
+	printk(KERN_ERR "======================================================"
+			"=======================\n");
 	if (!reports_counted)
-		panic("misuse reported (see above) and nobody is counting reports");
+		panic("misuse reported (see above) and nobody is counting "
+		      "reports");
 }
 
 int preempt_count;
@@ -120,7 +124,8 @@ void __might_sleep(const char *what, unsigned long caller)
 {
 	report_begin("BUG: sleeping function called from invalid context at %s",
 		     what);
-	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, in_interrupt(): %d, preempt_count: %#x, caller: %pS\n",
+	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, in_interrupt(): "
+			"%d, preempt_count: %#x, caller: %pS\n",
 	       in_atomic(), !early_boot_irqs_disabled && irqs_disabled(),
 	       in_interrupt(), (unsigned int)preempt_count, (void *)caller);
 	report_end();

@@ -32,21 +32,22 @@
 #include <kernel/spinlock.h>
 #include <lib/errno.h>
 
-#define MAX_LOCK_CLASSES	64	/* one u64 bitmap of edges per class */
-#define MAX_HELD_LOCKS		16	/* per CPU, nested */
+#define MAX_LOCK_CLASSES 64 /* one u64 bitmap of edges per class */
+#define MAX_HELD_LOCKS	 16 /* per CPU, nested */
 
 _Static_assert(MAX_LOCK_CLASSES == 64, "edge sets are one u64");
 
 struct lock_class {
-	const void *key;		/* the lock_class_key, or the lock */
+	const void *key; /* the lock_class_key, or the lock */
 	const char *name;
-	u64 after;			/* bit j: class j taken while this held */
-	unsigned long edge_ip[MAX_LOCK_CLASSES];	/* where each edge was first seen */
+	u64 after; /* bit j: class j taken while this held */
+	unsigned long
+		edge_ip[MAX_LOCK_CLASSES]; /* where each edge was first seen */
 };
 
 struct held_lock {
 	unsigned int class;
-	unsigned long ip;		/* where it was taken */
+	unsigned long ip; /* where it was taken */
 	const spinlock_t *lock;
 };
 
@@ -72,7 +73,9 @@ static int set_debug_locks(const char *val, char *why, size_t why_size)
 {
 	return kparam_bool(val, &debug_locks, why, why_size);
 }
-KPARAM("debug_locks", set_debug_locks, "spinlock debugging and lock-order checking (default 1 in test kernels, 0 in make bench's)");
+KPARAM("debug_locks", set_debug_locks,
+       "spinlock debugging and lock-order checking (default 1 in test kernels, "
+       "0 in make bench's)");
 
 /*
  * lock_cpu - this CPU's number. Until per-CPU data gives
@@ -141,7 +144,8 @@ static void spin_bug(const spinlock_t *lock, const char *msg)
 {
 	nr_spin_bugs++;
 	report_begin("BUG: spinlock %s on CPU#%u", msg, lock_cpu());
-	printk(KERN_ERR " lock: %s (%p), .magic: %08x, .owner_cpu: %d, taken at: %pS\n",
+	printk(KERN_ERR " lock: %s (%p), .magic: %08x, .owner_cpu: %d, taken "
+			"at: %pS\n",
 	       lock->name ? lock->name : "?", (const void *)lock, lock->magic,
 	       lock->owner_cpu, (void *)lock->owner_ip);
 	report_end();
@@ -152,7 +156,8 @@ static void spin_bug(const spinlock_t *lock, const char *msg)
 /* The class of @lock, registered on first use. Return: its index, or -1. */
 static int class_of(const spinlock_t *lock)
 {
-	const void *key = lock->key ? (const void *)lock->key : (const void *)lock;
+	const void *key = lock->key ? (const void *)lock->key
+				    : (const void *)lock;
 	unsigned int i;
 
 	for (i = 0; i < nr_classes; i++)
@@ -160,7 +165,8 @@ static int class_of(const spinlock_t *lock)
 			return (int)i;
 	if (nr_classes == MAX_LOCK_CLASSES) {
 		if (!classes_full_warned)
-			pr_err("lockdep: more than %d lock classes; the new ones are not checked\n",
+			pr_err("lockdep: more than %d lock classes; the new "
+			       "ones are not checked\n",
 			       MAX_LOCK_CLASSES);
 		classes_full_warned = true;
 		return -1;
@@ -186,7 +192,8 @@ static bool class_reaches(unsigned int from, unsigned int to,
 			if (!(frontier & (1ULL << x)))
 				continue;
 			for (y = 0; y < nr_classes; y++) {
-				if (!(classes[x].after & (1ULL << y)) || (seen & (1ULL << y)))
+				if (!(classes[x].after & (1ULL << y)) ||
+				    (seen & (1ULL << y)))
 					continue;
 				parent[y] = (u8)x;
 				if (y == to)
@@ -205,7 +212,8 @@ static bool class_reaches(unsigned int from, unsigned int to,
  * ("in reverse order"): each line says where its class was taken while
  * the one below it was held.
  */
-static void print_existing_chain(unsigned int new_class, unsigned int held_class,
+static void print_existing_chain(unsigned int new_class,
+				 unsigned int held_class,
 				 const u8 parent[MAX_LOCK_CLASSES])
 {
 	unsigned int x = held_class, depth = 0, n;
@@ -215,7 +223,8 @@ static void print_existing_chain(unsigned int new_class, unsigned int held_class
 	while (x != new_class) {
 		printk(KERN_ERR "-> #%u (%s):\n", depth--, classes[x].name);
 		printk(KERN_ERR "       taken at %pS while holding (%s)\n",
-		       (void *)classes[parent[x]].edge_ip[x], classes[parent[x]].name);
+		       (void *)classes[parent[x]].edge_ip[x],
+		       classes[parent[x]].name);
 		x = parent[x];
 	}
 	printk(KERN_ERR "-> #0 (%s):\n", classes[new_class].name);
@@ -230,7 +239,8 @@ static void print_held_locks(unsigned int cpu)
 	       nr_held[cpu] == 1 ? "" : "s", cpu);
 	for (i = 0; i < nr_held[cpu]; i++)
 		printk(KERN_ERR " #%u: (%s), at: %pS\n", i,
-		       classes[held[cpu][i].class].name, (void *)held[cpu][i].ip);
+		       classes[held[cpu][i].class].name,
+		       (void *)held[cpu][i].ip);
 }
 
 static void report_inversion(unsigned int cpu, const struct held_lock *h,
@@ -246,7 +256,8 @@ static void report_inversion(unsigned int cpu, const struct held_lock *h,
 	printk(KERN_ERR "but CPU#%u is already holding lock:\n", cpu);
 	printk(KERN_ERR " (%s), at: %pS\n\n", a, (void *)h->ip);
 	printk(KERN_ERR "which lock already depends on the new lock.\n\n");
-	printk(KERN_ERR "the existing dependency chain (in reverse order) is:\n\n");
+	printk(KERN_ERR "the existing dependency chain (in reverse order) "
+			"is:\n\n");
 	print_existing_chain(new_class, h->class, parent);
 	printk(KERN_ERR "\nthe new dependency:\n\n");
 	printk(KERN_ERR "-> (%s) held since %pS,\n", a, (void *)h->ip);
@@ -274,7 +285,7 @@ static void lockdep_add_edges(unsigned int cpu, unsigned int cls,
 	for (i = 0; i < nr_held[cpu]; i++) {
 		h = held[cpu][i].class;
 		if (h == cls || (classes[h].after & (1ULL << cls)))
-			continue;	/* same class, or an edge already known */
+			continue; /* same class, or an edge already known */
 		if (class_reaches(cls, h, parent)) {
 			report_inversion(cpu, &held[cpu][i], cls, ip, parent);
 			continue;
@@ -303,12 +314,14 @@ static void lockdep_acquire(const spinlock_t *lock, unsigned long ip,
 		lockdep_add_edges(cpu, (unsigned int)cls, ip);
 	if (nr_held[cpu] == MAX_HELD_LOCKS) {
 		if (!held_full_warned)
-			pr_err("lockdep: CPU#%u holds more than %d locks; not tracking more\n",
+			pr_err("lockdep: CPU#%u holds more than %d locks; not "
+			       "tracking more\n",
 			       cpu, MAX_HELD_LOCKS);
 		held_full_warned = true;
 		goto out;
 	}
-	held[cpu][nr_held[cpu]++] = (struct held_lock){ (unsigned int)cls, ip, lock };
+	held[cpu][nr_held[cpu]++] =
+		(struct held_lock){ (unsigned int)cls, ip, lock };
 out:
 	in_lockdep[cpu] = false;
 	graph_unlock_irqrestore(flags);
@@ -355,7 +368,7 @@ void do_spin_lock(spinlock_t *lock)
 
 	if (debug_locks) {
 		if (!spin_debug_before(lock)) {
-			preempt_enable();	/* the caller's spin_unlock() stays balanced */
+			preempt_enable(); /* the caller's spin_unlock() stays balanced */
 			return;
 		}
 		lockdep_acquire(lock, ip, true);
@@ -389,7 +402,7 @@ void do_spin_unlock(spinlock_t *lock)
 			spin_bug(lock, "bad magic");
 		if (!spin_is_locked(lock)) {
 			spin_bug(lock, "already unlocked");
-			preempt_disable();	/* balance the caller's preempt_enable() */
+			preempt_disable(); /* balance the caller's preempt_enable() */
 			return;
 		}
 		if (lock->owner_cpu >= 0 && lock->owner_cpu != (int)lock_cpu())

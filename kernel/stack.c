@@ -30,7 +30,8 @@ bool on_kernel_stack(unsigned long addr, size_t len)
 
 bool in_boot_stack_guard(unsigned long addr)
 {
-	unsigned long guard = (unsigned long)boot_stack_bottom - BOOT_STACK_GUARD_SIZE;
+	unsigned long guard =
+		(unsigned long)boot_stack_bottom - BOOT_STACK_GUARD_SIZE;
 
 	return addr >= guard && addr < (unsigned long)boot_stack_bottom;
 }

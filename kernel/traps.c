@@ -26,13 +26,13 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 
-#define MAX_FAULT_NOTES	4
+#define MAX_FAULT_NOTES 4
 
 struct tss64 {
 	u32 reserved0;
 	u64 rsp[3];
 	u64 reserved1;
-	u64 ist[7];		/* ist[0] is IST1 */
+	u64 ist[7]; /* ist[0] is IST1 */
 	u64 reserved2;
 	u16 reserved3;
 	u16 iomap_base;
@@ -42,7 +42,7 @@ struct idt_gate {
 	u16 offset_low;
 	u16 selector;
 	u8 ist;
-	u8 type_attr;		/* 0x8e: present, DPL 0, 64-bit interrupt gate */
+	u8 type_attr; /* 0x8e: present, DPL 0, 64-bit interrupt gate */
 	u16 offset_mid;
 	u32 offset_high;
 	u32 reserved;
@@ -141,8 +141,8 @@ static void load_gdt(void)
 	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
 
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL;	/* KERNEL_CS: 64-bit code, DPL 0 */
-	gdt[2] = 0x00cf92000000ffffULL;	/* KERNEL_DS */
+	gdt[1] = 0x00af9a000000ffffULL; /* KERNEL_CS: 64-bit code, DPL 0 */
+	gdt[2] = 0x00cf92000000ffffULL; /* KERNEL_DS */
 	set_tss_descriptor(&gdt[3], &tss);
 	lgdt(&p);
 	/* Reload CS with a far return, then the data segments. */
@@ -155,7 +155,9 @@ static void load_gdt(void)
 			     "movw %%ax, %%ds\n\t"
 			     "movw %%ax, %%es\n\t"
 			     "movw %%ax, %%ss\n\t"
-			     : : "i"(KERNEL_CS), "i"(KERNEL_DS) : "rax", "memory");
+			     :
+			     : "i"(KERNEL_CS), "i"(KERNEL_DS)
+			     : "rax", "memory");
 	ltr(TSS_SEL);
 }
 
@@ -178,7 +180,7 @@ void traps_init(void)
 
 	for (i = 0; i < NR_IST_STACKS; i++)
 		tss.ist[i] = ist_stack_top(i);
-	tss.iomap_base = sizeof(tss);	/* no I/O bitmap */
+	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
 	load_gdt();
 
 	for (v = 0; v < NR_EXCEPTIONS; v++)
@@ -226,7 +228,7 @@ bool fixup_exception(struct pt_regs *regs, unsigned long addr)
 	if (probe_exec_target && regs->rip == probe_exec_target) {
 		record_fault(regs, addr);
 		regs->rip = (unsigned long)probe_exec_fixup;
-		regs->rsp += 8;	/* drop the return address of the call */
+		regs->rsp += 8; /* drop the return address of the call */
 		return true;
 	}
 	return false;
@@ -237,18 +239,20 @@ static void show_pf(const struct pt_regs *regs, unsigned long cr2)
 	unsigned long ec = regs->error_code;
 	char note[192];
 
-	printk(KERN_ALERT "BUG: unable to handle page fault for address: %016lx\n",
+	printk(KERN_ALERT "BUG: unable to handle page fault for address: "
+			  "%016lx\n",
 	       cr2);
 	printk(KERN_ALERT "#PF: supervisor %s in %s mode\n",
-	       (ec & X86_PF_INSTR) ? "instruction fetch" :
-	       (ec & X86_PF_WRITE) ? "write access" : "read access",
+	       (ec & X86_PF_INSTR)   ? "instruction fetch"
+	       : (ec & X86_PF_WRITE) ? "write access"
+				     : "read access",
 	       (ec & X86_PF_USER) ? "user" : "kernel");
 	printk(KERN_ALERT "#PF: error_code(0x%04lx) - %s\n", ec,
-	       !(ec & X86_PF_PROT) ? "not-present page" :
-	       (ec & X86_PF_RSVD) ? "reserved bit violation" :
-	       (ec & X86_PF_INSTR) ? "permissions violation (no-execute)" :
-	       (ec & X86_PF_WRITE) ? "permissions violation (read-only)" :
-	       "permissions violation");
+	       !(ec & X86_PF_PROT)   ? "not-present page"
+	       : (ec & X86_PF_RSVD)  ? "reserved bit violation"
+	       : (ec & X86_PF_INSTR) ? "permissions violation (no-execute)"
+	       : (ec & X86_PF_WRITE) ? "permissions violation (read-only)"
+				     : "permissions violation");
 	if (cr2 < 4096)
 		printk(KERN_ALERT "#PF: this is a NULL pointer dereference\n");
 	if (fault_note(cr2, note, sizeof(note)))
@@ -264,11 +268,14 @@ static void show_pf(const struct pt_regs *regs, unsigned long cr2)
 static void show_df(unsigned long cr2)
 {
 	if (in_boot_stack_guard(cr2))
-		printk(KERN_ALERT "double fault: kernel stack overflow: CR2 %#lx is in the guard page below the stack (%#lx-%#lx)\n",
+		printk(KERN_ALERT "double fault: kernel stack overflow: CR2 "
+				  "%#lx is in the guard page below the stack "
+				  "(%#lx-%#lx)\n",
 		       cr2, (unsigned long)boot_stack_bottom,
 		       (unsigned long)boot_stack_top - 1);
 	else
-		printk(KERN_ALERT "double fault: a fault while delivering a fault (CR2 %#lx)\n",
+		printk(KERN_ALERT "double fault: a fault while delivering a "
+				  "fault (CR2 %#lx)\n",
 		       cr2);
 }
 
@@ -305,7 +312,8 @@ void trap_handler(struct pt_regs *regs)
 
 	if (nr_oopses++) {
 		/* A fault while reporting a fault: say so and stop. */
-		console_print("kvlab: %s (#%lu) while handling an oops, rip=%#lx\n",
+		console_print("kvlab: %s (#%lu) while handling an oops, "
+			      "rip=%#lx\n",
 			      trap_name((unsigned int)regs->vector),
 			      regs->vector, regs->rip);
 		qemu_exit(EXIT_PANIC);
@@ -315,8 +323,9 @@ void trap_handler(struct pt_regs *regs)
 	if (regs->vector == X86_TRAP_PF)
 		show_pf(regs, cr2);
 	printk(KERN_ALERT "%s: %04lx [#1] (vector %lu)\n",
-	       regs->vector == X86_TRAP_PF ? "Oops" :
-					     trap_name((unsigned int)regs->vector),
+	       regs->vector == X86_TRAP_PF
+		       ? "Oops"
+		       : trap_name((unsigned int)regs->vector),
 	       regs->error_code, regs->vector);
 	if (regs->vector == X86_TRAP_DF)
 		show_df(cr2);

@@ -14,13 +14,13 @@
 #include <kernel/printk.h>
 #include <kernel/tsc.h>
 
-#define PIT_HZ		1193182ULL
-#define PIT_CH2		0x42
-#define PIT_CMD		0x43
-#define PORT_B		0x61	/* bit 0: ch2 gate, bit 1: speaker, bit 5: OUT2 */
-#define CAL_MS		10
-#define CAL_LATCH	(PIT_HZ * CAL_MS / 1000)
-#define CAL_WINDOWS	5
+#define PIT_HZ	    1193182ULL
+#define PIT_CH2	    0x42
+#define PIT_CMD	    0x43
+#define PORT_B	    0x61 /* bit 0: ch2 gate, bit 1: speaker, bit 5: OUT2 */
+#define CAL_MS	    10
+#define CAL_LATCH   (PIT_HZ * CAL_MS / 1000)
+#define CAL_WINDOWS 5
 
 u64 tsc_khz;
 
@@ -46,7 +46,7 @@ void tsc_calibrate(void)
 	u64 best = ~0ULL, d;
 	int i;
 
-	measure_window();	/* discarded */
+	measure_window(); /* discarded */
 	for (i = 1; i < CAL_WINDOWS; i++) {
 		d = measure_window();
 		if (d < best)
@@ -56,7 +56,8 @@ void tsc_calibrate(void)
 	tsc_khz = best * PIT_HZ / (CAL_LATCH * 1000);
 	if (!tsc_khz)
 		tsc_khz = 1;
-	pr_info("tsc: %llu.%03llu MHz (PIT channel 2, best of %d %d-ms windows)\n",
+	pr_info("tsc: %llu.%03llu MHz (PIT channel 2, best of %d %d-ms "
+		"windows)\n",
 		(unsigned long long)(tsc_khz / 1000),
 		(unsigned long long)(tsc_khz % 1000), CAL_WINDOWS - 1, CAL_MS);
 }

@@ -95,21 +95,21 @@ void rb_insert(struct rb_node *node, struct rb_root *root,
 	}
 	/* Rule 2 may be broken between node and its parent: fix upwards. */
 	while ((p = node->rb_parent) && p->rb_color == RB_RED) {
-		g = p->rb_parent;	/* p is red, so not the root */
+		g = p->rb_parent; /* p is red, so not the root */
 		if (p == g->rb_left) {
 			u = g->rb_right;
-			if (!is_black(u)) {	/* case 1: recolour, go up */
+			if (!is_black(u)) { /* case 1: recolour, go up */
 				p->rb_color = u->rb_color = RB_BLACK;
 				g->rb_color = RB_RED;
 				node = g;
 				continue;
 			}
-			if (node == p->rb_right) {	/* case 2: make it case 3 */
+			if (node == p->rb_right) { /* case 2: make it case 3 */
 				rotate_left(p, root, aug);
 				node = p;
 				p = node->rb_parent;
 			}
-			p->rb_color = RB_BLACK;		/* case 3 */
+			p->rb_color = RB_BLACK; /* case 3 */
 			g->rb_color = RB_RED;
 			rotate_right(g, root, aug);
 		} else {
@@ -138,32 +138,33 @@ void rb_insert(struct rb_node *node, struct rb_root *root,
  * paths through x lack one black. Push the deficit up or fix it locally.
  */
 static void erase_fixup(struct rb_node *x, struct rb_node *parent,
-			struct rb_root *root, const struct rb_augment_callbacks *aug)
+			struct rb_root *root,
+			const struct rb_augment_callbacks *aug)
 {
 	struct rb_node *w;
 
 	while (x != root->rb_node && is_black(x)) {
 		if (x == parent->rb_left) {
 			w = parent->rb_right;
-			if (w->rb_color == RB_RED) {	/* case 1: red sibling */
+			if (w->rb_color == RB_RED) { /* case 1: red sibling */
 				w->rb_color = RB_BLACK;
 				parent->rb_color = RB_RED;
 				rotate_left(parent, root, aug);
 				w = parent->rb_right;
 			}
 			if (is_black(w->rb_left) && is_black(w->rb_right)) {
-				w->rb_color = RB_RED;	/* case 2: move up */
+				w->rb_color = RB_RED; /* case 2: move up */
 				x = parent;
 				parent = x->rb_parent;
 				continue;
 			}
-			if (is_black(w->rb_right)) {	/* case 3 -> case 4 */
+			if (is_black(w->rb_right)) { /* case 3 -> case 4 */
 				w->rb_left->rb_color = RB_BLACK;
 				w->rb_color = RB_RED;
 				rotate_right(w, root, aug);
 				w = parent->rb_right;
 			}
-			w->rb_color = parent->rb_color;	/* case 4 */
+			w->rb_color = parent->rb_color; /* case 4 */
 			parent->rb_color = RB_BLACK;
 			w->rb_right->rb_color = RB_BLACK;
 			rotate_left(parent, root, aug);
@@ -302,7 +303,8 @@ static int check_subtree(const struct rb_node *n, const struct rb_node *parent)
 		return -1;
 	}
 	if (n->rb_color == RB_RED && parent && parent->rb_color == RB_RED) {
-		printk(KERN_ERR "rbtree: rule 2 broken: red node %p has a red parent %p\n",
+		printk(KERN_ERR "rbtree: rule 2 broken: red node %p has a red "
+				"parent %p\n",
 		       (const void *)n, (const void *)parent);
 		return -1;
 	}
@@ -311,7 +313,8 @@ static int check_subtree(const struct rb_node *n, const struct rb_node *parent)
 	if (l < 0 || r < 0)
 		return -1;
 	if (l != r) {
-		printk(KERN_ERR "rbtree: rule 3 broken at %p: black height %d on the left, %d on the right\n",
+		printk(KERN_ERR "rbtree: rule 3 broken at %p: black height %d "
+				"on the left, %d on the right\n",
 		       (const void *)n, l, r);
 		return -1;
 	}

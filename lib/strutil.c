@@ -101,7 +101,7 @@ int kstrtoll(const char *s, unsigned int base, long long *res)
 	if (*s == '-') {
 		neg = true;
 		s++;
-		if (*s == '+')	/* one sign only, as Linux */
+		if (*s == '+') /* one sign only, as Linux */
 			return -EINVAL;
 	}
 	err = kstrtoull(s, base, &v);
@@ -129,12 +129,33 @@ int memparse_strict(const char *s, unsigned long long *res)
 	if (err)
 		return err;
 	switch (*s) {
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
-	case 't': case 'T': shift = 40; s++; break;
-	case 'p': case 'P': shift = 50; s++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		s++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		s++;
+		break;
+	case 'p':
+	case 'P':
+		shift = 50;
+		s++;
+		break;
+	default:
+		break;
 	}
 	if (*s)
 		return -EINVAL;

@@ -11,24 +11,24 @@
 
 struct outbuf {
 	char *buf;
-	size_t size;	/* bytes available in buf, including the NUL */
-	size_t len;	/* characters produced so far (may exceed size) */
+	size_t size; /* bytes available in buf, including the NUL */
+	size_t len;  /* characters produced so far (may exceed size) */
 };
 
 enum {
-	F_LEFT = 1 << 0,	/* '-' */
-	F_PLUS = 1 << 1,	/* '+' */
-	F_SPACE = 1 << 2,	/* ' ' */
-	F_ALT = 1 << 3,		/* '#' */
-	F_ZERO = 1 << 4,	/* '0' */
-	F_UPPER = 1 << 5,	/* %X */
-	F_SIGNED = 1 << 6,	/* %d %i: the only ones '+' and ' ' apply to */
+	F_LEFT = 1 << 0,   /* '-' */
+	F_PLUS = 1 << 1,   /* '+' */
+	F_SPACE = 1 << 2,  /* ' ' */
+	F_ALT = 1 << 3,	   /* '#' */
+	F_ZERO = 1 << 4,   /* '0' */
+	F_UPPER = 1 << 5,  /* %X */
+	F_SIGNED = 1 << 6, /* %d %i: the only ones '+' and ' ' apply to */
 };
 
 struct spec {
 	unsigned int flags;
-	int width;		/* -1: none */
-	int precision;		/* -1: none */
+	int width;     /* -1: none */
+	int precision; /* -1: none */
 	unsigned int base;
 };
 
@@ -107,7 +107,8 @@ static void emit_number(struct outbuf *o, unsigned long long v, bool negative,
 	body = (sign ? 1 : 0) + (int)strlen(prefix) + zeros + n;
 	pad = sp->width > body ? sp->width - body : 0;
 	/* '0' pads with zeros after the sign, unless '-' or a precision. */
-	if ((sp->flags & F_ZERO) && !(sp->flags & F_LEFT) && sp->precision < 0) {
+	if ((sp->flags & F_ZERO) && !(sp->flags & F_LEFT) &&
+	    sp->precision < 0) {
 		zeros += pad;
 		pad = 0;
 	}
@@ -128,12 +129,23 @@ static const char *parse_flags(const char *f, struct spec *sp)
 {
 	for (;; f++) {
 		switch (*f) {
-		case '-': sp->flags |= F_LEFT; break;
-		case '+': sp->flags |= F_PLUS; break;
-		case ' ': sp->flags |= F_SPACE; break;
-		case '#': sp->flags |= F_ALT; break;
-		case '0': sp->flags |= F_ZERO; break;
-		default: return f;
+		case '-':
+			sp->flags |= F_LEFT;
+			break;
+		case '+':
+			sp->flags |= F_PLUS;
+			break;
+		case ' ':
+			sp->flags |= F_SPACE;
+			break;
+		case '#':
+			sp->flags |= F_ALT;
+			break;
+		case '0':
+			sp->flags |= F_ZERO;
+			break;
+		default:
+			return f;
 		}
 	}
 }
@@ -165,35 +177,57 @@ static const char *parse_length(const char *f, enum length *len)
 		return f + 2;
 	}
 	switch (*f) {
-	case 'h': *len = LEN_SHORT; return f + 1;
-	case 'l': *len = LEN_LONG; return f + 1;
-	case 'z': case 't': *len = LEN_SIZE; return f + 1;
-	case 'j': *len = LEN_LLONG; return f + 1;
-	default: return f;
+	case 'h':
+		*len = LEN_SHORT;
+		return f + 1;
+	case 'l':
+		*len = LEN_LONG;
+		return f + 1;
+	case 'z':
+	case 't':
+		*len = LEN_SIZE;
+		return f + 1;
+	case 'j':
+		*len = LEN_LLONG;
+		return f + 1;
+	default:
+		return f;
 	}
 }
 
 static unsigned long long get_unsigned(va_list *ap, enum length len)
 {
 	switch (len) {
-	case LEN_CHAR: return (unsigned char)va_arg(*ap, unsigned int);
-	case LEN_SHORT: return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_LONG: return va_arg(*ap, unsigned long);
-	case LEN_LLONG: return va_arg(*ap, unsigned long long);
-	case LEN_SIZE: return va_arg(*ap, size_t);
-	default: return va_arg(*ap, unsigned int);
+	case LEN_CHAR:
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_SHORT:
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case LEN_LONG:
+		return va_arg(*ap, unsigned long);
+	case LEN_LLONG:
+		return va_arg(*ap, unsigned long long);
+	case LEN_SIZE:
+		return va_arg(*ap, size_t);
+	default:
+		return va_arg(*ap, unsigned int);
 	}
 }
 
 static long long get_signed(va_list *ap, enum length len)
 {
 	switch (len) {
-	case LEN_CHAR: return (signed char)va_arg(*ap, int);
-	case LEN_SHORT: return (short)va_arg(*ap, int);
-	case LEN_LONG: return va_arg(*ap, long);
-	case LEN_LLONG: return va_arg(*ap, long long);
-	case LEN_SIZE: return va_arg(*ap, ssize_t);
-	default: return va_arg(*ap, int);
+	case LEN_CHAR:
+		return (signed char)va_arg(*ap, int);
+	case LEN_SHORT:
+		return (short)va_arg(*ap, int);
+	case LEN_LONG:
+		return va_arg(*ap, long);
+	case LEN_LLONG:
+		return va_arg(*ap, long long);
+	case LEN_SIZE:
+		return va_arg(*ap, ssize_t);
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
@@ -205,7 +239,8 @@ static const char *emit_pointer(struct outbuf *o, const char *f, void *p,
 
 	if (*f == 'S') {
 		f++;
-		if (symbolizer && symbolizer((unsigned long)p, sym, sizeof(sym))) {
+		if (symbolizer &&
+		    symbolizer((unsigned long)p, sym, sizeof(sym))) {
 			emit_string(o, sym, sp);
 			return f;
 		}
@@ -251,8 +286,9 @@ static const char *convert(struct outbuf *o, const char *f, va_list *ap)
 	case 'i':
 		sp.flags |= F_SIGNED;
 		sv = get_signed(ap, len);
-		emit_number(o, sv < 0 ? 0ULL - (unsigned long long)sv
-				       : (unsigned long long)sv,
+		emit_number(o,
+			    sv < 0 ? 0ULL - (unsigned long long)sv
+				   : (unsigned long long)sv,
 			    sv < 0, &sp);
 		break;
 	case 'u':

@@ -57,7 +57,7 @@
 #include <mm/mmdebug.h>
 #include "internal.h"
 
-#define WATERMARK_SCALE_FACTOR	10	/* in 1/10000 of the zone, as Linux */
+#define WATERMARK_SCALE_FACTOR 10 /* in 1/10000 of the zone, as Linux */
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -79,13 +79,14 @@ static bool buddy_is_ready;
 static struct fast_class {
 	struct zone *zone;
 	unsigned long mark;
-} fast_class[8];	/* indexed by gfp & (__GFP_DMA | __GFP_DMA32): 0, 1, 4, 5 */
+} fast_class[8]; /* indexed by gfp & (__GFP_DMA | __GFP_DMA32): 0, 1, 4, 5 */
 
 /* mem_map[] size in bytes, for the one-compare "is this a struct page?" check. */
 static unsigned long mem_map_bytes;
 /* lowmem_reserve_ratio, Linux's defaults: DMA 256, DMA32 256. */
 static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32 };
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32",
+						      "Normal" };
 
 bool buddy_ready(void)
 {
@@ -116,7 +117,8 @@ static inline void del_from_free_list(struct zone *z, struct page *page,
 	/* A free block's head, of this order, in this zone (invariant 1). */
 	VM_BUG_ON_PAGE(!PageBuddy(page), page);
 	VM_BUG_ON_PAGE(page->order != order, page);
-	VM_BUG_ON_PAGE(page_to_pfn(page) - z->zone_start_pfn >= z->spanned_pages,
+	VM_BUG_ON_PAGE(page_to_pfn(page) - z->zone_start_pfn >=
+			       z->spanned_pages,
 		       page);
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
@@ -157,12 +159,14 @@ static bool merge_likely(const struct zone *z, unsigned long pfn,
 }
 
 /* Free a block into @z's lists, merging with free buddies (steps 3-4). */
-static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order)
+static void free_one_block(struct zone *z, unsigned long pfn,
+			   unsigned int order)
 {
 	unsigned long buddy_pfn;
 
 	VM_BUG_ON_MSG(order > MAX_PAGE_ORDER, "order %u", order);
-	VM_BUG_ON_MSG(pfn & ((1UL << order) - 1), "pfn %#lx order %u", pfn, order);
+	VM_BUG_ON_MSG(pfn & ((1UL << order) - 1), "pfn %#lx order %u", pfn,
+		      order);
 	VM_BUG_ON_MSG(!pfn_in_zone(z, pfn), "pfn %#lx zone %s", pfn, z->name);
 	/* The caller has cleared the block's state: it is not free already. */
 	VM_BUG_ON_PAGE(PageBuddy(pfn_to_page(pfn)) || PagePcp(pfn_to_page(pfn)),
@@ -181,7 +185,8 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 		order++;
 		z->stat.nr_merge++;
 	}
-	add_to_free_list(z, pfn_to_page(pfn), order, merge_likely(z, pfn, order));
+	add_to_free_list(z, pfn_to_page(pfn), order,
+			 merge_likely(z, pfn, order));
 }
 
 /* Split a block of order @high down to @low, keeping the low half (step 2). */
@@ -190,7 +195,8 @@ static void split_block(struct zone *z, struct page *page, unsigned int low,
 {
 	unsigned long size = 1UL << high;
 
-	VM_BUG_ON_MSG(low > high || high > MAX_PAGE_ORDER, "low %u high %u", low, high);
+	VM_BUG_ON_MSG(low > high || high > MAX_PAGE_ORDER, "low %u high %u",
+		      low, high);
 	VM_BUG_ON_PAGE(page_to_pfn(page) & (size - 1), page);
 	while (high > low) {
 		high--;
@@ -268,11 +274,11 @@ static void pcp_free_bulk(struct zone *z, struct per_cpu_pages *pcp, int n)
 		page->flags = 0;
 		pfn = page_to_pfn(page);
 		if (run_len && pfn == run_start + run_len) {
-			run_len++;		/* ascending run */
+			run_len++; /* ascending run */
 			continue;
 		}
 		if (run_len && pfn + 1 == run_start) {
-			run_start = pfn;	/* descending run (LIFO order) */
+			run_start = pfn; /* descending run (LIFO order) */
 			run_len++;
 			continue;
 		}
@@ -326,7 +332,7 @@ static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 		if (!block) {
 			if (!order)
 				break;
-			order--;	/* no block this big: try smaller ones */
+			order--; /* no block this big: try smaller ones */
 			continue;
 		}
 		pcp_append_block(pcp, block, 1UL << order);
@@ -508,9 +514,10 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 
 		if (!z->managed_pages)
 			continue;
-		if (!zone_watermark_ok(z, order,
-				       z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
-				       highest, alloc_flags))
+		if (!zone_watermark_ok(
+			    z, order,
+			    z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+			    highest, alloc_flags))
 			continue;
 		page = rmqueue(z, order);
 		if (page) {
@@ -524,7 +531,8 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 			  unsigned long caller)
 {
-	page->flags = (page->flags & (1UL << PG_reserved)) | (1UL << PG_allocated);
+	page->flags = (page->flags & (1UL << PG_reserved)) |
+		      (1UL << PG_allocated);
 	page->order = (u8)order;
 	page->alloc_ip = caller;
 	if (gfp & __GFP_COMP && order) {
@@ -550,12 +558,14 @@ static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
 		if (zones[i].managed_pages)
 			pr_warn("  %s: free:%lu min:%lu low:%lu high:%lu\n",
 				zones[i].name, zone_free_pages(&zones[i]),
-				min_wmark_pages(&zones[i]), low_wmark_pages(&zones[i]),
+				min_wmark_pages(&zones[i]),
+				low_wmark_pages(&zones[i]),
 				high_wmark_pages(&zones[i]));
 }
 
 static struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
-				     unsigned int alloc_flags, unsigned long caller)
+				     unsigned int alloc_flags,
+				     unsigned long caller)
 {
 	struct page *page = NULL;
 
@@ -569,9 +579,11 @@ static struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 		page = get_page_from_freelist(gfp, order, alloc_flags);
 	}
 	if (!page && (gfp & __GFP_NOFAIL)) {
-		report_begin("BUG: __GFP_NOFAIL allocation of order %u failed: out of memory",
+		report_begin("BUG: __GFP_NOFAIL allocation of order %u failed: "
+			     "out of memory",
 			     order);
-		printk(KERN_ERR "kvlab cannot reclaim memory, so it returns NULL rather than hang (mode %#x)\n",
+		printk(KERN_ERR "kvlab cannot reclaim memory, so it returns "
+				"NULL rather than hang (mode %#x)\n",
 		       gfp);
 		report_end();
 	}
@@ -591,11 +603,11 @@ static bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
 }
 
 /* Flags the order-0 fast path handles; anything else takes the general path. */
-#define FAST_GFP_OK (__GFP_DMA | __GFP_DMA32 | __GFP_MOVABLE | __GFP_RECLAIMABLE | \
-		     __GFP_IO | __GFP_FS | __GFP_ZERO | __GFP_RECLAIM | __GFP_WRITE | \
-		     __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NORETRY |         \
-		     __GFP_COMP | __GFP_HARDWALL | __GFP_ACCOUNT)
-
+#define FAST_GFP_OK                                                        \
+	(__GFP_DMA | __GFP_DMA32 | __GFP_MOVABLE | __GFP_RECLAIMABLE |     \
+	 __GFP_IO | __GFP_FS | __GFP_ZERO | __GFP_RECLAIM | __GFP_WRITE |  \
+	 __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_NORETRY | __GFP_COMP | \
+	 __GFP_HARDWALL | __GFP_ACCOUNT)
 
 /*
  * One page from the first zone's pcp list, or NULL to take the general
@@ -605,7 +617,8 @@ static bool should_fail_alloc_page(gfp_t gfp, unsigned int order)
  */
 static inline struct page *alloc_order0_fast(gfp_t gfp)
 {
-	const struct fast_class *fc = &fast_class[gfp & (__GFP_DMA | __GFP_DMA32)];
+	const struct fast_class *fc =
+		&fast_class[gfp & (__GFP_DMA | __GFP_DMA32)];
 	struct per_cpu_pages *pcp;
 	struct page *page;
 
@@ -618,7 +631,7 @@ static inline struct page *alloc_order0_fast(gfp_t gfp)
 		return NULL;
 	page = pcp_pop(pcp);
 	fc->zone->stat.nr_alloc[0]++;
-	page->flags = 1UL << PG_allocated;	/* PG_pcp off, nothing else on */
+	page->flags = 1UL << PG_allocated; /* PG_pcp off, nothing else on */
 	page->order = 0;
 	return page;
 }
@@ -650,17 +663,20 @@ static __noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	struct page *page;
 
 	if (unlikely(order > MAX_PAGE_ORDER)) {
-		WARN(!(gfp & __GFP_NOWARN), "alloc_pages: order %u > MAX_PAGE_ORDER %d",
-		     order, MAX_PAGE_ORDER);
+		WARN(!(gfp & __GFP_NOWARN),
+		     "alloc_pages: order %u > MAX_PAGE_ORDER %d", order,
+		     MAX_PAGE_ORDER);
 		return NULL;
 	}
-	if (unlikely(gfp & ~__GFP_BITS_MASK || (gfp & __GFP_DMA && gfp & __GFP_DMA32))) {
+	if (unlikely(gfp & ~__GFP_BITS_MASK ||
+		     (gfp & __GFP_DMA && gfp & __GFP_DMA32))) {
 		WARN(1, "alloc_pages: invalid gfp flags %#x", gfp);
 		gfp &= __GFP_BITS_MASK & ~__GFP_DMA32;
 	}
 	if (gfpflags_allow_blocking(gfp) && unlikely(in_atomic()))
 		__might_sleep("alloc_pages", caller);
-	if (unlikely(fail_page_alloc.enabled) && should_fail_alloc_page(gfp, order))
+	if (unlikely(fail_page_alloc.enabled) &&
+	    should_fail_alloc_page(gfp, order))
 		return NULL;
 	alloc_flags = gfp_to_alloc_flags(gfp);
 	page = get_page_from_freelist(gfp, order, alloc_flags);
@@ -714,11 +730,13 @@ static void report_bad_free(struct page *page, unsigned int order,
 			head_pfn = pfn & ~((1UL << o) - 1);
 			head = pfn_to_page(head_pfn);
 			if (PageAllocated(head) && head->order >= o) {
-				what = "it is a tail page of an allocated block";
+				what = "it is a tail page of an allocated "
+				       "block";
 				break;
 			}
 			if (PageBuddy(head) && head->order >= o) {
-				what = "it lies inside a free block (double free)";
+				what = "it lies inside a free block (double "
+				       "free)";
 				break;
 			}
 		}
@@ -743,15 +761,18 @@ static bool free_pages_check(struct page *page, unsigned int order,
 			     unsigned long caller)
 {
 	if (unlikely(!page_in_mem_map(page))) {
-		report_begin("BUG: Bad page: __free_pages(%p, %u): not a struct page of RAM",
+		report_begin("BUG: Bad page: __free_pages(%p, %u): not a "
+			     "struct page of RAM",
 			     (void *)page, order);
-		printk(KERN_ERR "mem_map is %p-%p, caller:%pS\n", (void *)mem_map,
-		       (void *)(mem_map + max_pfn), (void *)caller);
+		printk(KERN_ERR "mem_map is %p-%p, caller:%pS\n",
+		       (void *)mem_map, (void *)(mem_map + max_pfn),
+		       (void *)caller);
 		report_end();
 		return false;
 	}
 	if (unlikely(order > MAX_PAGE_ORDER)) {
-		report_begin("BUG: Bad page: freeing pfn %#lx with order %u > MAX_PAGE_ORDER %d",
+		report_begin("BUG: Bad page: freeing pfn %#lx with order %u > "
+			     "MAX_PAGE_ORDER %d",
 			     page_to_pfn(page), order, MAX_PAGE_ORDER);
 		printk(KERN_ERR "caller:%pS\n", (void *)caller);
 		report_end();
@@ -762,7 +783,8 @@ static bool free_pages_check(struct page *page, unsigned int order,
 		return false;
 	}
 	if (unlikely(page->order != order)) {
-		report_begin("BUG: Bad page state: freeing pfn %#lx with order %u, allocated with order %u",
+		report_begin("BUG: Bad page state: freeing pfn %#lx with order "
+			     "%u, allocated with order %u",
 			     page_to_pfn(page), order, page->order);
 		printk(KERN_ERR "allocated by %pS, freed by %pS\n",
 		       (void *)page->alloc_ip, (void *)caller);
@@ -770,9 +792,11 @@ static bool free_pages_check(struct page *page, unsigned int order,
 		return false;
 	}
 	if (unlikely(PageSlab(page))) {
-		report_begin("BUG: Bad page state: freeing pfn %#lx while it is a slab",
+		report_begin("BUG: Bad page state: freeing pfn %#lx while it "
+			     "is a slab",
 			     page_to_pfn(page));
-		printk(KERN_ERR "slab pages go back through kmem_cache_shrink(), caller:%pS\n",
+		printk(KERN_ERR "slab pages go back through "
+				"kmem_cache_shrink(), caller:%pS\n",
 		       (void *)caller);
 		report_end();
 		return false;
@@ -811,9 +835,9 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 }
 
 /* What an order-0 page being freed on the fast path may have set. */
-#define FREE_FAST_CHECK	((1UL << PG_allocated) | (1UL << PG_buddy) | \
-			 (1UL << PG_pcp) | (1UL << PG_slab) |           \
-			 (1UL << PG_reserved) | (1UL << PG_head))
+#define FREE_FAST_CHECK                                                \
+	((1UL << PG_allocated) | (1UL << PG_buddy) | (1UL << PG_pcp) | \
+	 (1UL << PG_slab) | (1UL << PG_reserved) | (1UL << PG_head))
 
 void __free_pages(struct page *page, unsigned int order)
 {
@@ -843,7 +867,8 @@ void free_pages(unsigned long addr, unsigned int order)
 	if (!addr)
 		return;
 	if (unlikely(addr & ~PAGE_MASK || !is_direct_map_addr((void *)addr))) {
-		report_begin("BUG: free_pages(%#lx, %u): not a page-aligned direct-map address",
+		report_begin("BUG: free_pages(%#lx, %u): not a page-aligned "
+			     "direct-map address",
 			     addr, order);
 		printk(KERN_ERR "caller:%pS\n", (void *)_RET_IP_);
 		report_end();
@@ -865,8 +890,11 @@ u64 buddy_free_bytes(phys_addr_t start, phys_addr_t end)
 
 	for (o = 1; o <= MAX_PAGE_ORDER && pfn < last; o++) {
 		head = pfn & ~((1UL << o) - 1);
-		if (PageBuddy(pfn_to_page(head)) && pfn_to_page(head)->order >= o) {
-			free += MIN(head + (1UL << pfn_to_page(head)->order), last) - pfn;
+		if (PageBuddy(pfn_to_page(head)) &&
+		    pfn_to_page(head)->order >= o) {
+			free += MIN(head + (1UL << pfn_to_page(head)->order),
+				    last) -
+				pfn;
 			pfn = head + (1UL << pfn_to_page(head)->order);
 			break;
 		}
@@ -908,15 +936,18 @@ int fragmentation_index(const struct zone *z, unsigned int order)
 		return 0;
 	if (suitable)
 		return -1000;
-	return 1000 - (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
+	return 1000 -
+	       (int)((1000 + free_pages * 1000 / (1UL << order)) / blocks);
 }
 
 /* ---- checking -------------------------------------------------------------- */
 
 static unsigned int violation(const struct zone *z, int inv, const char *what,
-			      unsigned long pfn, unsigned long a, unsigned long b)
+			      unsigned long pfn, unsigned long a,
+			      unsigned long b)
 {
-	printk(KERN_ERR "buddy_check: zone %s: invariant %d violated: %s (pfn %#lx, %lu vs %lu)\n",
+	printk(KERN_ERR "buddy_check: zone %s: invariant %d violated: %s (pfn "
+			"%#lx, %lu vs %lu)\n",
 	       z->name, inv, what, pfn, a, b);
 	return 1;
 }
@@ -930,30 +961,35 @@ static unsigned int check_free_list(struct zone *z, unsigned int order,
 	unsigned int bad = 0;
 	struct page *page;
 
-	list_for_each_entry(page, &area->free_list, lru) {
+	list_for_each_entry (page, &area->free_list, lru) {
 		pfn = page_to_pfn(page);
 		if (++n > z->spanned_pages + 1)
-			return bad + violation(z, 2, "free list loops", pfn, n, 0);
+			return bad +
+			       violation(z, 2, "free list loops", pfn, n, 0);
 		if (!PageBuddy(page) || page->order != order)
-			bad += violation(z, 1, "block without PG_buddy/order", pfn,
-					 page->order, order);
+			bad += violation(z, 1, "block without PG_buddy/order",
+					 pfn, page->order, order);
 		if (pfn & ((1UL << order) - 1))
-			bad += violation(z, 1, "misaligned block", pfn, order, 0);
-		if (!pfn_in_zone(z, pfn) || !pfn_in_zone(z, pfn + (1UL << order) - 1))
+			bad += violation(z, 1, "misaligned block", pfn, order,
+					 0);
+		if (!pfn_in_zone(z, pfn) ||
+		    !pfn_in_zone(z, pfn + (1UL << order) - 1))
 			bad += violation(z, 1, "block outside its zone", pfn,
 					 z->zone_start_pfn, zone_end_pfn(z));
 		if (PageChecked(page))
-			bad += violation(z, 2, "block on two lists", pfn, order, 0);
+			bad += violation(z, 2, "block on two lists", pfn, order,
+					 0);
 		__SetPageChecked(page);
-		if (order < MAX_PAGE_ORDER && is_free_buddy(z, pfn ^ (1UL << order), order))
+		if (order < MAX_PAGE_ORDER &&
+		    is_free_buddy(z, pfn ^ (1UL << order), order))
 			bad += violation(z, 3, "free buddies not merged", pfn,
 					 pfn ^ (1UL << order), order);
 		*pages += 1UL << order;
 	}
 	if (n != area->nr_free)
-		bad += violation(z, 4, "nr_free differs from the list length", 0,
-				 area->nr_free, n);
-	list_for_each_entry(page, &area->free_list, lru)
+		bad += violation(z, 4, "nr_free differs from the list length",
+				 0, area->nr_free, n);
+	list_for_each_entry (page, &area->free_list, lru)
 		__ClearPageChecked(page);
 	return bad;
 }
@@ -965,16 +1001,18 @@ static unsigned int check_pcp(struct zone *z)
 	unsigned int bad = 0;
 	int n = 0;
 
-	list_for_each_entry(page, &pcp->list, lru) {
+	list_for_each_entry (page, &pcp->list, lru) {
 		if (++n > pcp->count + 1)
-			return bad + violation(z, 5, "pcp list longer than count", 0, n, pcp->count);
+			return bad + violation(z, 5,
+					       "pcp list longer than count", 0,
+					       n, pcp->count);
 		if (!PagePcp(page) || PageBuddy(page))
-			bad += violation(z, 5, "pcp page without PG_pcp", page_to_pfn(page),
-					 page->flags, 0);
+			bad += violation(z, 5, "pcp page without PG_pcp",
+					 page_to_pfn(page), page->flags, 0);
 	}
 	if (n != pcp->count)
-		bad += violation(z, 5, "pcp count differs from the list length", 0,
-				 pcp->count, n);
+		bad += violation(z, 5, "pcp count differs from the list length",
+				 0, pcp->count, n);
 	return bad;
 }
 
@@ -993,10 +1031,11 @@ static unsigned int check_all_pages(struct zone *z)
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		blocks -= z->free_area[o].nr_free;
 	if (blocks)
-		bad += violation(z, 6, "PG_buddy pages not on any list", 0, blocks, 0);
+		bad += violation(z, 6, "PG_buddy pages not on any list", 0,
+				 blocks, 0);
 	if (pcp != (unsigned long)z->pcp[0].count)
-		bad += violation(z, 6, "PG_pcp pages not on the pcp list", 0, pcp,
-				 z->pcp[0].count);
+		bad += violation(z, 6, "PG_pcp pages not on the pcp list", 0,
+				 pcp, z->pcp[0].count);
 	return bad;
 }
 
@@ -1008,8 +1047,8 @@ unsigned int zone_check(struct zone *z, bool full)
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		bad += check_free_list(z, o, &pages);
 	if (pages != z->nr_free_pages)
-		bad += violation(z, 4, "nr_free_pages differs from the lists", 0,
-				 z->nr_free_pages, pages);
+		bad += violation(z, 4, "nr_free_pages differs from the lists",
+				 0, z->nr_free_pages, pages);
 	if (z->pcp[0].batch)
 		bad += check_pcp(z);
 	if (full)
@@ -1149,7 +1188,9 @@ static unsigned long int_sqrt(unsigned long x)
 static void zones_init(void)
 {
 	static const unsigned long ends[MAX_NR_ZONES] = {
-		PFN_DOWN(ZONE_DMA_END), PFN_DOWN(ZONE_DMA32_END), ~0UL,
+		PFN_DOWN(ZONE_DMA_END),
+		PFN_DOWN(ZONE_DMA32_END),
+		~0UL,
 	};
 	unsigned long start = 0, end, i, pfn;
 	unsigned int z;
@@ -1163,8 +1204,10 @@ static void zones_init(void)
 		zone->spanned_pages = end > start ? end - start : 0;
 		zone_init_lists(zone);
 		for (i = 0; i < memblock.memory.cnt; i++) {
-			unsigned long rs = PFN_DOWN(memblock.memory.regions[i].base);
-			unsigned long re = rs + PFN_DOWN(memblock.memory.regions[i].size);
+			unsigned long rs =
+				PFN_DOWN(memblock.memory.regions[i].base);
+			unsigned long re =
+				rs + PFN_DOWN(memblock.memory.regions[i].size);
 
 			rs = MAX(rs, start);
 			re = MIN(re, end);
@@ -1222,7 +1265,8 @@ static void setup_watermarks(void)
 
 		tmp = managed ? pages_min * z->managed_pages / managed : 0;
 		z->_watermark[WMARK_MIN] = tmp;
-		tmp = MAX(tmp / 4, z->managed_pages * WATERMARK_SCALE_FACTOR / 10000);
+		tmp = MAX(tmp / 4,
+			  z->managed_pages * WATERMARK_SCALE_FACTOR / 10000);
 		z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
 		z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_MIN] + 2 * tmp;
 	}
@@ -1285,7 +1329,8 @@ static void setup_fast_classes(void)
 			if (!z->managed_pages)
 				continue;
 			fc->zone = z;
-			fc->mark = (unsigned long)zone_reserved_pages(z,
+			fc->mark = (unsigned long)zone_reserved_pages(
+				z,
 				z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
 				highest, alloc_flags);
 			break;
@@ -1301,7 +1346,8 @@ void buddy_setup(void)
 	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
 	mem_map = memblock_alloc(max_pfn * sizeof(struct page), PAGE_SIZE);
 	mem_map_bytes = max_pfn * sizeof(struct page);
-	BUG_ON_MSG(!mem_map, "no memory for struct pages (%lu bytes for %lu frames)",
+	BUG_ON_MSG(!mem_map,
+		   "no memory for struct pages (%lu bytes for %lu frames)",
 		   mem_map_bytes, max_pfn);
 	for (pfn = 0; pfn < max_pfn; pfn++)
 		mem_map[pfn].flags = 1UL << PG_reserved;

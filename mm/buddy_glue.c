@@ -45,10 +45,12 @@ static void buddy_verify(struct ktest *t, const void *before)
 
 	if (now != was)
 		ktest_fail(t, __FILE__, __LINE__,
-			   "free pages %lu before the case, %lu after (%ld leaked)",
+			   "free pages %lu before the case, %lu after (%ld "
+			   "leaked)",
 			   was, now, (long)(was - now));
 	if (buddy_check(false))
-		ktest_fail(t, __FILE__, __LINE__, "buddy_check() found violations");
+		ktest_fail(t, __FILE__, __LINE__,
+			   "buddy_check() found violations");
 }
 
 static const struct ktest_checker buddy_checker = {
@@ -71,12 +73,15 @@ static void print_zones(void)
 			pr_info("  %-8s empty\n", z->name);
 			continue;
 		}
-		pr_info("  %-8s [mem %#018llx-%#018llx] present %lu managed %lu pages, watermarks min %lu low %lu high %lu, pcp batch %d high %d\n",
-			z->name, (unsigned long long)PFN_PHYS(z->zone_start_pfn),
+		pr_info("  %-8s [mem %#018llx-%#018llx] present %lu managed "
+			"%lu pages, watermarks min %lu low %lu high %lu, pcp "
+			"batch %d high %d\n",
+			z->name,
+			(unsigned long long)PFN_PHYS(z->zone_start_pfn),
 			(unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1,
 			z->present_pages, z->managed_pages, min_wmark_pages(z),
-			low_wmark_pages(z), high_wmark_pages(z), z->pcp[0].batch,
-			z->pcp[0].high);
+			low_wmark_pages(z), high_wmark_pages(z),
+			z->pcp[0].batch, z->pcp[0].high);
 	}
 }
 
@@ -88,7 +93,8 @@ void buddy_init(void)
 	ktest_register_checker(&buddy_checker);
 	print_zones();
 	mem_map_bytes = max_pfn * sizeof(struct page);
-	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu frames, flat mem_map at %p), min_free_kbytes %lu\n",
+	pr_info("Memory: %luK/%lluK available (struct pages: %lu KiB for %lu "
+		"frames, flat mem_map at %p), min_free_kbytes %lu\n",
 		totalram_pages() << (PAGE_SHIFT - 10),
 		(unsigned long long)memblock_phys_mem_size() >> 10,
 		mem_map_bytes >> 10, max_pfn, (void *)mem_map, min_free_kbytes);
@@ -110,8 +116,8 @@ void show_buddyinfo(void)
 			continue;
 		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", z->name);
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
-			n += snprintf(line + n, sizeof(line) - (size_t)n, "%6lu ",
-				      z->free_area[o].nr_free);
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%6lu ", z->free_area[o].nr_free);
 		printk(KERN_INFO "%s\n", line);
 	}
 }
@@ -131,9 +137,11 @@ void show_extfrag_index(void)
 		n = snprintf(line, sizeof(line), "Node 0, zone %8s ", z->name);
 		for (o = 0; o <= MAX_PAGE_ORDER; o++) {
 			idx = fragmentation_index(z, o);
-			n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%d.%03d ",
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      "%s%d.%03d ",
 				      idx < 0 && idx > -1000 ? "-" : "",
-				      idx / 1000, (idx < 0 ? -idx : idx) % 1000);
+				      idx / 1000,
+				      (idx < 0 ? -idx : idx) % 1000);
 		}
 		printk(KERN_INFO "%s\n", line);
 	}
@@ -177,7 +185,8 @@ static int cmd_meminfo(int argc, char **argv)
 	show_meminfo();
 	return 0;
 }
-MONITOR_CMD("meminfo", cmd_meminfo, 0, 0, "meminfo", "memory totals, as /proc/meminfo");
+MONITOR_CMD("meminfo", cmd_meminfo, 0, 0, "meminfo",
+	    "memory totals, as /proc/meminfo");
 
 static int cmd_alloc_pages(int argc, char **argv)
 {
@@ -188,13 +197,16 @@ static int cmd_alloc_pages(int argc, char **argv)
 		return MON_USAGE;
 	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, (unsigned int)order);
 	if (!page) {
-		console_print("alloc_pages: no free block of order %lu\n", order);
+		console_print("alloc_pages: no free block of order %lu\n",
+			      order);
 		return MON_FAILED;
 	}
-	console_print("alloc_pages: order %lu (%lu KiB) at pfn %#lx pa %#llx va %p (zone %s); free it with: free_pages %p %lu\n",
+	console_print("alloc_pages: order %lu (%lu KiB) at pfn %#lx pa %#llx "
+		      "va %p (zone %s); free it with: free_pages %p %lu\n",
 		      order, (PAGE_SIZE << order) >> 10, page_to_pfn(page),
-		      (unsigned long long)page_to_phys(page), page_address(page),
-		      page_zone(page)->name, page_address(page), order);
+		      (unsigned long long)page_to_phys(page),
+		      page_address(page), page_zone(page)->name,
+		      page_address(page), order);
 	return 0;
 }
 MONITOR_CMD("alloc_pages", cmd_alloc_pages, 1, 1, "alloc_pages ORDER",
@@ -209,7 +221,8 @@ static int cmd_free_pages(int argc, char **argv)
 	    mon_arg_number(argv[2], "order", 0, MAX_PAGE_ORDER, &order))
 		return MON_USAGE;
 	free_pages(addr, (unsigned int)order);
-	snprintf(what, sizeof(what), "%lu KiB at %#lx", (PAGE_SIZE << order) >> 10, addr);
+	snprintf(what, sizeof(what), "%lu KiB at %#lx",
+		 (PAGE_SIZE << order) >> 10, addr);
 	return mon_freed("free_pages", what, before);
 }
 MONITOR_CMD("free_pages", cmd_free_pages, 2, 2, "free_pages ADDR ORDER",
@@ -222,7 +235,8 @@ static int cmd_page(int argc, char **argv)
 	if (mon_arg_number(argv[1], "pfn", 0, ~0UL, &pfn))
 		return MON_USAGE;
 	if (!pfn_valid(pfn)) {
-		console_print("page: pfn %#lx is beyond the last RAM frame (max_pfn %#lx)\n",
+		console_print("page: pfn %#lx is beyond the last RAM frame "
+			      "(max_pfn %#lx)\n",
 			      pfn, max_pfn);
 		return MON_FAILED;
 	}

@@ -41,7 +41,8 @@ static void format_pageflags(char *buf, size_t size, unsigned long flags)
 	for (bit = 0; bit < NR_PAGEFLAGS && n < size; bit++)
 		if (flags & (1UL << bit))
 			n += (size_t)snprintf(buf + n, size - n, "%s%s",
-					      n ? "|" : "", pageflag_names[bit]);
+					      n ? "|" : "",
+					      pageflag_names[bit]);
 	if (flags >> NR_PAGEFLAGS && n < size)
 		snprintf(buf + n, size - n, "%sunknown", n ? "|" : "");
 }

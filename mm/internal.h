@@ -47,13 +47,13 @@ phys_addr_t memblock_setup(phys_addr_t image_end, phys_addr_t limit);
 extern phys_addr_t memory_limit;
 
 /* alloc_flags: how deep into the reserves an allocation may go. */
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_WMARK_MASK	0x03u
-#define ALLOC_NO_WATERMARKS	0x04u
-#define ALLOC_HIGH		0x08u	/* __GFP_HIGH: min - min/2 */
-#define ALLOC_HARDER		0x10u	/* GFP_ATOMIC: a further min/4 */
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_WMARK_MASK    0x03u
+#define ALLOC_NO_WATERMARKS 0x04u
+#define ALLOC_HIGH	    0x08u /* __GFP_HIGH: min - min/2 */
+#define ALLOC_HARDER	    0x10u /* GFP_ATOMIC: a further min/4 */
 
 /**
  * zone_watermark_ok - may a zone give a block without going below a mark?
@@ -160,23 +160,23 @@ unsigned int zone_check(struct zone *z, bool full);
  * vm_struct) or lazily freed (waiting for the purge). See mm/vmap_area.c.
  */
 struct vmap_area {
-	unsigned long va_start;		/* [va_start, va_end), page-aligned */
+	unsigned long va_start; /* [va_start, va_end), page-aligned */
 	unsigned long va_end;
-	struct rb_node rb_node;		/* in the free tree or the busy tree */
-	struct list_head list;		/* address-ordered free or busy list; purge list */
+	struct rb_node rb_node; /* in the free tree or the busy tree */
+	struct list_head list; /* address-ordered free or busy list; purge list */
 	union {
-		unsigned long subtree_max_size;	/* free: largest free block below, bytes */
-		struct vm_struct *vm;		/* busy: what it holds */
+		unsigned long
+			subtree_max_size; /* free: largest free block below, bytes */
+		struct vm_struct *vm; /* busy: what it holds */
 	};
-	unsigned long caller;		/* busy or lazily freed: who allocated it */
+	unsigned long caller; /* busy or lazily freed: who allocated it */
 };
-
 
 /* Counts of areas in each state. */
 struct vmap_counts {
 	unsigned long nr_free, nr_busy, nr_lazy;
 	unsigned long free_bytes, busy_bytes, lazy_bytes;
-	unsigned long lazy_pages;	/* what the purge threshold compares */
+	unsigned long lazy_pages; /* what the purge threshold compares */
 };
 
 /**
@@ -283,10 +283,10 @@ unsigned int vmap_area_check(void);
 
 /* An area freed lately, remembered so a double vfree or a fault can name it. */
 struct vmalloc_recent_free {
-	unsigned long start, end;	/* the area, guard included */
+	unsigned long start, end; /* the area, guard included */
 	unsigned int nr_pages;
-	unsigned long caller;		/* who allocated it */
-	unsigned long freer;		/* who freed it */
+	unsigned long caller; /* who allocated it */
+	unsigned long freer;  /* who freed it */
 };
 
 /**

@@ -34,18 +34,20 @@ struct kmem_cache *kmalloc_dma_caches[NR_KMALLOC_INDEX];
 u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
 static const char *const kmalloc_names[NR_KMALLOC_INDEX] = {
-	[1] = "kmalloc-96", [2] = "kmalloc-192", [3] = "kmalloc-8",
-	[4] = "kmalloc-16", [5] = "kmalloc-32", [6] = "kmalloc-64",
+	[1] = "kmalloc-96",  [2] = "kmalloc-192", [3] = "kmalloc-8",
+	[4] = "kmalloc-16",  [5] = "kmalloc-32",  [6] = "kmalloc-64",
 	[7] = "kmalloc-128", [8] = "kmalloc-256", [9] = "kmalloc-512",
 	[10] = "kmalloc-1k", [11] = "kmalloc-2k", [12] = "kmalloc-4k",
 	[13] = "kmalloc-8k",
 };
 
 static const char *const kmalloc_dma_names[NR_KMALLOC_INDEX] = {
-	[1] = "dma-kmalloc-96", [2] = "dma-kmalloc-192", [3] = "dma-kmalloc-8",
-	[4] = "dma-kmalloc-16", [5] = "dma-kmalloc-32", [6] = "dma-kmalloc-64",
-	[7] = "dma-kmalloc-128", [8] = "dma-kmalloc-256", [9] = "dma-kmalloc-512",
-	[10] = "dma-kmalloc-1k", [11] = "dma-kmalloc-2k", [12] = "dma-kmalloc-4k",
+	[1] = "dma-kmalloc-96",	 [2] = "dma-kmalloc-192",
+	[3] = "dma-kmalloc-8",	 [4] = "dma-kmalloc-16",
+	[5] = "dma-kmalloc-32",	 [6] = "dma-kmalloc-64",
+	[7] = "dma-kmalloc-128", [8] = "dma-kmalloc-256",
+	[9] = "dma-kmalloc-512", [10] = "dma-kmalloc-1k",
+	[11] = "dma-kmalloc-2k", [12] = "dma-kmalloc-4k",
 	[13] = "dma-kmalloc-8k",
 };
 
@@ -61,11 +63,12 @@ void kmalloc_init(void)
 	for (i = 1; i < NR_KMALLOC_INDEX; i++) {
 		size = kmalloc_index_size(i);
 		align = MIN(size & -size, (unsigned int)PAGE_SIZE);
-		kmalloc_dma_caches[i] = kmem_cache_create(kmalloc_dma_names[i], size,
-							  align, SLAB_KMALLOC | SLAB_CACHE_DMA |
-							  SLAB_PANIC, NULL);
-		kmalloc_caches[i] = kmem_cache_create(kmalloc_names[i], size, align,
-						      SLAB_KMALLOC | SLAB_PANIC, NULL);
+		kmalloc_dma_caches[i] = kmem_cache_create(
+			kmalloc_dma_names[i], size, align,
+			SLAB_KMALLOC | SLAB_CACHE_DMA | SLAB_PANIC, NULL);
+		kmalloc_caches[i] =
+			kmem_cache_create(kmalloc_names[i], size, align,
+					  SLAB_KMALLOC | SLAB_PANIC, NULL);
 	}
 	for (i = 0; i < ARRAY_SIZE(kmalloc_size_index); i++)
 		kmalloc_size_index[i] = (u8)kmalloc_index((i + 1) * 8);
@@ -77,7 +80,8 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip)
 
 	if (size > KMALLOC_MAX_SIZE) {
 		if (!(gfp & __GFP_NOWARN))
-			pr_warn("kmalloc: %zu bytes is more than KMALLOC_MAX_SIZE (%lu); caller %pS\n",
+			pr_warn("kmalloc: %zu bytes is more than "
+				"KMALLOC_MAX_SIZE (%lu); caller %pS\n",
 				size, KMALLOC_MAX_SIZE, (void *)ip);
 		return NULL;
 	}
@@ -137,7 +141,8 @@ static void *realloc_in_place(void *p, struct kmem_cache *s, size_t new_size,
 	old = slab_orig_size(s, p);
 	if (new_size > old && (gfp & __GFP_ZERO))
 		memset((char *)p + old, 0, new_size - old);
-	memset((char *)p + new_size, SLUB_RED_ACTIVE, s->object_size - new_size);
+	memset((char *)p + new_size, SLUB_RED_ACTIVE,
+	       s->object_size - new_size);
 	slab_set_orig_size(s, p, new_size);
 	return p;
 }

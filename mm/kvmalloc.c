@@ -17,7 +17,7 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
-#define KVMALLOC_MAX	0x7fffffffUL	/* Linux: INT_MAX, "crazy sizes" refused */
+#define KVMALLOC_MAX 0x7fffffffUL /* Linux: INT_MAX, "crazy sizes" refused */
 
 static void *kvmalloc_caller(size_t size, gfp_t gfp, unsigned long caller)
 {
@@ -36,7 +36,8 @@ static void *kvmalloc_caller(size_t size, gfp_t gfp, unsigned long caller)
 	if (!gfpflags_allow_blocking(gfp))
 		return NULL;
 	if (unlikely(size > KVMALLOC_MAX)) {
-		WARN(!(gfp & __GFP_NOWARN), "kvmalloc: size %zu is too big", size);
+		WARN(!(gfp & __GFP_NOWARN), "kvmalloc: size %zu is too big",
+		     size);
 		return NULL;
 	}
 	return __vmalloc_node_range(size, PAGE_SIZE, VMALLOC_START, VMALLOC_END,

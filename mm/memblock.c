@@ -79,7 +79,8 @@ static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
 }
 
 /* Cut [base, end) out of @t, splitting a region if needed. */
-static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+static int type_remove(struct memblock_type *t, phys_addr_t base,
+		       phys_addr_t end)
 {
 	unsigned long i = 0;
 
@@ -169,7 +170,8 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 	/* Top-down: try each memory region from the highest. */
 	for (i = m->cnt; i-- > 0;) {
 		phys_addr_t lo = m->regions[i].base;
-		phys_addr_t hi = MIN(lo + m->regions[i].size, memblock.current_limit);
+		phys_addr_t hi =
+			MIN(lo + m->regions[i].size, memblock.current_limit);
 		phys_addr_t cand;
 		const struct memblock_region *r;
 
@@ -183,7 +185,7 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 					return 0;
 				return cand;
 			}
-			hi = r->base;	/* try below the blocker */
+			hi = r->base; /* try below the blocker */
 		}
 	}
 	return 0;
@@ -312,7 +314,8 @@ bool memblock_next_free(u64 *idx, phys_addr_t *start, phys_addr_t *end)
 		/* Gaps between reserved regions: gap ri lies before reserved[ri]. */
 		for (; ri <= r->cnt; ri++) {
 			phys_addr_t gb = ri ? r->regions[ri - 1].base +
-					      r->regions[ri - 1].size : 0;
+							 r->regions[ri - 1].size
+					    : 0;
 			phys_addr_t ge = ri < r->cnt ? r->regions[ri].base
 						     : ~(phys_addr_t)0;
 			phys_addr_t s = MAX(gb, mb), e = MIN(ge, me);
@@ -333,7 +336,8 @@ bool memblock_next_free(u64 *idx, phys_addr_t *start, phys_addr_t *end)
 
 void memblock_dump(void)
 {
-	const struct memblock_type *types[] = { &memblock.memory, &memblock.reserved };
+	const struct memblock_type *types[] = { &memblock.memory,
+						&memblock.reserved };
 	unsigned long i, k;
 
 	for (k = 0; k < ARRAY_SIZE(types); k++) {
@@ -342,7 +346,8 @@ void memblock_dump(void)
 		pr_info("memblock: %s: %lu region(s), %llu KiB\n", t->name,
 			t->cnt, (unsigned long long)type_total(t) >> 10);
 		for (i = 0; i < t->cnt; i++)
-			pr_info("memblock:   %s[%lu] [%#018llx-%#018llx]\n", t->name, i,
+			pr_info("memblock:   %s[%lu] [%#018llx-%#018llx]\n",
+				t->name, i,
 				(unsigned long long)t->regions[i].base,
 				(unsigned long long)(t->regions[i].base +
 						     t->regions[i].size - 1));

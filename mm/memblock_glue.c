@@ -21,7 +21,7 @@
 #include "internal.h"
 
 /* Less usable RAM than this and kvlab cannot run its allocators and tests. */
-#define MIN_USABLE_RAM	(12UL << 20)
+#define MIN_USABLE_RAM (12UL << 20)
 
 phys_addr_t memory_limit;
 
@@ -42,7 +42,8 @@ static int set_mem(const char *val, char *why, size_t why_size)
 	return 0;
 }
 KPARAM("mem", set_mem,
-       "use at most this much RAM (counted in RAM, not addresses; whole pages), e.g. mem=256M");
+       "use at most this much RAM (counted in RAM, not addresses; whole "
+       "pages), e.g. mem=256M");
 
 /* The loader's modules stay where it put them, out of the allocators' way. */
 static void reserve_modules(const struct boot_info *bi)
@@ -51,24 +52,28 @@ static void reserve_modules(const struct boot_info *bi)
 
 	for (i = 0; i < bi->nr_modules; i++) {
 		const struct boot_module *m = &bi->modules[i];
-		phys_addr_t s = ALIGN_DOWN(m->start, PAGE_SIZE), e = PAGE_ALIGN(m->end);
+		phys_addr_t s = ALIGN_DOWN(m->start, PAGE_SIZE),
+			    e = PAGE_ALIGN(m->end);
 
 		if (!memblock_is_memory(s) || !memblock_is_memory(e - 1)) {
-			pr_warn("memblock: module '%s' [mem %#llx-%#llx] is not in usable RAM; ignored\n",
+			pr_warn("memblock: module '%s' [mem %#llx-%#llx] is "
+				"not in usable RAM; ignored\n",
 				m->name, (unsigned long long)m->start,
 				(unsigned long long)m->end - 1);
 			continue;
 		}
 		memblock_reserve(s, e - s);
-		pr_info("memblock: module '%s' [mem %#llx-%#llx] reserved\n", m->name,
-			(unsigned long long)m->start, (unsigned long long)m->end - 1);
+		pr_info("memblock: module '%s' [mem %#llx-%#llx] reserved\n",
+			m->name, (unsigned long long)m->start,
+			(unsigned long long)m->end - 1);
 	}
 }
 
 void memblock_init(const struct boot_info *bi)
 {
 	unsigned int bits = boot_cpu.phys_addr_bits;
-	phys_addr_t max_addr = 1ULL << (bits && bits < MAX_PHYS_BITS ? bits : MAX_PHYS_BITS);
+	phys_addr_t max_addr =
+		1ULL << (bits && bits < MAX_PHYS_BITS ? bits : MAX_PHYS_BITS);
 	phys_addr_t ram;
 	size_t i;
 
@@ -81,11 +86,14 @@ void memblock_init(const struct boot_info *bi)
 		if (r->type != MEM_USABLE || e <= s)
 			continue;
 		if (memblock_add(s, e - s))
-			pr_warn("memblock: table full, [mem %#llx-%#llx] dropped\n",
-				(unsigned long long)s, (unsigned long long)e - 1);
+			pr_warn("memblock: table full, [mem %#llx-%#llx] "
+				"dropped\n",
+				(unsigned long long)s,
+				(unsigned long long)e - 1);
 	}
 	if (memory_limit && memory_limit >= memblock_phys_mem_size())
-		pr_info("memblock: mem=%lluM is not below the RAM present (%lluM)\n",
+		pr_info("memblock: mem=%lluM is not below the RAM present "
+			"(%lluM)\n",
 			(unsigned long long)memory_limit >> 20,
 			(unsigned long long)memblock_phys_mem_size() >> 20);
 	ram = memblock_setup(__pa_symbol(_end), memory_limit);
@@ -97,7 +105,8 @@ void memblock_init(const struct boot_info *bi)
 		(unsigned long long)ram >> 20,
 		(unsigned long long)memblock_reserved_size() >> 10);
 	if (ram < MIN_USABLE_RAM + LOW_RESERVED_END)
-		panic("kvlab: not enough memory: %llu KiB of usable RAM, at least %lu MiB needed",
+		panic("kvlab: not enough memory: %llu KiB of usable RAM, at "
+		      "least %lu MiB needed",
 		      (unsigned long long)ram >> 10,
 		      (MIN_USABLE_RAM + LOW_RESERVED_END) >> 20);
 }

@@ -110,7 +110,8 @@ int map_kernel_page(unsigned long va, phys_addr_t pa, pgprot_t prot, gfp_t gfp)
 	pteval_t *pte;
 	int err = 0;
 
-	if ((va | pa) & ~PAGE_MASK || !canonical_kernel(va) || pa >= MAX_PHYS_ADDR)
+	if ((va | pa) & ~PAGE_MASK || !canonical_kernel(va) ||
+	    pa >= MAX_PHYS_ADDR)
 		return -EINVAL;
 	pte = walk_alloc(va, PG_LEVEL_4K, gfp, &err);
 	if (!pte)
@@ -226,7 +227,8 @@ static void map_direct_range(phys_addr_t start, phys_addr_t end, bool gbpages)
 	while (pa < end) {
 		unsigned long va = PAGE_OFFSET + pa;
 
-		if (gbpages && IS_ALIGNED(pa, PUD_SIZE) && end - pa >= PUD_SIZE) {
+		if (gbpages && IS_ALIGNED(pa, PUD_SIZE) &&
+		    end - pa >= PUD_SIZE) {
 			e = walk_alloc(va, PG_LEVEL_1G, 0, &err);
 			BUG_ON_MSG(!e, "direct map at pa %#llx: error %d",
 				   (unsigned long long)pa, err);
@@ -259,7 +261,7 @@ static void map_kernel_image(const struct paging_params *p)
 
 	for (va = p->text; va < p->end; va += PAGE_SIZE) {
 		if (va == p->guard)
-			continue;	/* a stack overflow faults here */
+			continue; /* a stack overflow faults here */
 		if (va < p->etext)
 			prot = PAGE_KERNEL_RX;
 		else if (va < p->erodata)
@@ -277,7 +279,8 @@ void paging_build(const struct paging_params *p)
 	unsigned long i;
 
 	VM_BUG_ON_MSG((p->text | p->etext | p->erodata | p->end) & ~PAGE_MASK,
-		      "kernel image sections %#lx %#lx %#lx %#lx not page-aligned",
+		      "kernel image sections %#lx %#lx %#lx %#lx not "
+		      "page-aligned",
 		      p->text, p->etext, p->erodata, p->end);
 	if (!p->nx)
 		supported_pte_mask &= ~_PAGE_NX;
@@ -323,9 +326,14 @@ phys_addr_t virt_to_phys(const void *va)
 		return v - KERNEL_VMA;
 	if (is_direct_map_addr(va))
 		return v - PAGE_OFFSET;
-	report_begin("BUG: virt_to_phys(%p): not a direct-map or kernel-image address%s",
-		     va, v >= VMALLOC_START && v < VMALLOC_END ?
-		     " (a vmalloc address: use vmalloc_to_page())" : "");
+	report_begin("BUG: virt_to_phys(%p): not a direct-map or kernel-image "
+		     "address%s",
+		     va,
+		     v >= VMALLOC_START && v < VMALLOC_END ? " (a vmalloc "
+							     "address: use "
+							     "vmalloc_to_page()"
+							     ")"
+							   : "");
 	printk(KERN_ERR "caller: %pS\n", (void *)_RET_IP_);
 	report_end();
 	return (phys_addr_t)-1;
@@ -334,7 +342,8 @@ phys_addr_t virt_to_phys(const void *va)
 void *phys_to_virt(phys_addr_t pa)
 {
 	if (!memblock_is_memory(pa)) {
-		report_begin("BUG: phys_to_virt(%#llx): not RAM", (unsigned long long)pa);
+		report_begin("BUG: phys_to_virt(%#llx): not RAM",
+			     (unsigned long long)pa);
 		printk(KERN_ERR "caller: %pS\n", (void *)_RET_IP_);
 		report_end();
 		return NULL;

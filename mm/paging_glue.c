@@ -31,16 +31,20 @@ void paging_init(void)
 		.etext = (unsigned long)_etext,
 		.erodata = (unsigned long)_erodata,
 		.end = (unsigned long)_end,
-		.guard = (unsigned long)boot_stack_bottom - BOOT_STACK_GUARD_SIZE,
+		.guard = (unsigned long)boot_stack_bottom -
+			 BOOT_STACK_GUARD_SIZE,
 	};
 
 	paging_build(&p);
-	pr_info("paging: direct map of %llu MiB at %#lx: %lu x 1G, %lu x 2M, %lu x 4K pages%s\n",
+	pr_info("paging: direct map of %llu MiB at %#lx: %lu x 1G, %lu x 2M, "
+		"%lu x 4K pages%s\n",
 		(unsigned long long)memblock_phys_mem_size() >> 20, PAGE_OFFSET,
-		direct_pages_count[PG_LEVEL_1G], direct_pages_count[PG_LEVEL_2M],
+		direct_pages_count[PG_LEVEL_1G],
+		direct_pages_count[PG_LEVEL_2M],
 		direct_pages_count[PG_LEVEL_4K],
 		boot_cpu.has_pdpe1gb ? "" : " (no pdpe1gb: no 1G pages)");
-	pr_info("paging: kernel image W^X: text %#lx-%#lx RX, rodata %#lx-%#lx R, data %#lx-%#lx RW%s\n",
+	pr_info("paging: kernel image W^X: text %#lx-%#lx RX, rodata %#lx-%#lx "
+		"R, data %#lx-%#lx RW%s\n",
 		(unsigned long)_text, (unsigned long)_etext - 1,
 		(unsigned long)_rodata, (unsigned long)_erodata - 1,
 		(unsigned long)_data, (unsigned long)_end - 1,
@@ -60,8 +64,8 @@ void paging_init(void)
  * exactly these lines; keep the three in step.
  */
 static const struct {
-	const char *name;	/* the table at this level */
-	const char *page;	/* the page size of a leaf at this level */
+	const char *name; /* the table at this level */
+	const char *page; /* the page size of a leaf at this level */
 } pt_levels[] = {
 	[PG_LEVEL_512G] = { "PML4", NULL },
 	[PG_LEVEL_1G] = { "PDPT", "1G" },
@@ -93,7 +97,8 @@ static void pgwalk_entry(const struct pt_walk *w, pteval_t e)
 	char slot[16], flags[48];
 	u64 frame = e & PTE_PFN_MASK & ~((1UL << pg_level_shift(w->level)) - 1);
 
-	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[w->level].name, w->index);
+	snprintf(slot, sizeof(slot), "%s[%u]", pt_levels[w->level].name,
+		 w->index);
 	if (!(e & _PAGE_PRESENT)) {
 		console_print("  %-9s 0x%016llx not present\n", slot,
 			      (unsigned long long)e);
@@ -101,8 +106,9 @@ static void pgwalk_entry(const struct pt_walk *w, pteval_t e)
 	}
 	pte_flags_string(e, w->level == PG_LEVEL_4K, flags, sizeof(flags));
 	if (pte_is_leaf(e, w->level))
-		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n", slot,
-			      (unsigned long long)e, flags, pt_levels[w->level].page,
+		console_print("  %-9s 0x%016llx %s -> %s page pa=0x%016llx\n",
+			      slot, (unsigned long long)e, flags,
+			      pt_levels[w->level].page,
 			      (unsigned long long)frame);
 	else
 		console_print("  %-9s 0x%016llx %s -> %s pa=0x%016llx\n", slot,
@@ -123,7 +129,8 @@ int pgwalk(unsigned long va)
 	pt_walk_start(&w, __va(read_cr3() & PTE_PFN_MASK), va);
 	do {
 		if (probe_read_u64(w.slot, &e)) {
-			console_print("  %s at pa=0x%016llx cannot be read through the direct map\n",
+			console_print("  %s at pa=0x%016llx cannot be read "
+				      "through the direct map\n",
 				      pt_levels[w.level].name,
 				      (unsigned long long)__pa(w.table));
 			return -EFAULT;
@@ -134,15 +141,17 @@ int pgwalk(unsigned long va)
 		pgwalk_entry(&w, e);
 	} while (pt_walk_next(&w, e));
 	if (!(e & _PAGE_PRESENT)) {
-		console_print("  => not mapped (no %s entry)\n", pt_levels[w.level].name);
+		console_print("  => not mapped (no %s entry)\n",
+			      pt_levels[w.level].name);
 		return 0;
 	}
 	mask = (1UL << pg_level_shift(w.level)) - 1;
-	console_print("  => pa=0x%016llx (%s page, %s, %s, %s)\n",
-		      (unsigned long long)((e & PTE_PFN_MASK & ~mask) + (va & mask)),
-		      pt_levels[w.level].page, user ? "user" : "kernel",
-		      writable ? "read-write" : "read-only",
-		      exec ? "executable" : "no-execute");
+	console_print(
+		"  => pa=0x%016llx (%s page, %s, %s, %s)\n",
+		(unsigned long long)((e & PTE_PFN_MASK & ~mask) + (va & mask)),
+		pt_levels[w.level].page, user ? "user" : "kernel",
+		writable ? "read-write" : "read-only",
+		exec ? "executable" : "no-execute");
 	return 0;
 }
 
@@ -158,10 +167,12 @@ static int cmd_pgwalk(int argc, char **argv)
 	if (mon_arg_addr(argv[1], "address", &va))
 		return MON_USAGE;
 	if (!is_canonical(va)) {
-		console_print("pgwalk: 0x%lx is not canonical (bits 63..47 must all equal bit 47)\n",
+		console_print("pgwalk: 0x%lx is not canonical (bits 63..47 "
+			      "must all equal bit 47)\n",
 			      va);
 		return MON_FAILED;
 	}
 	return pgwalk(va) ? MON_FAILED : 0;
 }
-MONITOR_CMD("pgwalk", cmd_pgwalk, 1, 1, "pgwalk VA", "walk the page tables for VA: each level's entry and flags");
+MONITOR_CMD("pgwalk", cmd_pgwalk, 1, 1, "pgwalk VA",
+	    "walk the page tables for VA: each level's entry and flags");

@@ -84,8 +84,8 @@
 
 #include "slab.h"
 
-LIST_HEAD(slab_caches);			/* newest first, as Linux */
-static struct kmem_cache kmem_cache_boot;	/* "kmem_cache": the cache of caches */
+LIST_HEAD(slab_caches);			  /* newest first, as Linux */
+static struct kmem_cache kmem_cache_boot; /* "kmem_cache": the cache of caches */
 static struct prng slab_rng;
 static bool slab_ready;
 
@@ -132,10 +132,12 @@ static unsigned int calculate_order(unsigned long size)
 	if (!max_objs)
 		return get_order(size);
 	for (fraction = 16; fraction >= 4; fraction /= 2) {
-		for (order = get_order(size); order <= SLAB_MAX_ORDER; order++) {
+		for (order = get_order(size); order <= SLAB_MAX_ORDER;
+		     order++) {
 			unsigned long bytes = PAGE_SIZE << order;
 
-			if (bytes / size >= want && (bytes % size) * fraction <= bytes)
+			if (bytes / size >= want &&
+			    (bytes % size) * fraction <= bytes)
 				return order;
 		}
 	}
@@ -154,14 +156,15 @@ static u64 divisibility_magic(u64 d)
  */
 static bool calculate_sizes(struct kmem_cache *s)
 {
-	unsigned long size = ALIGN_UP((unsigned long)s->object_size, sizeof(void *));
+	unsigned long size =
+		ALIGN_UP((unsigned long)s->object_size, sizeof(void *));
 	unsigned long flags = s->flags;
 
 	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
-		size += sizeof(void *);		/* a right red zone, always */
+		size += sizeof(void *); /* a right red zone, always */
 	s->inuse = (unsigned int)size;
 	if (flags & (SLAB_POISON | SLAB_RED_ZONE) || s->ctor) {
-		s->offset = size;		/* the object's bytes are taken */
+		s->offset = size; /* the object's bytes are taken */
 		size += sizeof(void *);
 	} else {
 		s->offset = ALIGN_DOWN(s->object_size / 2, sizeof(void *));
@@ -175,7 +178,8 @@ static bool calculate_sizes(struct kmem_cache *s)
 		size += sizeof(unsigned long);
 	}
 	if (flags & SLAB_RED_ZONE) {
-		s->red_left_pad = ALIGN_UP((unsigned int)sizeof(void *), s->align);
+		s->red_left_pad =
+			ALIGN_UP((unsigned int)sizeof(void *), s->align);
 		size += s->red_left_pad;
 	}
 	size = ALIGN_UP(size, (unsigned long)s->align);
@@ -187,14 +191,16 @@ static bool calculate_sizes(struct kmem_cache *s)
 	s->min_order = get_order(size);
 	s->min_objects = (unsigned int)((PAGE_SIZE << s->min_order) / size);
 	/* Debug caches free through the checked path: no inline start test passes. */
-	s->start_magic = flags & SLAB_DEBUG_FLAGS ? 0 : divisibility_magic(size);
+	s->start_magic = flags & SLAB_DEBUG_FLAGS ? 0
+						  : divisibility_magic(size);
 	return true;
 }
 
 int slab_object_index(const struct kmem_cache *s, const struct slab *slab,
 		      const void *p)
 {
-	unsigned long off = (unsigned long)p - (unsigned long)slab_address(slab);
+	unsigned long off =
+		(unsigned long)p - (unsigned long)slab_address(slab);
 
 	/*
 	 * No separate end test: past the slab's end (or below its start,
@@ -242,12 +248,14 @@ static void *build_freelist(const struct kmem_cache *s, char *first,
 	unsigned long last = addr + (nr - 1) * size;
 
 	for (; addr + size < last; addr += 2 * size) {
-		*(unsigned long *)addr = (addr + size - offset) ^ random ^ swab64(addr);
-		*(unsigned long *)(addr + size) =
-			(addr + 2 * size - offset) ^ random ^ swab64(addr + size);
+		*(unsigned long *)addr = (addr + size - offset) ^ random ^
+					 swab64(addr);
+		*(unsigned long *)(addr + size) = (addr + 2 * size - offset) ^
+						  random ^ swab64(addr + size);
 	}
 	for (; addr < last; addr += size)
-		*(unsigned long *)addr = (addr + size - offset) ^ random ^ swab64(addr);
+		*(unsigned long *)addr = (addr + size - offset) ^ random ^
+					 swab64(addr);
 	*(unsigned long *)last = random ^ swab64(last);
 	return first;
 }
@@ -266,8 +274,10 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	if (s->order == s->min_order)
 		return page_slab(alloc_pages(gfp, s->order));
 	/* The preferred order quietly; the caller's own flags (and warning) for the smallest. */
-	page = alloc_pages((gfp | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC) &
-			   ~__GFP_NOFAIL, s->order);
+	page = alloc_pages((gfp | __GFP_NOWARN | __GFP_NORETRY |
+			    __GFP_NOMEMALLOC) &
+				   ~__GFP_NOFAIL,
+			   s->order);
 	if (likely(page))
 		return page_slab(page);
 	page = alloc_pages(gfp, s->min_order);
@@ -310,7 +320,8 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 {
 	unsigned int order = slab_order(slab);
 
-	VM_BUG_ON_PAGE(slab_on(slab) != SLAB_ON_NONE || slab->inuse, slab_page(slab));
+	VM_BUG_ON_PAGE(slab_on(slab) != SLAB_ON_NONE || slab->inuse,
+		       slab_page(slab));
 	VM_BUG_ON_PAGE(slab == s->cpu_slab[0].slab, slab_page(slab));
 	s->nr_slabs--;
 	s->nr_slab_pages -= 1UL << order;
@@ -365,10 +376,11 @@ static void deactivate_cpu_slab(struct kmem_cache *s)
 	c->slab = NULL;
 	slab->freelist = c->freelist;
 	c->freelist = NULL;
-	if (WARN(nr_free > slab->objects, "slab %s: CPU freelist longer than its slab",
-		 s->name)) {
+	if (WARN(nr_free > slab->objects,
+		 "slab %s: CPU freelist longer than its slab", s->name)) {
 		slab_rebuild_freelist(s, slab);
-		slab_set_list(s, slab, slab->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
+		slab_set_list(s, slab,
+			      slab->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
 		return;
 	}
 	slab->inuse = slab->objects - nr_free;
@@ -386,7 +398,8 @@ static void deactivate_cpu_slab(struct kmem_cache *s)
  * moved to list @to (the partial list for a debug cache's allocation,
  * no list for a new CPU slab).
  */
-static struct slab *get_slab(struct kmem_cache *s, gfp_t gfp, enum slab_list_id to)
+static struct slab *get_slab(struct kmem_cache *s, gfp_t gfp,
+			     enum slab_list_id to)
 {
 	struct slab *slab;
 
@@ -450,7 +463,7 @@ static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 		if (!slab)
 			return NULL;
 		if (!debug_alloc_checks(s, slab, slab->freelist))
-			continue;	/* repaired: the slab's freelist changed */
+			continue; /* repaired: the slab's freelist changed */
 		obj = slab_freelist_pop(s, &slab->freelist);
 		slab->inuse++;
 		if (!slab->freelist)
@@ -470,17 +483,19 @@ void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	void *obj;
 
 	if (WARN(gfp & GFP_SLAB_BUG_MASK,
-		 "Unexpected gfp: %#x. Fixing up to gfp: %#x (cache %s, caller %pS)",
+		 "Unexpected gfp: %#x. Fixing up to gfp: %#x (cache %s, caller "
+		 "%pS)",
 		 gfp, gfp & ~GFP_SLAB_BUG_MASK, s->name, (void *)ip))
 		gfp &= ~GFP_SLAB_BUG_MASK;
 	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp)) {
 		__might_sleep("kmem_cache_alloc", ip);
-		gfp &= ~__GFP_DIRECT_RECLAIM;	/* reported once, not again by the page allocator */
+		gfp &= ~__GFP_DIRECT_RECLAIM; /* reported once, not again by the page allocator */
 	}
 	if (unlikely(failslab.enabled) && should_failslab(s, gfp))
 		return NULL;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		return slab_alloc_debug(s, gfp, orig_size ? orig_size : s->object_size, ip);
+		return slab_alloc_debug(
+			s, gfp, orig_size ? orig_size : s->object_size, ip);
 	if (!c->freelist && unlikely(!refill_cpu_slab(s, gfp)))
 		return NULL;
 	obj = slab_freelist_pop(s, &c->freelist);
@@ -495,7 +510,8 @@ static void report_double_free(struct kmem_cache *s, struct slab *slab,
 			       void *obj, unsigned long ip)
 {
 	slab_bug(s, "Object already free");
-	printk(KERN_ERR "INFO: Object %p freed again by %pS (it is the head of the freelist)\n",
+	printk(KERN_ERR "INFO: Object %p freed again by %pS (it is the head of "
+			"the freelist)\n",
 	       obj, (void *)ip);
 	slab_print_object(s, slab, obj);
 	slab_report_end(s);
@@ -510,7 +526,8 @@ static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	bool was_full = !slab->freelist;
 
-	VM_BUG_ON_PAGE(!slab->inuse || slab == s->cpu_slab[0].slab, slab_page(slab));
+	VM_BUG_ON_PAGE(!slab->inuse || slab == s->cpu_slab[0].slab,
+		       slab_page(slab));
 	slab_freelist_push(s, &slab->freelist, obj);
 	slab->inuse--;
 	if (was_full)
@@ -520,23 +537,25 @@ static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 }
 
 /* A free into a non-CPU slab that the naive checks refuse. */
-static __noinline void report_free_misuse(struct kmem_cache *s, struct slab *slab,
-					  void *obj, unsigned long ip)
+static __noinline void report_free_misuse(struct kmem_cache *s,
+					  struct slab *slab, void *obj,
+					  unsigned long ip)
 {
 	if (obj == slab->freelist) {
 		report_double_free(s, slab, obj, ip);
 		return;
 	}
 	slab_bug(s, "Object freed into a slab with no object in use");
-	printk(KERN_ERR "INFO: Object %p freed by %pS: a double free\n",
-	       obj, (void *)ip);
+	printk(KERN_ERR "INFO: Object %p freed by %pS: a double free\n", obj,
+	       (void *)ip);
 	slab_report_end(s);
 }
 
 static void slab_free_debug(struct kmem_cache *s, struct slab *slab, void *obj,
 			    unsigned long ip)
 {
-	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) && slab_freelist_head_is(obj, slab->freelist)) {
+	if (!(s->flags & SLAB_CONSISTENCY_CHECKS) &&
+	    slab_freelist_head_is(obj, slab->freelist)) {
 		report_double_free(s, slab, obj, ip);
 		return;
 	}
@@ -558,7 +577,8 @@ static void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj,
 		slab_free_debug(s, slab, obj, ip);
 		return;
 	}
-	if (unlikely(slab_freelist_head_is(obj, slab->freelist) || !slab->inuse)) {
+	if (unlikely(slab_freelist_head_is(obj, slab->freelist) ||
+		     !slab->inuse)) {
 		report_free_misuse(s, slab, obj, ip);
 		return;
 	}
@@ -578,7 +598,8 @@ static void report_bad_free(const char *what, const void *obj,
 			    unsigned long ip)
 {
 	if (expect)
-		report_begin("BUG %s: kmem_cache_free(%p): %s", expect->name, obj, what);
+		report_begin("BUG %s: kmem_cache_free(%p): %s", expect->name,
+			     obj, what);
 	else
 		report_begin("BUG: kfree(%p): %s", obj, what);
 	printk(KERN_ERR "caller: %pS\n", (void *)ip);
@@ -587,11 +608,12 @@ static void report_bad_free(const char *what, const void *obj,
 	report_end();
 }
 
-static void free_large_kmalloc(struct page *page, const void *obj, unsigned long ip)
+static void free_large_kmalloc(struct page *page, const void *obj,
+			       unsigned long ip)
 {
 	if (obj != page_address(page)) {
-		report_bad_free("not the start of a large kmalloc block", obj, NULL,
-				NULL, ip);
+		report_bad_free("not the start of a large kmalloc block", obj,
+				NULL, NULL, ip);
 		return;
 	}
 	__ClearPageLargeKmalloc(page);
@@ -606,8 +628,11 @@ static void free_checked_object(struct kmem_cache *s, struct slab *slab,
 
 	if (slab_object_index(s, slab, obj) < 0) {
 		slab_bug(s, "Invalid object pointer %p", obj);
-		printk(KERN_ERR "INFO: %p is %lu bytes into the slab at %p, not the start of a %u-byte object; freed by %pS\n",
-		       obj, (unsigned long)obj - (unsigned long)slab_address(slab),
+		printk(KERN_ERR "INFO: %p is %lu bytes into the slab at %p, "
+				"not the start of a %u-byte object; freed by "
+				"%pS\n",
+		       obj,
+		       (unsigned long)obj - (unsigned long)slab_address(slab),
 		       slab_address(slab), s->object_size, (void *)ip);
 		slab_report_end(s);
 		return;
@@ -637,7 +662,8 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 	if (ZERO_OR_NULL_PTR(obj))
 		return;
 	if (!virt_to_head_slab(obj, &page, &s)) {
-		report_bad_free("not a direct-map address of RAM", obj, expect, NULL, ip);
+		report_bad_free("not a direct-map address of RAM", obj, expect,
+				NULL, ip);
 		return;
 	}
 	if (PageLargeKmalloc(page) && !expect) {
@@ -649,7 +675,8 @@ void __kfree_checked(const void *obj, const struct kmem_cache *expect,
 		return;
 	}
 	if (expect && s != expect) {
-		report_begin("BUG %s: kmem_cache_free: Wrong slab cache. %s but object is from %s",
+		report_begin("BUG %s: kmem_cache_free: Wrong slab cache. %s "
+			     "but object is from %s",
 			     expect->name, expect->name, s->name);
 		printk(KERN_ERR "object %p, caller %pS\n", obj, (void *)ip);
 		report_end();
@@ -675,15 +702,17 @@ static unsigned int ulog2(unsigned long x)
 	return x ? (unsigned int)ilog2(x) : 0;
 }
 
-static bool init_cache(struct kmem_cache *s, const char *name, unsigned int size,
-		       unsigned int align, unsigned long flags, void (*ctor)(void *))
+static bool init_cache(struct kmem_cache *s, const char *name,
+		       unsigned int size, unsigned int align,
+		       unsigned long flags, void (*ctor)(void *))
 {
 	memset(s, 0, sizeof(*s));
 	strscpy(s->name, name, sizeof(s->name));
 	s->object_size = size;
 	s->ctor = ctor;
 	if (ctor)
-		flags &= ~SLAB_POISON;	/* constructed objects keep their state */
+		flags &=
+			~SLAB_POISON; /* constructed objects keep their state */
 	s->flags = flags;
 	s->align = calculate_alignment(flags, align, size);
 	if (!calculate_sizes(s))
@@ -736,9 +765,10 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	if (s)
 		kmem_cache_free(&kmem_cache_boot, s);
 	if (flags & SLAB_PANIC)
-		panic("kmem_cache_create(%s, %u) failed: %s", name ? name : "(null)",
-		      size, err);
-	pr_warn("kmem_cache_create(%s, size %u, align %u, flags %#lx) failed: %s\n",
+		panic("kmem_cache_create(%s, %u) failed: %s",
+		      name ? name : "(null)", size, err);
+	pr_warn("kmem_cache_create(%s, size %u, align %u, flags %#lx) failed: "
+		"%s\n",
 		name ? name : "(null)", size, align, flags, err);
 	return NULL;
 }
@@ -748,7 +778,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	struct slab *slab, *next;
 
 	deactivate_cpu_slab(s);
-	list_for_each_entry_safe(slab, next, &s->partial, slab_list) {
+	list_for_each_entry_safe (slab, next, &s->partial, slab_list) {
 		if (!slab->inuse) {
 			slab_set_list(s, slab, SLAB_ON_NONE);
 			discard_slab(s, slab);
@@ -761,7 +791,7 @@ void kmem_cache_shrink_all(void)
 {
 	struct kmem_cache *s;
 
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		kmem_cache_shrink(s);
 }
 
@@ -770,8 +800,8 @@ static bool is_boot_cache(const struct kmem_cache *s)
 {
 	int i = kmalloc_index(s->object_size);
 
-	return s == &kmem_cache_boot ||
-	       (i > 0 && (kmalloc_caches[i] == s || kmalloc_dma_caches[i] == s));
+	return s == &kmem_cache_boot || (i > 0 && (kmalloc_caches[i] == s ||
+						   kmalloc_dma_caches[i] == s));
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)
@@ -781,14 +811,20 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	if (!s)
 		return;
 	if (is_boot_cache(s)) {
-		WARN(1, "kmem_cache_destroy(%s): a boot cache cannot be destroyed", s->name);
+		WARN(1,
+		     "kmem_cache_destroy(%s): a boot cache cannot be destroyed",
+		     s->name);
 		return;
 	}
 	kmem_cache_shrink(s);
 	live = kmem_cache_active_objects(s);
 	if (live || s->nr_slabs) {
-		slab_bug(s, "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
-		printk(KERN_ERR "kmem_cache_destroy %s: Slab cache still has objects: %lu live in %lu slab(s); the cache and its slabs are kept\n",
+		slab_bug(s,
+			 "Objects remaining in %s on __kmem_cache_shutdown()",
+			 s->name);
+		printk(KERN_ERR "kmem_cache_destroy %s: Slab cache still has "
+				"objects: %lu live in %lu slab(s); the cache "
+				"and its slabs are kept\n",
 		       s->name, live, s->nr_slabs);
 		slab_report_end(s);
 		s->destroy_failed = true;
@@ -807,7 +843,7 @@ unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 	struct slab *slab;
 
 	/* Every object of every slab, less the free ones (full slabs have none). */
-	list_for_each_entry(slab, &s->partial, slab_list)
+	list_for_each_entry (slab, &s->partial, slab_list)
 		n -= slab->objects - slab->inuse;
 	if (c->slab)
 		n -= freelist_length(s, c->freelist, c->slab->objects);
@@ -826,7 +862,7 @@ unsigned long slab_pages(void)
 
 	if (!slab_ready)
 		return 0;
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		n += s->nr_slab_pages;
 	return n;
 }
@@ -836,7 +872,7 @@ unsigned long slab_live_objects(void)
 	struct kmem_cache *s;
 	unsigned long n = 0;
 
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		n += kmem_cache_active_objects(s);
 	return n;
 }
@@ -845,7 +881,7 @@ struct kmem_cache *kmem_cache_find(const char *name)
 {
 	struct kmem_cache *s;
 
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		if (!strcmp(s->name, name))
 			return s;
 	return NULL;
@@ -872,21 +908,27 @@ static unsigned int validate_slab(struct kmem_cache *s, struct slab *slab)
 	enum slab_list_id want;
 
 	errs = debug_validate_slab(s, slab, fl, &nr_free);
-	want = cpu ? SLAB_ON_NONE : slab->freelist ? SLAB_ON_PARTIAL : SLAB_ON_FULL;
-	if (!PageSlab(slab_page(slab)) || slab->slab_cache != s || !slab_order_ok(s, slab) ||
-	    slab_on(slab) != want) {
+	want = cpu		? SLAB_ON_NONE
+	       : slab->freelist ? SLAB_ON_PARTIAL
+				: SLAB_ON_FULL;
+	if (!PageSlab(slab_page(slab)) || slab->slab_cache != s ||
+	    !slab_order_ok(s, slab) || slab_on(slab) != want) {
 		slab_bug(s, "Invalid slab (invariant 1/2)");
-		printk(KERN_ERR "INFO: slab %p flags %#lx cache %p order %u objects %u (cache: order %u/%u, objects %u/%u) list %u (want %u)\n",
-		       (void *)slab, slab->__page_flags, (void *)slab->slab_cache,
-		       slab_order(slab), slab->objects, s->order, s->min_order,
-		       s->objects, s->min_objects, (unsigned int)slab_on(slab),
+		printk(KERN_ERR "INFO: slab %p flags %#lx cache %p order %u "
+				"objects %u (cache: order %u/%u, objects "
+				"%u/%u) list %u (want %u)\n",
+		       (void *)slab, slab->__page_flags,
+		       (void *)slab->slab_cache, slab_order(slab),
+		       slab->objects, s->order, s->min_order, s->objects,
+		       s->min_objects, (unsigned int)slab_on(slab),
 		       (unsigned int)want);
 		slab_report_end(s);
 		errs++;
 	}
 	if (!cpu && nr_free != slab->objects - slab->inuse) {
 		slab_bug(s, "Wrong object count (invariant 3)");
-		printk(KERN_ERR "INFO: slab %p: %u objects on the freelist, but inuse %u of %u\n",
+		printk(KERN_ERR "INFO: slab %p: %u objects on the freelist, "
+				"but inuse %u of %u\n",
 		       slab_address(slab), nr_free, slab->inuse, slab->objects);
 		slab_report_end(s);
 		slab->inuse = slab->objects - nr_free;
@@ -916,16 +958,18 @@ static unsigned int validate_counts(struct kmem_cache *s)
 		return 0;
 	if (s->cpu_slab[0].slab)
 		add_slab_counts(sum, s->cpu_slab[0].slab);
-	list_for_each_entry(slab, &s->partial, slab_list)
+	list_for_each_entry (slab, &s->partial, slab_list)
 		add_slab_counts(sum, slab);
-	list_for_each_entry(slab, &s->full, slab_list)
+	list_for_each_entry (slab, &s->full, slab_list)
 		add_slab_counts(sum, slab);
 	if (sum[0] == s->nr_slabs && sum[1] == s->nr_slab_pages &&
 	    sum[2] == s->nr_objects)
 		return 0;
 	slab_bug(s, "Wrong slab counts (invariant 4)");
-	printk(KERN_ERR "INFO: counted %lu slabs, %lu pages, %lu objects; the cache says %lu, %lu, %lu\n",
-	       sum[0], sum[1], sum[2], s->nr_slabs, s->nr_slab_pages, s->nr_objects);
+	printk(KERN_ERR "INFO: counted %lu slabs, %lu pages, %lu objects; the "
+			"cache says %lu, %lu, %lu\n",
+	       sum[0], sum[1], sum[2], s->nr_slabs, s->nr_slab_pages,
+	       s->nr_objects);
 	slab_report_end(s);
 	s->nr_slabs = sum[0];
 	s->nr_slab_pages = sum[1];
@@ -941,13 +985,15 @@ unsigned int kmem_cache_validate(struct kmem_cache *s)
 
 	if (s->cpu_slab[0].slab)
 		errs += validate_slab(s, s->cpu_slab[0].slab);
-	list_for_each_entry_safe(slab, next, &s->partial, slab_list)
+	list_for_each_entry_safe (slab, next, &s->partial, slab_list)
 		errs += validate_slab(s, slab);
-	list_for_each_entry_safe(slab, next, &s->full, slab_list)
+	list_for_each_entry_safe (slab, next, &s->full, slab_list)
 		errs += validate_slab(s, slab);
 	n = list_count(&s->partial);
 	if (n != s->nr_partial) {
-		slab_bug(s, "nr_partial %lu but %lu slabs on the list (invariant 4)",
+		slab_bug(s,
+			 "nr_partial %lu but %lu slabs on the list (invariant "
+			 "4)",
 			 s->nr_partial, n);
 		slab_report_end(s);
 		s->nr_partial = n;
@@ -964,7 +1010,9 @@ void kmem_cache_init(void)
 	INIT_LIST_HEAD(&slab_caches);
 	prng_seed(&slab_rng, rdtsc() ^ 0x736c6162ULL);
 	slab_ready = true;
-	if (!init_cache(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache),
-			0, SLAB_HWCACHE_ALIGN | slub_debug_flags_for("kmem_cache"), NULL))
+	if (!init_cache(&kmem_cache_boot, "kmem_cache",
+			sizeof(struct kmem_cache), 0,
+			SLAB_HWCACHE_ALIGN | slub_debug_flags_for("kmem_cache"),
+			NULL))
 		panic("kmem_cache_init: cannot lay out the cache of caches");
 }

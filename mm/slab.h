@@ -26,17 +26,17 @@
 
 /* ---- tuning --------------------------------------------------------------- */
 
-#define SLAB_MAX_ORDER		3	/* Linux's slub_max_order default */
-#define SLAB_MIN_OBJECTS	16	/* what the order search aims for */
-#define SLAB_MIN_ALIGN		8	/* ARCH_SLAB_MINALIGN, sizeof(void *) */
-#define SLAB_CACHE_LINE		64	/* cache_line_size() */
-#define SLAB_NAME_LEN		32
+#define SLAB_MAX_ORDER	 3  /* Linux's slub_max_order default */
+#define SLAB_MIN_OBJECTS 16 /* what the order search aims for */
+#define SLAB_MIN_ALIGN	 8  /* ARCH_SLAB_MINALIGN, sizeof(void *) */
+#define SLAB_CACHE_LINE	 64 /* cache_line_size() */
+#define SLAB_NAME_LEN	 32
 
 /* ---- struct slab: a slab's head struct page, seen as a slab -------------- */
 
 /* Which list a slab is on. */
 enum slab_list_id {
-	SLAB_ON_NONE,		/* the CPU slab, or being built/freed */
+	SLAB_ON_NONE, /* the CPU slab, or being built/freed */
 	SLAB_ON_PARTIAL,
 	SLAB_ON_FULL,
 };
@@ -50,25 +50,25 @@ enum slab_list_id {
  * order, zone) and the slab's never disagree.
  */
 struct slab {
-	unsigned long __page_flags;	/* page->flags: PG_slab, PG_head */
-	struct kmem_cache *slab_cache;	/* the cache; even (tails hold head | 1) */
-	void *freelist;			/* first free object, or NULL */
-	struct list_head slab_list;	/* on the cache's partial or full list */
-	unsigned int inuse;		/* objects allocated */
-	unsigned int objects;		/* objects in the slab */
-	u8 __order;			/* page->order: the slab is 2^order pages */
-	u8 __zone_id;			/* page->zone_id */
-	u16 list_id;			/* enum slab_list_id */
-	u32 mask;			/* bytes in the slab - 1 */
-	unsigned long __alloc_ip;	/* page->alloc_ip */
+	unsigned long __page_flags;    /* page->flags: PG_slab, PG_head */
+	struct kmem_cache *slab_cache; /* the cache; even (tails hold head | 1) */
+	void *freelist;		       /* first free object, or NULL */
+	struct list_head slab_list;    /* on the cache's partial or full list */
+	unsigned int inuse;	       /* objects allocated */
+	unsigned int objects;	       /* objects in the slab */
+	u8 __order;		  /* page->order: the slab is 2^order pages */
+	u8 __zone_id;		  /* page->zone_id */
+	u16 list_id;		  /* enum slab_list_id */
+	u32 mask;		  /* bytes in the slab - 1 */
+	unsigned long __alloc_ip; /* page->alloc_ip */
 };
 
-#define SLAB_MATCH(pg, sl)                                                   \
+#define SLAB_MATCH(pg, sl)                                                     \
 	_Static_assert(offsetof(struct page, pg) == offsetof(struct slab, sl), \
 		       "struct slab: " #sl " is struct page's " #pg)
 SLAB_MATCH(flags, __page_flags);
 SLAB_MATCH(slab_cache, slab_cache);
-SLAB_MATCH(compound_head, slab_cache);	/* so a slab's head is never a tail */
+SLAB_MATCH(compound_head, slab_cache); /* so a slab's head is never a tail */
 SLAB_MATCH(freelist, freelist);
 SLAB_MATCH(slab_list, slab_list);
 SLAB_MATCH(inuse, inuse);
@@ -79,7 +79,8 @@ SLAB_MATCH(owner_data, list_id);
 SLAB_MATCH(slab_mask, mask);
 SLAB_MATCH(alloc_ip, __alloc_ip);
 #undef SLAB_MATCH
-_Static_assert(sizeof(struct slab) == sizeof(struct page), "struct slab is a struct page");
+_Static_assert(sizeof(struct slab) == sizeof(struct page), "struct slab is a "
+							   "struct page");
 
 /* page_slab - the slab whose head page is @page (PG_slab set). */
 static __always_inline struct slab *page_slab(const struct page *page)
@@ -131,15 +132,16 @@ struct kmem_cache {
 			KMEM_CACHE_FAST_FIELDS
 		};
 	};
-	unsigned long size;		/* bytes per object slot (stride) */
+	unsigned long size; /* bytes per object slot (stride) */
 
 	/* Layout (see the diagram in mm/slab.c). */
-	unsigned long flags;		/* SLAB_* */
-	unsigned int inuse;		/* object + right red zone, bytes */
-	unsigned int red_left_pad;	/* left red zone, bytes */
-	unsigned int align;		/* object alignment, bytes */
-	unsigned int track_offset;	/* U: struct slab_track[2], from the object */
-	unsigned int orig_size_offset;	/* kmalloc + Z: requested size, from the object */
+	unsigned long flags;	   /* SLAB_* */
+	unsigned int inuse;	   /* object + right red zone, bytes */
+	unsigned int red_left_pad; /* left red zone, bytes */
+	unsigned int align;	   /* object alignment, bytes */
+	unsigned int track_offset; /* U: struct slab_track[2], from the object */
+	unsigned int
+		orig_size_offset; /* kmalloc + Z: requested size, from the object */
 	/*
 	 * Two slab sizes, as Linux's s->oo and s->min: a new slab is tried
 	 * at @order (quietly, without retrying or the reserves) and, when
@@ -147,29 +149,30 @@ struct kmem_cache {
 	 * holds one object. Each slab's own order is slab_order() and its
 	 * object count slab->objects.
 	 */
-	unsigned int order;		/* preferred slab: 2^order pages */
-	unsigned int objects;		/* objects in a slab of @order */
-	unsigned int min_order;		/* fallback slab: get_order(size) */
-	unsigned int min_objects;	/* objects in a slab of @min_order */
-	unsigned int min_partial;	/* empty slabs kept before freeing them */
+	unsigned int order;	  /* preferred slab: 2^order pages */
+	unsigned int objects;	  /* objects in a slab of @order */
+	unsigned int min_order;	  /* fallback slab: get_order(size) */
+	unsigned int min_objects; /* objects in a slab of @min_order */
+	unsigned int min_partial; /* empty slabs kept before freeing them */
 	void (*ctor)(void *obj);
 
 	/* Slabs not owned by the CPU. */
-	struct list_head partial;	/* some objects free */
-	struct list_head full;		/* no object free */
-	unsigned long nr_partial;	/* slabs on @partial */
-	unsigned long nr_slabs;		/* every slab of the cache */
-	unsigned long nr_slab_pages;	/* pages of all those slabs */
-	unsigned long nr_objects;	/* objects of all those slabs, free or not */
-	unsigned long nr_order_fallback; /* slabs made at @min_order (Linux's order_fallback) */
-	unsigned long nr_empty_freed;	/* empty slabs given back to the buddy */
+	struct list_head partial;    /* some objects free */
+	struct list_head full;	     /* no object free */
+	unsigned long nr_partial;    /* slabs on @partial */
+	unsigned long nr_slabs;	     /* every slab of the cache */
+	unsigned long nr_slab_pages; /* pages of all those slabs */
+	unsigned long nr_objects; /* objects of all those slabs, free or not */
+	unsigned long
+		nr_order_fallback; /* slabs made at @min_order (Linux's order_fallback) */
+	unsigned long nr_empty_freed; /* empty slabs given back to the buddy */
 
 	/* Debugging. */
-	unsigned long nr_debug_reports;	/* problems found (and repaired) */
+	unsigned long nr_debug_reports; /* problems found (and repaired) */
 
-	struct list_head list;		/* on slab_caches */
+	struct list_head list; /* on slab_caches */
 	char name[SLAB_NAME_LEN];
-	bool destroy_failed;		/* kmem_cache_destroy() found live objects */
+	bool destroy_failed; /* kmem_cache_destroy() found live objects */
 };
 
 /* Every cache, newest first (as Linux's slab_caches). */
@@ -233,9 +236,10 @@ static inline void slab_set_list(struct kmem_cache *s, struct slab *slab,
 
 	VM_BUG_ON_PAGE(slab->slab_cache != s, slab_page(slab));
 	VM_BUG_ON_PAGE(from == SLAB_ON_PARTIAL &&
-		       (list_empty(&slab->slab_list) || !s->nr_partial),
+			       (list_empty(&slab->slab_list) || !s->nr_partial),
 		       slab_page(slab));
-	VM_BUG_ON_PAGE(to == SLAB_ON_PARTIAL && !slab->freelist, slab_page(slab));
+	VM_BUG_ON_PAGE(to == SLAB_ON_PARTIAL && !slab->freelist,
+		       slab_page(slab));
 	VM_BUG_ON_PAGE(to == SLAB_ON_FULL && slab->freelist, slab_page(slab));
 	VM_BUG_ON_PAGE(to != SLAB_ON_NONE && slab == s->cpu_slab[0].slab,
 		       slab_page(slab));
@@ -262,8 +266,8 @@ static inline void slab_set_list(struct kmem_cache *s, struct slab *slab,
 
 /* U: the last allocation and free of an object. */
 struct slab_track {
-	unsigned long addr;	/* caller */
-	unsigned long seq;	/* operation number, for "age" */
+	unsigned long addr; /* caller */
+	unsigned long seq;  /* operation number, for "age" */
 };
 enum track_item { TRACK_ALLOC, TRACK_FREE };
 

@@ -46,18 +46,18 @@
 
 #include "slab.h"
 
-#define MAX_SLAB_OBJECTS	((PAGE_SIZE << SLAB_MAX_ORDER) / SLAB_MIN_ALIGN)
-#define DUMP_MAX_BYTES		128	/* of an object, in a report */
+#define MAX_SLAB_OBJECTS ((PAGE_SIZE << SLAB_MAX_ORDER) / SLAB_MIN_ALIGN)
+#define DUMP_MAX_BYTES	 128 /* of an object, in a report */
 
-unsigned long slab_op_seq;	/* counts debug operations: a track's "age" */
+unsigned long slab_op_seq; /* counts debug operations: a track's "age" */
 
 /* ---- slub_debug= ----------------------------------------------------------- */
 
-#define SLUB_DEBUG_BLOCKS	4
+#define SLUB_DEBUG_BLOCKS 4
 
 static struct slub_debug_block {
 	unsigned long flags;
-	char caches[96];	/* "" = every cache; else a comma list */
+	char caches[96]; /* "" = every cache; else a comma list */
 } slub_debug_blocks[SLUB_DEBUG_BLOCKS];
 static unsigned int nr_slub_debug_blocks;
 
@@ -66,16 +66,31 @@ static unsigned long parse_letters(const char *p, const char *end)
 	unsigned long flags = 0;
 
 	if (p == end)
-		return SLAB_DEBUG_FLAGS;	/* "slub_debug" alone: everything */
+		return SLAB_DEBUG_FLAGS; /* "slub_debug" alone: everything */
 	for (; p < end; p++) {
 		switch (*p) {
-		case 'F': case 'f': flags |= SLAB_CONSISTENCY_CHECKS; break;
-		case 'Z': case 'z': flags |= SLAB_RED_ZONE; break;
-		case 'P': case 'p': flags |= SLAB_POISON; break;
-		case 'U': case 'u': flags |= SLAB_STORE_USER; break;
-		case '-': flags = 0; break;
+		case 'F':
+		case 'f':
+			flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'Z':
+		case 'z':
+			flags |= SLAB_RED_ZONE;
+			break;
+		case 'P':
+		case 'p':
+			flags |= SLAB_POISON;
+			break;
+		case 'U':
+		case 'u':
+			flags |= SLAB_STORE_USER;
+			break;
+		case '-':
+			flags = 0;
+			break;
 		default:
-			pr_warn("slub_debug option '%c' unknown. skipped\n", *p);
+			pr_warn("slub_debug option '%c' unknown. skipped\n",
+				*p);
 		}
 	}
 	return flags;
@@ -115,7 +130,9 @@ int slub_debug_parse(const char *val, char *why, size_t why_size)
 		if (!end)
 			end = p + strlen(p);
 		if (parse_block(p, end)) {
-			snprintf(why, why_size, "at most %d blocks of <letters>,<caches> (96 characters each)",
+			snprintf(why, why_size,
+				 "at most %d blocks of <letters>,<caches> (96 "
+				 "characters each)",
 				 SLUB_DEBUG_BLOCKS);
 			nr_slub_debug_blocks = 0;
 			return -EINVAL;
@@ -172,9 +189,12 @@ const char *slab_debug_state(void)
 	if (!f)
 		return ", slub_debug off";
 	snprintf(buf, sizeof(buf), ", slub_debug=%s%s%s%s%s%s",
-		 f & SLAB_CONSISTENCY_CHECKS ? "F" : "", f & SLAB_RED_ZONE ? "Z" : "",
-		 f & SLAB_POISON ? "P" : "", f & SLAB_STORE_USER ? "U" : "",
-		 nr_slub_debug_blocks == 1 && slub_debug_blocks[0].caches[0] ? "," : "",
+		 f & SLAB_CONSISTENCY_CHECKS ? "F" : "",
+		 f & SLAB_RED_ZONE ? "Z" : "", f & SLAB_POISON ? "P" : "",
+		 f & SLAB_STORE_USER ? "U" : "",
+		 nr_slub_debug_blocks == 1 && slub_debug_blocks[0].caches[0]
+			 ? ","
+			 : "",
 		 nr_slub_debug_blocks == 1 ? slub_debug_blocks[0].caches : "");
 	return buf;
 }
@@ -203,7 +223,8 @@ size_t slab_orig_size(const struct kmem_cache *s, const void *obj)
 {
 	if (!s->orig_size_offset)
 		return s->object_size;
-	return *(const unsigned long *)((const char *)obj + s->orig_size_offset);
+	return *(const unsigned long *)((const char *)obj +
+					s->orig_size_offset);
 }
 
 void slab_set_orig_size(const struct kmem_cache *s, void *obj, size_t size)
@@ -241,11 +262,13 @@ static void print_section(const char *text, const void *addr, size_t len)
 	for (i = 0; i < shown; i += 16) {
 		for (j = 0; j < 16 && i + j < shown; j++) {
 			snprintf(hex + j * 3, 4, "%02x ", p[i + j]);
-			ascii[j] = is_print((char)p[i + j]) ? (char)p[i + j] : '.';
+			ascii[j] = is_print((char)p[i + j]) ? (char)p[i + j]
+							    : '.';
 		}
 		hex[j * 3] = '\0';
 		ascii[j] = '\0';
-		printk(KERN_ERR "%-8s %p: %-48s %s\n", text, (void *)(p + i), hex, ascii);
+		printk(KERN_ERR "%-8s %p: %-48s %s\n", text, (void *)(p + i),
+		       hex, ascii);
 	}
 	if (shown < len)
 		printk(KERN_ERR "%-8s ... %zu more bytes\n", text, len - shown);
@@ -268,7 +291,8 @@ void slab_print_object(struct kmem_cache *s, struct slab *slab, void *obj)
 	u8 *p = obj;
 
 	printk(KERN_ERR "Slab %p objects=%u used=%u fp=%p flags=%#lx\n",
-	       (void *)slab, slab->objects, slab->inuse, slab->freelist, slab->__page_flags);
+	       (void *)slab, slab->objects, slab->inuse, slab->freelist,
+	       slab->__page_flags);
 	printk(KERN_ERR "Object %p @offset=%lu fp=%p\n", obj,
 	       (unsigned long)obj - (unsigned long)slab_address(slab),
 	       slab_get_freepointer(s, obj));
@@ -280,7 +304,8 @@ void slab_print_object(struct kmem_cache *s, struct slab *slab, void *obj)
 		print_section("Redzone", p - s->red_left_pad, s->red_left_pad);
 	print_section("Object", p, s->object_size);
 	if (s->flags & SLAB_RED_ZONE)
-		print_section("Redzone", p + s->object_size, s->inuse - s->object_size);
+		print_section("Redzone", p + s->object_size,
+			      s->inuse - s->object_size);
 }
 
 /*
@@ -299,9 +324,11 @@ static bool check_bytes(struct kmem_cache *s, struct slab *slab, void *obj,
 	while (end > fault && end[-1] == value)
 		end--;
 	slab_bug(s, "%s overwritten", what);
-	printk(KERN_ERR "INFO: %p-%p @offset=%lu. First byte %#x instead of %#x\n",
+	printk(KERN_ERR "INFO: %p-%p @offset=%lu. First byte %#x instead of "
+			"%#x\n",
 	       (void *)fault, (void *)(end - 1),
-	       (unsigned long)fault - (unsigned long)slab_address(slab), *fault, value);
+	       (unsigned long)fault - (unsigned long)slab_address(slab), *fault,
+	       value);
 	slab_print_object(s, slab, obj);
 	memset(fault, value, (size_t)(end - fault));
 	printk(KERN_ERR "FIX %s: Restoring %s %p-%p=%#x\n", s->name, what,
@@ -322,20 +349,21 @@ static bool check_object(struct kmem_cache *s, struct slab *slab, void *obj,
 	size_t orig;
 
 	if (s->flags & SLAB_RED_ZONE) {
-		ok &= check_bytes(s, slab, obj, "Left Redzone", p - s->red_left_pad,
-				  val, s->red_left_pad);
-		ok &= check_bytes(s, slab, obj, "Right Redzone", p + s->object_size,
-				  val, s->inuse - s->object_size);
+		ok &= check_bytes(s, slab, obj, "Left Redzone",
+				  p - s->red_left_pad, val, s->red_left_pad);
+		ok &= check_bytes(s, slab, obj, "Right Redzone",
+				  p + s->object_size, val,
+				  s->inuse - s->object_size);
 		orig = slab_orig_size(s, obj);
 		if (val == SLUB_RED_ACTIVE && orig < s->object_size)
-			ok &= check_bytes(s, slab, obj, "kmalloc Redzone", p + orig,
-					  val, s->object_size - orig);
+			ok &= check_bytes(s, slab, obj, "kmalloc Redzone",
+					  p + orig, val, s->object_size - orig);
 	}
 	if ((s->flags & SLAB_POISON) && val == SLUB_RED_INACTIVE) {
 		ok &= check_bytes(s, slab, obj, "Poison", p, POISON_FREE,
 				  s->object_size - 1);
-		ok &= check_bytes(s, slab, obj, "End Poison", p + s->object_size - 1,
-				  POISON_END, 1);
+		ok &= check_bytes(s, slab, obj, "End Poison",
+				  p + s->object_size - 1, POISON_END, 1);
 	}
 	return ok;
 }
@@ -362,7 +390,8 @@ void debug_init_slab(struct kmem_cache *s, struct slab *slab)
 	unsigned int i;
 	void *obj;
 
-	memset(slab_address(slab), POISON_INUSE, slab_bytes(slab));	/* padding */
+	memset(slab_address(slab), POISON_INUSE,
+	       slab_bytes(slab)); /* padding */
 	for (i = 0; i < slab->objects; i++) {
 		obj = slab_object(s, slab, i);
 		if (s->flags & SLAB_STORE_USER)
@@ -374,19 +403,23 @@ void debug_init_slab(struct kmem_cache *s, struct slab *slab)
 }
 
 /* Is the free object @obj's next pointer sound? Report it if not. */
-static bool check_freepointer(struct kmem_cache *s, struct slab *slab, void *obj)
+static bool check_freepointer(struct kmem_cache *s, struct slab *slab,
+			      void *obj)
 {
 	void *next = slab_get_freepointer(s, obj);
 
 	if (slab_valid_pointer(s, slab, next))
 		return true;
 	slab_bug(s, "Freepointer corrupt");
-	printk(KERN_ERR "INFO: free object %p holds next pointer %p, not an object of slab %p-%p\n",
+	printk(KERN_ERR "INFO: free object %p holds next pointer %p, not an "
+			"object of slab %p-%p\n",
 	       obj, next, slab_address(slab),
 	       (void *)((char *)slab_address(slab) + slab_bytes(slab) - 1));
 	slab_print_object(s, slab, obj);
-	printk(KERN_ERR "FIX %s: %s\n", s->name, (s->flags & SLAB_RED_ZONE) ?
-	       "Rebuilding the freelist from the red zones" : "Marking all objects used");
+	printk(KERN_ERR "FIX %s: %s\n", s->name,
+	       (s->flags & SLAB_RED_ZONE) ? "Rebuilding the freelist from the "
+					    "red zones"
+					  : "Marking all objects used");
 	slab_report_end(s);
 	slab_rebuild_freelist(s, slab);
 	return false;
@@ -396,7 +429,8 @@ bool debug_alloc_checks(struct kmem_cache *s, struct slab *slab, void *obj)
 {
 	if (!slab_valid_pointer(s, slab, obj) || !obj) {
 		slab_bug(s, "Freelist Pointer check fails");
-		printk(KERN_ERR "INFO: slab %p freelist head %p is not an object of it\n",
+		printk(KERN_ERR "INFO: slab %p freelist head %p is not an "
+				"object of it\n",
 		       slab_address(slab), obj);
 		slab_report_end(s);
 		slab_rebuild_freelist(s, slab);
@@ -418,7 +452,8 @@ void debug_alloc_prepare(struct kmem_cache *s, void *obj, size_t orig_size,
 	slab_set_orig_size(s, obj, orig_size);
 	init_object(s, obj, SLUB_RED_ACTIVE);
 	if ((s->flags & SLAB_RED_ZONE) && orig_size < s->object_size)
-		memset(p + orig_size, SLUB_RED_ACTIVE, s->object_size - orig_size);
+		memset(p + orig_size, SLUB_RED_ACTIVE,
+		       s->object_size - orig_size);
 	set_track(s, obj, TRACK_ALLOC, ip);
 }
 
@@ -432,7 +467,7 @@ static bool on_freelist(struct kmem_cache *s, struct slab *slab, void *obj)
 		if (p == obj)
 			return true;
 		if (!slab_valid_pointer(s, slab, p))
-			return false;	/* validate reports it */
+			return false; /* validate reports it */
 		p = slab_get_freepointer(s, p);
 		n++;
 	}
@@ -443,7 +478,8 @@ static void report_already_free(struct kmem_cache *s, struct slab *slab,
 				void *obj, unsigned long ip, const char *how)
 {
 	slab_bug(s, "Object already free");
-	printk(KERN_ERR "INFO: Object %p freed again by %pS (%s)\n", obj, (void *)ip, how);
+	printk(KERN_ERR "INFO: Object %p freed again by %pS (%s)\n", obj,
+	       (void *)ip, how);
 	slab_print_object(s, slab, obj);
 	slab_report_end(s);
 }
@@ -454,17 +490,22 @@ bool debug_free_checks(struct kmem_cache *s, struct slab *slab, void *obj,
 	u8 *p = obj;
 
 	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && on_freelist(s, slab, obj)) {
-		report_already_free(s, slab, obj, ip, "found on the slab's freelist");
+		report_already_free(s, slab, obj, ip,
+				    "found on the slab's freelist");
 		return false;
 	}
 	if ((s->flags & SLAB_RED_ZONE) &&
-	    !memchr_inv(p + s->object_size, SLUB_RED_INACTIVE, s->inuse - s->object_size) &&
-	    !memchr_inv(p - s->red_left_pad, SLUB_RED_INACTIVE, s->red_left_pad)) {
-		report_already_free(s, slab, obj, ip, "its red zones say it is free");
+	    !memchr_inv(p + s->object_size, SLUB_RED_INACTIVE,
+			s->inuse - s->object_size) &&
+	    !memchr_inv(p - s->red_left_pad, SLUB_RED_INACTIVE,
+			s->red_left_pad)) {
+		report_already_free(s, slab, obj, ip,
+				    "its red zones say it is free");
 		return false;
 	}
 	if (!slab->inuse) {
-		report_already_free(s, slab, obj, ip, "the slab has no object in use");
+		report_already_free(s, slab, obj, ip,
+				    "the slab has no object in use");
 		return false;
 	}
 	check_object(s, slab, obj, SLUB_RED_ACTIVE);
@@ -499,7 +540,7 @@ void slab_rebuild_freelist(struct kmem_cache *s, struct slab *slab)
 	slab->freelist = head;
 	slab->inuse = slab->objects - nr_free;
 	if (slab_on(slab) == SLAB_ON_NONE)
-		return;		/* the caller decides */
+		return; /* the caller decides */
 	slab_set_list(s, slab, head ? SLAB_ON_PARTIAL : SLAB_ON_FULL);
 }
 
@@ -517,12 +558,16 @@ static unsigned int walk_freelist(struct kmem_cache *s, struct slab *slab,
 	while (p) {
 		idx = slab_object_index(s, slab, p);
 		if (idx < 0 || test_bit((unsigned long)idx, free_map)) {
-			slab_bug(s, idx < 0 ? "Freepointer corrupt" : "Freelist cycle");
-			printk(KERN_ERR "INFO: slab %p: free object %p links to %p\n",
+			slab_bug(s, idx < 0 ? "Freepointer corrupt"
+					    : "Freelist cycle");
+			printk(KERN_ERR "INFO: slab %p: free object %p links "
+					"to %p\n",
 			       slab_address(slab), prev, p);
 			if (prev)
 				slab_print_object(s, slab, prev);
-			printk(KERN_ERR "FIX %s: freelist cut after %u objects\n", s->name, n);
+			printk(KERN_ERR "FIX %s: freelist cut after %u "
+					"objects\n",
+			       s->name, n);
 			slab_report_end(s);
 			if (prev)
 				slab_set_freepointer(s, prev, NULL);
@@ -559,8 +604,9 @@ unsigned int debug_validate_slab(struct kmem_cache *s, struct slab *slab,
 	if (s->flags & (SLAB_RED_ZONE | SLAB_POISON)) {
 		for (i = 0; i < slab->objects; i++) {
 			obj = slab_object(s, slab, i);
-			check_object(s, slab, obj, test_bit(i, free_map) ?
-				     SLUB_RED_INACTIVE : SLUB_RED_ACTIVE);
+			check_object(s, slab, obj,
+				     test_bit(i, free_map) ? SLUB_RED_INACTIVE
+							   : SLUB_RED_ACTIVE);
 		}
 	}
 	errs = (unsigned int)s->nr_debug_reports - before;

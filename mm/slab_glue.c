@@ -23,7 +23,8 @@
 #include "slab.h"
 
 KPARAM("slub_debug", slub_debug_parse,
-       "slab debugging: letters F Z P U, optionally ,cache[,cache...] (Linux syntax)");
+       "slab debugging: letters F Z P U, optionally ,cache[,cache...] (Linux "
+       "syntax)");
 
 /* ---- the test checker ------------------------------------------------------- */
 
@@ -58,16 +59,18 @@ static void slab_checker_check(struct ktest *t, const void *before)
 
 	if (live != was->live)
 		ktest_fail(t, __FILE__, __LINE__,
-			   "slab objects: %lu live before the case, %lu after (%ld leaked)",
+			   "slab objects: %lu live before the case, %lu after "
+			   "(%ld leaked)",
 			   was->live, live, (long)(live - was->live));
 	if (nr_caches() != was->caches)
-		ktest_fail(t, __FILE__, __LINE__, "slab caches: %lu before the case, %lu after",
+		ktest_fail(t, __FILE__, __LINE__,
+			   "slab caches: %lu before the case, %lu after",
 			   was->caches, nr_caches());
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		errs += kmem_cache_validate(s);
 	if (errs)
-		ktest_fail(t, __FILE__, __LINE__, "kmem_cache_validate() found %u problem(s)",
-			   errs);
+		ktest_fail(t, __FILE__, __LINE__,
+			   "kmem_cache_validate() found %u problem(s)", errs);
 }
 
 static const struct ktest_checker slab_checker = {
@@ -77,13 +80,16 @@ static const struct ktest_checker slab_checker = {
 	.settle = kmem_cache_shrink_all,
 };
 
-_Static_assert(sizeof(struct slab_snapshot) <= KTEST_SNAPSHOT_BYTES, "snapshot fits");
+_Static_assert(sizeof(struct slab_snapshot) <= KTEST_SNAPSHOT_BYTES, "snapshot "
+								     "fits");
 
 void kmem_cache_init_late(void)
 {
 	ktest_register_checker(&slab_checker);
-	pr_info("slab: SLUB-style caches, %u-byte struct kmem_cache, slabs of order 0-%u%s\n",
-		(unsigned int)sizeof(struct kmem_cache), SLAB_MAX_ORDER, slab_debug_state());
+	pr_info("slab: SLUB-style caches, %u-byte struct kmem_cache, slabs of "
+		"order 0-%u%s\n",
+		(unsigned int)sizeof(struct kmem_cache), SLAB_MAX_ORDER,
+		slab_debug_state());
 }
 
 /* ---- reports: /proc/slabinfo ------------------------------------------------ */
@@ -93,21 +99,29 @@ void show_slabinfo(void)
 	struct kmem_cache *s;
 
 	printk(KERN_INFO "slabinfo - version: 2.1\n");
-	printk(KERN_INFO "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
-	list_for_each_entry(s, &slab_caches, list)
-		printk(KERN_INFO "%-17s %6lu %6lu %6lu %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
+	printk(KERN_INFO "# name            <active_objs> <num_objs> <objsize> "
+			 "<objperslab> <pagesperslab> : tunables <limit> "
+			 "<batchcount> <sharedfactor> : slabdata "
+			 "<active_slabs> <num_slabs> <sharedavail>\n");
+	list_for_each_entry (s, &slab_caches, list)
+		printk(KERN_INFO "%-17s %6lu %6lu %6lu %4u %4u : tunables %4u "
+				 "%4u %4u : slabdata %6lu %6lu %6u\n",
 		       s->name, kmem_cache_active_objects(s),
 		       kmem_cache_total_objects(s), s->size, s->objects,
-		       1U << s->order, 0U, 0U, 0U, s->nr_slabs, s->nr_slabs, 0U);
+		       1U << s->order, 0U, 0U, 0U, s->nr_slabs, s->nr_slabs,
+		       0U);
 }
 
 void show_slab_stats(const char *name)
 {
 	const struct kmem_cache *s;
 
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		if (!name || !strcmp(s->name, name))
-			printk(KERN_INFO "slab: %-17s order %u (%u objects) min_order %u (%u objects) slabs %lu pages %lu order_fallback %lu empty_freed %lu\n",
+			printk(KERN_INFO "slab: %-17s order %u (%u objects) "
+					 "min_order %u (%u objects) slabs %lu "
+					 "pages %lu order_fallback %lu "
+					 "empty_freed %lu\n",
 			       s->name, s->order, s->objects, s->min_order,
 			       s->min_objects, s->nr_slabs, s->nr_slab_pages,
 			       s->nr_order_fallback, s->nr_empty_freed);
@@ -126,14 +140,16 @@ MONITOR_CMD("slabinfo", cmd_slabinfo, 0, 0, "slabinfo",
 static int cmd_slabstat(int argc, char **argv)
 {
 	if (argc > 1 && !kmem_cache_find(argv[1])) {
-		console_print("slabstat: no cache '%s' (slabinfo lists them)\n", argv[1]);
+		console_print("slabstat: no cache '%s' (slabinfo lists them)\n",
+			      argv[1]);
 		return MON_USAGE;
 	}
 	show_slab_stats(argc > 1 ? argv[1] : NULL);
 	return 0;
 }
 MONITOR_CMD("slabstat", cmd_slabstat, 0, 1, "slabstat [CACHE]",
-	    "slab orders (preferred, fallback), pages and order fallbacks of every cache, or of CACHE");
+	    "slab orders (preferred, fallback), pages and order fallbacks of "
+	    "every cache, or of CACHE");
 
 static int cmd_kmalloc(int argc, char **argv)
 {
@@ -145,25 +161,32 @@ static int cmd_kmalloc(int argc, char **argv)
 		return MON_USAGE;
 	p = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	if (p == ZERO_SIZE_PTR) {
-		console_print("kmalloc: 0 bytes gives ZERO_SIZE_PTR (%p), which faults if used\n", p);
+		console_print("kmalloc: 0 bytes gives ZERO_SIZE_PTR (%p), "
+			      "which faults if used\n",
+			      p);
 		return 0;
 	}
 	if (!p) {
-		console_print("kmalloc: no memory for %lu bytes (at most %lu)\n", size,
-			      KMALLOC_MAX_SIZE);
+		console_print("kmalloc: no memory for %lu bytes (at most "
+			      "%lu)\n",
+			      size, KMALLOC_MAX_SIZE);
 		return MON_FAILED;
 	}
 	s = virt_to_cache(p);
 	if (s)
-		console_print("kmalloc: %lu bytes at %p from %s (objects of %u bytes); free it with: kfree %p\n",
+		console_print("kmalloc: %lu bytes at %p from %s (objects of %u "
+			      "bytes); free it with: kfree %p\n",
 			      size, p, s->name, s->object_size, p);
 	else
-		console_print("kmalloc: %lu bytes at %p from the buddy allocator (a compound block of order %u); free it with: kfree %p\n",
+		console_print("kmalloc: %lu bytes at %p from the buddy "
+			      "allocator (a compound block of order %u); free "
+			      "it with: kfree %p\n",
 			      size, p, get_order(size), p);
 	return 0;
 }
 MONITOR_CMD("kmalloc", cmd_kmalloc, 1, 1, "kmalloc SIZE",
-	    "allocate SIZE bytes (suffix K/M allowed) and say which cache served them");
+	    "allocate SIZE bytes (suffix K/M allowed) and say which cache "
+	    "served them");
 
 static int cmd_kfree(int argc, char **argv)
 {

@@ -44,7 +44,7 @@
 
 #include "internal.h"
 
-#define RECENT_FREES	16	/* freed areas remembered for reports */
+#define RECENT_FREES 16 /* freed areas remembered for reports */
 
 struct vmalloc_stats vmalloc_stats;
 static bool vmalloc_lazy = true;
@@ -76,7 +76,8 @@ const struct vmalloc_recent_free *vmalloc_find_recent(unsigned long addr)
 
 	for (i = 0; i < RECENT_FREES; i++) {
 		k = (recent_next + RECENT_FREES - 1 - i) % RECENT_FREES;
-		if (recent[k].end && addr >= recent[k].start && addr < recent[k].end)
+		if (recent[k].end && addr >= recent[k].start &&
+		    addr < recent[k].end)
 			return &recent[k];
 	}
 	return NULL;
@@ -103,8 +104,8 @@ static void remember_free(const struct vmap_area *va, unsigned int nr_pages,
  * four-level walk, on mapping and on unmapping.
  */
 static struct {
-	unsigned long pmd_va;	/* ALIGN_DOWN(va, PMD_SIZE); 1 = none yet */
-	pteval_t *pt;		/* its page table */
+	unsigned long pmd_va; /* ALIGN_DOWN(va, PMD_SIZE); 1 = none yet */
+	pteval_t *pt;	      /* its page table */
 } pt_cache = { 1, NULL };
 
 static inline pteval_t *pte_slot(unsigned long va, gfp_t gfp, bool alloc,
@@ -147,7 +148,9 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 		/* The rest of this page table: up to the next 2 MiB boundary. */
 		do {
 			if (unlikely(*pte & _PAGE_PRESENT)) {
-				WARN(1, "vmalloc: %#lx is already mapped (pte %#llx)",
+				WARN(1,
+				     "vmalloc: %#lx is already mapped (pte "
+				     "%#llx)",
 				     addr, (unsigned long long)*pte);
 				err = -EEXIST;
 				goto out;
@@ -195,7 +198,8 @@ static void vunmap_range(unsigned long addr, unsigned long end, bool flush)
  */
 static void release_area(struct vmap_area *va, unsigned int nr_mapped)
 {
-	unsigned long end = va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT);
+	unsigned long end =
+		va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT);
 
 	VM_BUG_ON_MSG(end > va->va_end, "%u pages mapped in area %#lx-%#lx",
 		      nr_mapped, va->va_start, va->va_end);
@@ -216,7 +220,7 @@ static void release_area(struct vmap_area *va, unsigned int nr_mapped)
  * kmalloc instead of two); a big one is separate, and above a page it is
  * itself vmalloc()ed, as in Linux.
  */
-#define VM_INLINE_PAGES	32
+#define VM_INLINE_PAGES 32
 
 static void free_page_array(struct vm_struct *vm)
 {
@@ -236,8 +240,8 @@ static struct page **alloc_page_array(unsigned int nr, gfp_t gfp,
 
 	if (bytes <= PAGE_SIZE)
 		return kmalloc(bytes, gfp);
-	return __vmalloc_node_range(bytes, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
-				    gfp, PAGE_KERNEL, 0, caller);
+	return __vmalloc_node_range(bytes, PAGE_SIZE, VMALLOC_START,
+				    VMALLOC_END, gfp, PAGE_KERNEL, 0, caller);
 }
 
 static int alloc_area_pages(struct vm_struct *vm, gfp_t gfp)
@@ -263,8 +267,8 @@ static void warn_vmalloc(unsigned long size, gfp_t gfp, unsigned long caller,
 {
 	if (gfp & __GFP_NOWARN)
 		return;
-	pr_warn("vmalloc error: size %lu, %s, mode:%#x, caller %pS\n", size, why,
-		gfp, (void *)caller);
+	pr_warn("vmalloc error: size %lu, %s, mode:%#x, caller %pS\n", size,
+		why, gfp, (void *)caller);
 }
 
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
@@ -281,9 +285,10 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	if (unlikely(in_atomic()))
 		__might_sleep("vmalloc", caller);
 	if (align && align < PAGE_SIZE && !(align & (align - 1)))
-		align = PAGE_SIZE;	/* areas are page-aligned anyway */
+		align = PAGE_SIZE; /* areas are page-aligned anyway */
 	if (unlikely(!size)) {
-		warn_vmalloc(size, gfp, caller, "does not fit the vmalloc range");
+		warn_vmalloc(size, gfp, caller,
+			     "does not fit the vmalloc range");
 		return NULL;
 	}
 	/*
@@ -295,8 +300,10 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 		warn_vmalloc(size, gfp, caller, "exceeds total pages");
 		return NULL;
 	}
-	if (unlikely(size > end - start || PAGE_ALIGN(size) + guard > end - start)) {
-		warn_vmalloc(size, gfp, caller, "does not fit the vmalloc range");
+	if (unlikely(size > end - start ||
+		     PAGE_ALIGN(size) + guard > end - start)) {
+		warn_vmalloc(size, gfp, caller,
+			     "does not fit the vmalloc range");
 		return NULL;
 	}
 	size = PAGE_ALIGN(size);
@@ -307,7 +314,8 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	}
 	nr_pages = (unsigned int)(size >> PAGE_SHIFT);
 	inline_pages = nr_pages <= VM_INLINE_PAGES ? nr_pages : 0;
-	vm = kmalloc(sizeof(*vm) + inline_pages * sizeof(struct page *), meta_gfp);
+	vm = kmalloc(sizeof(*vm) + inline_pages * sizeof(struct page *),
+		     meta_gfp);
 	if (unlikely(!vm))
 		goto fail;
 	va = alloc_vmap_area(size + guard, align, start, end, meta_gfp, caller);
@@ -329,8 +337,8 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 		goto fail_area;
 	if (unlikely(alloc_area_pages(vm, gfp)))
 		goto fail_array;
-	if (unlikely(vmap_pages_range(va->va_start, vm->pages, vm->nr_pages, prot,
-				      meta_gfp, &nr_mapped)))
+	if (unlikely(vmap_pages_range(va->va_start, vm->pages, vm->nr_pages,
+				      prot, meta_gfp, &nr_mapped)))
 		goto fail_pages;
 	va->vm = vm;
 	vmalloc_stats.nr_vmalloc++;
@@ -338,7 +346,8 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	return vm->addr;
 
 fail_pages:
-	vunmap_range(va->va_start, va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT),
+	vunmap_range(va->va_start,
+		     va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT),
 		     true);
 	for (nr_mapped = 0; nr_mapped < vm->nr_pages; nr_mapped++)
 		__free_page(vm->pages[nr_mapped]);
@@ -367,7 +376,8 @@ void *vmalloc(unsigned long size)
 void *vzalloc(unsigned long size)
 {
 	return __vmalloc_node_range(size, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
-				    GFP_KERNEL | __GFP_ZERO, PAGE_KERNEL, 0, _RET_IP_);
+				    GFP_KERNEL | __GFP_ZERO, PAGE_KERNEL, 0,
+				    _RET_IP_);
 }
 
 struct vm_struct *find_vm_area(const void *addr)
@@ -382,35 +392,47 @@ struct vm_struct *find_vm_area(const void *addr)
 /* ---- misuse -------------------------------------------------------------------- */
 
 /* Say what @addr is to the vmalloc allocator, for a refused vfree/vunmap. */
-static void report_bad_free(const char *fn, const void *addr, const char *expect,
-			    unsigned long caller)
+static void report_bad_free(const char *fn, const void *addr,
+			    const char *expect, unsigned long caller)
 {
 	unsigned long a = (unsigned long)addr;
 	const struct vmap_area *va = find_vmap_area(a);
-	const struct vmalloc_recent_free *r = va ? NULL : vmalloc_find_recent(a);
+	const struct vmalloc_recent_free *r = va ? NULL
+						 : vmalloc_find_recent(a);
 
 	if (!is_vmalloc_addr(addr)) {
-		report_begin("BUG: Trying to %s() bad address (%p): not in the vmalloc range %#lx-%#lx",
+		report_begin("BUG: Trying to %s() bad address (%p): not in the "
+			     "vmalloc range %#lx-%#lx",
 			     fn, addr, VMALLOC_START, VMALLOC_END - 1);
 	} else if (va && va->vm && va->va_start == a) {
-		report_begin("BUG: Trying to %s() area %#lx-%#lx made by %s (%p)",
+		report_begin("BUG: Trying to %s() area %#lx-%#lx made by %s "
+			     "(%p)",
 			     fn, va->va_start, va->va_end,
-			     va->vm->flags & VM_MAP ? "vmap()" : "vmalloc()", addr);
+			     va->vm->flags & VM_MAP ? "vmap()" : "vmalloc()",
+			     addr);
 		printk(KERN_ERR "use %s; %u pages, allocated by %pS\n", expect,
 		       va->vm->nr_pages, (void *)va->caller);
 	} else if (va) {
-		report_begin("BUG: Trying to %s() an address inside area %#lx-%#lx (%p)",
+		report_begin("BUG: Trying to %s() an address inside area "
+			     "%#lx-%#lx (%p)",
 			     fn, va->va_start, va->va_end, addr);
-		printk(KERN_ERR "the area starts at %#lx; %u pages, allocated by %pS\n",
-		       va->va_start, va->vm ? va->vm->nr_pages : 0, (void *)va->caller);
+		printk(KERN_ERR "the area starts at %#lx; %u pages, allocated "
+				"by %pS\n",
+		       va->va_start, va->vm ? va->vm->nr_pages : 0,
+		       (void *)va->caller);
 	} else if (r) {
-		report_begin("BUG: Trying to %s() an area already freed (double free) (%p)",
+		report_begin("BUG: Trying to %s() an area already freed "
+			     "(double free) (%p)",
 			     fn, addr);
-		printk(KERN_ERR "area %#lx-%#lx, %u pages, allocated by %pS, freed by %pS\n",
-		       r->start, r->end, r->nr_pages, (void *)r->caller, (void *)r->freer);
+		printk(KERN_ERR "area %#lx-%#lx, %u pages, allocated by %pS, "
+				"freed by %pS\n",
+		       r->start, r->end, r->nr_pages, (void *)r->caller,
+		       (void *)r->freer);
 	} else {
-		report_begin("BUG: Trying to %s() nonexistent vm area (%p)", fn, addr);
-		printk(KERN_ERR "no area holds this address (never allocated, or freed long ago)\n");
+		report_begin("BUG: Trying to %s() nonexistent vm area (%p)", fn,
+			     addr);
+		printk(KERN_ERR "no area holds this address (never allocated, "
+				"or freed long ago)\n");
 	}
 	printk(KERN_ERR "caller: %pS; nothing was freed\n", (void *)caller);
 	report_end();
@@ -481,15 +503,17 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	vm = kmalloc(sizeof(*vm), GFP_KERNEL);
 	if (unlikely(!vm))
 		return NULL;
-	va = alloc_vmap_area(size + guard, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
-			     GFP_KERNEL, _RET_IP_);
+	va = alloc_vmap_area(size + guard, PAGE_SIZE, VMALLOC_START,
+			     VMALLOC_END, GFP_KERNEL, _RET_IP_);
 	if (unlikely(!va)) {
 		kfree(vm);
 		return NULL;
 	}
-	if (unlikely(vmap_pages_range(va->va_start, pages, count, prot, GFP_KERNEL,
-				      &nr_mapped))) {
-		vunmap_range(va->va_start, va->va_start + ((unsigned long)nr_mapped << PAGE_SHIFT),
+	if (unlikely(vmap_pages_range(va->va_start, pages, count, prot,
+				      GFP_KERNEL, &nr_mapped))) {
+		vunmap_range(va->va_start,
+			     va->va_start +
+				     ((unsigned long)nr_mapped << PAGE_SHIFT),
 			     true);
 		free_vmap_area(va);
 		kfree(vm);
@@ -498,7 +522,7 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	vm->addr = (void *)va->va_start;
 	vm->size = size + guard;
 	vm->flags = VM_MAP | (flags & VM_NO_GUARD);
-	vm->pages = NULL;		/* the caller's array, maybe gone after this */
+	vm->pages = NULL; /* the caller's array, maybe gone after this */
 	vm->nr_pages = count;
 	vm->caller = _RET_IP_;
 	va->vm = vm;

@@ -43,10 +43,13 @@ static bool vmalloc_fault_note(unsigned long addr, char *buf, size_t size)
 		return false;
 	va = find_vmap_area(addr);
 	if (va && va->vm) {
-		mapped_end = va->va_start + ((unsigned long)va->vm->nr_pages << PAGE_SHIFT);
-		snprintf(buf, size, "%s at %#lx: area %#lx-%#lx, %u pages, allocated by %pS",
-			 addr >= mapped_end ? "vmalloc guard page hit" :
-					      "vmalloc protection fault",
+		mapped_end = va->va_start +
+			     ((unsigned long)va->vm->nr_pages << PAGE_SHIFT);
+		snprintf(buf, size,
+			 "%s at %#lx: area %#lx-%#lx, %u pages, allocated by "
+			 "%pS",
+			 addr >= mapped_end ? "vmalloc guard page hit"
+					    : "vmalloc protection fault",
 			 addr, va->va_start, va->va_end, va->vm->nr_pages,
 			 (void *)va->caller);
 		return true;
@@ -54,13 +57,17 @@ static bool vmalloc_fault_note(unsigned long addr, char *buf, size_t size)
 	va = find_lazy_vmap_area(addr);
 	r = vmalloc_find_recent(addr);
 	if (va || r) {
-		snprintf(buf, size, "vmalloc freed area hit at %#lx: area %#lx-%#lx, allocated by %pS%s",
-			 addr, va ? va->va_start : r->start, va ? va->va_end : r->end,
+		snprintf(buf, size,
+			 "vmalloc freed area hit at %#lx: area %#lx-%#lx, "
+			 "allocated by %pS%s",
+			 addr, va ? va->va_start : r->start,
+			 va ? va->va_end : r->end,
 			 (void *)(va ? va->caller : r->caller),
 			 va ? " (waiting for the lazy purge)" : "");
 		return true;
 	}
-	snprintf(buf, size, "vmalloc unmapped hole hit at %#lx: no area there", addr);
+	snprintf(buf, size, "vmalloc unmapped hole hit at %#lx: no area there",
+		 addr);
 	return true;
 }
 
@@ -93,11 +100,13 @@ static void vmalloc_verify(struct ktest *t, const void *before)
 	if (now.nr_busy != was->nr_busy || now.busy_bytes != was->busy_bytes ||
 	    now.used_pages != was->used_pages)
 		ktest_fail(t, __FILE__, __LINE__,
-			   "vmap areas: %lu busy (%lu bytes, %lu pages) before the case, %lu (%lu bytes, %lu pages) after",
+			   "vmap areas: %lu busy (%lu bytes, %lu pages) before "
+			   "the case, %lu (%lu bytes, %lu pages) after",
 			   was->nr_busy, was->busy_bytes, was->used_pages,
 			   now.nr_busy, now.busy_bytes, now.used_pages);
 	if (vmap_area_check())
-		ktest_fail(t, __FILE__, __LINE__, "vmap_area_check() found violations");
+		ktest_fail(t, __FILE__, __LINE__,
+			   "vmap_area_check() found violations");
 }
 
 /* Lazy areas back to the free tree, spare structs back to kmalloc. */
@@ -114,17 +123,23 @@ static const struct ktest_checker vmalloc_checker = {
 	.settle = vmalloc_settle,
 };
 
-_Static_assert(sizeof(struct vmalloc_snapshot) <= KTEST_SNAPSHOT_BYTES,
-	       "the vmalloc snapshot fits");
+_Static_assert(sizeof(struct vmalloc_snapshot) <= KTEST_SNAPSHOT_BYTES, "the "
+									"vmallo"
+									"c "
+									"snapsh"
+									"ot "
+									"fits");
 
 void vmalloc_init(void)
 {
 	vmalloc_reset();
 	traps_add_fault_note(vmalloc_fault_note);
 	ktest_register_checker(&vmalloc_checker);
-	pr_info("vmalloc: %#lx-%#lx (%lu GiB), TLB purge %s (lazy threshold %lu pages)\n",
+	pr_info("vmalloc: %#lx-%#lx (%lu GiB), TLB purge %s (lazy threshold "
+		"%lu pages)\n",
 		VMALLOC_START, VMALLOC_END - 1, VMALLOC_SIZE >> 30,
-		vmalloc_lazy_enabled() ? "lazy" : "eager", VMALLOC_LAZY_MAX_PAGES);
+		vmalloc_lazy_enabled() ? "lazy" : "eager",
+		VMALLOC_LAZY_MAX_PAGES);
 }
 
 /*
@@ -139,25 +154,26 @@ void show_vmallocinfo(void)
 	char line[192];
 	int n;
 
-	list_for_each_entry(va, &vmap_area_list, list) {
+	list_for_each_entry (va, &vmap_area_list, list) {
 		vm = va->vm;
 		if (!vm)
 			continue;
 		n = snprintf(line, sizeof(line), "0x%016lx-0x%016lx %7lu",
 			     va->va_start, va->va_end, vm->size);
 		if (vm->caller)
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " %pS",
-				      (void *)vm->caller);
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      " %pS", (void *)vm->caller);
 		if (vm->nr_pages)
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " pages=%u",
-				      vm->nr_pages);
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      " pages=%u", vm->nr_pages);
 		snprintf(line + n, sizeof(line) - (size_t)n, "%s%s%s",
 			 vm->flags & VM_ALLOC ? " vmalloc" : "",
 			 vm->flags & VM_MAP ? " vmap" : "",
-			 vm->pages && is_vmalloc_addr(vm->pages) ? " vpages" : "");
+			 vm->pages && is_vmalloc_addr(vm->pages) ? " vpages"
+								 : "");
 		printk(KERN_INFO "%s\n", line);
 	}
-	list_for_each_entry(va, &vmap_purge_list, list)
+	list_for_each_entry (va, &vmap_purge_list, list)
 		printk(KERN_INFO "0x%016lx-0x%016lx %7lu unpurged vm_area\n",
 		       va->va_start, va->va_end, va->va_end - va->va_start);
 }
@@ -178,7 +194,8 @@ static int cmd_vmalloc(int argc, char **argv)
 	if (mon_arg_size(argv[1], "size", &size))
 		return MON_USAGE;
 	if (!size || size > VMALLOC_SIZE) {
-		console_print("vmalloc: bad size '%s': must be 1 byte to %lu GiB\n",
+		console_print("vmalloc: bad size '%s': must be 1 byte to %lu "
+			      "GiB\n",
 			      argv[1], VMALLOC_SIZE >> 30);
 		return MON_USAGE;
 	}
@@ -186,7 +203,9 @@ static int cmd_vmalloc(int argc, char **argv)
 				 GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
 				 (unsigned long)cmd_vmalloc);
 	if (!p) {
-		console_print("vmalloc: %lu bytes: failed (no memory or no room)\n", size);
+		console_print("vmalloc: %lu bytes: failed (no memory or no "
+			      "room)\n",
+			      size);
 		return MON_FAILED;
 	}
 	console_print("vmalloc: %lu pages at %p; free it with: vfree %p\n",

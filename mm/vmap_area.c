@@ -72,12 +72,12 @@ static struct {
 	struct list_head free_list;
 	struct rb_root busy_root;
 	unsigned long nr_free, nr_busy, nr_lazy;
-	unsigned long lazy_pages;	/* pages (guards included) on the purge list */
+	unsigned long lazy_pages; /* pages (guards included) on the purge list */
 } vs = {
 	.free_list = LIST_HEAD_INIT(vs.free_list),
 };
 
-#define VA_STASH_MAX	32	/* spare area structs kept */
+#define VA_STASH_MAX 32 /* spare area structs kept */
 
 static struct vmap_area *va_stash[VA_STASH_MAX];
 static unsigned int nr_stashed;
@@ -149,7 +149,8 @@ static const struct rb_augment_callbacks free_aug = {
  * smallest start above).
  */
 static struct rb_node **free_slot(unsigned long start, struct rb_node **parent,
-				  struct vmap_area **prev, struct vmap_area **next)
+				  struct vmap_area **prev,
+				  struct vmap_area **next)
 {
 	struct rb_node **link = &vs.free_root.rb_node;
 
@@ -172,7 +173,7 @@ static void free_insert(struct vmap_area *va, struct rb_node *parent,
 			struct rb_node **link, struct vmap_area *prev)
 {
 	VM_BUG_ON_MSG(va->va_start >= va->va_end ||
-		      (va->va_start | va->va_end) & ~PAGE_MASK,
+			      (va->va_start | va->va_end) & ~PAGE_MASK,
 		      "free block %#lx-%#lx empty or unaligned", va->va_start,
 		      va->va_end);
 	VM_BUG_ON_MSG(prev && prev->va_end >= va->va_start,
@@ -193,11 +194,13 @@ static void free_remove(struct vmap_area *va)
 }
 
 /* Report a range that overlaps free space: the metadata is corrupt. */
-static void report_overlap(const struct vmap_area *va, const struct vmap_area *other)
+static void report_overlap(const struct vmap_area *va,
+			   const struct vmap_area *other)
 {
 	report_begin("BUG: vmap area %#lx-%#lx overlaps free block %#lx-%#lx",
 		     va->va_start, va->va_end, other->va_start, other->va_end);
-	printk(KERN_ERR "the range is leaked rather than handed out twice (caller %pS)\n",
+	printk(KERN_ERR "the range is leaked rather than handed out twice "
+			"(caller %pS)\n",
 	       (void *)va->caller);
 	report_end();
 }
@@ -278,7 +281,8 @@ static struct vmap_area *lowest_fit(struct rb_node *n, unsigned long size,
 	while (n && subtree_max(n) >= size) {
 		va = va_of(n);
 		if (va->va_start > vstart && n->rb_left) {
-			found = lowest_fit(n->rb_left, size, align, vstart, vend, start);
+			found = lowest_fit(n->rb_left, size, align, vstart,
+					   vend, start);
 			if (found)
 				return found;
 		}
@@ -334,7 +338,7 @@ struct vmap_area *find_lazy_vmap_area(unsigned long addr)
 {
 	struct vmap_area *va;
 
-	list_for_each_entry(va, &vmap_purge_list, list)
+	list_for_each_entry (va, &vmap_purge_list, list)
 		if (addr >= va->va_start && addr < va->va_end)
 			return va;
 	return NULL;
@@ -359,12 +363,13 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 	struct vmap_area *prev, *next;
 
 	VM_BUG_ON_MSG(!size || (start | size) & ~PAGE_MASK || end < start,
-		      "carving %#lx bytes at %#lx: empty or unaligned", size, start);
+		      "carving %#lx bytes at %#lx: empty or unaligned", size,
+		      start);
 	VM_BUG_ON_MSG(start < va->va_start || end > va->va_end,
-		      "carving %#lx-%#lx out of free block %#lx-%#lx", start, end,
-		      va->va_start, va->va_end);
+		      "carving %#lx-%#lx out of free block %#lx-%#lx", start,
+		      end, va->va_start, va->va_end);
 	if (start == va->va_start && end == va->va_end) {
-		free_remove(va);		/* full fit: reuse the node */
+		free_remove(va); /* full fit: reuse the node */
 		return va;
 	}
 	if (start == va->va_start) {
@@ -373,7 +378,7 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 		va->va_end = start;
 	} else {
 		VM_BUG_ON(!spare);
-		spare->va_start = end;		/* middle: the right part */
+		spare->va_start = end; /* middle: the right part */
 		spare->va_end = va->va_end;
 		va->va_end = start;
 		rb_propagate(&va->rb_node, &free_aug);
@@ -394,11 +399,14 @@ static struct vmap_area *try_alloc(unsigned long size, unsigned long align,
 	struct vmap_area *va, *busy = NULL, *spare = NULL;
 	unsigned long start;
 
-	va = lowest_fit(vs.free_root.rb_node, size, align, vstart, vend, &start);
+	va = lowest_fit(vs.free_root.rb_node, size, align, vstart, vend,
+			&start);
 	if (!va)
 		return NULL;
-	VM_BUG_ON_MSG(start & (align - 1) || start < vstart || start + size > vend,
-		      "fit at %#lx for %#lx bytes aligned to %#lx outside %#lx-%#lx",
+	VM_BUG_ON_MSG(start & (align - 1) || start < vstart ||
+			      start + size > vend,
+		      "fit at %#lx for %#lx bytes aligned to %#lx outside "
+		      "%#lx-%#lx",
 		      start, size, align, vstart, vend);
 	if (start != va->va_start || start + size != va->va_end) {
 		busy = va_get(gfp);
@@ -469,7 +477,7 @@ void purge_vmap_area_lazy(void)
 		return;
 	/* One flush covers every lazily freed area: that is the saving. */
 	flush_tlb_all();
-	list_for_each_entry_safe(va, tmp, &vmap_purge_list, list) {
+	list_for_each_entry_safe (va, tmp, &vmap_purge_list, list) {
 		list_del(&va->list);
 		merge_free(va);
 		vmalloc_stats.nr_purged_areas++;
@@ -488,11 +496,11 @@ void vmap_area_counts(struct vmap_counts *c)
 	c->nr_busy = vs.nr_busy;
 	c->nr_lazy = vs.nr_lazy;
 	c->lazy_pages = vs.lazy_pages;
-	list_for_each_entry(va, &vs.free_list, list)
+	list_for_each_entry (va, &vs.free_list, list)
 		c->free_bytes += va_size(va);
-	list_for_each_entry(va, &vmap_area_list, list)
+	list_for_each_entry (va, &vmap_area_list, list)
 		c->busy_bytes += va_size(va);
-	list_for_each_entry(va, &vmap_purge_list, list)
+	list_for_each_entry (va, &vmap_purge_list, list)
 		c->lazy_bytes += va_size(va);
 }
 
@@ -519,12 +527,12 @@ void vmap_area_init(void)
 	free_insert(va, parent, link, prev);
 }
 
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			printk(KERN_ERR "vmap_area_check: " __VA_ARGS__);  \
-			bad++;                                             \
-		}                                                          \
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			printk(KERN_ERR "vmap_area_check: " __VA_ARGS__); \
+			bad++;                                            \
+		}                                                         \
 	} while (0)
 
 /* Invariants 1, 2 and 5 for the free tree. */
@@ -537,26 +545,32 @@ static unsigned int check_free(unsigned long *free_bytes)
 
 	for (n = rb_first(&vs.free_root); n; n = rb_next(n)) {
 		va = va_of(n);
-		CHECK(va->va_start < va->va_end && !(va->va_start & ~PAGE_MASK) &&
-		      !(va->va_end & ~PAGE_MASK),
+		CHECK(va->va_start < va->va_end &&
+			      !(va->va_start & ~PAGE_MASK) &&
+			      !(va->va_end & ~PAGE_MASK),
 		      "invariant 1: free block %#lx-%#lx empty or unaligned\n",
 		      va->va_start, va->va_end);
 		CHECK(!last || last->va_end < va->va_start,
-		      "invariant 1: free block %#lx-%#lx touches or overlaps %#lx-%#lx\n",
+		      "invariant 1: free block %#lx-%#lx touches or overlaps "
+		      "%#lx-%#lx\n",
 		      va->va_start, va->va_end, last->va_start, last->va_end);
 		CHECK(list_entry(last ? last->list.next : vs.free_list.next,
 				 struct vmap_area, list) == va,
-		      "invariant 1: free_list out of order at %#lx\n", va->va_start);
-		m = MAX(va_size(va), MAX(subtree_max(n->rb_left), subtree_max(n->rb_right)));
+		      "invariant 1: free_list out of order at %#lx\n",
+		      va->va_start);
+		m = MAX(va_size(va),
+			MAX(subtree_max(n->rb_left), subtree_max(n->rb_right)));
 		CHECK(va->subtree_max_size == m,
-		      "invariant 2: block %#lx-%#lx has subtree_max_size %#lx, expected %#lx\n",
+		      "invariant 2: block %#lx-%#lx has subtree_max_size %#lx, "
+		      "expected %#lx\n",
 		      va->va_start, va->va_end, va->subtree_max_size, m);
 		*free_bytes += va_size(va);
 		last = va;
 		nr++;
 	}
-	CHECK(nr == vs.nr_free, "invariant 5: %lu free blocks, counter says %lu\n",
-	      nr, vs.nr_free);
+	CHECK(nr == vs.nr_free,
+	      "invariant 5: %lu free blocks, counter says %lu\n", nr,
+	      vs.nr_free);
 	return bad;
 }
 
@@ -566,28 +580,34 @@ unsigned int vmap_area_check(void)
 	unsigned long free_bytes = 0, other = 0, nr = 0;
 	unsigned int bad = check_free(&free_bytes);
 
-	CHECK(rb_check(&vs.free_root) > 0, "invariant 3: the free tree is broken\n");
-	CHECK(rb_check(&vs.busy_root) > 0, "invariant 3: the busy tree is broken\n");
-	list_for_each_entry(va, &vmap_area_list, list) {
+	CHECK(rb_check(&vs.free_root) > 0, "invariant 3: the free tree is "
+					   "broken\n");
+	CHECK(rb_check(&vs.busy_root) > 0, "invariant 3: the busy tree is "
+					   "broken\n");
+	list_for_each_entry (va, &vmap_area_list, list) {
 		CHECK(!last || last->va_end <= va->va_start,
-		      "invariant 4: busy areas %#lx-%#lx and %#lx-%#lx out of order or overlapping\n",
+		      "invariant 4: busy areas %#lx-%#lx and %#lx-%#lx out of "
+		      "order or overlapping\n",
 		      last->va_start, last->va_end, va->va_start, va->va_end);
 		CHECK(find_vmap_area(va->va_start) == va,
-		      "invariant 4: busy area %#lx-%#lx not found in the busy tree\n",
+		      "invariant 4: busy area %#lx-%#lx not found in the busy "
+		      "tree\n",
 		      va->va_start, va->va_end);
 		other += va_size(va);
 		last = va;
 		nr++;
 	}
-	CHECK(nr == vs.nr_busy, "invariant 5: %lu busy areas, counter says %lu\n",
-	      nr, vs.nr_busy);
+	CHECK(nr == vs.nr_busy,
+	      "invariant 5: %lu busy areas, counter says %lu\n", nr,
+	      vs.nr_busy);
 	nr = 0;
-	list_for_each_entry(va, &vmap_purge_list, list) {
+	list_for_each_entry (va, &vmap_purge_list, list) {
 		other += va_size(va);
 		nr++;
 	}
-	CHECK(nr == vs.nr_lazy, "invariant 5: %lu lazy areas, counter says %lu\n",
-	      nr, vs.nr_lazy);
+	CHECK(nr == vs.nr_lazy,
+	      "invariant 5: %lu lazy areas, counter says %lu\n", nr,
+	      vs.nr_lazy);
 	CHECK(free_bytes + other == VMALLOC_SIZE,
 	      "invariant 4: free %#lx + busy and lazy %#lx != the range %#lx\n",
 	      free_bytes, other, VMALLOC_SIZE);

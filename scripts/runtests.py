@@ -402,6 +402,8 @@ HOST_PHASE = [
         why="every function of the checked mm headers has its kernel-doc"),
     cfg("script-test", boot="host", machine="-", cpu="-", mem="-",
         why="the scripts' own tests: kernel-doc checker, deps.sh, grading"),
+    cfg("format-check", boot="host", machine="-", cpu="-", mem="-", summary=False,
+        why="every C source is as the repository's .clang-format lays it out"),
     cfg("replay-check", boot="host", machine="-", cpu="-", mem="-",
         why="the shipped Linux traces replayed through mm/ (ASan+UBSan), and bad trace input"),
     # Do the tests bite? A planted bug (make BREAK=name, an #ifdef

@@ -17,14 +17,14 @@
 #include <mm/paging.h>
 #include <tests/bench_access.h>
 
-#define SEQ_PAGES	16384UL		/* 4 KiB writes per repetition */
-#define CHASE_READS	1000000UL	/* dependent reads per repetition */
-#define SLOT_BYTES	64UL		/* one chase slot per cache line */
+#define SEQ_PAGES   16384UL   /* 4 KiB writes per repetition */
+#define CHASE_READS 1000000UL /* dependent reads per repetition */
+#define SLOT_BYTES  64UL      /* one chase slot per cache line */
 
 struct access_arg {
 	struct access_buf *b;
-	unsigned long nr_pages;		/* pages in the buffer */
-	void *start;			/* first chase slot */
+	unsigned long nr_pages; /* pages in the buffer */
+	void *start;		/* first chase slot */
 };
 
 static void *buf_page(const struct access_buf *b, unsigned long i)
@@ -64,7 +64,7 @@ static int chase_loop(void *arg, u64 n)
 
 	while (n--)
 		p = *p;
-	return p == NULL;	/* keeps the chase from being optimised out */
+	return p == NULL; /* keeps the chase from being optimised out */
 }
 
 /*
@@ -74,7 +74,8 @@ static int chase_loop(void *arg, u64 n)
  */
 static int build_chase(struct access_arg *a, u64 seed)
 {
-	unsigned long nr = a->b->nr_chunks * (a->b->chunk_bytes / SLOT_BYTES), i, j;
+	unsigned long nr = a->b->nr_chunks * (a->b->chunk_bytes / SLOT_BYTES),
+		      i, j;
 	unsigned int order = get_order(nr * sizeof(u32));
 	struct page *idx_pages;
 	struct prng rng;
@@ -119,15 +120,17 @@ void access_bench_run(struct bench_run *r, struct access_buf *b,
 	char params[48];
 
 	snprintf(params, sizeof(params), "buf=%s size=%luK", name, size >> 10);
-	console_print("access: buf=%s size=%luK: %lu chunk(s) of %lu KiB, mapped with %s pages (read from the page tables)\n",
+	console_print("access: buf=%s size=%luK: %lu chunk(s) of %lu KiB, "
+		      "mapped with %s pages (read from the page tables)\n",
 		      name, size >> 10, b->nr_chunks, b->chunk_bytes >> 10,
 		      mapping_size(b->chunk[0]));
-	w = bench_measure("access_seqwrite", params, bench_scale(r, SEQ_PAGES), 0,
-			  seqwrite_loop, &a, NULL, NULL);
+	w = bench_measure("access_seqwrite", params, bench_scale(r, SEQ_PAGES),
+			  0, seqwrite_loop, &a, NULL, NULL);
 	if (w)
 		strscpy(w->note, mapping_size(b->chunk[0]), sizeof(w->note));
 	if (build_chase(&a, 0x5eed0000 ^ size)) {
-		console_print("bench: access_randread %s skipped: no memory for the permutation\n",
+		console_print("bench: access_randread %s skipped: no memory "
+			      "for the permutation\n",
 			      params);
 		return;
 	}

@@ -9,12 +9,12 @@
 #include <kernel/bench.h>
 #include <lib/types.h>
 
-#define ACCESS_MAX_CHUNKS	16
+#define ACCESS_MAX_CHUNKS 16
 
 struct access_buf {
 	void *chunk[ACCESS_MAX_CHUNKS];
 	unsigned long nr_chunks;
-	unsigned long chunk_bytes;	/* each chunk's size, a multiple of 4 KiB */
+	unsigned long chunk_bytes; /* each chunk's size, a multiple of 4 KiB */
 };
 
 /*

@@ -36,8 +36,8 @@ static void frag_try(unsigned long size)
 	snprintf(kres, sizeof(kres), "%s", (k || pages) ? "ok" : "FAILED");
 	snprintf(vres, sizeof(vres), "%s", v ? "ok" : "FAILED");
 	console_print("%8lu KiB  %-11s  %5u  %-8s  %s\n", size >> 10,
-		      size <= KMALLOC_MAX_SIZE ? "kmalloc" : "alloc_pages", order,
-		      kres, vres);
+		      size <= KMALLOC_MAX_SIZE ? "kmalloc" : "alloc_pages",
+		      order, kres, vres);
 	kfree(k);
 	if (pages)
 		__free_pages(pages, order);
@@ -46,7 +46,8 @@ static void frag_try(unsigned long size)
 
 static void bench_frag(struct bench_run *r)
 {
-	static const unsigned long sizes[] = { 8UL << 10, 64UL << 10, 1UL << 20, 4UL << 20 };
+	static const unsigned long sizes[] = { 8UL << 10, 64UL << 10, 1UL << 20,
+					       4UL << 20 };
 	struct fragmented frag;
 	unsigned int s;
 
@@ -54,25 +55,30 @@ static void bench_frag(struct bench_run *r)
 	console_print("\n-- What happens under fragmentation? --\n");
 	/* Empty slabs back first: no cache may answer from objects freed earlier. */
 	kmem_cache_shrink_all();
-	console_print("slab caches shrunk; buddyinfo before (free blocks of 2^order pages, order 0..%u):\n",
+	console_print("slab caches shrunk; buddyinfo before (free blocks of "
+		      "2^order pages, order 0..%u):\n",
 		      MAX_PAGE_ORDER);
 	show_buddyinfo();
 	fragment_memory(&frag);
-	console_print("took all %lu pages the allocator would give (largest blocks first, then"
-		      " a fixed amount as single pages) and gave back the odd-numbered single pages:"
+	console_print("took all %lu pages the allocator would give (largest "
+		      "blocks first, then"
+		      " a fixed amount as single pages) and gave back the "
+		      "odd-numbered single pages:"
 		      " %lu MiB free, in single pages\n",
 		      frag.taken, (frag.returned << PAGE_SHIFT) >> 20);
 	console_print("buddyinfo fragmented:\n");
 	show_buddyinfo();
-	console_print("%12s  %-11s  %5s  %-8s  %s\n", "size", "allocator", "order",
-		      "result", "vmalloc of the same size");
+	console_print("%12s  %-11s  %5s  %-8s  %s\n", "size", "allocator",
+		      "order", "result", "vmalloc of the same size");
 	for (s = 0; s < ARRAY_SIZE(sizes); s++)
 		frag_try(sizes[s]);
 	/* vmalloc's page-pointer array (2 KiB for 1 MiB) came from a min-order slab. */
-	console_print("kmalloc-2k's slabs (order_fallback: made at min_order):\n");
+	console_print("kmalloc-2k's slabs (order_fallback: made at "
+		      "min_order):\n");
 	show_slab_stats("kmalloc-2k");
 	unfragment_memory(&frag);
-	console_print("buddyinfo after giving everything back (the buddies merge again):\n");
+	console_print("buddyinfo after giving everything back (the buddies "
+		      "merge again):\n");
 	show_buddyinfo();
 }
 BENCH(frag, bench_frag, 0);

@@ -20,9 +20,9 @@
 #include <mm/paging.h>
 #include <tests/bench_access.h>
 
-#define PAIR_LOOPS	20000UL
-#define BATCH_LOOPS	10000UL
-#define BYTES_PER_REP	(2UL << 30)	/* cap for big orders */
+#define PAIR_LOOPS    20000UL
+#define BATCH_LOOPS   10000UL
+#define BYTES_PER_REP (2UL << 30) /* cap for big orders */
 
 struct pages_arg {
 	unsigned int order;
@@ -101,11 +101,13 @@ static int direct_buffer_get(struct access_buf *b, unsigned long size)
 	if (b->nr_chunks > ACCESS_MAX_CHUNKS)
 		return -EINVAL;
 	for (i = 0; i < b->nr_chunks; i++) {
-		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
+		struct page *p =
+			alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
 
 		if (!p) {
 			while (i--)
-				__free_pages(virt_to_page(b->chunk[i]), MAX_PAGE_ORDER);
+				__free_pages(virt_to_page(b->chunk[i]),
+					     MAX_PAGE_ORDER);
 			return -ENOMEM;
 		}
 		b->chunk[i] = page_address(p);
@@ -123,7 +125,10 @@ static void direct_buffer_put(struct access_buf *b)
 
 static void bench_access_direct(struct bench_run *r)
 {
-	static const struct { unsigned long size; const char *name; } bufs[] = {
+	static const struct {
+		unsigned long size;
+		const char *name;
+	} bufs[] = {
 		{ 4UL << 20, "direct" },
 		{ 64UL << 20, "direct16x4M" },
 	};
@@ -133,7 +138,8 @@ static void bench_access_direct(struct bench_run *r)
 	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
 		memset(&b, 0, sizeof(b));
 		if (direct_buffer_get(&b, bufs[i].size)) {
-			console_print("bench: access buf=%s size=%luK skipped: not enough memory\n",
+			console_print("bench: access buf=%s size=%luK skipped: "
+				      "not enough memory\n",
 				      bufs[i].name, bufs[i].size >> 10);
 			continue;
 		}

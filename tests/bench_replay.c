@@ -42,7 +42,7 @@ static const struct replay_file_header *find_records(u64 *bytes)
 		const struct replay_file_header *h;
 
 		if (!memblock_is_reserved(m->start))
-			continue;	/* memblock_init() found it outside RAM */
+			continue; /* memblock_init() found it outside RAM */
 		h = __va(m->start);
 		*bytes = m->end - m->start;
 		if (*bytes >= sizeof(*h) && h->magic == REPLAY_FILE_MAGIC)
@@ -63,12 +63,15 @@ static void bench_replay(struct bench_run *run)
 	(void)run;
 	h = find_records(&bytes);
 	if (!h) {
-		pr_info("replay: no trace module (make replay-kernel TRACE=path boots with one)\n");
+		pr_info("replay: no trace module (make replay-kernel "
+			"TRACE=path boots with one)\n");
 		return;
 	}
 	if (h->nr_recs > (bytes - sizeof(*h)) / sizeof(*recs)) {
-		pr_err("replay: the module says %llu records but holds %llu bytes: cut short?\n",
-		       (unsigned long long)h->nr_recs, (unsigned long long)bytes);
+		pr_err("replay: the module says %llu records but holds %llu "
+		       "bytes: cut short?\n",
+		       (unsigned long long)h->nr_recs,
+		       (unsigned long long)bytes);
 		return;
 	}
 	recs = (const void *)(h + 1);

@@ -22,9 +22,9 @@
 #include <lib/printf.h>
 #include <mm/slab.h>
 
-#define PAIR_LOOPS	100000UL
-#define BATCH_LOOPS	10000UL
-#define LARGE_LOOPS	20000UL	/* kmalloc above 8 KiB: a buddy block each time */
+#define PAIR_LOOPS  100000UL
+#define BATCH_LOOPS 10000UL
+#define LARGE_LOOPS 20000UL /* kmalloc above 8 KiB: a buddy block each time */
 
 struct slab_arg {
 	size_t size;
@@ -123,8 +123,9 @@ static void bench_kmalloc_pair(struct bench_run *r)
 
 	for (a.size = 8; a.size <= KMALLOC_MAX_CACHE_SIZE; a.size <<= 1) {
 		snprintf(params, sizeof(params), "size=%zu", a.size);
-		bench_measure("kmalloc_pair", params, bench_scale(r, PAIR_LOOPS), 0,
-			      kmalloc_pair_loop, &a, NULL, NULL);
+		bench_measure("kmalloc_pair", params,
+			      bench_scale(r, PAIR_LOOPS), 0, kmalloc_pair_loop,
+			      &a, NULL, NULL);
 	}
 }
 BENCH(slab, bench_kmalloc_pair, BENCH_QUICK);
@@ -141,8 +142,9 @@ static void bench_kmalloc_large(struct bench_run *r)
 
 	for (a.size = 16384; a.size <= (4UL << 20); a.size <<= 2) {
 		snprintf(params, sizeof(params), "size=%zu", a.size);
-		bench_measure("kmalloc_pair", params, bench_scale(r, LARGE_LOOPS), 0,
-			      kmalloc_pair_loop, &a, NULL, NULL);
+		bench_measure("kmalloc_pair", params,
+			      bench_scale(r, LARGE_LOOPS), 0, kmalloc_pair_loop,
+			      &a, NULL, NULL);
 	}
 }
 BENCH(slab, bench_kmalloc_large, BENCH_QUICK);
@@ -154,7 +156,8 @@ static void bench_kmalloc_batch(struct bench_run *r)
 
 	for (a.size = 8; a.size <= KMALLOC_MAX_CACHE_SIZE; a.size <<= 1) {
 		snprintf(params, sizeof(params), "size=%zu", a.size);
-		bench_measure("kmalloc_batch", params, bench_scale(r, BATCH_LOOPS), 0,
+		bench_measure("kmalloc_batch", params,
+			      bench_scale(r, BATCH_LOOPS), 0,
 			      kmalloc_batch_loop, &a, NULL, NULL);
 	}
 }
@@ -170,8 +173,9 @@ static void bench_kzalloc_pair(struct bench_run *r)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		a.size = sizes[i];
 		snprintf(params, sizeof(params), "size=%zu", a.size);
-		bench_measure("kzalloc_pair", params, bench_scale(r, PAIR_LOOPS), 0,
-			      kzalloc_pair_loop, &a, NULL, NULL);
+		bench_measure("kzalloc_pair", params,
+			      bench_scale(r, PAIR_LOOPS), 0, kzalloc_pair_loop,
+			      &a, NULL, NULL);
 	}
 }
 BENCH(slab, bench_kzalloc_pair, BENCH_QUICK);
@@ -194,18 +198,20 @@ static void bench_kmem_cache(struct bench_run *r)
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		a.size = kinds[i].size;
 		a.cache = kmem_cache_create("bench-cache", kinds[i].size, 0,
-					    kinds[i].flags | SLAB_NO_USER_FLAGS, NULL);
+					    kinds[i].flags | SLAB_NO_USER_FLAGS,
+					    NULL);
 		if (!a.cache) {
-			console_print("bench: kmem_cache %s skipped: cannot create the cache\n",
+			console_print("bench: kmem_cache %s skipped: cannot "
+				      "create the cache\n",
 				      kinds[i].params);
 			continue;
 		}
 		bench_measure("kmem_cache_pair", kinds[i].params,
-			      bench_scale(r, PAIR_LOOPS), 0, cache_pair_loop, &a,
-			      NULL, NULL);
+			      bench_scale(r, PAIR_LOOPS), 0, cache_pair_loop,
+			      &a, NULL, NULL);
 		bench_measure("kmem_cache_batch", kinds[i].params,
-			      bench_scale(r, BATCH_LOOPS), 0, cache_batch_loop, &a,
-			      NULL, NULL);
+			      bench_scale(r, BATCH_LOOPS), 0, cache_batch_loop,
+			      &a, NULL, NULL);
 		kmem_cache_destroy(a.cache);
 	}
 }

@@ -23,12 +23,13 @@
 #include <lib/string.h>
 #include <mm/gfp.h>
 
-#define CELL	16	/* room for "12345678.90" and its padding */
+#define CELL 16 /* room for "12345678.90" and its padding */
 
 /* A result's figure per operation (or per page), in hundredths. */
 enum figure { CYCLES, NS, CYCLES_PER_PAGE, NS_PER_PAGE };
 
-static const struct bench_result *find(const char *test, const char *fmt, unsigned long v)
+static const struct bench_result *find(const char *test, const char *fmt,
+				       unsigned long v)
 {
 	char params[48];
 
@@ -44,9 +45,11 @@ static u64 figure(const struct bench_result *r, enum figure f)
 	case NS:
 		return bench_ns_x100(r);
 	case CYCLES_PER_PAGE:
-		return r->pages ? bench_cycles_x100(r) / r->pages : bench_cycles_x100(r);
+		return r->pages ? bench_cycles_x100(r) / r->pages
+				: bench_cycles_x100(r);
 	case NS_PER_PAGE:
-		return r->pages ? bench_ns_x100(r) / r->pages : bench_ns_x100(r);
+		return r->pages ? bench_ns_x100(r) / r->pages
+				: bench_ns_x100(r);
 	}
 	return 0;
 }
@@ -67,7 +70,8 @@ static void print_cell(const struct bench_result *r, enum figure f, int width)
 }
 
 /* @a / @b as "12.3x", or "-". */
-static void print_ratio(const struct bench_result *a, const struct bench_result *b, int width)
+static void print_ratio(const struct bench_result *a,
+			const struct bench_result *b, int width)
 {
 	char text[CELL];
 	u64 x, y, q;
@@ -77,7 +81,7 @@ static void print_ratio(const struct bench_result *a, const struct bench_result 
 		return;
 	}
 	x = bench_cycles_x100(a);
-	q = x * 10 / y;		/* tenths; x is far below 2^60 */
+	q = x * 10 / y; /* tenths; x is far below 2^60 */
 	snprintf(text, sizeof(text), "%lu.%lux", q / 10, q % 10);
 	console_print("%*s", width, text);
 }
@@ -104,8 +108,8 @@ static void table_head(const char *question, const char *how)
 /* ---- what does one allocation and free cost? --------------------------- */
 
 static const unsigned long pair_sizes[] = {
-	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-	16384, 65536, 262144, 1048576, 4194304,
+	8,    16,   32,	  64,	96,    128,   192,    256,     512,
+	1024, 2048, 4096, 8192, 16384, 65536, 262144, 1048576, 4194304,
 };
 
 static const struct bench_result *kmalloc_pair(unsigned long size)
@@ -132,18 +136,24 @@ static void table_pair(void)
 	bool any = false;
 
 	for (i = 0; i < ARRAY_SIZE(pair_sizes); i++)
-		any |= kmalloc_pair(pair_sizes[i]) || vmalloc_pair(pair_sizes[i]) ||
-		       pages_pair(pair_sizes[i]);
+		any |= kmalloc_pair(pair_sizes[i]) ||
+		       vmalloc_pair(pair_sizes[i]) || pages_pair(pair_sizes[i]);
 	if (!any)
 		return;
-	table_head("What does one allocation and free cost?",
-		   "kfree(kmalloc(S)), __free_pages(alloc_pages(order)), vfree(vmalloc(S)); per pair");
-	console_print("   %7s %12s %12s %5s %12s %12s %12s %12s %9s\n",
-		      "size", "kmalloc cyc", "ns", "order", "pages cyc", "ns",
+	table_head("What does one allocation and free cost?", "kfree(kmalloc(S)"
+							      "), "
+							      "__free_pages("
+							      "alloc_pages("
+							      "order)), "
+							      "vfree(vmalloc(S)"
+							      "); per pair");
+	console_print("   %7s %12s %12s %5s %12s %12s %12s %12s %9s\n", "size",
+		      "kmalloc cyc", "ns", "order", "pages cyc", "ns",
 		      "vmalloc cyc", "ns", "vm/km");
 	for (i = 0; i < ARRAY_SIZE(pair_sizes); i++) {
 		unsigned long s = pair_sizes[i];
-		const struct bench_result *k = kmalloc_pair(s), *p = pages_pair(s),
+		const struct bench_result *k = kmalloc_pair(s),
+					  *p = pages_pair(s),
 					  *v = vmalloc_pair(s);
 		char sz[16];
 
@@ -159,8 +169,10 @@ static void table_pair(void)
 		print_ratio(v, k, 10);
 		console_print("\n");
 	}
-	console_print("   kmalloc above 8K is a compound block from the buddy allocator; alloc_pages hands out\n"
-		      "   whole pages (order 0 = 4 KiB, even for 8 bytes); vmalloc maps each page on its own.\n");
+	console_print("   kmalloc above 8K is a compound block from the buddy "
+		      "allocator; alloc_pages hands out\n"
+		      "   whole pages (order 0 = 4 KiB, even for 8 bytes); "
+		      "vmalloc maps each page on its own.\n");
 }
 
 /* ---- what does a batch cost? -------------------------------------------- */
@@ -175,11 +187,14 @@ static void table_batch(void)
 		any |= !!find("kmalloc_batch", "size=%lu", pair_sizes[i]);
 	if (!any)
 		return;
-	table_head("What does a batch cost?",
-		   "10000 allocations, then 10000 frees; per allocation+free, beside one pair at a time");
-	console_print("   %-22s %12s %12s %12s %9s\n", "test", "batch cyc", "ns", "pair cyc", "batch/pair");
+	table_head("What does a batch cost?", "10000 allocations, then 10000 "
+					      "frees; per allocation+free, "
+					      "beside one pair at a time");
+	console_print("   %-22s %12s %12s %12s %9s\n", "test", "batch cyc",
+		      "ns", "pair cyc", "batch/pair");
 	for (i = 0; i < ARRAY_SIZE(pair_sizes) && pair_sizes[i] <= 8192; i++) {
-		const struct bench_result *b = find("kmalloc_batch", "size=%lu", pair_sizes[i]),
+		const struct bench_result *b = find("kmalloc_batch", "size=%lu",
+						    pair_sizes[i]),
 					  *p = kmalloc_pair(pair_sizes[i]);
 		char name[32];
 
@@ -201,8 +216,10 @@ static void table_batch(void)
 		print_ratio(pb, pages_pair(4096), 10);
 		console_print("\n");
 	}
-	console_print("   A batch empties the per-CPU caches and refills them from the shared lists: the slow\n"
-		      "   paths show here, while a pair at a time always hits the fast path.\n");
+	console_print("   A batch empties the per-CPU caches and refills them "
+		      "from the shared lists: the slow\n"
+		      "   paths show here, while a pair at a time always hits "
+		      "the fast path.\n");
 }
 
 /* ---- how does vmalloc's cost grow with size? ------------------------------ */
@@ -220,9 +237,14 @@ static void table_vmalloc_growth(void)
 		any |= !!vmalloc_pair(vmalloc_sizes[i]);
 	if (!any)
 		return;
-	table_head("How does vmalloc's cost grow with size?",
-		   "vfree(vmalloc(S)): a fixed cost (find and free an area, flush) plus a cost per page");
-	console_print("   %7s %7s %14s %12s %12s\n", "size", "pages", "cyc/op", "cyc/page", "ns/page");
+	table_head("How does vmalloc's cost grow with size?", "vfree(vmalloc(S)"
+							      "): a fixed cost "
+							      "(find and free "
+							      "an area, flush) "
+							      "plus a cost per "
+							      "page");
+	console_print("   %7s %7s %14s %12s %12s\n", "size", "pages", "cyc/op",
+		      "cyc/page", "ns/page");
 	for (i = 0; i < ARRAY_SIZE(vmalloc_sizes); i++) {
 		const struct bench_result *v = vmalloc_pair(vmalloc_sizes[i]);
 		char sz[16];
@@ -246,17 +268,22 @@ static void table_purge(void)
 	bool any = false;
 
 	for (i = 0; i < ARRAY_SIZE(vmalloc_sizes); i++)
-		any |= find("vfree_lazy", "size=%luK", vmalloc_sizes[i] >> 10) ||
+		any |= find("vfree_lazy", "size=%luK",
+			    vmalloc_sizes[i] >> 10) ||
 		       find("vfree_eager", "size=%luK", vmalloc_sizes[i] >> 10);
 	if (!any)
 		return;
-	table_head("Lazy vs eager TLB purge",
-		   "vfree(vmalloc(S)) with lazy purge (batched, one full flush) and eager (invlpg per page)");
-	console_print("   %7s %14s %14s %14s %10s %16s %16s\n", "size", "lazy cyc/op", "eager cyc/op",
-		      "eager cyc/page", "eager/lazy", "lazy invlpg+full", "eager invlpg+full");
+	table_head("Lazy vs eager TLB purge", "vfree(vmalloc(S)) with lazy "
+					      "purge (batched, one full flush) "
+					      "and eager (invlpg per page)");
+	console_print("   %7s %14s %14s %14s %10s %16s %16s\n", "size",
+		      "lazy cyc/op", "eager cyc/op", "eager cyc/page",
+		      "eager/lazy", "lazy invlpg+full", "eager invlpg+full");
 	for (i = 0; i < ARRAY_SIZE(vmalloc_sizes); i++) {
-		const struct bench_result *l = find("vfree_lazy", "size=%luK", vmalloc_sizes[i] >> 10),
-					  *e = find("vfree_eager", "size=%luK", vmalloc_sizes[i] >> 10);
+		const struct bench_result *l = find("vfree_lazy", "size=%luK",
+						    vmalloc_sizes[i] >> 10),
+					  *e = find("vfree_eager", "size=%luK",
+						    vmalloc_sizes[i] >> 10);
 		char sz[16];
 
 		if (!l && !e)
@@ -270,9 +297,12 @@ static void table_purge(void)
 		console_print(" %16s %16s\n", l && l->note[0] ? l->note : "-",
 			      e && e->note[0] ? e->note : "-");
 	}
-	console_print("   invlpg+full: the single-page and whole-TLB flushes all repetitions caused.\n");
-	console_print("   Under TCG a TLB flush costs emulation work, not the refills real hardware pays for:\n"
-		      "   read these as instruction counts, not as TLB behaviour.\n");
+	console_print("   invlpg+full: the single-page and whole-TLB flushes "
+		      "all repetitions caused.\n");
+	console_print("   Under TCG a TLB flush costs emulation work, not the "
+		      "refills real hardware pays for:\n"
+		      "   read these as instruction counts, not as TLB "
+		      "behaviour.\n");
 }
 
 /* ---- kmem_cache vs kmalloc ------------------------------------------------ */
@@ -287,13 +317,17 @@ static void table_cache(void)
 		       find("kzalloc_pair", "size=%lu", pair_sizes[i]);
 	if (!any)
 		return;
-	table_head("kmem_cache vs kmalloc",
-		   "a pair from a cache made for the size, from kmalloc, and from kzalloc (zeroed)");
-	console_print("   %7s %14s %14s %14s\n", "size", "kmem_cache cyc", "kmalloc cyc", "kzalloc cyc");
+	table_head("kmem_cache vs kmalloc", "a pair from a cache made for the "
+					    "size, from kmalloc, and from "
+					    "kzalloc (zeroed)");
+	console_print("   %7s %14s %14s %14s\n", "size", "kmem_cache cyc",
+		      "kmalloc cyc", "kzalloc cyc");
 	for (i = 0; i < ARRAY_SIZE(pair_sizes) && pair_sizes[i] <= 8192; i++) {
 		unsigned long s = pair_sizes[i];
-		const struct bench_result *c = find("kmem_cache_pair", "size=%lu", s),
-					  *z = find("kzalloc_pair", "size=%lu", s);
+		const struct bench_result *c = find("kmem_cache_pair",
+						    "size=%lu", s),
+					  *z = find("kzalloc_pair", "size=%lu",
+						    s);
 
 		if (!c && !z)
 			continue;
@@ -305,10 +339,13 @@ static void table_cache(void)
 	}
 	if (find("kmem_cache_pair", "size=%lu debug=FZPU", 64)) {
 		console_print("   %7s", "64 FZPU");
-		print_cell(find("kmem_cache_pair", "size=%lu debug=FZPU", 64), CYCLES, 15);
-		console_print("%15s%15s   (slub_debug=FZPU on this cache)\n", "-", "-");
+		print_cell(find("kmem_cache_pair", "size=%lu debug=FZPU", 64),
+			   CYCLES, 15);
+		console_print("%15s%15s   (slub_debug=FZPU on this cache)\n",
+			      "-", "-");
 	}
-	console_print("   kzalloc pays for the zeroing: about one instruction per byte under -icount, where\n"
+	console_print("   kzalloc pays for the zeroing: about one instruction "
+		      "per byte under -icount, where\n"
 		      "   each pass of rep stosb counts as one.\n");
 }
 
@@ -316,36 +353,47 @@ static void table_cache(void)
 
 static void table_access(void)
 {
-	static const struct { const char *buf; unsigned long kib; } bufs[] = {
-		{ "direct", 4096 }, { "vmalloc", 4096 },
-		{ "direct16x4M", 65536 }, { "vmalloc", 65536 },
+	static const struct {
+		const char *buf;
+		unsigned long kib;
+	} bufs[] = {
+		{ "direct", 4096 },
+		{ "vmalloc", 4096 },
+		{ "direct16x4M", 65536 },
+		{ "vmalloc", 65536 },
 	};
 	unsigned int i;
 	bool any = false;
 	char params[48];
 
 	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
-		snprintf(params, sizeof(params), "buf=%s size=%luK", bufs[i].buf, bufs[i].kib);
+		snprintf(params, sizeof(params), "buf=%s size=%luK",
+			 bufs[i].buf, bufs[i].kib);
 		any |= !!bench_find("access_seqwrite", params);
 	}
 	if (!any)
 		return;
-	table_head("What does access cost through the direct map vs a vmalloc mapping?",
-		   "sequential 4 KiB writes, and a dependent random 8-byte pointer chase");
-	console_print("   %-24s %8s %14s %12s %14s\n", "buffer", "mapping", "write cyc/page",
-		      "MB/s", "chase cyc/read");
+	table_head("What does access cost through the direct map vs a vmalloc "
+		   "mapping?",
+		   "sequential 4 KiB writes, and a dependent random 8-byte "
+		   "pointer chase");
+	console_print("   %-24s %8s %14s %12s %14s\n", "buffer", "mapping",
+		      "write cyc/page", "MB/s", "chase cyc/read");
 	for (i = 0; i < ARRAY_SIZE(bufs); i++) {
 		const struct bench_result *w, *c;
 		char name[40];
 		u64 ns;
 
-		snprintf(params, sizeof(params), "buf=%s size=%luK", bufs[i].buf, bufs[i].kib);
+		snprintf(params, sizeof(params), "buf=%s size=%luK",
+			 bufs[i].buf, bufs[i].kib);
 		w = bench_find("access_seqwrite", params);
 		c = bench_find("access_randread", params);
 		if (!w && !c)
 			continue;
-		snprintf(name, sizeof(name), "%s %luK", bufs[i].buf, bufs[i].kib);
-		console_print("   %-24s %8s", name, w && w->note[0] ? w->note : "?");
+		snprintf(name, sizeof(name), "%s %luK", bufs[i].buf,
+			 bufs[i].kib);
+		console_print("   %-24s %8s", name,
+			      w && w->note[0] ? w->note : "?");
 		print_cell(w, CYCLES, 15);
 		ns = w ? bench_ns_x100(w) : 0;
 		/* 4096 bytes per write op: MB/s = 4096 * 1000 / ns */
@@ -356,8 +404,10 @@ static void table_access(void)
 		print_cell(c, CYCLES, 15);
 		console_print("\n");
 	}
-	console_print("   Neither TCG nor -icount models TLB misses or caches, so both mappings cost the same\n"
-		      "   here; on hardware, vmalloc's 4 KiB mappings miss the TLB where 2 MiB/1 GiB ones do not.\n");
+	console_print("   Neither TCG nor -icount models TLB misses or caches, "
+		      "so both mappings cost the same\n"
+		      "   here; on hardware, vmalloc's 4 KiB mappings miss the "
+		      "TLB where 2 MiB/1 GiB ones do not.\n");
 }
 
 /* Registered as BENCH_TABLES: the runner calls it after the groups. */

@@ -25,10 +25,10 @@
 #include <mm/vmalloc.h>
 #include <tests/bench_access.h>
 
-#define VMALLOC_LOOPS	2000UL
-#define BYTES_PER_REP	(256UL << 20)
-#define VMAP_LOOPS	2000UL
-#define KVMALLOC_LOOPS	20000UL
+#define VMALLOC_LOOPS  2000UL
+#define BYTES_PER_REP  (256UL << 20)
+#define VMAP_LOOPS     2000UL
+#define KVMALLOC_LOOPS 20000UL
 
 static int vmalloc_pair_loop(void *arg, u64 n)
 {
@@ -64,7 +64,9 @@ static void bench_vmalloc_pair(struct bench_run *r)
 				    size / PAGE_SIZE, vmalloc_pair_loop, &size,
 				    NULL, NULL);
 		if (!res)
-			console_print("bench: vmalloc_pair %s skipped: not enough memory\n", params);
+			console_print("bench: vmalloc_pair %s skipped: not "
+				      "enough memory\n",
+				      params);
 	}
 }
 BENCH(vmalloc, bench_vmalloc_pair, BENCH_QUICK);
@@ -79,7 +81,8 @@ static void bench_vfree_modes(struct bench_run *r)
 	unsigned int i, m;
 	char params[32];
 
-	console_print("vmalloc: TLB flushes per mode (lazy: one full flush per %lu freed pages)\n",
+	console_print("vmalloc: TLB flushes per mode (lazy: one full flush per "
+		      "%lu freed pages)\n",
 		      VMALLOC_LAZY_MAX_PAGES);
 	for (m = 0; m < 2; m++) {
 		vmalloc_set_lazy(m == 0);
@@ -88,19 +91,23 @@ static void bench_vfree_modes(struct bench_run *r)
 			snprintf(params, sizeof(params), "size=%luK", kib[i]);
 			invlpg0 = tlb_stats.nr_invlpg;
 			full0 = tlb_stats.nr_full_flush;
-			res = bench_measure(m == 0 ? "vfree_lazy" : "vfree_eager", params,
-					    pair_count(r, size), size / PAGE_SIZE,
-					    vmalloc_pair_loop, &size, NULL, NULL);
+			res = bench_measure(
+				m == 0 ? "vfree_lazy" : "vfree_eager", params,
+				pair_count(r, size), size / PAGE_SIZE,
+				vmalloc_pair_loop, &size, NULL, NULL);
 			if (!res)
 				continue;
 			/* for the lazy vs eager table: invlpg+full flushes, all repetitions */
 			snprintf(res->note, sizeof(res->note), "%lu+%lu",
-				 tlb_stats.nr_invlpg - invlpg0, tlb_stats.nr_full_flush - full0);
-			console_print("  %s %s: %lu invlpg, %lu full flushes in %lu pairs\n",
+				 tlb_stats.nr_invlpg - invlpg0,
+				 tlb_stats.nr_full_flush - full0);
+			console_print("  %s %s: %lu invlpg, %lu full flushes "
+				      "in %lu pairs\n",
 				      m == 0 ? "lazy " : "eager", params,
 				      tlb_stats.nr_invlpg - invlpg0,
 				      tlb_stats.nr_full_flush - full0,
-				      (unsigned long)pair_count(r, size) * BENCH_REPS);
+				      (unsigned long)pair_count(r, size) *
+					      BENCH_REPS);
 		}
 	}
 	vmalloc_set_lazy(was);
@@ -175,15 +182,19 @@ static void bench_kvmalloc_pair(struct bench_run *r)
 	size_t size;
 	void *p;
 
-	console_print("kvmalloc: either side of a page (kmalloc first, vmalloc if that fails)\n");
+	console_print("kvmalloc: either side of a page (kmalloc first, vmalloc "
+		      "if that fails)\n");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		size = sizes[i];
 		p = kvmalloc(size, GFP_KERNEL);
 		console_print("  kvmalloc(%zu) -> %s\n", size,
-			      !p ? "NULL" : is_vmalloc_addr(p) ? "vmalloc" : "kmalloc");
+			      !p		   ? "NULL"
+			      : is_vmalloc_addr(p) ? "vmalloc"
+						   : "kmalloc");
 		kvfree(p);
 		snprintf(params, sizeof(params), "size=%zu", size);
-		bench_measure("kvmalloc_pair", params, bench_scale(r, KVMALLOC_LOOPS), 0,
+		bench_measure("kvmalloc_pair", params,
+			      bench_scale(r, KVMALLOC_LOOPS), 0,
 			      kvmalloc_pair_loop, &size, NULL, NULL);
 	}
 }
@@ -201,7 +212,8 @@ static void bench_access_vmalloc(struct bench_run *r)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p = __vmalloc(sizes[i], GFP_KERNEL | __GFP_NOWARN);
 		if (!p) {
-			console_print("bench: access buf=vmalloc size=%luK skipped: not enough memory\n",
+			console_print("bench: access buf=vmalloc size=%luK "
+				      "skipped: not enough memory\n",
 				      sizes[i] >> 10);
 			continue;
 		}

@@ -19,13 +19,14 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
-#define SHOW_RUNS	3	/* physical runs printed before "..." */
+#define SHOW_RUNS 3 /* physical runs printed before "..." */
 
 /* The physical address behind @va, whichever mapping it is in. */
 static unsigned long where_phys(const void *va)
 {
 	if (is_vmalloc_addr(va))
-		return (vmalloc_to_pfn(va) << PAGE_SHIFT) | ((unsigned long)va & (PAGE_SIZE - 1));
+		return (vmalloc_to_pfn(va) << PAGE_SHIFT) |
+		       ((unsigned long)va & (PAGE_SIZE - 1));
 	return virt_to_phys(va);
 }
 
@@ -42,10 +43,13 @@ static void runs_add(struct runs *r, unsigned long start, unsigned long pages)
 	if (r->len >= (int)sizeof(r->text))
 		return;
 	if (r->count <= SHOW_RUNS)
-		r->len += snprintf(r->text + r->len, sizeof(r->text) - (size_t)r->len,
-				   "%s%#lx+%lu", r->count > 1 ? ", " : "", start, pages);
+		r->len += snprintf(r->text + r->len,
+				   sizeof(r->text) - (size_t)r->len,
+				   "%s%#lx+%lu", r->count > 1 ? ", " : "",
+				   start, pages);
 	else if (r->count == SHOW_RUNS + 1)
-		r->len += snprintf(r->text + r->len, sizeof(r->text) - (size_t)r->len, ", ...");
+		r->len += snprintf(r->text + r->len,
+				   sizeof(r->text) - (size_t)r->len, ", ...");
 }
 
 /*
@@ -73,17 +77,23 @@ static void where_row(const char *what, const void *va, unsigned long size)
 	}
 	runs_add(&runs, run_start, run_pages);
 
-	console_print("%-18s %#018lx  %-10s  %5lu page%s in %4lu run%s %-14s %s\n",
+	console_print("%-18s %#018lx  %-10s  %5lu page%s in %4lu run%s %-14s "
+		      "%s\n",
 		      what, (unsigned long)va,
-		      is_vmalloc_addr(va) ? "vmalloc" : "direct map",
-		      pages, pages == 1 ? " " : "s", runs.count,
+		      is_vmalloc_addr(va) ? "vmalloc" : "direct map", pages,
+		      pages == 1 ? " " : "s", runs.count,
 		      runs.count == 1 ? ": " : "s:",
-		      runs.count == 1 ? "contiguous" : "NOT contiguous", runs.text);
+		      runs.count == 1 ? "contiguous" : "NOT contiguous",
+		      runs.text);
 }
 
 static void bench_where(struct bench_run *r)
 {
-	static const struct { const char *what; unsigned long size; bool vm; } rows[] = {
+	static const struct {
+		const char *what;
+		unsigned long size;
+		bool vm;
+	} rows[] = {
 		{ "kmalloc(100)", 100, false },
 		{ "kmalloc(128)", 128, false },
 		{ "kmalloc(8 KiB)", 8192, false },
@@ -97,21 +107,25 @@ static void bench_where(struct bench_run *r)
 
 	(void)r;
 	console_print("\n-- Where does the memory come from? --\n");
-	console_print("%-18s %-18s  %-10s  %s\n", "allocation", "virtual address",
-		      "region", "physical pages behind it, in runs (pa+pages)");
+	console_print("%-18s %-18s  %-10s  %s\n", "allocation",
+		      "virtual address", "region",
+		      "physical pages behind it, in runs (pa+pages)");
 	/* Everything stays allocated until the table is done, so no row reuses another's memory. */
 	page = __get_free_page(GFP_KERNEL);
 	if (page)
 		where_row("__get_free_page()", (void *)page, PAGE_SIZE);
 	else
-		console_print("%-18s failed: out of memory\n", "__get_free_page()");
+		console_print("%-18s failed: out of memory\n", "__get_free_"
+							       "page()");
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
-		held[i] = rows[i].vm ? vmalloc(rows[i].size) :
-				       kmalloc(rows[i].size, GFP_KERNEL | __GFP_NOWARN);
+		held[i] = rows[i].vm ? vmalloc(rows[i].size)
+				     : kmalloc(rows[i].size,
+					       GFP_KERNEL | __GFP_NOWARN);
 		if (held[i])
 			where_row(rows[i].what, held[i], rows[i].size);
 		else
-			console_print("%-18s failed: out of memory\n", rows[i].what);
+			console_print("%-18s failed: out of memory\n",
+				      rows[i].what);
 	}
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		if (rows[i].vm)
@@ -121,7 +135,9 @@ static void bench_where(struct bench_run *r)
 	}
 	if (page)
 		free_page(page);
-	console_print("kmalloc and __get_free_page hand out direct-map addresses of physically\n"
-		      "contiguous memory; vmalloc maps pages taken one at a time, wherever they are.\n");
+	console_print("kmalloc and __get_free_page hand out direct-map "
+		      "addresses of physically\n"
+		      "contiguous memory; vmalloc maps pages taken one at a "
+		      "time, wherever they are.\n");
 }
 BENCH(where, bench_where, BENCH_QUICK);

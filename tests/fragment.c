@@ -17,7 +17,7 @@
  * slabs) and the frag table's 4 MiB vmalloc, and the same work at any
  * RAM size, not one call per page.
  */
-#define FRAG_SINGLE_PAGES	4096UL
+#define FRAG_SINGLE_PAGES 4096UL
 
 static unsigned long singles_wanted(void)
 {
@@ -36,7 +36,8 @@ static void take_all(struct fragmented *f, gfp_t gfp, unsigned int max_order)
 	unsigned int order;
 
 	for (order = max_order + 1; order-- > 0;)
-		while ((p = alloc_pages(gfp | __GFP_MEMALLOC | __GFP_NOWARN, order))) {
+		while ((p = alloc_pages(gfp | __GFP_MEMALLOC | __GFP_NOWARN,
+					order))) {
 			list_add_tail(&p->lru, &f->held);
 			f->taken += 1UL << order;
 		}
@@ -61,7 +62,7 @@ void fragment_memory(struct fragmented *f)
 	 * (the per-CPU lists' leftovers too, so nothing free is left that
 	 * could pair up later).
 	 */
-	list_for_each_entry_safe(p, tmp, &f->held, lru) {
+	list_for_each_entry_safe (p, tmp, &f->held, lru) {
 		if (traded >= want)
 			break;
 		list_del(&p->lru);
@@ -72,7 +73,7 @@ void fragment_memory(struct fragmented *f)
 	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
 		take_all(f, zone_gfp[z], 0);
 	/* One frame in two back: single pages, no two of them buddies. */
-	list_for_each_entry_safe(p, tmp, &f->held, lru) {
+	list_for_each_entry_safe (p, tmp, &f->held, lru) {
 		if (p->order || !(page_to_pfn(p) & 1))
 			continue;
 		list_del(&p->lru);
@@ -95,7 +96,7 @@ void limit_free_memory(struct fragmented *f, unsigned long pages)
 	for (z = 0; z < ARRAY_SIZE(zone_gfp); z++)
 		take_all(f, zone_gfp[z], MAX_PAGE_ORDER);
 	/* The first blocks taken are the largest, from the GFP_KERNEL zones. */
-	list_for_each_entry_safe(p, tmp, &f->held, lru) {
+	list_for_each_entry_safe (p, tmp, &f->held, lru) {
 		if (back >= want)
 			break;
 		list_del(&p->lru);
@@ -110,7 +111,7 @@ void unfragment_memory(struct fragmented *f)
 {
 	struct page *p, *tmp;
 
-	list_for_each_entry_safe(p, tmp, &f->held, lru) {
+	list_for_each_entry_safe (p, tmp, &f->held, lru) {
 		list_del(&p->lru);
 		__free_pages(p, p->order);
 	}

@@ -10,9 +10,9 @@
 #include <lib/types.h>
 
 struct fragmented {
-	struct list_head held;		/* blocks still taken, on page->lru */
-	unsigned long taken;		/* pages taken in all */
-	unsigned long returned;		/* single pages given back */
+	struct list_head held;	/* blocks still taken, on page->lru */
+	unsigned long taken;	/* pages taken in all */
+	unsigned long returned; /* single pages given back */
 };
 
 /*

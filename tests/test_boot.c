@@ -29,8 +29,14 @@ static const void *fake_map(void *ctx, phys_addr_t pa, size_t len)
 static u8 blk[4096] __aligned(8);
 static struct boot_info bi;
 
-static void put32(u8 *p, u32 v) { memcpy(p, &v, 4); }
-static void put64(u8 *p, u64 v) { memcpy(p, &v, 8); }
+static void put32(u8 *p, u32 v)
+{
+	memcpy(p, &v, 4);
+}
+static void put64(u8 *p, u64 v)
+{
+	memcpy(p, &v, 8);
+}
 
 /* Append a multiboot2 tag; returns the offset after it (8-aligned). */
 static u32 mb2_tag(u32 off, u32 type, const void *payload, u32 len)
@@ -46,8 +52,8 @@ static u32 mb2_mmap(u32 off, const struct mem_region *r, size_t n)
 	u8 payload[8 + 24 * 16];
 	size_t i;
 
-	put32(payload, 24);		/* entry size */
-	put32(payload + 4, 0);		/* entry version */
+	put32(payload, 24);    /* entry size */
+	put32(payload + 4, 0); /* entry version */
 	for (i = 0; i < n; i++) {
 		put64(payload + 8 + i * 24, r[i].start);
 		put64(payload + 8 + i * 24 + 8, r[i].end - r[i].start);
@@ -102,14 +108,14 @@ static void mb1_well_formed(struct ktest *t)
 
 	memset(blk, 0, sizeof(blk));
 	put32(blk + 0, (1u << 0) | (1u << 2) | (1u << 6) | (1u << 9));
-	put32(blk + 4, 639);			/* mem_lower, KiB */
-	put32(blk + 8, 130048);			/* mem_upper, KiB */
-	put32(blk + 16, 1024);			/* cmdline at pa 1024 */
+	put32(blk + 4, 639);	/* mem_lower, KiB */
+	put32(blk + 8, 130048); /* mem_upper, KiB */
+	put32(blk + 16, 1024);	/* cmdline at pa 1024 */
 	memcpy(blk + 1024, "/kvlab.elf tests=boot", 22);
-	put32(blk + 64, 1100);			/* loader name */
+	put32(blk + 64, 1100); /* loader name */
 	memcpy(blk + 1100, "qemu", 5);
-	put32(blk + 44, 2 * 24);		/* mmap_length */
-	put32(blk + 48, 2048);			/* mmap_addr */
+	put32(blk + 44, 2 * 24); /* mmap_length */
+	put32(blk + 48, 2048);	 /* mmap_addr */
 	e = blk + 2048;
 	put32(e, 20);
 	put64(e + 4, 0);
@@ -146,9 +152,11 @@ static void mb1_meminfo_fallback(struct ktest *t)
 static void garbage_blocks(struct ktest *t)
 {
 	memset(blk, 0xff, sizeof(blk));
-	KT_EXPECT_EQ(t, parse_blk(0x12345678, 0), -EINVAL);	/* bad magic */
-	KT_EXPECT_EQ(t, parse_blk(MB2_BOOTLOADER_MAGIC, 0), -EINVAL); /* huge size */
-	KT_EXPECT_EQ(t, parse_blk(MB2_BOOTLOADER_MAGIC, sizeof(blk) - 4), -EINVAL);
+	KT_EXPECT_EQ(t, parse_blk(0x12345678, 0), -EINVAL); /* bad magic */
+	KT_EXPECT_EQ(t, parse_blk(MB2_BOOTLOADER_MAGIC, 0),
+		     -EINVAL); /* huge size */
+	KT_EXPECT_EQ(t, parse_blk(MB2_BOOTLOADER_MAGIC, sizeof(blk) - 4),
+		     -EINVAL);
 	/* A tag whose size runs past the block. */
 	memset(blk, 0, sizeof(blk));
 	put32(blk, 64);
@@ -172,14 +180,15 @@ static void sanitize_odd_maps(struct ktest *t)
 {
 	static const struct mem_region in[] = {
 		{ 0x100000, 0x800000, MEM_USABLE },
-		{ 0, 0x9f000, MEM_USABLE },		/* out of order */
-		{ 0x400000, 0x500000, MEM_RESERVED },	/* inside usable */
-		{ 0x700000, 0x900000, MEM_NVS },	/* overlaps the end */
-		{ 0x900000, 0x900000, MEM_USABLE },	/* zero length */
-		{ 0xa00000, 0xb00000, 99 },		/* unknown type */
+		{ 0, 0x9f000, MEM_USABLE },	      /* out of order */
+		{ 0x400000, 0x500000, MEM_RESERVED }, /* inside usable */
+		{ 0x700000, 0x900000, MEM_NVS },      /* overlaps the end */
+		{ 0x900000, 0x900000, MEM_USABLE },   /* zero length */
+		{ 0xa00000, 0xb00000, 99 },	      /* unknown type */
 		{ 0xb00000, 0xc00000, MEM_USABLE },
-		{ 0xc00000, 0xd00000, MEM_USABLE },	/* merges with previous */
-		{ 1ULL << 53, (1ULL << 53) + 4096, MEM_USABLE }, /* above 2^52 */
+		{ 0xc00000, 0xd00000, MEM_USABLE }, /* merges with previous */
+		{ 1ULL << 53, (1ULL << 53) + 4096,
+		  MEM_USABLE },				    /* above 2^52 */
 		{ 0xfffff000, 0xfffff000 - 1, MEM_USABLE }, /* wraps */
 	};
 	static struct mem_region out[MAX_MEM_REGIONS];
@@ -196,7 +205,7 @@ static void sanitize_odd_maps(struct ktest *t)
 	KT_EXPECT_UEQ(t, out[3].end, 0x700000);
 	KT_EXPECT_EQ(t, out[4].type, MEM_NVS);
 	KT_EXPECT_UEQ(t, out[4].end, 0x900000);
-	KT_EXPECT_EQ(t, out[5].type, MEM_RESERVED);	/* unknown type 99 */
+	KT_EXPECT_EQ(t, out[5].type, MEM_RESERVED); /* unknown type 99 */
 	KT_EXPECT_UEQ(t, out[6].start, 0xb00000);
 	KT_EXPECT_UEQ(t, out[6].end, 0xd00000);
 	/* zero-length, unknown, above 2^52, wrap (cut), unsorted, overlap */
@@ -216,9 +225,11 @@ static void this_boot_map(struct ktest *t)
 		KT_EXPECT_ULT(t, r->start, r->end);
 		if (i)
 			KT_EXPECT_ULE(t, boot_info.map[i - 1].end, r->start);
-		KT_EXPECT_TRUE(t, r->type >= MEM_USABLE && r->type <= MEM_UNUSABLE);
+		KT_EXPECT_TRUE(t, r->type >= MEM_USABLE &&
+					  r->type <= MEM_UNUSABLE);
 		if (r->type == MEM_USABLE && r->end > LOW_RESERVED_END)
-			usable_above_1m += r->end - MAX(r->start, LOW_RESERVED_END);
+			usable_above_1m +=
+				r->end - MAX(r->start, LOW_RESERVED_END);
 	}
 	/* kvlab refuses to boot with less (mm/memblock_glue.c: MIN_USABLE_RAM). */
 	KT_EXPECT_UGE(t, usable_above_1m, 12ULL << 20);
@@ -311,7 +322,7 @@ static void cmdline_garbage(struct ktest *t)
 	KT_EXPECT_EQ(t, r.nr_warnings, 1);
 	KT_EXPECT_STREQ(t, test_str, "");
 
-	parse("num=5\x01\x02 flag", 200, &r);	/* unprintable */
+	parse("num=5\x01\x02 flag", 200, &r); /* unprintable */
 	KT_EXPECT_EQ(t, r.nr_warnings, 1);
 	KT_EXPECT_EQ(t, r.nr_applied, 1);
 }
@@ -325,7 +336,7 @@ static void cmdline_unterminated(struct ktest *t)
 	parse(line, sizeof(line), &r);
 	KT_EXPECT_UEQ(t, test_num, 7);
 	KT_EXPECT_EQ(t, r.nr_words, 2);
-	KT_EXPECT_EQ(t, r.nr_warnings, 1);	/* "fl" is no key */
+	KT_EXPECT_EQ(t, r.nr_warnings, 1); /* "fl" is no key */
 }
 
 /* The TSC was calibrated to a plausible rate (100 MHz to 10 GHz). */
@@ -336,14 +347,9 @@ static void tsc_calibrated(struct ktest *t)
 	KT_EXPECT_UEQ(t, cycles_to_ns(tsc_khz * 1000), 1000000000ULL);
 }
 
-KTEST_SUITE(boot, NULL, NULL,
-	    KTEST_CASE(mb2_well_formed),
-	    KTEST_CASE(mb1_well_formed),
-	    KTEST_CASE(mb1_meminfo_fallback),
-	    KTEST_CASE(garbage_blocks),
-	    KTEST_CASE(sanitize_odd_maps),
-	    KTEST_CASE(this_boot_map),
-	    KTEST_CASE(cmdline_good_words),
-	    KTEST_CASE(cmdline_garbage),
-	    KTEST_CASE(cmdline_unterminated),
+KTEST_SUITE(boot, NULL, NULL, KTEST_CASE(mb2_well_formed),
+	    KTEST_CASE(mb1_well_formed), KTEST_CASE(mb1_meminfo_fallback),
+	    KTEST_CASE(garbage_blocks), KTEST_CASE(sanitize_odd_maps),
+	    KTEST_CASE(this_boot_map), KTEST_CASE(cmdline_good_words),
+	    KTEST_CASE(cmdline_garbage), KTEST_CASE(cmdline_unterminated),
 	    KTEST_CASE(tsc_calibrated));

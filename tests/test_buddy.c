@@ -22,10 +22,10 @@
 #include <mm/stats.h>
 #include "../mm/internal.h"
 
-#define BLOCK_PAGES	(1UL << MAX_PAGE_ORDER)
+#define BLOCK_PAGES (1UL << MAX_PAGE_ORDER)
 
-static struct zone pz;		/* the private zone */
-static struct page *carved;	/* its memory: one order-10 block */
+static struct zone pz;	    /* the private zone */
+static struct page *carved; /* its memory: one order-10 block */
 static unsigned long base_pfn;
 
 static bool carve(void)
@@ -47,7 +47,8 @@ static void uncarve(struct ktest *t)
 	KT_EXPECT_EQ(t, pz.free_area[MAX_PAGE_ORDER].nr_free, 1);
 	taken = zone_take_range(&pz);
 	KT_EXPECT_UEQ(t, taken, BLOCK_PAGES);
-	if (taken == BLOCK_PAGES && PageAllocated(carved) && carved->order == MAX_PAGE_ORDER)
+	if (taken == BLOCK_PAGES && PageAllocated(carved) &&
+	    carved->order == MAX_PAGE_ORDER)
 		__free_pages(carved, MAX_PAGE_ORDER);
 }
 
@@ -67,7 +68,7 @@ static void split_and_merge(struct ktest *t)
 	KT_EXPECT_EQ(t, pz.free_area[MAX_PAGE_ORDER].nr_free, 1);
 	p = zone_alloc(&pz, 0);
 	KT_ASSERT_NOT_NULL(t, p);
-	KT_EXPECT_UEQ(t, rel(p), 0);		/* the low half is kept */
+	KT_EXPECT_UEQ(t, rel(p), 0); /* the low half is kept */
 	for (o = 0; o < MAX_PAGE_ORDER; o++)
 		KT_EXPECT_EQ(t, pz.free_area[o].nr_free, 1);
 	KT_EXPECT_EQ(t, pz.free_area[MAX_PAGE_ORDER].nr_free, 0);
@@ -88,7 +89,7 @@ static void every_order_aligned(struct ktest *t)
 
 	if (!carve())
 		KT_SKIP(t, "no free order-10 block");
-	small = zone_alloc(&pz, 0);	/* so nothing lands at offset 0 by luck */
+	small = zone_alloc(&pz, 0); /* so nothing lands at offset 0 by luck */
 	for (o = 0; o < MAX_PAGE_ORDER; o++) {
 		p = zone_alloc(&pz, o);
 		KT_ASSERT_NOT_NULL(t, p);
@@ -115,16 +116,17 @@ static void merge_likely_goes_to_tail(struct ktest *t)
 		pg[i] = zone_alloc(&pz, 0);
 		KT_ASSERT_UEQ(t, rel(pg[i]), i);
 	}
-	zone_free(&pz, pg[5], 0);	/* parent 4's buddy 6 is busy: head */
+	zone_free(&pz, pg[5], 0); /* parent 4's buddy 6 is busy: head */
 	zone_free(&pz, pg[2], 0);
-	zone_free(&pz, pg[3], 0);	/* 2+3 merge into an order-1 block at 2 */
-	zone_free(&pz, pg[0], 0);	/* parent 0's buddy (2, order 1) is free: tail */
+	zone_free(&pz, pg[3], 0); /* 2+3 merge into an order-1 block at 2 */
+	zone_free(&pz, pg[0],
+		  0); /* parent 0's buddy (2, order 1) is free: tail */
 	first = list_first_entry(&pz.free_area[0].free_list, struct page, lru);
 	last = list_last_entry(&pz.free_area[0].free_list, struct page, lru);
 	KT_EXPECT_UEQ(t, rel(first), 5);
 	KT_EXPECT_UEQ(t, rel(last), 0);
 	KT_EXPECT_EQ(t, pz.free_area[1].nr_free, 1);
-	zone_free(&pz, pg[1], 0);	/* 0..3 merge into order 2 */
+	zone_free(&pz, pg[1], 0); /* 0..3 merge into order 2 */
 	KT_EXPECT_EQ(t, pz.free_area[2].nr_free, 1);
 	for (i = 4; i < 8; i++)
 		if (i != 5)
@@ -150,9 +152,10 @@ static void merge_likely_upper_parent(struct ktest *t)
 		KT_ASSERT_UEQ(t, rel(pg[i]), i);
 	}
 	zone_free(&pz, pg[4], 0);
-	zone_free(&pz, pg[5], 0);	/* 4+5 merge into an order-1 block at 4 */
-	zone_free(&pz, pg[1], 0);	/* parent 0's buddy (2) is busy: head */
-	zone_free(&pz, pg[7], 0);	/* parent 6's buddy (4, order 1) is free: tail */
+	zone_free(&pz, pg[5], 0); /* 4+5 merge into an order-1 block at 4 */
+	zone_free(&pz, pg[1], 0); /* parent 0's buddy (2) is busy: head */
+	zone_free(&pz, pg[7],
+		  0); /* parent 6's buddy (4, order 1) is free: tail */
 	last = list_last_entry(&pz.free_area[0].free_list, struct page, lru);
 	KT_EXPECT_UEQ(t, rel(last), 7);
 	for (i = 0; i < 8; i++)
@@ -165,7 +168,10 @@ static void merge_likely_upper_parent(struct ktest *t)
 /* GFP_DMA gives memory below 16 MiB, GFP_DMA32 below 4 GiB, from the right zone. */
 static void zone_constraints(struct ktest *t)
 {
-	static const struct { gfp_t gfp; phys_addr_t limit; } cases[] = {
+	static const struct {
+		gfp_t gfp;
+		phys_addr_t limit;
+	} cases[] = {
 		{ GFP_KERNEL | GFP_DMA, ZONE_DMA_END },
 		{ GFP_KERNEL | GFP_DMA32, ZONE_DMA32_END },
 		{ GFP_KERNEL, ~(phys_addr_t)0 },
@@ -177,9 +183,13 @@ static void zone_constraints(struct ktest *t)
 		for (o = 0; o <= 3; o++) {
 			p = alloc_pages(cases[c].gfp, o);
 			KT_ASSERT_NOT_NULL(t, p);
-			KT_EXPECT_ULE(t, page_to_phys(p) + (PAGE_SIZE << o), cases[c].limit);
-			KT_EXPECT_TRUE(t, page_to_pfn(p) >= page_zone(p)->zone_start_pfn &&
-					  page_to_pfn(p) < zone_end_pfn(page_zone(p)));
+			KT_EXPECT_ULE(t, page_to_phys(p) + (PAGE_SIZE << o),
+				      cases[c].limit);
+			KT_EXPECT_TRUE(
+				t, page_to_pfn(
+					   p) >= page_zone(p)->zone_start_pfn &&
+					   page_to_pfn(p) <
+						   zone_end_pfn(page_zone(p)));
 			__free_pages(p, o);
 		}
 	}
@@ -250,7 +260,7 @@ static void release_held(struct list_head *held)
 {
 	struct page *p, *tmp;
 
-	list_for_each_entry_safe(p, tmp, held, lru) {
+	list_for_each_entry_safe (p, tmp, held, lru) {
 		list_del(&p->lru);
 		__free_pages(p, p->order);
 	}
@@ -285,7 +295,9 @@ static void exhaustion_and_watermarks(struct ktest *t)
 	KT_EXPECT_UGT(t, atomic_n, 0);
 	memalloc_n = grab_every_order(GFP_ATOMIC | __GFP_MEMALLOC, &held);
 	KT_EXPECT_UGT(t, memalloc_n, 0);
-	ktest_log(t, "free at start %lu: GFP_KERNEL got %lu, GFP_ATOMIC %lu more, __GFP_MEMALLOC %lu more",
+	ktest_log(t,
+		  "free at start %lu: GFP_KERNEL got %lu, GFP_ATOMIC %lu more, "
+		  "__GFP_MEMALLOC %lu more",
 		  before, kernel_n, atomic_n, memalloc_n);
 	KT_EXPECT_UGE(t, (kernel_n + atomic_n + memalloc_n) * 100, before * 99);
 	release_held(&held);
@@ -304,7 +316,9 @@ static void nomemalloc_not_harder(struct ktest *t)
 	LIST_HEAD(held);
 	struct page *p;
 
-	KT_EXPECT_UGT(t, grab_every_order(__GFP_HIGH | __GFP_KSWAPD_RECLAIM, &held), 0);
+	KT_EXPECT_UGT(
+		t, grab_every_order(__GFP_HIGH | __GFP_KSWAPD_RECLAIM, &held),
+		0);
 	p = alloc_page(GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN);
 	KT_EXPECT_NULL(t, p);
 	if (p)
@@ -323,12 +337,12 @@ static void nomemalloc_not_harder(struct ktest *t)
  * misuse must leave no trace anywhere), and what makes these cases grow
  * with RAM.
  */
-#define EXPECT_MISUSE_CAUGHT(t, stmt)                                   \
-	do {                                                            \
-		unsigned long __free0 = nr_free_pages();                \
-		KT_EXPECT_REPORTS(t, 1, stmt);                          \
-		KT_EXPECT_UEQ(t, nr_free_pages(), __free0);             \
-		KT_EXPECT_EQ(t, buddy_check(true), 0);                  \
+#define EXPECT_MISUSE_CAUGHT(t, stmt)                       \
+	do {                                                \
+		unsigned long __free0 = nr_free_pages();    \
+		KT_EXPECT_REPORTS(t, 1, stmt);              \
+		KT_EXPECT_UEQ(t, nr_free_pages(), __free0); \
+		KT_EXPECT_EQ(t, buddy_check(true), 0);      \
 	} while (0)
 
 /* Freeing a page twice is caught, at order 0 (pcp) and above (free lists). */
@@ -380,9 +394,10 @@ static void foreign_frees(struct ktest *t)
 	EXPECT_MISUSE_CAUGHT(t, __free_page(virt_to_page(_text)));
 	EXPECT_MISUSE_CAUGHT(t, __free_page(mem_map + max_pfn + 5));
 	EXPECT_MISUSE_CAUGHT(t, __free_page((struct page *)((char *)p + 8)));
-	EXPECT_MISUSE_CAUGHT(t, free_pages((unsigned long)page_address(p) + 64, 0));
+	EXPECT_MISUSE_CAUGHT(t, free_pages((unsigned long)page_address(p) + 64,
+					   0));
 	EXPECT_MISUSE_CAUGHT(t, free_pages(VMALLOC_START, 0));
-	KT_EXPECT_REPORTS(t, 0, free_pages(0, 0));	/* NULL is fine */
+	KT_EXPECT_REPORTS(t, 0, free_pages(0, 0)); /* NULL is fine */
 	__free_page(p);
 }
 
@@ -390,7 +405,10 @@ static void foreign_frees(struct ktest *t)
 static void random_against_shadow(struct ktest *t)
 {
 	static unsigned long used[BITS_TO_LONGS(BLOCK_PAGES)];
-	static struct { struct page *page; unsigned int order; } live[BLOCK_PAGES];
+	static struct {
+		struct page *page;
+		unsigned int order;
+	} live[BLOCK_PAGES];
 	unsigned long nr_live = 0, allocated = 0, step, i, pfn;
 	unsigned int o;
 
@@ -415,7 +433,9 @@ static void random_against_shadow(struct ktest *t)
 				unsigned long s, k;
 
 				for (s = 0; s < BLOCK_PAGES; s += 1UL << o) {
-					for (k = 0; k < (1UL << o) && !test_bit(s + k, used); k++)
+					for (k = 0; k < (1UL << o) &&
+						    !test_bit(s + k, used);
+					     k++)
 						;
 					KT_ASSERT_TRUE(t, k < (1UL << o));
 				}
@@ -423,7 +443,8 @@ static void random_against_shadow(struct ktest *t)
 			}
 			KT_ASSERT_UEQ(t, rel(p) & ((1UL << o) - 1), 0);
 			for (pfn = 0; pfn < (1UL << o); pfn++) {
-				KT_ASSERT_FALSE(t, test_bit(rel(p) + pfn, used));
+				KT_ASSERT_FALSE(t,
+						test_bit(rel(p) + pfn, used));
 				__set_bit(rel(p) + pfn, used);
 			}
 			live[nr_live].page = p;
@@ -457,11 +478,12 @@ static void pcp_lists(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	z = page_zone(p);
 	pcp = &z->pcp[0];
-	KT_EXPECT_EQ(t, pcp->count, pcp->batch - 1);	/* a batch came in, one left */
+	KT_EXPECT_EQ(t, pcp->count,
+		     pcp->batch - 1); /* a batch came in, one left */
 	__free_page(p);
 	KT_EXPECT_TRUE(t, PagePcp(p));
 	q = alloc_page(GFP_KERNEL);
-	KT_EXPECT_PTR_EQ(t, q, p);			/* hot page reused */
+	KT_EXPECT_PTR_EQ(t, q, p); /* hot page reused */
 	__free_page(q);
 	/* Fill beyond high: the count never reaches it. */
 	while (n < (unsigned long)(pcp->high + 2 * pcp->batch)) {
@@ -476,7 +498,7 @@ static void pcp_lists(struct ktest *t)
 		prev = pcp->count;
 		free_page((unsigned long)va);
 		KT_ASSERT_LT(t, pcp->count, pcp->high);
-		flushed |= pcp->count != prev + 1;	/* a batch went back */
+		flushed |= pcp->count != prev + 1; /* a batch went back */
 	}
 	KT_EXPECT_TRUE(t, flushed);
 	drain_all_pages();
@@ -518,10 +540,13 @@ static void watermarks_as_linux(struct ktest *t)
 		KT_EXPECT_UEQ(t, high_wmark_pages(z), min + 2 * delta);
 		batch = (long)MIN(z->managed_pages / 1024, 256UL) / 4;
 		batch = batch < 1 ? 1 : batch;
-		batch = (long)roundup_pow_of_two((u64)(batch + batch / 2) + 1) / 2 - 1;
+		batch = (long)roundup_pow_of_two((u64)(batch + batch / 2) + 1) /
+				2 -
+			1;
 		KT_EXPECT_EQ(t, z->pcp[0].batch, batch < 1 ? 1 : batch);
 		KT_EXPECT_EQ(t, z->pcp[0].high,
-			     MAX((long)low_wmark_pages(z), 4 * (long)z->pcp[0].batch));
+			     MAX((long)low_wmark_pages(z),
+				 4 * (long)z->pcp[0].batch));
 	}
 }
 
@@ -530,7 +555,8 @@ static void order_too_big(struct ktest *t)
 {
 	struct page *p = (struct page *)1;
 
-	KT_EXPECT_REPORTS(t, 1, p = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1));
+	KT_EXPECT_REPORTS(t, 1,
+			  p = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1));
 	KT_EXPECT_NULL(t, p);
 	KT_EXPECT_REPORTS(t, 0, p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 20));
 	KT_EXPECT_NULL(t, p);
@@ -545,7 +571,9 @@ static void nofail_without_memory(struct ktest *t)
 	drain_all_pages();
 	grab_order(GFP_ATOMIC, MAX_PAGE_ORDER, &held);
 	KT_EXPECT_REPORTS(t, 1,
-		p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL | __GFP_NOWARN, MAX_PAGE_ORDER));
+			  p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL |
+						  __GFP_NOWARN,
+					  MAX_PAGE_ORDER));
 	KT_EXPECT_NULL(t, p);
 	release_held(&held);
 }
@@ -579,7 +607,7 @@ static void fragmentation_index_values(struct ktest *t)
 	for (i = 0; i < BLOCK_PAGES; i++)
 		pages[i] = zone_alloc(&pz, 0);
 	for (i = 0; i < BLOCK_PAGES; i += 2)
-		zone_free(&pz, pages[i], 0);	/* 512 lone free pages */
+		zone_free(&pz, pages[i], 0); /* 512 lone free pages */
 	KT_EXPECT_EQ(t, pz.free_area[0].nr_free, BLOCK_PAGES / 2);
 	KT_EXPECT_EQ(t, fragmentation_index(&pz, 0), -1000);
 	/* 1000 - (1000 + 512 * 1000 / 2) / 512 */
@@ -609,8 +637,8 @@ static void buddyinfo_format(struct ktest *t)
 			continue;
 		n = snprintf(want, sizeof(want), "Node 0, zone %8s ", z->name);
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
-			n += snprintf(want + n, sizeof(want) - (size_t)n, "%6lu ",
-				      z->free_area[o].nr_free);
+			n += snprintf(want + n, sizeof(want) - (size_t)n,
+				      "%6lu ", z->free_area[o].nr_free);
 		snprintf(want + n, sizeof(want) - (size_t)n, "\n");
 		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
 	}
@@ -629,7 +657,10 @@ static void compound_pages(struct ktest *t)
 		KT_EXPECT_TRUE(t, PageTail(p + i));
 		KT_EXPECT_PTR_EQ(t, compound_head(p + i), p);
 	}
-	KT_EXPECT_PTR_EQ(t, virt_to_head_page((char *)page_address(p) + 5 * PAGE_SIZE + 17), p);
+	KT_EXPECT_PTR_EQ(
+		t,
+		virt_to_head_page((char *)page_address(p) + 5 * PAGE_SIZE + 17),
+		p);
 	__free_pages(p, 3);
 	KT_EXPECT_FALSE(t, PageTail(p + 1));
 	KT_EXPECT_FALSE(t, PageHead(p));
@@ -659,7 +690,7 @@ static void injected_failures(struct ktest *t)
 	unsigned long fails_a = 0, fails_b = 0;
 	int i, round;
 
-	fault_inject_save(&saved);	/* the command line's setting, if any */
+	fault_inject_save(&saved); /* the command line's setting, if any */
 	fault_inject_nth(&fail_page_alloc, 3);
 	for (i = 0; i < 4; i++)
 		p[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
@@ -692,12 +723,11 @@ static void injected_failures(struct ktest *t)
 		}
 	}
 	fault_inject_restore(&saved);
-	KT_EXPECT_UEQ(t, fails_a, fails_b);		/* same seed, same failures */
-	KT_EXPECT_TRUE(t, fails_a > 30 && fails_a < 90);	/* about 30% of 200 */
+	KT_EXPECT_UEQ(t, fails_a, fails_b); /* same seed, same failures */
+	KT_EXPECT_TRUE(t, fails_a > 30 && fails_a < 90); /* about 30% of 200 */
 }
 
-KTEST_SUITE(buddy, NULL, NULL,
-	    KTEST_CASE(split_and_merge),
+KTEST_SUITE(buddy, NULL, NULL, KTEST_CASE(split_and_merge),
 	    KTEST_CASE(every_order_aligned),
 	    KTEST_CASE(merge_likely_goes_to_tail),
 	    KTEST_CASE(merge_likely_upper_parent),
@@ -709,14 +739,10 @@ KTEST_SUITE(buddy, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(wrong_order),
 	    KTEST_CASE_NO_FAULTS(tail_page_free),
 	    KTEST_CASE_NO_FAULTS(foreign_frees),
-	    KTEST_CASE(random_against_shadow),
-	    KTEST_CASE_NO_FAULTS(pcp_lists),
-	    KTEST_CASE(watermarks_as_linux),
-	    KTEST_CASE(order_too_big),
+	    KTEST_CASE(random_against_shadow), KTEST_CASE_NO_FAULTS(pcp_lists),
+	    KTEST_CASE(watermarks_as_linux), KTEST_CASE(order_too_big),
 	    KTEST_CASE_NO_FAULTS(nofail_without_memory),
 	    KTEST_CASE(sleeping_alloc_in_atomic),
 	    KTEST_CASE(fragmentation_index_values),
-	    KTEST_CASE(buddyinfo_format),
-	    KTEST_CASE_NO_FAULTS(compound_pages),
-	    KTEST_CASE_NO_FAULTS(address_api),
-	    KTEST_CASE(injected_failures));
+	    KTEST_CASE(buddyinfo_format), KTEST_CASE_NO_FAULTS(compound_pages),
+	    KTEST_CASE_NO_FAULTS(address_api), KTEST_CASE(injected_failures));

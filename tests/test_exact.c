@@ -55,18 +55,26 @@ static void zone_stats_count_events(struct ktest *t)
 		z = page_zone(page);
 		o = from[z - zones][j];
 		KT_EXPECT_GE(t, o, (int)order);
-		KT_EXPECT_UEQ(t, z->stat.nr_alloc[order], was[z - zones].nr_alloc[order] + 1);
-		KT_EXPECT_UEQ(t, z->stat.nr_split, was[z - zones].nr_split + (unsigned long)(o - (int)order));
+		KT_EXPECT_UEQ(t, z->stat.nr_alloc[order],
+			      was[z - zones].nr_alloc[order] + 1);
+		KT_EXPECT_UEQ(t, z->stat.nr_split,
+			      was[z - zones].nr_split +
+				      (unsigned long)(o - (int)order));
 		for (k = 0; k < NR_PAGE_ORDERS; k++)
 			if (k != order)
-				KT_EXPECT_UEQ(t, z->stat.nr_alloc[k], was[z - zones].nr_alloc[k]);
+				KT_EXPECT_UEQ(t, z->stat.nr_alloc[k],
+					      was[z - zones].nr_alloc[k]);
 		was[z - zones] = z->stat;
 		__free_pages(page, order);
-		KT_EXPECT_UEQ(t, z->stat.nr_free[order], was[z - zones].nr_free[order] + 1);
-		KT_EXPECT_UEQ(t, z->stat.nr_merge, was[z - zones].nr_merge + (unsigned long)(o - (int)order));
+		KT_EXPECT_UEQ(t, z->stat.nr_free[order],
+			      was[z - zones].nr_free[order] + 1);
+		KT_EXPECT_UEQ(t, z->stat.nr_merge,
+			      was[z - zones].nr_merge +
+				      (unsigned long)(o - (int)order));
 		for (k = 0; k < NR_PAGE_ORDERS; k++)
 			if (k != order)
-				KT_EXPECT_UEQ(t, z->stat.nr_free[k], was[z - zones].nr_free[k]);
+				KT_EXPECT_UEQ(t, z->stat.nr_free[k],
+					      was[z - zones].nr_free[k]);
 	}
 }
 
@@ -84,12 +92,15 @@ static void zone_stats_order0(struct ktest *t)
 		page = alloc_page(GFP_KERNEL);
 		KT_ASSERT_TRUE(t, page != NULL);
 		z = page_zone(page);
-		KT_EXPECT_UEQ(t, z->stat.nr_alloc[0], was[z - zones].nr_alloc[0] + 1);
+		KT_EXPECT_UEQ(t, z->stat.nr_alloc[0],
+			      was[z - zones].nr_alloc[0] + 1);
 		__free_page(page);
-		KT_EXPECT_UEQ(t, z->stat.nr_free[0], was[z - zones].nr_free[0] + 1);
+		KT_EXPECT_UEQ(t, z->stat.nr_free[0],
+			      was[z - zones].nr_free[0] + 1);
 		for (i = 0; i < MAX_NR_ZONES; i++)
 			if (&zones[i] != z)
-				KT_EXPECT_UEQ(t, zones[i].stat.nr_alloc[0], was[i].nr_alloc[0]);
+				KT_EXPECT_UEQ(t, zones[i].stat.nr_alloc[0],
+					      was[i].nr_alloc[0]);
 	}
 }
 
@@ -99,19 +110,22 @@ static void zone_stats_fail(struct ktest *t)
 	struct zone_counters was[MAX_NR_ZONES];
 	void *chain = NULL, *va, *next;
 	unsigned long before = nr_free_pages();
-	enum zone_type zt = ZONE_NORMAL;	/* GFP_KERNEL's preferred zone */
+	enum zone_type zt = ZONE_NORMAL; /* GFP_KERNEL's preferred zone */
 	unsigned int i;
 
 	/* Take every order-10 block GFP_KERNEL may have; the next request fails. */
-	while ((va = (void *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER))) {
+	while ((va = (void *)__get_free_pages(GFP_KERNEL | __GFP_NOWARN,
+					      MAX_PAGE_ORDER))) {
 		*(void **)va = chain;
 		chain = va;
 	}
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		was[i] = zones[i].stat;
-	KT_EXPECT_NULL(t, alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER));
+	KT_EXPECT_NULL(t,
+		       alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER));
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		KT_EXPECT_UEQ(t, zones[i].stat.nr_fail, was[i].nr_fail + (i == zt));
+		KT_EXPECT_UEQ(t, zones[i].stat.nr_fail,
+			      was[i].nr_fail + (i == zt));
 	for (va = chain; va; va = next) {
 		next = *(void **)va;
 		free_pages((unsigned long)va, MAX_PAGE_ORDER);
@@ -120,8 +134,8 @@ static void zone_stats_fail(struct ktest *t)
 }
 
 /* The watermark rule as Linux's __zone_watermark_ok() states it. */
-static bool model_watermark_ok(const struct zone *z, unsigned int order, long mark,
-			       unsigned int hi, unsigned int flags)
+static bool model_watermark_ok(const struct zone *z, unsigned int order,
+			       long mark, unsigned int hi, unsigned int flags)
 {
 	long free = (long)z->nr_free_pages - ((1L << order) - 1);
 	long min = mark;
@@ -145,7 +159,10 @@ static bool model_watermark_ok(const struct zone *z, unsigned int order, long ma
 static void watermark_boundary(struct ktest *t)
 {
 	static const unsigned int flag_sets[] = {
-		0, ALLOC_HIGH, ALLOC_HARDER, ALLOC_HIGH | ALLOC_HARDER,
+		0,
+		ALLOC_HIGH,
+		ALLOC_HARDER,
+		ALLOC_HIGH | ALLOC_HARDER,
 	};
 	unsigned int i, f, order, bad = 0, tried = 0;
 
@@ -158,7 +175,8 @@ static void watermark_boundary(struct ktest *t)
 		for (f = 0; f < ARRAY_SIZE(flag_sets); f++) {
 			for (order = 0; order <= 2; order++) {
 				/* Marks around the value where the answer flips. */
-				base = free - (long)lowmem_reserve[i][i] - ((1L << order) - 1);
+				base = free - (long)lowmem_reserve[i][i] -
+				       ((1L << order) - 1);
 				if (flag_sets[f] & ALLOC_HIGH)
 					base *= 2;
 				if (flag_sets[f] & ALLOC_HARDER)
@@ -169,12 +187,21 @@ static void watermark_boundary(struct ktest *t)
 
 					if (mark < 0)
 						continue;
-					got = zone_watermark_ok(z, order, (unsigned long)mark, i, flag_sets[f]);
-					want = model_watermark_ok(z, order, mark, i, flag_sets[f]);
+					got = zone_watermark_ok(
+						z, order, (unsigned long)mark,
+						i, flag_sets[f]);
+					want = model_watermark_ok(z, order,
+								  mark, i,
+								  flag_sets[f]);
 					tried++;
 					if (got != want && bad++ < 5)
-						ktest_log(t, "zone %s order %u mark %ld flags %#x: got %d, want %d",
-							  z->name, order, mark, flag_sets[f], got, want);
+						ktest_log(t,
+							  "zone %s order %u "
+							  "mark %ld flags %#x: "
+							  "got %d, want %d",
+							  z->name, order, mark,
+							  flag_sets[f], got,
+							  want);
 				}
 			}
 		}
@@ -200,9 +227,12 @@ static void no_watermarks_needs_the_pages(struct ktest *t)
 	one = zone_alloc(&pz, 0);
 	KT_ASSERT_TRUE(t, one != NULL);
 	KT_EXPECT_UEQ(t, pz.nr_free_pages, 3);
-	KT_EXPECT_TRUE(t, zone_watermark_ok(&pz, 0, ~0UL, 0, ALLOC_NO_WATERMARKS));
-	KT_EXPECT_TRUE(t, zone_watermark_ok(&pz, 1, ~0UL, 0, ALLOC_NO_WATERMARKS));
-	KT_EXPECT_FALSE(t, zone_watermark_ok(&pz, 2, 0, 0, ALLOC_NO_WATERMARKS));
+	KT_EXPECT_TRUE(t,
+		       zone_watermark_ok(&pz, 0, ~0UL, 0, ALLOC_NO_WATERMARKS));
+	KT_EXPECT_TRUE(t,
+		       zone_watermark_ok(&pz, 1, ~0UL, 0, ALLOC_NO_WATERMARKS));
+	KT_EXPECT_FALSE(t,
+			zone_watermark_ok(&pz, 2, 0, 0, ALLOC_NO_WATERMARKS));
 	zone_free(&pz, one, 0);
 	/* Whole again: one order-2 block, which goes back to the live allocator. */
 	KT_EXPECT_UEQ(t, zone_take_range(&pz), 4);
@@ -215,8 +245,12 @@ static void no_watermarks_needs_the_pages(struct ktest *t)
  */
 static void vmalloc_page_array_threshold(struct ktest *t)
 {
-	static const struct { unsigned int pages; bool vmalloced; } cases[] = {
-		{ 1, false }, { PAGE_SIZE / sizeof(struct page *), false },
+	static const struct {
+		unsigned int pages;
+		bool vmalloced;
+	} cases[] = {
+		{ 1, false },
+		{ PAGE_SIZE / sizeof(struct page *), false },
 		{ PAGE_SIZE / sizeof(struct page *) + 1, true },
 	};
 	unsigned int i;
@@ -230,7 +264,8 @@ static void vmalloc_page_array_threshold(struct ktest *t)
 		KT_EXPECT_TRUE(t, vm != NULL);
 		if (vm) {
 			KT_EXPECT_UEQ(t, vm->nr_pages, cases[i].pages);
-			KT_EXPECT_EQ(t, is_vmalloc_addr(vm->pages), cases[i].vmalloced);
+			KT_EXPECT_EQ(t, is_vmalloc_addr(vm->pages),
+				     cases[i].vmalloced);
 		}
 		vfree(p);
 	}
@@ -253,7 +288,8 @@ static void lowmem_reserve_as_linux(struct ktest *t)
 		for (i = 0; i < MAX_NR_ZONES; i++) {
 			if (i > j)
 				above += zones[i].managed_pages;
-			KT_EXPECT_UEQ(t, lowmem_reserve[j][i], i > j ? above / ratio[j] : 0);
+			KT_EXPECT_UEQ(t, lowmem_reserve[j][i],
+				      i > j ? above / ratio[j] : 0);
 		}
 	}
 }
@@ -269,7 +305,8 @@ static void kfree_past_ram(struct ktest *t)
 
 	mark = ktest_log_mark();
 	KT_EXPECT_REPORTS(t, 1, kfree(past));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "not a direct-map address of RAM"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "not a direct-map address "
+						   "of RAM"));
 }
 
 /*
@@ -302,7 +339,8 @@ static void vmalloc_stats_count_events(struct ktest *t)
 	KT_EXPECT_UEQ(t, c.lazy_bytes, 4 * PAGE_SIZE);
 	purge_vmap_area_lazy();
 	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purges, was.nr_purges + 1);
-	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purged_areas, was.nr_purged_areas + 1);
+	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purged_areas,
+		      was.nr_purged_areas + 1);
 	vmap_area_counts(&c);
 	KT_EXPECT_UEQ(t, c.nr_lazy, 0);
 	KT_EXPECT_UEQ(t, c.lazy_pages, 0);
@@ -311,7 +349,8 @@ static void vmalloc_stats_count_events(struct ktest *t)
 	p = vmalloc(2 * PAGE_SIZE);
 	KT_ASSERT_TRUE(t, p != NULL);
 	vfree(p);
-	KT_EXPECT_UEQ(t, vmalloc_stats.nr_eager_invlpg, was.nr_eager_invlpg + 2);
+	KT_EXPECT_UEQ(t, vmalloc_stats.nr_eager_invlpg,
+		      was.nr_eager_invlpg + 2);
 	vmap_area_counts(&c);
 	KT_EXPECT_UEQ(t, c.nr_lazy, 0);
 
@@ -338,7 +377,8 @@ static void kmalloc_caches_not_destroyed(struct ktest *t)
 
 	for (d = 0; d < 2; d++) {
 		for (i = 0; i < NR_KMALLOC_INDEX; i++) {
-			struct kmem_cache *s = d ? kmalloc_dma_caches[i] : kmalloc_caches[i];
+			struct kmem_cache *s = d ? kmalloc_dma_caches[i]
+						 : kmalloc_caches[i];
 			u64 mark;
 			void *p;
 
@@ -347,8 +387,12 @@ static void kmalloc_caches_not_destroyed(struct ktest *t)
 			n++;
 			mark = ktest_log_mark();
 			KT_EXPECT_REPORTS(t, 1, kmem_cache_destroy(s));
-			if (!ktest_log_find(mark, "a boot cache cannot be destroyed"))
-				ktest_fail(t, __FILE__, __LINE__, "%s: destroyed, or refused for another reason", kmem_cache_name(s));
+			if (!ktest_log_find(mark, "a boot cache cannot be "
+						  "destroyed"))
+				ktest_fail(t, __FILE__, __LINE__,
+					   "%s: destroyed, or refused for "
+					   "another reason",
+					   kmem_cache_name(s));
 			p = kmem_cache_alloc(s, GFP_KERNEL);
 			KT_EXPECT_NOT_NULL(t, p);
 			kmem_cache_free(s, p);
@@ -368,7 +412,7 @@ static void pgwalk_record_fresh(struct ktest *t)
 	enum pg_level l;
 
 	memset(&r, 0xa5, sizeof(r));
-	pgwalk_lookup(0xffff800000000000UL, &r);	/* the unused PML4 slot 256 */
+	pgwalk_lookup(0xffff800000000000UL, &r); /* the unused PML4 slot 256 */
 	KT_EXPECT_EQ(t, r.leaf, PG_LEVEL_NONE);
 	KT_EXPECT_EQ(t, r.stopped, PG_LEVEL_512G);
 	KT_EXPECT_UEQ(t, r.pa, 0);
@@ -376,14 +420,12 @@ static void pgwalk_record_fresh(struct ktest *t)
 		KT_EXPECT_UEQ(t, r.entry[l], 0);
 }
 
-KTEST_SUITE(exact, NULL, NULL,
-	    KTEST_CASE_NO_FAULTS(zone_stats_count_events),
+KTEST_SUITE(exact, NULL, NULL, KTEST_CASE_NO_FAULTS(zone_stats_count_events),
 	    KTEST_CASE_NO_FAULTS(zone_stats_order0),
 	    KTEST_CASE_NO_FAULTS(zone_stats_fail),
 	    KTEST_CASE(watermark_boundary),
 	    KTEST_CASE_NO_FAULTS(no_watermarks_needs_the_pages),
-	    KTEST_CASE(lowmem_reserve_as_linux),
-	    KTEST_CASE(kfree_past_ram),
+	    KTEST_CASE(lowmem_reserve_as_linux), KTEST_CASE(kfree_past_ram),
 	    KTEST_CASE_NO_FAULTS(kmalloc_caches_not_destroyed),
 	    KTEST_CASE_NO_FAULTS(vmalloc_page_array_threshold),
 	    KTEST_CASE_NO_FAULTS(vmalloc_stats_count_events),

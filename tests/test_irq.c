@@ -19,7 +19,7 @@
 #include <mm/slab.h>
 
 /* Long enough for a tick at the lowest rate (hz=10) plus slack. */
-#define TICK_WAIT_MS	300
+#define TICK_WAIT_MS 300
 
 /* What the test vector's handler saw, last time it ran. */
 struct irq_seen {
@@ -43,7 +43,7 @@ static void test_vector_handler(struct pt_regs *regs)
 static int irq_suite_init(void)
 {
 	if (!apic_available())
-		return -1;	/* no local APIC: nothing here can run */
+		return -1; /* no local APIC: nothing here can run */
 	return irq_set_handler(IRQ_TEST_VECTOR, test_vector_handler, "irq test",
 			       IRQ_ACK_EOI);
 }
@@ -54,22 +54,25 @@ static void irq_suite_exit(void)
 }
 
 /* Spin until @cond or @ms milliseconds of TSC time pass; true if @cond. */
-#define WAIT_MS(cond, ms)                                                   \
-	({                                                                  \
-		u64 __end = tsc_read() + ns_to_cycles((u64)(ms) * 1000000); \
-		while (!(cond) && tsc_read() < __end)                       \
-			cpu_relax();                                        \
-		(bool)(cond);                                               \
+#define WAIT_MS(cond, ms)                                                 \
+	({                                                                \
+		u64 __end = tsc_read() + ns_to_cycles((u64)(ms)*1000000); \
+		while (!(cond) && tsc_read() < __end)                     \
+			cpu_relax();                                      \
+		(bool)(cond);                                             \
 	})
 
 /* A self-IPI reaches its handler once, in hard interrupt context with IF off. */
 static void self_ipi_runs_handler(struct ktest *t)
 {
 	unsigned long before = seen.nr;
-	unsigned long counted = irq_count_cpu(apic_current_cpu(), IRQ_TEST_VECTOR);
+	unsigned long counted =
+		irq_count_cpu(apic_current_cpu(), IRQ_TEST_VECTOR);
 
 	KT_ASSERT_FALSE(t, irqs_disabled());
-	KT_ASSERT_EQ(t, apic_send_ipi(apic_id(), APIC_DM_FIXED | IRQ_TEST_VECTOR), 0);
+	KT_ASSERT_EQ(t,
+		     apic_send_ipi(apic_id(), APIC_DM_FIXED | IRQ_TEST_VECTOR),
+		     0);
 	KT_ASSERT_TRUE(t, WAIT_MS(seen.nr != before, 100));
 	KT_EXPECT_UEQ(t, seen.nr, before + 1);
 	KT_EXPECT_TRUE(t, seen.in_interrupt);
@@ -88,9 +91,11 @@ static void ipi_waits_for_irq_restore(struct ktest *t)
 	unsigned long before = seen.nr, flags;
 
 	local_irq_save(flags);
-	KT_EXPECT_EQ(t, apic_send_ipi(apic_id(), APIC_DM_FIXED | IRQ_TEST_VECTOR), 0);
+	KT_EXPECT_EQ(t,
+		     apic_send_ipi(apic_id(), APIC_DM_FIXED | IRQ_TEST_VECTOR),
+		     0);
 	tsc_delay_us(2000);
-	KT_EXPECT_UEQ(t, seen.nr, before);	/* still pending */
+	KT_EXPECT_UEQ(t, seen.nr, before); /* still pending */
 	local_irq_restore(flags);
 	KT_EXPECT_TRUE(t, WAIT_MS(seen.nr != before, 100));
 	KT_EXPECT_UEQ(t, seen.nr, before + 1);
@@ -108,7 +113,7 @@ static void irq_save_restore_nests(struct ktest *t)
 	local_irq_save(inner);
 	KT_EXPECT_TRUE(t, irqs_disabled_flags(inner));
 	local_irq_restore(inner);
-	KT_EXPECT_TRUE(t, irqs_disabled());	/* inner restore keeps it off */
+	KT_EXPECT_TRUE(t, irqs_disabled()); /* inner restore keeps it off */
 	local_irq_restore(outer);
 	KT_EXPECT_FALSE(t, irqs_disabled());
 	local_irq_disable();
@@ -127,13 +132,13 @@ static void context_tests_in_task(struct ktest *t)
 	KT_EXPECT_TRUE(t, in_task());
 	KT_EXPECT_FALSE(t, irqs_disabled());
 	preempt_disable();
-	KT_EXPECT_TRUE(t, in_atomic());		/* atomic, but not an interrupt */
+	KT_EXPECT_TRUE(t, in_atomic()); /* atomic, but not an interrupt */
 	KT_EXPECT_FALSE(t, in_interrupt());
 	KT_EXPECT_FALSE(t, irqs_disabled());
 	preempt_enable();
 	local_irq_save(flags);
 	KT_EXPECT_TRUE(t, irqs_disabled());
-	KT_EXPECT_FALSE(t, in_atomic());	/* Linux: IF off is not "atomic" */
+	KT_EXPECT_FALSE(t, in_atomic()); /* Linux: IF off is not "atomic" */
 	KT_EXPECT_FALSE(t, in_interrupt());
 	local_irq_restore(flags);
 	KT_EXPECT_FALSE(t, in_atomic());
@@ -167,7 +172,7 @@ static unsigned long ticks_in(unsigned long ms)
  */
 static void timer_ticks_at_hz(struct ktest *t)
 {
-	unsigned long ms = 20000 / (apic_hz ? apic_hz : 100);	/* 20 ticks */
+	unsigned long ms = 20000 / (apic_hz ? apic_hz : 100); /* 20 ticks */
 	unsigned long j0, got, want, lo, hi;
 
 	if (!apic_hz) {
@@ -181,9 +186,12 @@ static void timer_ticks_at_hz(struct ktest *t)
 	lo = bench_icount ? want - 1 : 1;
 	hi = bench_icount ? want + 1 : want * 3 / 2 + 1;
 	got = ticks_in(ms);
-	ktest_log(t, "hz=%u: %lu ticks in %lu ms (expected %lu, accepted %lu-%lu%s)",
+	ktest_log(t,
+		  "hz=%u: %lu ticks in %lu ms (expected %lu, accepted "
+		  "%lu-%lu%s)",
 		  apic_hz, got, ms, want, lo, hi,
-		  bench_icount ? ", -icount: exact" : ", plain TCG: ticks may merge");
+		  bench_icount ? ", -icount: exact"
+			       : ", plain TCG: ticks may merge");
 	KT_EXPECT_UGE(t, got, lo);
 	KT_EXPECT_ULE(t, got, hi);
 }
@@ -220,7 +228,8 @@ static void timer_period_matches_hz(struct ktest *t)
 
 	if (!apic_hz)
 		KT_SKIP(t, "hz=0: no timer");
-	KT_EXPECT_UEQ(t, lvt & (APIC_LVT_TIMER_PERIODIC | APIC_LVT_MASKED | 0xff),
+	KT_EXPECT_UEQ(t,
+		      lvt & (APIC_LVT_TIMER_PERIODIC | APIC_LVT_MASKED | 0xff),
 		      APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
 	apic_timer_stop();
 	for (i = 0; i < 3; i++) {
@@ -233,7 +242,7 @@ static void timer_period_matches_hz(struct ktest *t)
 	ktest_log(t, "hz=%u: period %u counts, %llu off the rate measured now",
 		  apic_hz, period, (unsigned long long)best);
 	KT_EXPECT_ULE(t, best * 100, (u64)period * (bench_icount ? 1 : 5));
-	KT_EXPECT_UEQ(t, apic_read(APIC_TMICT), period);	/* restarted */
+	KT_EXPECT_UEQ(t, apic_read(APIC_TMICT), period); /* restarted */
 }
 
 struct tick_alloc {
@@ -282,10 +291,11 @@ static void gfp_kernel_in_interrupt_reported(struct ktest *t)
 		KT_SKIP(t, "hz=0: no timer interrupt to allocate from");
 	KT_EXPECT_REPORTS(t, 1, KT_ASSERT_TRUE(t, tick_alloc_run(&a)));
 	KT_EXPECT_TRUE(t, a.in_interrupt);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
-		"BUG: sleeping function called from invalid context"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: sleeping function "
+						   "called from invalid "
+						   "context"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "in_interrupt(): 1"));
-	kfree(a.p);	/* reported, but served (as Linux does) */
+	kfree(a.p); /* reported, but served (as Linux does) */
 }
 
 static void note_tick(void *arg)
@@ -311,8 +321,7 @@ KTEST_SUITE(irq, irq_suite_init, irq_suite_exit,
 	    KTEST_CASE(self_ipi_runs_handler),
 	    KTEST_CASE(ipi_waits_for_irq_restore),
 	    KTEST_CASE(irq_save_restore_nests),
-	    KTEST_CASE(context_tests_in_task),
-	    KTEST_CASE(timer_ticks_at_hz),
+	    KTEST_CASE(context_tests_in_task), KTEST_CASE(timer_ticks_at_hz),
 	    KTEST_CASE(timer_period_matches_hz),
 	    KTEST_CASE_NO_FAULTS(gfp_atomic_in_interrupt),
 	    KTEST_CASE_NO_FAULTS(gfp_kernel_in_interrupt_reported),

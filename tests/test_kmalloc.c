@@ -17,8 +17,8 @@
 #include "../mm/slab.h"
 
 /* The size classes, smallest first, as Linux has them. */
-static const unsigned int classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512,
-					1024, 2048, 4096, 8192 };
+static const unsigned int classes[] = { 8,   16,  32,	64,   96,   128, 192,
+					256, 512, 1024, 2048, 4096, 8192 };
 
 static unsigned int reference_class(size_t size)
 {
@@ -42,8 +42,10 @@ static void size_class_mapping(struct ktest *t)
 		if (!s || s != kmalloc_caches[kmalloc_index(size)] ||
 		    s->object_size != reference_class(size)) {
 			if (!bad++)
-				ktest_log(t, "size %zu: cache %s, want kmalloc-%u",
-					  size, s ? s->name : "none", reference_class(size));
+				ktest_log(t,
+					  "size %zu: cache %s, want kmalloc-%u",
+					  size, s ? s->name : "none",
+					  reference_class(size));
 		}
 	}
 	KT_EXPECT_EQ(t, bad, 0);
@@ -71,7 +73,8 @@ static void every_size_round_trip(struct ktest *t)
 		KT_ASSERT_NOT_NULL(t, p);
 		p[0] = 1;
 		p[size - 1] = 2;
-		if (virt_to_cache(p) != kmalloc_slab(size) || ksize(p) != reference_class(size))
+		if (virt_to_cache(p) != kmalloc_slab(size) ||
+		    ksize(p) != reference_class(size))
 			bad++;
 		kfree(p);
 	}
@@ -121,7 +124,9 @@ static unsigned int count_nonzero(const u8 *p, size_t n)
 /* kzalloc, __GFP_ZERO and kcalloc zero memory that was dirty (test_meminit's method). */
 static void zeroing_is_real(struct ktest *t)
 {
-	static const size_t sizes[] = { 8, 40, 96, 100, 1000, 4096, 8192, 20000 };
+	static const size_t sizes[] = {
+		8, 40, 96, 100, 1000, 4096, 8192, 20000
+	};
 	unsigned int i, nz;
 	u8 *p;
 
@@ -163,27 +168,27 @@ static void krealloc_semantics(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_UEQ(t, ksize(p), 32);
 	memset(p, 0x61, 20);
-	q = krealloc(p, 30, GFP_KERNEL);		/* grows within kmalloc-32 */
+	q = krealloc(p, 30, GFP_KERNEL); /* grows within kmalloc-32 */
 	KT_EXPECT_PTR_EQ(t, q, p);
 	KT_EXPECT_TRUE(t, filled(q, 0x61, 20));
 	memset(q, 0x62, 30);
-	q = krealloc(p, 10, GFP_KERNEL);		/* shrinks in place */
+	q = krealloc(p, 10, GFP_KERNEL); /* shrinks in place */
 	KT_EXPECT_PTR_EQ(t, q, p);
 	KT_EXPECT_TRUE(t, filled(q, 0x62, 10));
-	q = krealloc(p, 300, GFP_KERNEL);		/* moves to kmalloc-512 */
+	q = krealloc(p, 300, GFP_KERNEL); /* moves to kmalloc-512 */
 	KT_ASSERT_NOT_NULL(t, q);
 	KT_EXPECT_PTR_NE(t, q, p);
 	KT_EXPECT_TRUE(t, filled(q, 0x62, 10));
 	KT_EXPECT_PTR_EQ(t, virt_to_cache(q), kmalloc_slab(300));
-	p = krealloc(q, 20000, GFP_KERNEL);		/* to a large block */
+	p = krealloc(q, 20000, GFP_KERNEL); /* to a large block */
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_TRUE(t, filled(p, 0x62, 10));
 	KT_EXPECT_UEQ(t, ksize(p), 32768);
-	q = krealloc(p, 100, GFP_KERNEL);		/* fits: stays large */
+	q = krealloc(p, 100, GFP_KERNEL); /* fits: stays large */
 	KT_EXPECT_PTR_EQ(t, q, p);
-	q = krealloc(p, 0, GFP_KERNEL);			/* frees */
+	q = krealloc(p, 0, GFP_KERNEL); /* frees */
 	KT_EXPECT_PTR_EQ(t, q, ZERO_SIZE_PTR);
-	p = krealloc(ZERO_SIZE_PTR, 8, GFP_KERNEL);	/* like NULL */
+	p = krealloc(ZERO_SIZE_PTR, 8, GFP_KERNEL); /* like NULL */
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_PTR_NE(t, p, ZERO_SIZE_PTR);
 	/* A failed move leaves the object as it was. */
@@ -215,16 +220,20 @@ static void overflow_helpers(struct ktest *t)
 	kfree(p);
 	KT_EXPECT_UEQ(t, array_size(SIZE_MAX / 2 + 1, 2), SIZE_MAX);
 	KT_EXPECT_UEQ(t, array_size(1000, 1000), 1000000);
-	KT_EXPECT_UEQ(t, array3_size(1UL << 30, 1UL << 30, 1UL << 10), SIZE_MAX);
+	KT_EXPECT_UEQ(t, array3_size(1UL << 30, 1UL << 30, 1UL << 10),
+		      SIZE_MAX);
 	KT_EXPECT_UEQ(t, array3_size(2, 3, 4), 24);
 	KT_EXPECT_UEQ(t, struct_size(f, items, 10), 8 + 40);
 	KT_EXPECT_UEQ(t, struct_size(f, items, SIZE_MAX / 2), SIZE_MAX);
-	KT_EXPECT_TRUE(t, check_mul_overflow((size_t)1 << 40, (size_t)1 << 40, &r));
+	KT_EXPECT_TRUE(t, check_mul_overflow((size_t)1 << 40, (size_t)1 << 40,
+					     &r));
 	KT_EXPECT_FALSE(t, check_mul_overflow((size_t)3, (size_t)5, &r));
 	KT_EXPECT_UEQ(t, r, 15);
 	/* A saturated size fails the allocation. */
-	KT_EXPECT_NULL(t, kmalloc(array_size(SIZE_MAX / 2 + 1, 2), GFP_KERNEL | __GFP_NOWARN));
-	KT_EXPECT_NULL(t, kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN));
+	KT_EXPECT_NULL(t, kmalloc(array_size(SIZE_MAX / 2 + 1, 2),
+				  GFP_KERNEL | __GFP_NOWARN));
+	KT_EXPECT_NULL(t, kmalloc(KMALLOC_MAX_SIZE + 1,
+				  GFP_KERNEL | __GFP_NOWARN));
 }
 
 /* Above 8 KiB: a compound buddy block marked PG_large_kmalloc, freed by kfree. */
@@ -251,7 +260,8 @@ static void large_kmalloc_round_trip(struct ktest *t)
 		KT_EXPECT_UEQ(t, ksize(p), PAGE_SIZE << get_order(sizes[i]));
 		KT_EXPECT_NULL(t, virt_to_cache(p));
 		memset(p, 0x44, sizes[i]);
-		KT_EXPECT_REPORTS(t, 1, kfree(p + PAGE_SIZE));	/* not its start */
+		KT_EXPECT_REPORTS(t, 1,
+				  kfree(p + PAGE_SIZE)); /* not its start */
 		kfree(p);
 		KT_EXPECT_UEQ(t, nr_free_pages(), before);
 	}
@@ -271,7 +281,8 @@ static void kfree_slab_tail(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, r);
 	head = virt_to_head_page(r);
 	tail = (u8 *)page_address(head) + (unsigned long)head->objects * 192;
-	KT_EXPECT_TRUE(t, tail < (u8 *)page_address(head) + (PAGE_SIZE << head->order));
+	KT_EXPECT_TRUE(t, tail < (u8 *)page_address(head) +
+					  (PAGE_SIZE << head->order));
 	KT_EXPECT_REPORTS(t, 1, kfree(tail));
 	kfree(r);
 	cache_still_works(t, kmalloc_caches[2]);
@@ -290,14 +301,15 @@ static void kfree_misuse(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, q);
 	KT_EXPECT_REPORTS(t, 1, kfree(p + 8));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG kmalloc-"));
-	KT_EXPECT_REPORTS(t, 1, kfree(q + 32));	/* 32-aligned, not a 96-byte start */
+	KT_EXPECT_REPORTS(t, 1,
+			  kfree(q + 32)); /* 32-aligned, not a 96-byte start */
 	KT_EXPECT_REPORTS(t, 1, kfree(image_buf));
 	KT_EXPECT_REPORTS(t, 1, kfree((void *)0xffffc90000001000UL));
 	page = alloc_page(GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, page);
 	KT_EXPECT_REPORTS(t, 1, kfree(page_address(page)));
 	__free_page(page);
-	KT_EXPECT_UEQ(t, ksize(p), 64);		/* still allocated and usable */
+	KT_EXPECT_UEQ(t, ksize(p), 64); /* still allocated and usable */
 	memset(p, 0x1, 64);
 	kfree(p);
 	kfree(q);
@@ -377,7 +389,7 @@ static void dma_flags(struct ktest *t)
 static void slab_pages_counted(struct ktest *t)
 {
 	unsigned long before = slab_pages();
-	void *p = kmalloc(4096, GFP_KERNEL);	/* may need a new 8-page slab */
+	void *p = kmalloc(4096, GFP_KERNEL); /* may need a new 8-page slab */
 
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_UGT(t, slab_pages(), 0);
@@ -385,8 +397,8 @@ static void slab_pages_counted(struct ktest *t)
 	kfree(p);
 }
 
-#define STRESS_SLOTS	256
-#define STRESS_OPS	4000
+#define STRESS_SLOTS 256
+#define STRESS_OPS   4000
 
 struct shadow {
 	u8 *p;
@@ -398,7 +410,7 @@ static size_t stress_size(struct prng *rng)
 {
 	switch (prng_below(rng, 8)) {
 	case 0:
-		return (size_t)prng_range(rng, 8193, 40000);	/* large */
+		return (size_t)prng_range(rng, 8193, 40000); /* large */
 	case 1:
 	case 2:
 		return (size_t)prng_range(rng, 257, 8192);
@@ -448,7 +460,12 @@ static void random_stress_shadow(struct ktest *t)
 		}
 		if (op % 1000 == 999)
 			for (i = 0; i < ARRAY_SIZE(classes); i++)
-				KT_EXPECT_EQ(t, kmem_cache_validate(kmalloc_caches[kmalloc_index(classes[i])]), 0);
+				KT_EXPECT_EQ(
+					t,
+					kmem_cache_validate(
+						kmalloc_caches[kmalloc_index(
+							classes[i])]),
+					0);
 	}
 	for (i = 0; i < STRESS_SLOTS; i++) {
 		if (slots[i].p && !shadow_intact(&slots[i]))
@@ -458,8 +475,7 @@ static void random_stress_shadow(struct ktest *t)
 	KT_EXPECT_EQ(t, bad, 0);
 }
 
-KTEST_SUITE(kmalloc, NULL, NULL,
-	    KTEST_CASE(size_class_mapping),
+KTEST_SUITE(kmalloc, NULL, NULL, KTEST_CASE(size_class_mapping),
 	    KTEST_CASE_NO_FAULTS(every_size_round_trip),
 	    KTEST_CASE_NO_FAULTS(kmalloc_alignment),
 	    KTEST_CASE(zero_size_and_null),
@@ -470,7 +486,6 @@ KTEST_SUITE(kmalloc, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(kfree_misuse),
 	    KTEST_CASE_NO_FAULTS(kmemdup_kstrdup),
 	    KTEST_CASE_NO_FAULTS(ksize_whole_class),
-	    KTEST_CASE(kmalloc_failslab),
-	    KTEST_CASE_NO_FAULTS(dma_flags),
+	    KTEST_CASE(kmalloc_failslab), KTEST_CASE_NO_FAULTS(dma_flags),
 	    KTEST_CASE_NO_FAULTS(slab_pages_counted),
 	    KTEST_CASE(random_stress_shadow));

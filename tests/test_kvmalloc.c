@@ -59,7 +59,8 @@ static void fragmented_uses_vmalloc(struct ktest *t)
 	void *p;
 
 	fragment_memory(&frag);
-	ktest_log(t, "took %lu pages, gave back %lu odd frames", frag.taken, frag.returned);
+	ktest_log(t, "took %lu pages, gave back %lu odd frames", frag.taken,
+		  frag.returned);
 	mark = ktest_log_mark();
 	p = kvmalloc(4 * PAGE_SIZE, GFP_KERNEL);
 	KT_EXPECT_NOT_NULL(t, p);
@@ -93,7 +94,8 @@ static void arrays_and_zeroing(struct ktest *t)
 		KT_EXPECT_UEQ(t, nonzero, 0);
 		kvfree(p);
 	}
-	p = __vmalloc(3 * PAGE_SIZE, GFP_KERNEL);	/* kvfree takes vmalloc memory too */
+	p = __vmalloc(3 * PAGE_SIZE,
+		      GFP_KERNEL); /* kvfree takes vmalloc memory too */
 	KT_ASSERT_NOT_NULL(t, p);
 	kvfree(p);
 	kvfree(NULL);
@@ -115,7 +117,7 @@ static void injected_failures(struct ktest *t)
 	unsigned int i, got = 0, failed = 0;
 	unsigned long nr_failed;
 
-	fault_inject_save(&saved);	/* the command line's setting, if any */
+	fault_inject_save(&saved); /* the command line's setting, if any */
 	fault_inject_nth(&failslab, 1);
 	p[0] = kvmalloc(2048, GFP_KERNEL);
 	fault_inject_off(&failslab);
@@ -154,8 +156,10 @@ static void injected_failures(struct ktest *t)
 		kvfree(p[i]);
 	KT_EXPECT_TRUE(t, nr_failed > 0);
 	KT_EXPECT_UEQ(t, got + failed, ARRAY_SIZE(p));
-	ktest_log(t, "%u of %zu random kvmallocs succeeded, %lu page allocations failed on purpose",
-		got, ARRAY_SIZE(p), nr_failed);
+	ktest_log(t,
+		  "%u of %zu random kvmallocs succeeded, %lu page allocations "
+		  "failed on purpose",
+		  got, ARRAY_SIZE(p), nr_failed);
 }
 
 KTEST_SUITE(kvmalloc, NULL, NULL,

@@ -36,12 +36,12 @@ static void memmove_overlap(struct ktest *t)
 	char s[16];
 
 	memcpy(s, "0123456789", 11);
-	memmove(s + 2, s, 5);		/* dst above src: backwards copy */
+	memmove(s + 2, s, 5); /* dst above src: backwards copy */
 	KT_EXPECT_STREQ(t, s, "0101234789");
 	memcpy(s, "0123456789", 11);
-	memmove(s, s + 3, 5);		/* dst below src */
+	memmove(s, s + 3, 5); /* dst below src */
 	KT_EXPECT_STREQ(t, s, "3456756789");
-	memmove(s, s, 10);		/* same place */
+	memmove(s, s, 10); /* same place */
 	KT_EXPECT_STREQ(t, s, "3456756789");
 }
 
@@ -67,11 +67,12 @@ static void str_functions(struct ktest *t)
 	KT_EXPECT_EQ(t, strscpy(buf, "abcdefghij", sizeof(buf)), -E2BIG);
 	KT_EXPECT_STREQ(t, buf, "abcdefg");
 	KT_EXPECT_EQ(t, strscpy(buf, "x", 0), -E2BIG);
-	KT_EXPECT_STREQ(t, strstr("page allocation failure", "alloc"), "allocation failure");
-	KT_EXPECT_STREQ(t, strstr("aab", "ab"), "ab");		/* after a false start */
+	KT_EXPECT_STREQ(t, strstr("page allocation failure", "alloc"),
+			"allocation failure");
+	KT_EXPECT_STREQ(t, strstr("aab", "ab"), "ab"); /* after a false start */
 	KT_EXPECT_STREQ(t, strstr("kvlab", ""), "kvlab");
 	KT_EXPECT_STREQ(t, strstr("", ""), "");
-	KT_EXPECT_NULL(t, strstr("kvlab", "labs"));		/* runs off the end */
+	KT_EXPECT_NULL(t, strstr("kvlab", "labs")); /* runs off the end */
 	KT_EXPECT_NULL(t, strstr("", "a"));
 }
 
@@ -135,18 +136,18 @@ static int fmt(char *buf, size_t size, const char *f, ...)
 	return n;
 }
 
-#define EXPECT_FMT(t, want, ...)                                   \
-	do {                                                       \
-		char fmt_out[96];                                      \
-		int fmt_len = fmt(fmt_out, sizeof(fmt_out), __VA_ARGS__);      \
-		KT_EXPECT_STREQ(t, fmt_out, want);                     \
-		KT_EXPECT_EQ(t, fmt_len, (int)strlen(want));           \
+#define EXPECT_FMT(t, want, ...)                                          \
+	do {                                                              \
+		char fmt_out[96];                                         \
+		int fmt_len = fmt(fmt_out, sizeof(fmt_out), __VA_ARGS__); \
+		KT_EXPECT_STREQ(t, fmt_out, want);                        \
+		KT_EXPECT_EQ(t, fmt_len, (int)strlen(want));              \
 	} while (0)
 
 /* Every printk conversion, with widths, padding, alignment and '#'. */
 static void vsnprintf_conversions(struct ktest *t)
 {
-	const char *volatile null_string = NULL;	/* hidden from -Wformat */
+	const char *volatile null_string = NULL; /* hidden from -Wformat */
 
 	EXPECT_FMT(t, "42 -7 +5", "%d %i %+d", 42, -7, 5);
 	EXPECT_FMT(t, "4294967295", "%u", 0xffffffffu);
@@ -156,11 +157,13 @@ static void vsnprintf_conversions(struct ktest *t)
 	EXPECT_FMT(t, "-9223372036854775808", "%lld", (long long)INT64_MIN);
 	EXPECT_FMT(t, "18446744073709551615", "%llu", ~0ULL);
 	EXPECT_FMT(t, "123456789012", "%zu", (size_t)123456789012ULL);
-	EXPECT_FMT(t, "-5 255", "%hhd %hhu", (signed char)-5, (unsigned char)255);
+	EXPECT_FMT(t, "-5 255", "%hhd %hhu", (signed char)-5,
+		   (unsigned char)255);
 	EXPECT_FMT(t, "[   42][42   ][00042]", "[%5d][%-5d][%05d]", 42, 42, 42);
 	EXPECT_FMT(t, "[-0042][  -42]", "[%05d][%5d]", -42, -42);
 	EXPECT_FMT(t, "[0x002a]", "[%#06x]", 42);
-	EXPECT_FMT(t, "[  abc][abc  ][ab]", "[%5s][%-5s][%.2s]", "abc", "abc", "abc");
+	EXPECT_FMT(t, "[  abc][abc  ][ab]", "[%5s][%-5s][%.2s]", "abc", "abc",
+		   "abc");
 	EXPECT_FMT(t, "[  7][007]", "[%*d][%.*d]", 3, 7, 3, 7);
 	EXPECT_FMT(t, "x%y", "%c%%%c", 'x', 'y');
 	EXPECT_FMT(t, "(null)", "%s", null_string);
@@ -244,14 +247,14 @@ static void list_operations(struct ktest *t)
 	}
 	KT_EXPECT_EQ(t, list_count(&head), 4);
 	list_del(&it[1].node);
-	list_move(&it[3].node, &head);		/* to the front */
-	list_for_each_entry(pos, &head, node)
+	list_move(&it[3].node, &head); /* to the front */
+	list_for_each_entry (pos, &head, node)
 		order[k++] = pos->v;
 	KT_ASSERT_EQ(t, k, 3);
 	KT_EXPECT_EQ(t, order[0], 3);
 	KT_EXPECT_EQ(t, order[1], 0);
 	KT_EXPECT_EQ(t, order[2], 2);
-	list_for_each_entry_safe(pos, n, &head, node)
+	list_for_each_entry_safe (pos, n, &head, node)
 		list_del_init(&pos->node);
 	KT_EXPECT_TRUE(t, list_empty(&head));
 }
@@ -272,15 +275,10 @@ static void bit_helpers(struct ktest *t)
 	KT_EXPECT_UEQ(t, swab64(0x0102030405060708ULL), 0x0807060504030201ULL);
 }
 
-KTEST_SUITE(lib, NULL, NULL,
-	    KTEST_CASE(mem_functions),
-	    KTEST_CASE(memmove_overlap),
-	    KTEST_CASE(str_functions),
+KTEST_SUITE(lib, NULL, NULL, KTEST_CASE(mem_functions),
+	    KTEST_CASE(memmove_overlap), KTEST_CASE(str_functions),
 	    KTEST_CASE(memchr_inv_finds_first_difference),
-	    KTEST_CASE(number_parsing),
-	    KTEST_CASE(vsnprintf_conversions),
-	    KTEST_CASE(vsnprintf_truncation),
-	    KTEST_CASE(vsnprintf_symbol),
-	    KTEST_CASE(prng_properties),
-	    KTEST_CASE(list_operations),
+	    KTEST_CASE(number_parsing), KTEST_CASE(vsnprintf_conversions),
+	    KTEST_CASE(vsnprintf_truncation), KTEST_CASE(vsnprintf_symbol),
+	    KTEST_CASE(prng_properties), KTEST_CASE(list_operations),
 	    KTEST_CASE(bit_helpers));

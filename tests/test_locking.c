@@ -15,10 +15,10 @@
 #include <lib/string.h>
 #include <mm/slab.h>
 
-#define NEED_DEBUG_LOCKS(t)                                              \
-	do {                                                             \
-		if (!debug_locks)                                        \
-			KT_SKIP(t, "debug_locks=0: lock debugging is off");  \
+#define NEED_DEBUG_LOCKS(t)                                                 \
+	do {                                                                \
+		if (!debug_locks)                                           \
+			KT_SKIP(t, "debug_locks=0: lock debugging is off"); \
 	} while (0)
 
 /* A lock is taken and released; while held, in_atomic() and trylock fail. */
@@ -34,7 +34,7 @@ static void lock_unlock_and_trylock(struct ktest *t)
 	KT_EXPECT_TRUE(t, in_atomic());
 	KT_EXPECT_EQ(t, preempt_count, pc + 1);
 	KT_EXPECT_FALSE(t, spin_trylock(&lock));
-	KT_EXPECT_EQ(t, preempt_count, pc + 1);	/* a failed trylock leaves it */
+	KT_EXPECT_EQ(t, preempt_count, pc + 1); /* a failed trylock leaves it */
 	spin_unlock(&lock);
 	KT_EXPECT_FALSE(t, spin_is_locked(&lock));
 	KT_EXPECT_EQ(t, preempt_count, pc);
@@ -55,16 +55,16 @@ static void irqsave_variants(struct ktest *t)
 	KT_ASSERT_FALSE(t, irqs_disabled());
 	spin_lock_irqsave(&a, fa);
 	KT_EXPECT_TRUE(t, irqs_disabled());
-	spin_lock_irqsave(&b, fb);		/* nested: interrupts already off */
+	spin_lock_irqsave(&b, fb); /* nested: interrupts already off */
 	spin_unlock_irqrestore(&b, fb);
-	KT_EXPECT_TRUE(t, irqs_disabled());	/* still off: a holds them off */
+	KT_EXPECT_TRUE(t, irqs_disabled()); /* still off: a holds them off */
 	spin_unlock_irqrestore(&a, fa);
 	KT_EXPECT_FALSE(t, irqs_disabled());
 	spin_lock_irq(&a);
 	KT_EXPECT_TRUE(t, irqs_disabled());
 	spin_unlock_irq(&a);
 	KT_EXPECT_FALSE(t, irqs_disabled());
-	local_irq_save(outer);			/* taken with interrupts already off */
+	local_irq_save(outer); /* taken with interrupts already off */
 	spin_lock_irqsave(&a, fa);
 	spin_unlock_irqrestore(&a, fa);
 	KT_EXPECT_TRUE(t, irqs_disabled());
@@ -100,7 +100,8 @@ static void recursion_reported(struct ktest *t)
 	spin_lock_init(&lock);
 	spin_lock(&lock);
 	KT_EXPECT_REPORTS(t, 1, spin_lock(&lock));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: spinlock recursion on CPU#"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: spinlock recursion on "
+						   "CPU#"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " lock: &lock"));
 	KT_EXPECT_EQ(t, preempt_count, pc + 1);
 	spin_unlock(&lock);
@@ -119,7 +120,7 @@ static void unlock_of_free_lock_reported(struct ktest *t)
 	KT_EXPECT_REPORTS(t, 1, spin_unlock(&lock));
 	KT_EXPECT_EQ(t, preempt_count, pc);
 	KT_EXPECT_FALSE(t, spin_is_locked(&lock));
-	KT_ASSERT_TRUE(t, spin_trylock(&lock));	/* still usable */
+	KT_ASSERT_TRUE(t, spin_trylock(&lock)); /* still usable */
 	spin_unlock(&lock);
 }
 
@@ -136,10 +137,11 @@ static void unlock_by_other_cpu_reported(struct ktest *t)
 	NEED_DEBUG_LOCKS(t);
 	spin_lock_init(&lock);
 	spin_lock(&lock);
-	lock.owner_cpu += 1;			/* as if the next CPU held it */
+	lock.owner_cpu += 1; /* as if the next CPU held it */
 	KT_EXPECT_REPORTS(t, 1, spin_unlock(&lock));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: spinlock wrong CPU on CPU#"));
-	KT_EXPECT_FALSE(t, spin_is_locked(&lock));	/* released all the same */
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: spinlock wrong CPU on "
+						   "CPU#"));
+	KT_EXPECT_FALSE(t, spin_is_locked(&lock)); /* released all the same */
 	KT_EXPECT_EQ(t, lockdep_depth(), 0);
 }
 
@@ -169,10 +171,13 @@ static void abba_inversion_reported(struct ktest *t)
 	spin_unlock(&lock_b);
 	lockdep_get_stats(&after);
 	KT_EXPECT_UEQ(t, after.nr_inversions, before.nr_inversions + 1);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
-		"WARNING: possible circular locking dependency detected"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " (&lock_a), at: abba_inversion_reported+"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " (&lock_b), at: abba_inversion_reported+"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "WARNING: possible circular "
+						   "locking dependency "
+						   "detected"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " (&lock_a), at: "
+						   "abba_inversion_reported+"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " (&lock_b), at: "
+						   "abba_inversion_reported+"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "-> #1 (&lock_b):"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "*** DEADLOCK ***"));
 	KT_EXPECT_EQ(t, lockdep_depth(), 0);
@@ -228,8 +233,8 @@ static void consistent_order_not_reported(struct ktest *t)
 			spin_unlock_irqrestore(&lb, flags);
 			spin_unlock(&la);
 			spin_lock(&la);
-			spin_lock(&lc);		/* A then C, skipping B */
-			spin_unlock(&la);	/* released out of order */
+			spin_lock(&lc);	  /* A then C, skipping B */
+			spin_unlock(&la); /* released out of order */
 			spin_unlock(&lc);
 		}
 		/* A trylock cannot deadlock: C held, trying A is no inversion. */
@@ -240,14 +245,14 @@ static void consistent_order_not_reported(struct ktest *t)
 	});
 	lockdep_get_stats(&after);
 	KT_EXPECT_UEQ(t, after.nr_inversions, before.nr_inversions);
-	if (!consistent_order_ran)	/* a rerun (monitor: test) adds none */
-		KT_EXPECT_UEQ(t, after.nr_edges, before.nr_edges + 3);	/* A->B, B->C, A->C */
+	if (!consistent_order_ran) /* a rerun (monitor: test) adds none */
+		KT_EXPECT_UEQ(t, after.nr_edges,
+			      before.nr_edges + 3); /* A->B, B->C, A->C */
 	consistent_order_ran = true;
 	KT_EXPECT_EQ(t, lockdep_depth(), 0);
 }
 
-KTEST_SUITE(locking, NULL, NULL,
-	    KTEST_CASE(lock_unlock_and_trylock),
+KTEST_SUITE(locking, NULL, NULL, KTEST_CASE(lock_unlock_and_trylock),
 	    KTEST_CASE(irqsave_variants),
 	    KTEST_CASE_NO_FAULTS(sleeping_alloc_under_spinlock),
 	    KTEST_CASE(recursion_reported),

@@ -36,14 +36,14 @@ static void add_merges_remove_splits(struct ktest *t)
 	use_private_memblock();
 	memblock_add(10 * MiB, 2 * MiB);
 	memblock_add(20 * MiB, 2 * MiB);
-	memblock_add(12 * MiB, 1 * MiB);	/* touches the first */
+	memblock_add(12 * MiB, 1 * MiB); /* touches the first */
 	KT_EXPECT_EQ(t, memblock.memory.cnt, 2);
 	KT_EXPECT_UEQ(t, memblock.memory.regions[0].size, 3 * MiB);
-	memblock_add(11 * MiB, 10 * MiB);	/* bridges both */
+	memblock_add(11 * MiB, 10 * MiB); /* bridges both */
 	KT_EXPECT_EQ(t, memblock.memory.cnt, 1);
 	KT_EXPECT_UEQ(t, memblock.memory.regions[0].base, 10 * MiB);
 	KT_EXPECT_UEQ(t, memblock_end_of_DRAM(), 22 * MiB);
-	memblock_remove(14 * MiB, 1 * MiB);	/* a hole in the middle */
+	memblock_remove(14 * MiB, 1 * MiB); /* a hole in the middle */
 	KT_EXPECT_EQ(t, memblock.memory.cnt, 2);
 	KT_EXPECT_UEQ(t, memblock_phys_mem_size(), 11 * MiB);
 	KT_EXPECT_TRUE(t, memblock_is_memory(13 * MiB));
@@ -64,13 +64,13 @@ static void alloc_top_down(struct ktest *t)
 	a = memblock_phys_alloc(4096, 4096);
 	KT_EXPECT_UEQ(t, a, 30 * MiB - 4096);
 	b = memblock_phys_alloc(1 * MiB, 1 * MiB);
-	KT_EXPECT_UEQ(t, b, 29 * MiB - 1 * MiB);	/* below a, aligned */
+	KT_EXPECT_UEQ(t, b, 29 * MiB - 1 * MiB); /* below a, aligned */
 	KT_EXPECT_TRUE(t, memblock_is_reserved(a) && memblock_is_reserved(b));
 	memblock.current_limit = 20 * MiB;
 	c = memblock_phys_alloc(8192, 4096);
 	KT_EXPECT_UEQ(t, c, 20 * MiB - 8192);
-	KT_EXPECT_UEQ(t, memblock_phys_alloc(64 * MiB, 4096), 0);	/* too big */
-	KT_EXPECT_UEQ(t, memblock_phys_alloc(4096, 3000), 0);	/* bad align */
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(64 * MiB, 4096), 0); /* too big */
+	KT_EXPECT_UEQ(t, memblock_phys_alloc(4096, 3000), 0); /* bad align */
 	KT_EXPECT_UEQ(t, memblock_phys_alloc(0, 4096), 0);
 	restore_memblock();
 }
@@ -83,11 +83,11 @@ static void free_ranges(struct ktest *t)
 	int n = 0;
 
 	use_private_memblock();
-	memblock_add(1 * MiB, 9 * MiB);		/* [1, 10) */
-	memblock_add(20 * MiB, 10 * MiB);	/* [20, 30) */
+	memblock_add(1 * MiB, 9 * MiB);	  /* [1, 10) */
+	memblock_add(20 * MiB, 10 * MiB); /* [20, 30) */
 	memblock_reserve(0, 2 * MiB);
 	memblock_reserve(5 * MiB, 1 * MiB);
-	memblock_reserve(9 * MiB, 12 * MiB);	/* straddles the hole */
+	memblock_reserve(9 * MiB, 12 * MiB); /* straddles the hole */
 	while (memblock_next_free(&idx, &s, &e)) {
 		KT_EXPECT_ULT(t, s, e);
 		KT_EXPECT_ULE(t, last_end, s);
@@ -95,7 +95,7 @@ static void free_ranges(struct ktest *t)
 		total += e - s;
 		n++;
 	}
-	KT_EXPECT_EQ(t, n, 3);		/* [2,5) [6,9) [21,30) */
+	KT_EXPECT_EQ(t, n, 3); /* [2,5) [6,9) [21,30) */
 	KT_EXPECT_UEQ(t, total, 15 * MiB);
 	restore_memblock();
 }
@@ -104,12 +104,12 @@ static void free_ranges(struct ktest *t)
 static void memory_limit_counts_ram(struct ktest *t)
 {
 	use_private_memblock();
-	memblock_add(1 * MiB, 3 * MiB);		/* 3 MiB */
-	memblock_add(16 * MiB, 16 * MiB);	/* 16 MiB */
+	memblock_add(1 * MiB, 3 * MiB);	  /* 3 MiB */
+	memblock_add(16 * MiB, 16 * MiB); /* 16 MiB */
 	memblock_enforce_memory_limit(5 * MiB);
 	KT_EXPECT_UEQ(t, memblock_phys_mem_size(), 5 * MiB);
 	KT_EXPECT_UEQ(t, memblock_end_of_DRAM(), 18 * MiB);
-	memblock_enforce_memory_limit(100 * MiB);	/* more than there is */
+	memblock_enforce_memory_limit(100 * MiB); /* more than there is */
 	KT_EXPECT_UEQ(t, memblock_phys_mem_size(), 5 * MiB);
 	restore_memblock();
 }
@@ -118,8 +118,8 @@ static void memory_limit_counts_ram(struct ktest *t)
 static void trim_memory_whole_pages(struct ktest *t)
 {
 	use_private_memblock();
-	memblock_add(0x1800, 0x1000);		/* [0x1800, 0x2800): no whole page */
-	memblock_add(0x10100, 0xfe00);		/* [0x10100, 0x1ff00) */
+	memblock_add(0x1800, 0x1000);  /* [0x1800, 0x2800): no whole page */
+	memblock_add(0x10100, 0xfe00); /* [0x10100, 0x1ff00) */
 	memblock_trim_memory(PAGE_SIZE);
 	KT_ASSERT_EQ(t, memblock.memory.cnt, 1);
 	KT_EXPECT_UEQ(t, memblock.memory.regions[0].base, 0x11000);
@@ -136,13 +136,16 @@ static void memory_limit_whole_pages(struct ktest *t)
 	unsigned long i;
 
 	use_private_memblock();
-	memblock_add(1 * MiB, 3 * MiB);		/* [1, 4) */
-	memblock_add(16 * MiB, 16 * MiB);	/* [16, 32) */
-	KT_EXPECT_UEQ(t, memblock_setup(KERNEL_PHYS + 1 * MiB, 5 * MiB + 1), 5 * MiB);
+	memblock_add(1 * MiB, 3 * MiB);	  /* [1, 4) */
+	memblock_add(16 * MiB, 16 * MiB); /* [16, 32) */
+	KT_EXPECT_UEQ(t, memblock_setup(KERNEL_PHYS + 1 * MiB, 5 * MiB + 1),
+		      5 * MiB);
 	KT_EXPECT_UEQ(t, memblock_end_of_DRAM(), 18 * MiB);
 	for (i = 0; i < memblock.memory.cnt; i++) {
-		KT_EXPECT_UEQ(t, memblock.memory.regions[i].base % PAGE_SIZE, 0);
-		KT_EXPECT_UEQ(t, memblock.memory.regions[i].size % PAGE_SIZE, 0);
+		KT_EXPECT_UEQ(t, memblock.memory.regions[i].base % PAGE_SIZE,
+			      0);
+		KT_EXPECT_UEQ(t, memblock.memory.regions[i].size % PAGE_SIZE,
+			      0);
 	}
 	restore_memblock();
 }
@@ -195,15 +198,18 @@ static void boot_reservations(struct ktest *t)
 /* mem= with garbage or a tiny size is refused with a warning, never fatal. */
 static void mem_param_validation(struct ktest *t)
 {
-	static const char *const bad[] = { "mem=", "mem=lots", "mem=1M", "mem=12MB",
-					   "mem=-5G", "mem=99999999999999999999G" };
+	static const char *const bad[] = {
+		"mem=",	    "mem=lots", "mem=1M",
+		"mem=12MB", "mem=-5G",	"mem=99999999999999999999G"
+	};
 	phys_addr_t saved_limit = memory_limit;
 	struct cmdline_result r;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		cmdline_parse(bad[i], strlen(bad[i]) + 1, kparams_begin(),
-			      (size_t)(kparams_end() - kparams_begin()), NULL, &r);
+			      (size_t)(kparams_end() - kparams_begin()), NULL,
+			      &r);
 		KT_EXPECT_EQ(t, r.nr_warnings, 1);
 		KT_EXPECT_UEQ(t, memory_limit, saved_limit);
 	}
@@ -254,15 +260,11 @@ static void alloc_never_returns_zero(struct ktest *t)
 	restore_memblock();
 }
 
-KTEST_SUITE(memmap, NULL, NULL,
-	    KTEST_CASE(add_merges_remove_splits),
-	    KTEST_CASE(alloc_top_down),
-	    KTEST_CASE(free_ranges),
+KTEST_SUITE(memmap, NULL, NULL, KTEST_CASE(add_merges_remove_splits),
+	    KTEST_CASE(alloc_top_down), KTEST_CASE(free_ranges),
 	    KTEST_CASE(memory_limit_counts_ram),
 	    KTEST_CASE(trim_memory_whole_pages),
-	    KTEST_CASE(memory_limit_whole_pages),
-	    KTEST_CASE(table_full),
-	    KTEST_CASE(boot_reservations),
-	    KTEST_CASE(mem_param_validation),
+	    KTEST_CASE(memory_limit_whole_pages), KTEST_CASE(table_full),
+	    KTEST_CASE(boot_reservations), KTEST_CASE(mem_param_validation),
 	    KTEST_CASE(region_edges_exact),
 	    KTEST_CASE(alloc_never_returns_zero));

@@ -15,12 +15,14 @@ static int set_meta_fail(const char *val, char *why, size_t why_size)
 {
 	return kparam_bool(val, &meta_fail, why, why_size);
 }
-KPARAM("meta_fail", set_meta_fail, "make the meta suite's deliberate_failure case fail (tests the runner)");
+KPARAM("meta_fail", set_meta_fail,
+       "make the meta suite's deliberate_failure case fail (tests the runner)");
 
 /* EXPECT macros mark a case failed when, and only when, they fail. */
 static void expectations_record_failure(struct ktest *t)
 {
-	struct ktest scratch = { .suite = "meta", .name = "scratch (failing on purpose)" };
+	struct ktest scratch = { .suite = "meta",
+				 .name = "scratch (failing on purpose)" };
 
 	KT_EXPECT_EQ(&scratch, 2, 1 + 1);
 	KT_EXPECT_TRUE(&scratch, true);
@@ -42,7 +44,8 @@ static void assert_helper(struct ktest *scratch, int *reached)
 /* ASSERT macros return from the function they are in. */
 static void assertions_return(struct ktest *t)
 {
-	struct ktest scratch = { .suite = "meta", .name = "scratch (failing on purpose)" };
+	struct ktest scratch = { .suite = "meta",
+				 .name = "scratch (failing on purpose)" };
 	int reached = 0;
 
 	assert_helper(&scratch, &reached);
@@ -56,7 +59,9 @@ static void per_case_seed(struct ktest *t)
 	struct prng r;
 
 	KT_EXPECT_UEQ(t, t->seed,
-		      hash64_str(hash64_str(ktest_boot_seed, "meta"), "per_case_seed"));
+		      hash64_str(hash64_str(ktest_boot_seed, "meta"), "per_"
+								      "case_"
+								      "seed"));
 	prng_seed(&r, t->seed);
 	KT_EXPECT_UEQ(t, prng_next(&r), prng_next(&t->rng));
 }
@@ -67,8 +72,6 @@ static void deliberate_failure(struct ktest *t)
 	KT_EXPECT_FALSE(t, meta_fail);
 }
 
-KTEST_SUITE(meta, NULL, NULL,
-	    KTEST_CASE(expectations_record_failure),
-	    KTEST_CASE(assertions_return),
-	    KTEST_CASE(per_case_seed),
+KTEST_SUITE(meta, NULL, NULL, KTEST_CASE(expectations_record_failure),
+	    KTEST_CASE(assertions_return), KTEST_CASE(per_case_seed),
 	    KTEST_CASE(deliberate_failure));

@@ -17,7 +17,7 @@
 #include <mm/paging.h>
 
 /* A scratch address in the vmalloc range, far from anything vmalloc hands out. */
-#define SCRATCH_VA	(VMALLOC_END - 64 * PMD_SIZE)
+#define SCRATCH_VA (VMALLOC_END - 64 * PMD_SIZE)
 
 /* Writing to kernel text faults (present page, write): text is read-only. */
 static void text_is_read_only(struct ktest *t)
@@ -46,7 +46,7 @@ static void rodata_is_read_only(struct ktest *t)
 /* Executing from data faults (instruction fetch) when the CPU has NX. */
 static void data_is_not_executable(struct ktest *t)
 {
-	static u8 code[16] = { 0xc3 };	/* ret, in .data */
+	static u8 code[16] = { 0xc3 }; /* ret, in .data */
 	struct page *page;
 	u8 *va;
 
@@ -67,13 +67,15 @@ static void data_is_not_executable(struct ktest *t)
 /* Page 0 and the old identity map are gone: low addresses fault. */
 static void low_memory_unmapped(struct ktest *t)
 {
-	static const unsigned long addrs[] = { 0, 8, 0x1000, 0xb8000, 0x100000,
-					       KERNEL_PHYS, 0x40000000 };
+	static const unsigned long addrs[] = { 0,	  8,	    0x1000,
+					       0xb8000,	  0x100000, KERNEL_PHYS,
+					       0x40000000 };
 	size_t i;
 	u8 v;
 
 	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
-		KT_EXPECT_EQ(t, probe_read_u8((const void *)addrs[i], &v), -EFAULT);
+		KT_EXPECT_EQ(t, probe_read_u8((const void *)addrs[i], &v),
+			     -EFAULT);
 		KT_EXPECT_UEQ(t, last_fault.addr, addrs[i]);
 		KT_EXPECT_UEQ(t, last_fault.error_code & X86_PF_PROT, 0);
 	}
@@ -95,8 +97,10 @@ static void direct_map_covers_ram(struct ktest *t)
 	/* The end of RAM, explicitly. */
 	KT_EXPECT_EQ(t, probe_read_u8(__va(memblock_end_of_DRAM() - 1), &v), 0);
 	/* Beyond it, and in a hole, nothing is mapped. */
-	KT_EXPECT_EQ(t, probe_read_u8(__va(memblock_end_of_DRAM()), &v), -EFAULT);
-	KT_EXPECT_EQ(t, probe_read_u8(__va(0xfee00000), &v), -EFAULT); /* LAPIC MMIO */
+	KT_EXPECT_EQ(t, probe_read_u8(__va(memblock_end_of_DRAM()), &v),
+		     -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u8(__va(0xfee00000), &v),
+		     -EFAULT); /* LAPIC MMIO */
 }
 
 /* Does RAM contain a whole, aligned GiB? */
@@ -105,7 +109,8 @@ static bool has_aligned_gib(void)
 	unsigned long i;
 
 	for (i = 0; i < memblock.memory.cnt; i++) {
-		phys_addr_t s = ALIGN_UP(memblock.memory.regions[i].base, PUD_SIZE);
+		phys_addr_t s =
+			ALIGN_UP(memblock.memory.regions[i].base, PUD_SIZE);
 		phys_addr_t e = memblock.memory.regions[i].base +
 				memblock.memory.regions[i].size;
 
@@ -127,10 +132,12 @@ static void direct_map_page_sizes(struct ktest *t)
 		phys_addr_t e_end = s + memblock.memory.regions[i].size;
 		phys_addr_t pa;
 
-		for (pa = s; pa < e_end; pa += PMD_SIZE - (pa & (PMD_SIZE - 1))) {
+		for (pa = s; pa < e_end;
+		     pa += PMD_SIZE - (pa & (PMD_SIZE - 1))) {
 			e = lookup_address((unsigned long)__va(pa), &level);
 			KT_ASSERT_NOT_NULL(t, e);
-			KT_EXPECT_UEQ(t, *e & _PAGE_NX, supported_pte_mask & _PAGE_NX);
+			KT_EXPECT_UEQ(t, *e & _PAGE_NX,
+				      supported_pte_mask & _PAGE_NX);
 			KT_EXPECT_UEQ(t, *e & _PAGE_RW, _PAGE_RW);
 			if (level == PG_LEVEL_1G)
 				huge_1g++;
@@ -157,10 +164,11 @@ static void kernel_image_wx(struct ktest *t)
 	enum pg_level level;
 	pteval_t *e;
 
-	for (va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
+	for (va = (unsigned long)_text; va < (unsigned long)_end;
+	     va += PAGE_SIZE) {
 		e = lookup_address(va, &level);
 		if (!e)
-			continue;	/* the stack guard page */
+			continue; /* the stack guard page */
 		KT_EXPECT_EQ(t, level, PG_LEVEL_4K);
 		if ((*e & _PAGE_RW) && !(*e & _PAGE_NX) && boot_cpu.has_nx)
 			nr_wx++;
@@ -170,7 +178,9 @@ static void kernel_image_wx(struct ktest *t)
 		}
 	}
 	KT_EXPECT_UEQ(t, nr_wx, 0);
-	KT_EXPECT_UEQ(t, nr_text, ((unsigned long)_etext - (unsigned long)_text) / PAGE_SIZE);
+	KT_EXPECT_UEQ(t, nr_text,
+		      ((unsigned long)_etext - (unsigned long)_text) /
+			      PAGE_SIZE);
 }
 
 /* The page below the boot stack is unmapped, so an overflow faults. */
@@ -178,7 +188,12 @@ static void stack_guard_page(struct ktest *t)
 {
 	u64 v;
 
-	KT_EXPECT_EQ(t, probe_read_u64((const void *)((unsigned long)boot_stack_bottom - 8), &v), -EFAULT);
+	KT_EXPECT_EQ(
+		t,
+		probe_read_u64(
+			(const void *)((unsigned long)boot_stack_bottom - 8),
+			&v),
+		-EFAULT);
 	KT_EXPECT_EQ(t, probe_read_u64(boot_stack_bottom, &v), 0);
 }
 
@@ -193,17 +208,24 @@ static void map_unmap_primitives(struct ktest *t)
 
 	KT_ASSERT_NOT_NULL(t, page);
 	*(u64 *)page_address(page) = 0xfeedfacecafef00dULL;
-	KT_EXPECT_EQ(t, map_kernel_page(va, page_to_phys(page), PAGE_KERNEL, GFP_KERNEL), 0);
+	KT_EXPECT_EQ(t,
+		     map_kernel_page(va, page_to_phys(page), PAGE_KERNEL,
+				     GFP_KERNEL),
+		     0);
 	KT_EXPECT_EQ(t, probe_read_u64((void *)va, &v), 0);
 	KT_EXPECT_UEQ(t, v, 0xfeedfacecafef00dULL);
 	e = lookup_address(va, &level);
 	KT_ASSERT_NOT_NULL(t, e);
 	KT_EXPECT_EQ(t, level, PG_LEVEL_4K);
 	KT_EXPECT_UEQ(t, *e & PTE_PFN_MASK, page_to_phys(page));
-	KT_EXPECT_EQ(t, map_kernel_page(va, page_to_phys(page), PAGE_KERNEL, GFP_KERNEL),
-		      -EEXIST);
-	KT_EXPECT_EQ(t, map_kernel_page(va + 1, 0, PAGE_KERNEL, GFP_KERNEL), -EINVAL);
-	KT_EXPECT_EQ(t, map_kernel_page(0x1000, 0, PAGE_KERNEL, GFP_KERNEL), -EINVAL);
+	KT_EXPECT_EQ(t,
+		     map_kernel_page(va, page_to_phys(page), PAGE_KERNEL,
+				     GFP_KERNEL),
+		     -EEXIST);
+	KT_EXPECT_EQ(t, map_kernel_page(va + 1, 0, PAGE_KERNEL, GFP_KERNEL),
+		     -EINVAL);
+	KT_EXPECT_EQ(t, map_kernel_page(0x1000, 0, PAGE_KERNEL, GFP_KERNEL),
+		     -EINVAL);
 	/* Read-only now: writes fault, reads work. */
 	KT_EXPECT_EQ(t, set_page_prot(va, PAGE_KERNEL_RO), 0);
 	KT_EXPECT_EQ(t, probe_write_u64((void *)va, 1), -EFAULT);
@@ -231,16 +253,22 @@ static void pgwalk_output(struct ktest *t)
 	mark = ktest_log_mark();
 	pgwalk((unsigned long)__va(memblock_end_of_DRAM() - PMD_SIZE));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "PML4[273]"));
-	KT_EXPECT_TRUE(t, ktest_log_find(mark, "-> 2M page") || ktest_log_find(mark, "-> 1G page") ||
-			  ktest_log_find(mark, "-> 4K page"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "kernel, read-write, no-execute") ?:
-			      ktest_log_find(mark, "kernel, read-write, executable"));
+	KT_EXPECT_TRUE(t, ktest_log_find(mark, "-> 2M page") ||
+				  ktest_log_find(mark, "-> 1G page") ||
+				  ktest_log_find(mark, "-> 4K page"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "kernel, read-write, "
+						   "no-execute")
+				      ?: ktest_log_find(mark, "kernel, "
+							      "read-write, "
+							      "executable"));
 	mark = ktest_log_mark();
 	KT_EXPECT_EQ(t, pgwalk(0), 0);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "=> not mapped (no PML4 entry)"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "=> not mapped (no PML4 "
+						   "entry)"));
 	mark = ktest_log_mark();
 	pgwalk((unsigned long)_text);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "(4K page, kernel, read-only, executable)"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "(4K page, kernel, "
+						   "read-only, executable)"));
 }
 
 /* virt_to_phys reports addresses outside the direct map and the image. */
@@ -257,15 +285,11 @@ static void virt_to_phys_checks(struct ktest *t)
 	KT_EXPECT_FALSE(t, is_direct_map_addr(__va(memblock_end_of_DRAM())));
 }
 
-KTEST_SUITE(paging, NULL, NULL,
-	    KTEST_CASE(text_is_read_only),
+KTEST_SUITE(paging, NULL, NULL, KTEST_CASE(text_is_read_only),
 	    KTEST_CASE(rodata_is_read_only),
 	    KTEST_CASE_NO_FAULTS(data_is_not_executable),
-	    KTEST_CASE(low_memory_unmapped),
-	    KTEST_CASE(direct_map_covers_ram),
-	    KTEST_CASE(direct_map_page_sizes),
-	    KTEST_CASE(kernel_image_wx),
+	    KTEST_CASE(low_memory_unmapped), KTEST_CASE(direct_map_covers_ram),
+	    KTEST_CASE(direct_map_page_sizes), KTEST_CASE(kernel_image_wx),
 	    KTEST_CASE(stack_guard_page),
 	    KTEST_CASE_NO_FAULTS(map_unmap_primitives),
-	    KTEST_CASE(pgwalk_output),
-	    KTEST_CASE(virt_to_phys_checks));
+	    KTEST_CASE(pgwalk_output), KTEST_CASE(virt_to_phys_checks));

@@ -38,12 +38,13 @@ static void alignment_rules(struct ktest *t)
 		{ 20, 0, 0, 8 },
 		{ 1, 0, 0, 8 },
 		{ 20, 16, 0, 16 },
-		{ 20, 0, SLAB_HWCACHE_ALIGN, 32 },	/* 20 > 16: a 32-byte half line */
+		{ 20, 0, SLAB_HWCACHE_ALIGN,
+		  32 }, /* 20 > 16: a 32-byte half line */
 		{ 10, 0, SLAB_HWCACHE_ALIGN, 16 },
 		{ 4, 0, SLAB_HWCACHE_ALIGN, 8 },
 		{ 100, 0, SLAB_HWCACHE_ALIGN, 64 },
 		{ 100, 128, SLAB_HWCACHE_ALIGN, 128 },
-		{ 24, 4, 0, 8 },			/* never below 8 */
+		{ 24, 4, 0, 8 }, /* never below 8 */
 		{ 3000, 4096, 0, 4096 },
 	};
 	struct kmem_cache *s;
@@ -51,8 +52,8 @@ static void alignment_rules(struct ktest *t)
 	unsigned int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		s = kmem_cache_create("test-align", cases[i].size, cases[i].align,
-				      cases[i].flags, NULL);
+		s = kmem_cache_create("test-align", cases[i].size,
+				      cases[i].align, cases[i].flags, NULL);
 		KT_ASSERT_NOT_NULL(t, s);
 		KT_EXPECT_EQ(t, s->align, cases[i].want);
 		KT_EXPECT_UGE(t, s->size, cases[i].size);
@@ -71,13 +72,15 @@ static void alignment_rules(struct ktest *t)
 /* The order keeps waste low (1/16 where it can, 1/8 here) and the free pointer sits mid-object. */
 static void layout_and_order(struct ktest *t)
 {
-	static const unsigned int sizes[] = { 8, 24, 96, 200, 700, 1500, 3000, 5000 };
+	static const unsigned int sizes[] = { 8,   24,	 96,   200,
+					      700, 1500, 3000, 5000 };
 	struct kmem_cache *s;
 	unsigned long bytes;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		s = kmem_cache_create("test-layout", sizes[i], 0, SLAB_NO_USER_FLAGS, NULL);
+		s = kmem_cache_create("test-layout", sizes[i], 0,
+				      SLAB_NO_USER_FLAGS, NULL);
 		KT_ASSERT_NOT_NULL(t, s);
 		bytes = PAGE_SIZE << s->order;
 		KT_EXPECT_LE(t, s->order, SLAB_MAX_ORDER);
@@ -99,23 +102,24 @@ static void count_ctor(void *obj)
 /* The constructor runs once per object when its slab is made, not per alloc. */
 static void ctor_once_per_object(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-ctor", 48, 0, 0, count_ctor);
+	struct kmem_cache *s =
+		kmem_cache_create("test-ctor", 48, 0, 0, count_ctor);
 	u8 *p, *q;
 
 	KT_ASSERT_NOT_NULL(t, s);
 	nr_ctor_calls = 0;
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
-	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects);	/* the whole slab */
+	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects); /* the whole slab */
 	KT_EXPECT_EQ(t, p[0], 0xc7);
 	KT_EXPECT_EQ(t, p[47], 0xc7);
-	p[0] = 0x11;					/* the caller's state */
+	p[0] = 0x11; /* the caller's state */
 	kmem_cache_free(s, p);
 	q = kmem_cache_alloc(s, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, q);
-	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects);	/* no new call */
+	KT_EXPECT_EQ(t, nr_ctor_calls, s->objects); /* no new call */
 	if (q == p)
-		KT_EXPECT_EQ(t, q[0], 0x11);		/* left as freed */
+		KT_EXPECT_EQ(t, q[0], 0x11); /* left as freed */
 	kmem_cache_free(s, q);
 	kmem_cache_destroy(s);
 }
@@ -123,7 +127,8 @@ static void ctor_once_per_object(struct ktest *t)
 /* kmem_cache_zalloc zeroes an object that was dirty when freed. */
 static void zalloc_zeroes(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-zalloc", 200, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-zalloc", 200, 0, 0, NULL);
 	unsigned int i, nonzero = 0;
 	u8 *p;
 
@@ -171,7 +176,7 @@ static void freelist_pointer_hardened(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_ASSERT_NOT_NULL(t, q);
 	kmem_cache_free(s, q);
-	kmem_cache_free(s, p);		/* p's free pointer now leads to q */
+	kmem_cache_free(s, p); /* p's free pointer now leads to q */
 	addr = (unsigned long)p + s->offset;
 	stored = *(unsigned long *)addr;
 	KT_EXPECT_UNE(t, stored, (unsigned long)q);
@@ -183,7 +188,8 @@ static void freelist_pointer_hardened(struct ktest *t)
 /* Objects over many slabs, all freed, then shrink: every page goes back. */
 static void shrink_returns_pages(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-shrink", 500, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-shrink", 500, 0, 0, NULL);
 	unsigned long before, i, n;
 	void **objs;
 
@@ -214,7 +220,8 @@ static void shrink_returns_pages(struct ktest *t)
 /* Freeing into partial slabs in random order keeps every count right. */
 static void partial_lists_random_order(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-partial", 96, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-partial", 96, 0, 0, NULL);
 	static void *objs[600];
 	void *tmp;
 	unsigned int i, j;
@@ -247,9 +254,10 @@ static void create_bad_arguments(struct ktest *t)
 	KT_EXPECT_NULL(t, kmem_cache_create("", 32, 0, 0, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 0, 0, 0, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 3, 0, NULL));
-	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 0, 1UL << 40, NULL));
+	KT_EXPECT_NULL(t,
+		       kmem_cache_create("test-bad", 32, 0, 1UL << 40, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 64U << 20, 0, 0, NULL));
-	kmem_cache_destroy(NULL);	/* does nothing */
+	kmem_cache_destroy(NULL); /* does nothing */
 }
 
 /* Allocating until memory runs out returns NULL cleanly; all of it comes back. */
@@ -268,12 +276,14 @@ static void exhaustion(struct ktest *t)
 	 */
 	limit_free_memory(&held, 8192);
 	while ((p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN)) != NULL) {
-		*(void **)p = head;	/* chain the objects through themselves */
+		*(void **)p = head; /* chain the objects through themselves */
 		head = p;
 		n++;
 	}
 	KT_EXPECT_UGT(t, n, 0);
-	ktest_log(t, "%lu objects of 256 KiB before NULL, with %lu pages left free",
+	ktest_log(t,
+		  "%lu objects of 256 KiB before NULL, with %lu pages left "
+		  "free",
 		  n, held.returned);
 	while (head) {
 		p = *(void **)head;
@@ -282,7 +292,7 @@ static void exhaustion(struct ktest *t)
 	}
 	unfragment_memory(&held);
 	kmem_cache_destroy(s);
-	p = kmalloc(64, GFP_KERNEL);	/* memory is usable again */
+	p = kmalloc(64, GFP_KERNEL); /* memory is usable again */
 	KT_EXPECT_NOT_NULL(t, p);
 	kfree(p);
 }
@@ -296,14 +306,14 @@ static void failslab_injection(struct ktest *t)
 	unsigned int i, nr_null = 0;
 	unsigned long nr_failed;
 
-	fault_inject_save(&saved);	/* the command line's setting, if any */
+	fault_inject_save(&saved); /* the command line's setting, if any */
 	s = kmem_cache_create("test-failslab", 128, 0, 0, NULL);
 	if (!s)
 		fault_inject_restore(&saved);
 	KT_ASSERT_NOT_NULL(t, s);
 	fault_inject_nth(&failslab, 1);
 	KT_EXPECT_NULL(t, kmem_cache_alloc(s, GFP_KERNEL));
-	objs[0] = kmem_cache_alloc(s, GFP_KERNEL);	/* once only */
+	objs[0] = kmem_cache_alloc(s, GFP_KERNEL); /* once only */
 	KT_EXPECT_NOT_NULL(t, objs[0]);
 	kmem_cache_free(s, objs[0]);
 	fault_inject_random(&failslab, 30, t->seed);
@@ -315,7 +325,7 @@ static void failslab_injection(struct ktest *t)
 	KT_EXPECT_GT(t, nr_null, 0);
 	KT_EXPECT_LT(t, nr_null, ARRAY_SIZE(objs));
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
-		kmem_cache_free(s, objs[i]);	/* NULL ones are ignored */
+		kmem_cache_free(s, objs[i]); /* NULL ones are ignored */
 	kmem_cache_destroy(s);
 }
 
@@ -340,8 +350,10 @@ static void sleeping_alloc_in_atomic(struct ktest *t)
 /* kmem_cache_free with the wrong cache is reported; the object stays allocated. */
 static void free_to_wrong_cache(struct ktest *t)
 {
-	struct kmem_cache *a = kmem_cache_create("test-cache-a", 64, 0, 0, NULL);
-	struct kmem_cache *b = kmem_cache_create("test-cache-b", 64, 0, 0, NULL);
+	struct kmem_cache *a =
+		kmem_cache_create("test-cache-a", 64, 0, 0, NULL);
+	struct kmem_cache *b =
+		kmem_cache_create("test-cache-b", 64, 0, 0, NULL);
 	u64 mark = ktest_log_mark();
 	void *p;
 
@@ -350,7 +362,9 @@ static void free_to_wrong_cache(struct ktest *t)
 	p = kmem_cache_alloc(a, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(b, p));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Wrong slab cache. test-cache-b but object is from test-cache-a"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Wrong slab cache. "
+						   "test-cache-b but object is "
+						   "from test-cache-a"));
 	KT_EXPECT_UEQ(t, kmem_cache_active_objects(a), 1);
 	kmem_cache_free(a, p);
 	cache_still_works(t, a);
@@ -369,11 +383,12 @@ static void double_free_naive(struct ktest *t)
 
 	KT_ASSERT_NOT_NULL(t, s);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
-	q = kmem_cache_alloc(s, GFP_KERNEL);	/* keep the slab in use */
+	q = kmem_cache_alloc(s, GFP_KERNEL); /* keep the slab in use */
 	KT_ASSERT_NOT_NULL(t, p);
 	kmem_cache_free(s, p);
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG test-dfree: Object already free"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG test-dfree: Object "
+						   "already free"));
 	/* The freelist is intact: p comes back once, then other objects. */
 	KT_EXPECT_PTR_EQ(t, kmem_cache_alloc(s, GFP_KERNEL), p);
 	cache_still_works(t, s);
@@ -385,14 +400,15 @@ static void double_free_naive(struct ktest *t)
 /* A free into a slab that is not the CPU's takes the short path, counts right. */
 static void free_to_other_slab(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-other", 1024, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-other", 1024, 0, 0, NULL);
 	void *first[4], *more[64];
 	unsigned int i;
 
 	KT_ASSERT_NOT_NULL(t, s);
 	for (i = 0; i < 4; i++)
 		first[i] = kmem_cache_alloc(s, GFP_KERNEL);
-	for (i = 0; i < ARRAY_SIZE(more); i++)	/* the CPU slab moves on */
+	for (i = 0; i < ARRAY_SIZE(more); i++) /* the CPU slab moves on */
 		more[i] = kmem_cache_alloc(s, GFP_KERNEL);
 	for (i = 0; i < 4; i++) {
 		KT_ASSERT_NOT_NULL(t, first[i]);
@@ -400,7 +416,8 @@ static void free_to_other_slab(struct ktest *t)
 	}
 	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), ARRAY_SIZE(more));
 	KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
-	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, first[3]));	/* double: the head */
+	KT_EXPECT_REPORTS(t, 1,
+			  kmem_cache_free(s, first[3])); /* double: the head */
 	for (i = 0; i < ARRAY_SIZE(more); i++)
 		kmem_cache_free(s, more[i]);
 	KT_EXPECT_UEQ(t, kmem_cache_active_objects(s), 0);
@@ -438,7 +455,8 @@ static unsigned int kmalloc_2k_objects(void **objs, unsigned long n)
  */
 static void fallback_to_min_order(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-minorder", 1000, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-minorder", 1000, 0, 0, NULL);
 	struct kmem_cache *k2 = kmalloc_slab(2048);
 	unsigned long before, fb_s, fb_k2, slab, mask, off, k2_free;
 	struct fragmented frag;
@@ -458,7 +476,8 @@ static void fallback_to_min_order(struct ktest *t)
 	k2_free = kmem_cache_total_objects(k2) - kmem_cache_active_objects(k2);
 	KT_ASSERT_TRUE(t, k2_free < ARRAY_SIZE(kobjs));
 	fragment_memory(&frag);
-	ktest_log(t, "fragmented: %lu single pages free, none paired", frag.returned);
+	ktest_log(t, "fragmented: %lu single pages free, none paired",
+		  frag.returned);
 	KT_EXPECT_UGT(t, frag.returned, 64);
 
 	nk = kmalloc_2k_objects(kobjs, k2_free + 1);
@@ -466,7 +485,9 @@ static void fallback_to_min_order(struct ktest *t)
 		KT_EXPECT_UEQ(t, nk, k2_free + 1);
 		KT_EXPECT_UEQ(t, k2->nr_order_fallback, fb_k2 + 1);
 	} else {
-		ktest_log(t, "%s: a %lu-byte slot needs order %u, and no such block is free",
+		ktest_log(t,
+			  "%s: a %lu-byte slot needs order %u, and no such "
+			  "block is free",
 			  k2->name, k2->size, k2->min_order);
 		KT_EXPECT_UEQ(t, nk, k2_free);
 		KT_EXPECT_UEQ(t, k2->nr_order_fallback, fb_k2);
@@ -498,7 +519,8 @@ static void fallback_to_min_order(struct ktest *t)
 		mask = (PAGE_SIZE << s->order) - 1;
 		off = (s->size - (slab & mask) % s->size) % s->size;
 		if (off != s->red_left_pad)
-			KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, (void *)(slab + off)));
+			KT_EXPECT_REPORTS(
+				t, 1, kmem_cache_free(s, (void *)(slab + off)));
 		KT_EXPECT_EQ(t, kmem_cache_validate(s), 0);
 	}
 	kmem_cache_free(s, q);
@@ -520,7 +542,8 @@ static void fallback_to_min_order(struct ktest *t)
  */
 static void min_order_failure_warns(struct ktest *t)
 {
-	struct kmem_cache *s = kmem_cache_create("test-minorder-fail", 5000, 0, 0, NULL);
+	struct kmem_cache *s =
+		kmem_cache_create("test-minorder-fail", 5000, 0, 0, NULL);
 	struct fragmented frag;
 	char want[48], quiet[48];
 	u64 mark;
@@ -529,8 +552,10 @@ static void min_order_failure_warns(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, s);
 	KT_ASSERT_UNE(t, s->min_order, 0);
 	KT_ASSERT_UNE(t, s->order, s->min_order);
-	snprintf(want, sizeof(want), "page allocation failure: order:%u,", s->min_order);
-	snprintf(quiet, sizeof(quiet), "page allocation failure: order:%u,", s->order);
+	snprintf(want, sizeof(want), "page allocation failure: order:%u,",
+		 s->min_order);
+	snprintf(quiet, sizeof(quiet), "page allocation failure: order:%u,",
+		 s->order);
 	fragment_memory(&frag);
 	mark = ktest_log_mark();
 	p = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOWARN);
@@ -547,8 +572,7 @@ static void min_order_failure_warns(struct ktest *t)
 	kmem_cache_destroy(s);
 }
 
-KTEST_SUITE(slab, NULL, NULL,
-	    KTEST_CASE_NO_FAULTS(alignment_rules),
+KTEST_SUITE(slab, NULL, NULL, KTEST_CASE_NO_FAULTS(alignment_rules),
 	    KTEST_CASE(layout_and_order),
 	    KTEST_CASE_NO_FAULTS(ctor_once_per_object),
 	    KTEST_CASE_NO_FAULTS(zalloc_zeroes),
@@ -556,8 +580,7 @@ KTEST_SUITE(slab, NULL, NULL,
 	    KTEST_CASE_NO_FAULTS(freelist_pointer_hardened),
 	    KTEST_CASE_NO_FAULTS(shrink_returns_pages),
 	    KTEST_CASE_NO_FAULTS(partial_lists_random_order),
-	    KTEST_CASE(create_bad_arguments),
-	    KTEST_CASE_NO_FAULTS(exhaustion),
+	    KTEST_CASE(create_bad_arguments), KTEST_CASE_NO_FAULTS(exhaustion),
 	    KTEST_CASE(failslab_injection),
 	    KTEST_CASE_NO_FAULTS(sleeping_alloc_in_atomic),
 	    KTEST_CASE_NO_FAULTS(free_to_wrong_cache),

@@ -14,19 +14,20 @@
 
 #include "../mm/slab.h"
 
-#define F	SLAB_CONSISTENCY_CHECKS
-#define Z	SLAB_RED_ZONE
-#define P	SLAB_POISON
-#define U	SLAB_STORE_USER
+#define F SLAB_CONSISTENCY_CHECKS
+#define Z SLAB_RED_ZONE
+#define P SLAB_POISON
+#define U SLAB_STORE_USER
 
 static struct kmem_cache *debug_cache(struct ktest *t, const char *name,
 				      unsigned int size, unsigned long flags)
 {
-	struct kmem_cache *s = kmem_cache_create(name, size, 0,
-						 flags | SLAB_NO_USER_FLAGS, NULL);
+	struct kmem_cache *s = kmem_cache_create(
+		name, size, 0, flags | SLAB_NO_USER_FLAGS, NULL);
 
 	if (!s)
-		ktest_fail(t, __FILE__, __LINE__, "cannot create cache %s", name);
+		ktest_fail(t, __FILE__, __LINE__, "cannot create cache %s",
+			   name);
 	return s;
 }
 
@@ -43,9 +44,13 @@ static void right_redzone_clobbered(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	p[64] = 0x12;
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_RZ_right: Right Redzone overwritten"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0x12 instead of 0xcc"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "FIX TestSlub_RZ_right: Restoring Right Redzone"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_RZ_right: "
+						   "Right Redzone "
+						   "overwritten"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0x12 instead of "
+						   "0xcc"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "FIX TestSlub_RZ_right: "
+						   "Restoring Right Redzone"));
 	KT_EXPECT_UEQ(t, s->nr_debug_reports, 1);
 	cache_still_works(t, s);
 	kmem_cache_destroy(s);
@@ -64,8 +69,9 @@ static void left_redzone_clobbered(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	p[-1] = 0x34;
 	KT_EXPECT_REPORTS(t, 1, KT_EXPECT_EQ(t, kmem_cache_validate(s), 1));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_RZ_left: Left Redzone overwritten"));
-	KT_EXPECT_EQ(t, p[-1], SLUB_RED_ACTIVE);	/* repaired */
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_RZ_left: Left "
+						   "Redzone overwritten"));
+	KT_EXPECT_EQ(t, p[-1], SLUB_RED_ACTIVE); /* repaired */
 	KT_EXPECT_REPORTS(t, 0, kmem_cache_free(s, p));
 	cache_still_works(t, s);
 	kmem_cache_destroy(s);
@@ -85,10 +91,12 @@ static void write_after_free(struct ktest *t)
 	kmem_cache_free(s, p);
 	KT_EXPECT_EQ(t, p[0], POISON_FREE);
 	KT_EXPECT_EQ(t, p[63], POISON_END);
-	p[16] = 0x78;				/* use after free */
+	p[16] = 0x78; /* use after free */
 	KT_EXPECT_REPORTS(t, 1, q = kmem_cache_alloc(s, GFP_KERNEL));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_UAF: Poison overwritten"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0x78 instead of 0x6b"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_UAF: Poison "
+						   "overwritten"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0x78 instead of "
+						   "0x6b"));
 	KT_EXPECT_PTR_EQ(t, q, p);
 	kmem_cache_free(s, q);
 	cache_still_works(t, s);
@@ -129,9 +137,10 @@ static void freepointer_corrupted(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, q);
 	kmem_cache_free(s, p);
 	fp = (unsigned long *)(p + s->offset);
-	*fp ^= 0x10000;				/* a wild next pointer */
+	*fp ^= 0x10000; /* a wild next pointer */
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_validate(s));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_FP: Freepointer corrupt"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_FP: "
+						   "Freepointer corrupt"));
 	KT_EXPECT_REPORTS(t, 0, KT_EXPECT_EQ(t, kmem_cache_validate(s), 0));
 	/* Again, found this time by the allocation that would follow it. */
 	r = kmem_cache_alloc(s, GFP_KERNEL);
@@ -160,9 +169,10 @@ static void double_free_with_F(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_ASSERT_NOT_NULL(t, q);
 	kmem_cache_free(s, p);
-	kmem_cache_free(s, q);			/* p is not the head now */
+	kmem_cache_free(s, q); /* p is not the head now */
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_DF_F: Object already free"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_DF_F: Object "
+						   "already free"));
 	cache_still_works(t, s);
 	kmem_cache_destroy(s);
 }
@@ -199,8 +209,8 @@ static void double_free_without_F(struct ktest *t)
  */
 static void kmalloc_tail_redzone(struct ktest *t)
 {
-	struct kmem_cache *s = debug_cache(t, "TestSlub_RZ_kmalloc", 32,
-					   SLAB_KMALLOC | Z | U);
+	struct kmem_cache *s =
+		debug_cache(t, "TestSlub_RZ_kmalloc", 32, SLAB_KMALLOC | Z | U);
 	static const unsigned int offs[] = { 18, 19, 31 };
 	u64 mark;
 	unsigned int i;
@@ -212,12 +222,19 @@ static void kmalloc_tail_redzone(struct ktest *t)
 		mark = ktest_log_mark();
 		p = slab_alloc(s, GFP_KERNEL, 18);
 		KT_ASSERT_NOT_NULL(t, p);
-		memset(p, 0x21, 18);		/* all 18 bytes are fine */
+		memset(p, 0x21, 18); /* all 18 bytes are fine */
 		p[offs[i]] = 0xab;
 		KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
-		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG TestSlub_RZ_kmalloc: kmalloc Redzone overwritten"));
-		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0xab instead of 0xcc"));
-		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Allocated in kmalloc_tail_redzone"));
+		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG "
+							   "TestSlub_RZ_"
+							   "kmalloc: kmalloc "
+							   "Redzone "
+							   "overwritten"));
+		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "First byte 0xab "
+							   "instead of 0xcc"));
+		KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Allocated in "
+							   "kmalloc_tail_"
+							   "redzone"));
 	}
 	/* The whole 18 bytes, and no more, is not a report. */
 	p = slab_alloc(s, GFP_KERNEL, 18);
@@ -231,8 +248,8 @@ static void kmalloc_tail_redzone(struct ktest *t)
 /* krealloc shrinking in place red-zones the freed tail again. */
 static void krealloc_shrink_redzones_tail(struct ktest *t)
 {
-	struct kmem_cache *s = debug_cache(t, "TestSlub_krealloc", 64,
-					   SLAB_KMALLOC | Z);
+	struct kmem_cache *s =
+		debug_cache(t, "TestSlub_krealloc", 64, SLAB_KMALLOC | Z);
 	u8 *p, *q;
 
 	if (!s)
@@ -244,7 +261,7 @@ static void krealloc_shrink_redzones_tail(struct ktest *t)
 	KT_EXPECT_PTR_EQ(t, q, p);
 	KT_EXPECT_EQ(t, p[20], SLUB_RED_ACTIVE);
 	KT_EXPECT_EQ(t, p[59], SLUB_RED_ACTIVE);
-	p[25] = 0;				/* now beyond the object */
+	p[25] = 0; /* now beyond the object */
 	KT_EXPECT_REPORTS(t, 1, kfree(p));
 	cache_still_works(t, s);
 	kmem_cache_destroy(s);
@@ -262,10 +279,12 @@ static void destroy_with_live_object(struct ktest *t)
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_destroy(s));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Objects remaining in TestSlub_leak on __kmem_cache_shutdown()"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Objects remaining in "
+						   "TestSlub_leak on "
+						   "__kmem_cache_shutdown()"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "1 live in 1 slab"));
 	KT_EXPECT_PTR_EQ(t, kmem_cache_find("TestSlub_leak"), s);
-	memset(p, 0x5, 128);			/* the object's memory is still ours */
+	memset(p, 0x5, 128); /* the object's memory is still ours */
 	cache_still_works(t, s);
 	kmem_cache_free(s, p);
 	KT_EXPECT_REPORTS(t, 0, kmem_cache_destroy(s));
@@ -288,8 +307,10 @@ static void store_user_callers(struct ktest *t)
 	kmem_cache_free(s, p);
 	kmem_cache_free(s, q);
 	KT_EXPECT_REPORTS(t, 1, kmem_cache_free(s, p));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Allocated in store_user_callers+0x"));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Freed in store_user_callers+0x"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Allocated in "
+						   "store_user_callers+0x"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Freed in "
+						   "store_user_callers+0x"));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "Object 0x"));
 	cache_still_works(t, s);
 	kmem_cache_destroy(s);
@@ -298,12 +319,13 @@ static void store_user_callers(struct ktest *t)
 /* A debug cache never takes the per-CPU fast path, and its layout moves the free pointer out. */
 static void debug_layout(struct ktest *t)
 {
-	struct kmem_cache *s = debug_cache(t, "TestSlub_layout", 64, F | Z | P | U);
+	struct kmem_cache *s =
+		debug_cache(t, "TestSlub_layout", 64, F | Z | P | U);
 	void *p;
 
 	if (!s)
 		return;
-	KT_EXPECT_UGE(t, s->offset, s->inuse);		/* outside the object */
+	KT_EXPECT_UGE(t, s->offset, s->inuse); /* outside the object */
 	KT_EXPECT_UEQ(t, s->red_left_pad, 8);
 	KT_EXPECT_UEQ(t, s->start_magic, 0);
 	p = kmem_cache_alloc(s, GFP_KERNEL);

@@ -15,7 +15,7 @@
 /* An unmapped canonical address: PML4 slot 256, which nothing maps. */
 #define UNMAPPED_VA	0xffff800000000000UL
 /* A non-canonical address: bits 63..47 are not all equal. */
-#define NONCANONICAL_VA	0x8000000000000000UL
+#define NONCANONICAL_VA 0x8000000000000000UL
 
 /* Reading an unmapped address faults (#PF, not present, read) and is fixed up. */
 static void read_unmapped_faults(struct ktest *t)
@@ -24,11 +24,12 @@ static void read_unmapped_faults(struct ktest *t)
 	u8 v = 0x11;
 
 	KT_EXPECT_EQ(t, probe_read_u8((const void *)UNMAPPED_VA, &v), -EFAULT);
-	KT_EXPECT_EQ(t, v, 0x11);			/* untouched */
+	KT_EXPECT_EQ(t, v, 0x11); /* untouched */
 	KT_EXPECT_UEQ(t, last_fault.count, before + 1);
 	KT_EXPECT_UEQ(t, last_fault.vector, X86_TRAP_PF);
 	KT_EXPECT_UEQ(t, last_fault.addr, UNMAPPED_VA);
-	KT_EXPECT_UEQ(t, last_fault.error_code & (X86_PF_PROT | X86_PF_WRITE), 0);
+	KT_EXPECT_UEQ(t, last_fault.error_code & (X86_PF_PROT | X86_PF_WRITE),
+		      0);
 }
 
 /* Writing an unmapped address faults with the write bit in the error code. */
@@ -45,7 +46,8 @@ static void noncanonical_is_gp(struct ktest *t)
 {
 	u64 v;
 
-	KT_EXPECT_EQ(t, probe_read_u64((const void *)NONCANONICAL_VA, &v), -EFAULT);
+	KT_EXPECT_EQ(t, probe_read_u64((const void *)NONCANONICAL_VA, &v),
+		     -EFAULT);
 	KT_EXPECT_UEQ(t, last_fault.vector, X86_TRAP_GP);
 }
 
@@ -64,7 +66,7 @@ static void probes_work_on_good_memory(struct ktest *t)
 	KT_EXPECT_EQ(t, probe_write_u8(&cell, 0x55), 0);
 	KT_EXPECT_EQ(t, probe_read_u8(&cell, &b), 0);
 	KT_EXPECT_EQ(t, b, 0x55);
-	KT_EXPECT_UEQ(t, last_fault.count, before);	/* no fault taken */
+	KT_EXPECT_UEQ(t, last_fault.count, before); /* no fault taken */
 }
 
 /* A `ret` in kernel text runs through probe_exec; a jump to nowhere faults. */
@@ -92,7 +94,8 @@ static void null_read_faults(struct ktest *t)
 	u8 v;
 
 	if (read_cr3() == (unsigned long)boot_pml4)
-		KT_SKIP(t, "still on the boot page tables (identity map present)");
+		KT_SKIP(t, "still on the boot page tables (identity map "
+			   "present)");
 	KT_EXPECT_EQ(t, probe_read_u8(NULL, &v), -EFAULT);
 	KT_EXPECT_UEQ(t, last_fault.addr, 0);
 }
@@ -120,12 +123,8 @@ static void report_is_counted(struct ktest *t)
 	KT_EXPECT_REPORTS(t, 1, raise_report(t));
 }
 
-KTEST_SUITE(traps, NULL, NULL,
-	    KTEST_CASE(read_unmapped_faults),
-	    KTEST_CASE(write_unmapped_faults),
-	    KTEST_CASE(noncanonical_is_gp),
-	    KTEST_CASE(probes_work_on_good_memory),
-	    KTEST_CASE(exec_probe),
-	    KTEST_CASE(null_read_faults),
-	    KTEST_CASE(warn_on_is_counted),
+KTEST_SUITE(traps, NULL, NULL, KTEST_CASE(read_unmapped_faults),
+	    KTEST_CASE(write_unmapped_faults), KTEST_CASE(noncanonical_is_gp),
+	    KTEST_CASE(probes_work_on_good_memory), KTEST_CASE(exec_probe),
+	    KTEST_CASE(null_read_faults), KTEST_CASE(warn_on_is_counted),
 	    KTEST_CASE(report_is_counted));

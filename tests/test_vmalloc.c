@@ -30,11 +30,12 @@
 #include "../mm/internal.h"
 
 /* A window for cases that fill it: 64 pages at 16 TiB into the range. */
-#define WIN_START	(VMALLOC_START + (16UL << 40))
-#define WIN_PAGES	64UL
-#define WIN_END		(WIN_START + WIN_PAGES * PAGE_SIZE)
+#define WIN_START (VMALLOC_START + (16UL << 40))
+#define WIN_PAGES 64UL
+#define WIN_END	  (WIN_START + WIN_PAGES * PAGE_SIZE)
 
-static void *win_alloc(unsigned long size, unsigned long start, unsigned long end)
+static void *win_alloc(unsigned long size, unsigned long start,
+		       unsigned long end)
 {
 	return __vmalloc_node_range(size, PAGE_SIZE, start, end,
 				    GFP_KERNEL | __GFP_NOWARN, PAGE_KERNEL, 0,
@@ -80,7 +81,8 @@ static unsigned long pattern_check(u8 *p, unsigned long size, u8 seed)
 /* Fixed sizes: rounded up to pages, one guard page, all bytes usable. */
 static void fixed_size(struct ktest *t)
 {
-	static const unsigned long sizes[] = { 1, 4096, 4097, 3 * 4096, 1UL << 20 };
+	static const unsigned long sizes[] = { 1, 4096, 4097, 3 * 4096,
+					       1UL << 20 };
 	struct vm_struct *vm;
 	unsigned int i;
 	u8 *p;
@@ -92,9 +94,11 @@ static void fixed_size(struct ktest *t)
 		KT_EXPECT_UEQ(t, (unsigned long)p & ~PAGE_MASK, 0);
 		vm = find_vm_area(p);
 		KT_ASSERT_NOT_NULL(t, vm);
-		KT_EXPECT_UEQ(t, vm->nr_pages, PAGE_ALIGN(sizes[i]) >> PAGE_SHIFT);
+		KT_EXPECT_UEQ(t, vm->nr_pages,
+			      PAGE_ALIGN(sizes[i]) >> PAGE_SHIFT);
 		KT_EXPECT_UEQ(t, vm->size, PAGE_ALIGN(sizes[i]) + PAGE_SIZE);
-		KT_EXPECT_UEQ(t, pattern_check(p, PAGE_ALIGN(sizes[i]), (u8)i), 0);
+		KT_EXPECT_UEQ(t, pattern_check(p, PAGE_ALIGN(sizes[i]), (u8)i),
+			      0);
 		vfree(p);
 	}
 }
@@ -117,10 +121,12 @@ static void data_through_direct_map(struct ktest *t)
 		page = vmalloc_to_page((char *)p + i * PAGE_SIZE + 123);
 		KT_ASSERT_NOT_NULL(t, page);
 		KT_EXPECT_TRUE(t, PageVmalloc(page));
-		KT_EXPECT_UEQ(t, vmalloc_to_pfn((char *)p + i * PAGE_SIZE), page_to_pfn(page));
+		KT_EXPECT_UEQ(t, vmalloc_to_pfn((char *)p + i * PAGE_SIZE),
+			      page_to_pfn(page));
 		direct = page_address(page);
 		for (k = 0; k < PAGE_SIZE / 8; k++)
-			bad += direct[k] != (0x5eed000000000000UL | (i * PAGE_SIZE / 8 + k));
+			bad += direct[k] !=
+			       (0x5eed000000000000UL | (i * PAGE_SIZE / 8 + k));
 	}
 	KT_EXPECT_UEQ(t, bad, 0);
 	/* Mapped read-write and, where the CPU has NX, not executable. */
@@ -128,7 +134,7 @@ static void data_through_direct_map(struct ktest *t)
 	KT_EXPECT_UEQ(t, *kernel_pte_offset((unsigned long)p) & _PAGE_NX,
 		      supported_pte_mask & _PAGE_NX);
 	if (supported_pte_mask & _PAGE_NX) {
-		*(volatile u8 *)p = 0xc3;	/* ret */
+		*(volatile u8 *)p = 0xc3; /* ret */
 		KT_EXPECT_EQ(t, probe_exec(p), -EFAULT);
 	}
 	/* Not mapped: the guard page, and addresses outside the range. */
@@ -147,12 +153,14 @@ static void full_fit(struct ktest *t)
 	unsigned long n = 0, i;
 	void *p;
 
-	while (n < ARRAY_SIZE(area) && (area[n] = win_alloc(PAGE_SIZE, WIN_START, WIN_END)))
+	while (n < ARRAY_SIZE(area) &&
+	       (area[n] = win_alloc(PAGE_SIZE, WIN_START, WIN_END)))
 		n++;
-	KT_EXPECT_UEQ(t, n, WIN_PAGES / 2);	/* a page and its guard each */
+	KT_EXPECT_UEQ(t, n, WIN_PAGES / 2); /* a page and its guard each */
 	KT_EXPECT_NULL(t, win_alloc(PAGE_SIZE, WIN_START, WIN_END));
 	for (i = 0; i < n; i++)
-		KT_EXPECT_PTR_EQ(t, area[i], (void *)(WIN_START + 2 * i * PAGE_SIZE));
+		KT_EXPECT_PTR_EQ(t, area[i],
+				 (void *)(WIN_START + 2 * i * PAGE_SIZE));
 	for (i = 0; i < n; i += 2)
 		vfree(area[i]);
 	for (i = 0; i < n; i += 2) {
@@ -252,9 +260,11 @@ static void random_size_align(struct ktest *t)
 	for (i = 0; i < 40; i++) {
 		for (k = 0; k < ARRAY_SIZE(live); k++) {
 			align = PAGE_SIZE << prng_below(&t->rng, 12);
-			live[k] = alloc_aligned(1 + prng_below(&t->rng, 16 * PAGE_SIZE), align);
+			live[k] = alloc_aligned(
+				1 + prng_below(&t->rng, 16 * PAGE_SIZE), align);
 			KT_ASSERT_NOT_NULL(t, live[k]);
-			KT_EXPECT_UEQ(t, (unsigned long)live[k] & (align - 1), 0);
+			KT_EXPECT_UEQ(t, (unsigned long)live[k] & (align - 1),
+				      0);
 		}
 		for (k = 0; k < ARRAY_SIZE(live); k++)
 			vfree(live[k]);
@@ -270,13 +280,15 @@ static void impossible_align(struct ktest *t)
 	vmap_area_counts(&before);
 	KT_EXPECT_NULL(t, alloc_aligned(PAGE_SIZE, VMALLOC_SIZE << 1));
 	KT_EXPECT_NULL(t, alloc_aligned(PAGE_SIZE, 1UL << 63));
-	KT_EXPECT_NULL(t, alloc_aligned(PAGE_SIZE, 3 * PAGE_SIZE));	/* not a power of 2 */
+	KT_EXPECT_NULL(t, alloc_aligned(PAGE_SIZE,
+					3 * PAGE_SIZE)); /* not a power of 2 */
 	KT_EXPECT_NULL(t, alloc_aligned(PAGE_SIZE, 0));
 	KT_EXPECT_NULL(t, __vmalloc(0, GFP_KERNEL | __GFP_NOWARN));
 	KT_EXPECT_NULL(t, __vmalloc(VMALLOC_SIZE, GFP_KERNEL | __GFP_NOWARN));
 	KT_EXPECT_NULL(t, __vmalloc(~0UL, GFP_KERNEL | __GFP_NOWARN));
 	/* A window too small for the area with its guard page. */
-	KT_EXPECT_NULL(t, win_alloc(PAGE_SIZE, WIN_START, WIN_START + PAGE_SIZE));
+	KT_EXPECT_NULL(t,
+		       win_alloc(PAGE_SIZE, WIN_START, WIN_START + PAGE_SIZE));
 	vmap_area_counts(&after);
 	KT_EXPECT_UEQ(t, after.nr_busy, before.nr_busy);
 	KT_EXPECT_UEQ(t, after.busy_bytes, before.busy_bytes);
@@ -308,9 +320,10 @@ static void bigger_than_ram(struct ktest *t)
 
 	mark = ktest_log_mark();
 	KT_EXPECT_NULL(t, vmalloc(size));
-	snprintf(want, sizeof(want), "vmalloc error: size %lu, exceeds total pages", size);
+	snprintf(want, sizeof(want),
+		 "vmalloc error: size %lu, exceeds total pages", size);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
-	KT_EXPECT_UEQ(t, page_allocs(), allocs);	/* no zone drained first */
+	KT_EXPECT_UEQ(t, page_allocs(), allocs); /* no zone drained first */
 	mark = ktest_log_mark();
 	KT_EXPECT_NULL(t, vmalloc(((1UL << 32) + 1) << PAGE_SHIFT));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "exceeds total pages"));
@@ -344,13 +357,16 @@ static void noncontiguous_backing(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, p);
 	vm = find_vm_area(p);
 	for (i = 0; i < vm->nr_pages; i++) {
-		if (i && page_to_pfn(vm->pages[i]) != page_to_pfn(vm->pages[i - 1]) + 1)
+		if (i && page_to_pfn(vm->pages[i]) !=
+				 page_to_pfn(vm->pages[i - 1]) + 1)
 			breaks++;
 		if (i < 8)
-			n += snprintf(line + n, sizeof(line) - (size_t)n, " %#lx",
-				      page_to_pfn(vm->pages[i]));
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      " %#lx", page_to_pfn(vm->pages[i]));
 	}
-	ktest_log(t, "16 virtually contiguous pages at %p, first pfns:%s; %lu discontinuities",
+	ktest_log(t,
+		  "16 virtually contiguous pages at %p, first pfns:%s; %lu "
+		  "discontinuities",
 		  p, line, breaks);
 	KT_EXPECT_UGT(t, breaks, 0);
 	vfree(p);
@@ -370,16 +386,20 @@ static void guard_page_hit(struct ktest *t)
 	KT_EXPECT_EQ(t, probe_write_u8(p + 2 * PAGE_SIZE, 1), -EFAULT);
 	KT_EXPECT_UEQ(t, last_fault.addr, (unsigned long)p + 2 * PAGE_SIZE);
 	snprintf(want, sizeof(want),
-		 "vmalloc guard page hit at %#lx: area %#lx-%#lx, 2 pages, allocated by guard_page_hit+",
+		 "vmalloc guard page hit at %#lx: area %#lx-%#lx, 2 pages, "
+		 "allocated by guard_page_hit+",
 		 (unsigned long)p + 2 * PAGE_SIZE, (unsigned long)p,
 		 (unsigned long)p + 3 * PAGE_SIZE);
 	if (strncmp(last_fault.note, want, strlen(want)))
-		ktest_fail(t, __FILE__, __LINE__, "fault note \"%s\", expected \"%s...\"",
+		ktest_fail(t, __FILE__, __LINE__,
+			   "fault note \"%s\", expected \"%s...\"",
 			   last_fault.note, want);
 	vfree(p);
 	/* Far from any area: an unmapped hole. */
-	KT_EXPECT_EQ(t, probe_write_u8((void *)(VMALLOC_END - PAGE_SIZE), 1), -EFAULT);
-	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc unmapped hole hit at"));
+	KT_EXPECT_EQ(t, probe_write_u8((void *)(VMALLOC_END - PAGE_SIZE), 1),
+		     -EFAULT);
+	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc unmapped hole "
+						      "hit at"));
 }
 
 /* Eager mode: after vfree the PTE is gone and the address faults at once. */
@@ -392,14 +412,16 @@ static void unmapped_after_vfree_eager(struct ktest *t)
 	vmalloc_set_lazy(false);
 	p = vmalloc(PAGE_SIZE);
 	KT_ASSERT_NOT_NULL(t, p);
-	p[0] = 42;				/* the TLB now holds it */
+	p[0] = 42; /* the TLB now holds it */
 	invlpg0 = tlb_stats.nr_invlpg;
 	vfree(p);
 	KT_EXPECT_UEQ(t, tlb_stats.nr_invlpg - invlpg0, 1);
 	KT_EXPECT_TRUE(t, !kernel_pte_offset((unsigned long)p) ||
-			  !(*kernel_pte_offset((unsigned long)p) & _PAGE_PRESENT));
+				  !(*kernel_pte_offset((unsigned long)p) &
+				    _PAGE_PRESENT));
 	KT_EXPECT_EQ(t, probe_read_u8(p, &v), -EFAULT);
-	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc freed area hit at"));
+	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc freed area hit "
+						      "at"));
 	vmalloc_set_lazy(was);
 }
 
@@ -424,12 +446,13 @@ static void unmapped_after_purge_lazy(struct ktest *t)
 	vfree(p);
 	KT_EXPECT_UEQ(t, tlb_stats.nr_invlpg, invlpg0);
 	KT_EXPECT_UEQ(t, tlb_stats.nr_full_flush, full0);
-	KT_EXPECT_TRUE(t, !(*kernel_pte_offset((unsigned long)p) & _PAGE_PRESENT));
+	KT_EXPECT_TRUE(t,
+		       !(*kernel_pte_offset((unsigned long)p) & _PAGE_PRESENT));
 	KT_EXPECT_NOT_NULL(t, find_lazy_vmap_area((unsigned long)p));
 	stale = probe_read_u8(p, &v);
 	ktest_log(t, "before the purge a read at %p %s", p,
-		  stale ? "faulted (no stale TLB entry)" :
-			  "still went through a stale TLB entry");
+		  stale ? "faulted (no stale TLB entry)"
+			: "still went through a stale TLB entry");
 	purge_vmap_area_lazy();
 	KT_EXPECT_UEQ(t, tlb_stats.nr_full_flush, full0 + 1);
 	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purges, purges0 + 1);
@@ -462,7 +485,7 @@ static void lazy_threshold(struct ktest *t)
 	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purges, purges0);
 	p = vmalloc(255 * PAGE_SIZE);
 	KT_ASSERT_NOT_NULL(t, p);
-	vfree(p);				/* over the limit: purge */
+	vfree(p); /* over the limit: purge */
 	KT_EXPECT_UEQ(t, vmalloc_stats.nr_purges, purges0 + 1);
 	KT_EXPECT_UEQ(t, tlb_stats.nr_full_flush, full0 + 1);
 	/* Lazy vfree never uses invlpg (its page-array area is lazy too). */
@@ -480,7 +503,8 @@ static void exhaust_window(struct ktest *t)
 
 	settle();
 	tables0 = free_and_tables();
-	while (n < ARRAY_SIZE(area) && (area[n] = win_alloc(3 * PAGE_SIZE, WIN_START, WIN_END)))
+	while (n < ARRAY_SIZE(area) &&
+	       (area[n] = win_alloc(3 * PAGE_SIZE, WIN_START, WIN_END)))
 		n++;
 	KT_EXPECT_UEQ(t, n, WIN_PAGES / 4);
 	for (i = 0; i < 3; i++)
@@ -512,7 +536,7 @@ static void failure_unwinds(struct ktest *t)
 	unsigned int a;
 	void *p;
 
-	fault_inject_save(&saved);	/* the command line's setting, if any */
+	fault_inject_save(&saved); /* the command line's setting, if any */
 	for (a = 0; a < ARRAY_SIZE(attrs); a++) {
 		for (n = 1; n < 64; n++) {
 			settle();
@@ -520,12 +544,13 @@ static void failure_unwinds(struct ktest *t)
 			used0 = vmalloc_used_pages();
 			vmap_area_counts(&c0);
 			fault_inject_nth(attrs[a], n);
-			p = win_alloc(8 * PAGE_SIZE, start, start + (1UL << 30));
+			p = win_alloc(8 * PAGE_SIZE, start,
+				      start + (1UL << 30));
 			fault_inject_off(attrs[a]);
 			if (p) {
 				vfree(p);
 				if (!attrs[a]->nr_failed)
-					break;	/* no n-th call: every point seen */
+					break; /* no n-th call: every point seen */
 				/* Absorbed: a slab fell back to its min_order. */
 				continue;
 			}
@@ -558,14 +583,16 @@ static void atomic_context_reported(struct ktest *t)
 	preempt_enable();
 	t->reports_expected += report_count() - r0;
 	KT_EXPECT_UGE(t, report_count() - r0, 1);
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
-		"BUG: sleeping function called from invalid context at vmalloc"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: sleeping function "
+						   "called from invalid "
+						   "context at vmalloc"));
 	/* vfree may sleep too (Linux: might_sleep_if(!in_interrupt())). */
 	preempt_disable();
 	KT_EXPECT_REPORTS(t, 1, vfree(p));
 	preempt_enable();
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark,
-		"BUG: sleeping function called from invalid context at vfree"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: sleeping function "
+						   "called from invalid "
+						   "context at vfree"));
 }
 
 /* Misuse of vfree is reported with the address and area; nothing is freed. */
@@ -577,7 +604,7 @@ static void vfree_misuse(struct ktest *t)
 	char want[96];
 	u8 v;
 
-	vfree(NULL);				/* fine, no report */
+	vfree(NULL); /* fine, no report */
 	p = vmalloc(2 * PAGE_SIZE);
 	KT_ASSERT_NOT_NULL(t, p);
 	used0 = vmalloc_used_pages();
@@ -587,19 +614,20 @@ static void vfree_misuse(struct ktest *t)
 		 (unsigned long)p + 3 * PAGE_SIZE);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
 	KT_EXPECT_UEQ(t, vmalloc_used_pages(), used0);
-	KT_EXPECT_EQ(t, probe_read_u8(p, &v), 0);	/* still mapped */
+	KT_EXPECT_EQ(t, probe_read_u8(p, &v), 0); /* still mapped */
 	q = p;
 	vfree(p);
 	mark = ktest_log_mark();
-	KT_EXPECT_REPORTS(t, 1, vfree(q));	/* double free */
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "already freed (double free)"));
-	snprintf(want, sizeof(want), "area %#lx-%#lx, 2 pages", (unsigned long)q,
-		 (unsigned long)q + 3 * PAGE_SIZE);
+	KT_EXPECT_REPORTS(t, 1, vfree(q)); /* double free */
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "already freed (double "
+						   "free)"));
+	snprintf(want, sizeof(want), "area %#lx-%#lx, 2 pages",
+		 (unsigned long)q, (unsigned long)q + 3 * PAGE_SIZE);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
 	k = kmalloc(64, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, k);
 	mark = ktest_log_mark();
-	KT_EXPECT_REPORTS(t, 1, vfree(k));	/* not a vmalloc address */
+	KT_EXPECT_REPORTS(t, 1, vfree(k)); /* not a vmalloc address */
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "not in the vmalloc range"));
 	kfree(k);
 	mark = ktest_log_mark();
@@ -620,7 +648,8 @@ static void vmallocinfo_line(struct ktest *t)
 	KT_EXPECT_UEQ(t, vmalloc_used_pages(), used0 + 3);
 	mark = ktest_log_mark();
 	show_vmallocinfo();
-	snprintf(want, sizeof(want), "0x%016lx-0x%016lx   16384 vmallocinfo_line+0x",
+	snprintf(want, sizeof(want),
+		 "0x%016lx-0x%016lx   16384 vmallocinfo_line+0x",
 		 (unsigned long)p, (unsigned long)p + 4 * PAGE_SIZE);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, " pages=3 vmalloc"));
@@ -653,7 +682,7 @@ static void vzalloc_zeroes(struct ktest *t)
 /* The page array of a big area is itself vmalloc()ed, as in Linux. */
 static void big_area_page_array(struct ktest *t)
 {
-	unsigned long size = 1024 * PAGE_SIZE;	/* 8 KiB of page pointers */
+	unsigned long size = 1024 * PAGE_SIZE; /* 8 KiB of page pointers */
 	struct vm_struct *vm;
 	void *p;
 
@@ -672,7 +701,7 @@ static void big_area_page_array(struct ktest *t)
 struct rbt_node {
 	struct rb_node rb;
 	u32 key, val;
-	u32 max;		/* largest val in the subtree */
+	u32 max; /* largest val in the subtree */
 };
 
 static inline struct rbt_node *rbt(const struct rb_node *n)
@@ -742,8 +771,9 @@ static void rbtree_augmented(struct ktest *t)
 		nodes[i].max = 0;
 		for (link = &root.rb_node, parent = NULL; *link;) {
 			parent = *link;
-			link = nodes[i].key < rbt(parent)->key ? &parent->rb_left
-							       : &parent->rb_right;
+			link = nodes[i].key < rbt(parent)->key
+				       ? &parent->rb_left
+				       : &parent->rb_right;
 		}
 		rb_link_node(&nodes[i].rb, parent, link);
 		rb_insert(&nodes[i].rb, &root, &rbt_aug);
@@ -754,13 +784,13 @@ static void rbtree_augmented(struct ktest *t)
 	height = rb_check(&root);
 	ktest_log(t, "%lu nodes, black height %d", nr, height);
 	KT_EXPECT_GT(t, height, 0);
-	for (i = 0; i < nr; i += 2) {		/* erase half, in key-random order */
+	for (i = 0; i < nr; i += 2) { /* erase half, in key-random order */
 		rb_erase(&nodes[i].rb, &root, &rbt_aug);
 		live--;
 		if (i % 32 == 0)
 			bad += rbt_verify(&root, live) + (rb_check(&root) < 0);
 	}
-	nodes[1].val = 1u << 21;		/* a node's own value grows */
+	nodes[1].val = 1u << 21; /* a node's own value grows */
 	rb_propagate(&nodes[1].rb, &rbt_aug);
 	KT_EXPECT_UEQ(t, rbt(root.rb_node)->max, 1u << 21);
 	bad += rbt_verify(&root, live);
@@ -771,26 +801,20 @@ static void rbtree_augmented(struct ktest *t)
 	kfree(nodes);
 }
 
-KTEST_SUITE(vmalloc, NULL, NULL,
-	    KTEST_CASE_NO_FAULTS(rbtree_augmented),
-	    KTEST_CASE_NO_FAULTS(fixed_size),
-	    KTEST_CASE_NO_FAULTS(data_through_direct_map),
-	    KTEST_CASE_NO_FAULTS(full_fit),
-	    KTEST_CASE_NO_FAULTS(long_busy_list),
-	    KTEST_CASE_NO_FAULTS(random_size),
-	    KTEST_CASE_NO_FAULTS(fixed_align),
-	    KTEST_CASE_NO_FAULTS(random_size_align),
-	    KTEST_CASE(impossible_align),
-	    KTEST_CASE(bigger_than_ram),
-	    KTEST_CASE_NO_FAULTS(noncontiguous_backing),
-	    KTEST_CASE_NO_FAULTS(guard_page_hit),
-	    KTEST_CASE_NO_FAULTS(unmapped_after_vfree_eager),
-	    KTEST_CASE_NO_FAULTS(unmapped_after_purge_lazy),
-	    KTEST_CASE_NO_FAULTS(lazy_threshold),
-	    KTEST_CASE_NO_FAULTS(exhaust_window),
-	    KTEST_CASE(failure_unwinds),
-	    KTEST_CASE(atomic_context_reported),
-	    KTEST_CASE_NO_FAULTS(vfree_misuse),
-	    KTEST_CASE_NO_FAULTS(vmallocinfo_line),
-	    KTEST_CASE_NO_FAULTS(vzalloc_zeroes),
-	    KTEST_CASE(big_area_page_array));
+KTEST_SUITE(
+	vmalloc, NULL, NULL, KTEST_CASE_NO_FAULTS(rbtree_augmented),
+	KTEST_CASE_NO_FAULTS(fixed_size),
+	KTEST_CASE_NO_FAULTS(data_through_direct_map),
+	KTEST_CASE_NO_FAULTS(full_fit), KTEST_CASE_NO_FAULTS(long_busy_list),
+	KTEST_CASE_NO_FAULTS(random_size), KTEST_CASE_NO_FAULTS(fixed_align),
+	KTEST_CASE_NO_FAULTS(random_size_align), KTEST_CASE(impossible_align),
+	KTEST_CASE(bigger_than_ram),
+	KTEST_CASE_NO_FAULTS(noncontiguous_backing),
+	KTEST_CASE_NO_FAULTS(guard_page_hit),
+	KTEST_CASE_NO_FAULTS(unmapped_after_vfree_eager),
+	KTEST_CASE_NO_FAULTS(unmapped_after_purge_lazy),
+	KTEST_CASE_NO_FAULTS(lazy_threshold),
+	KTEST_CASE_NO_FAULTS(exhaust_window), KTEST_CASE(failure_unwinds),
+	KTEST_CASE(atomic_context_reported), KTEST_CASE_NO_FAULTS(vfree_misuse),
+	KTEST_CASE_NO_FAULTS(vmallocinfo_line),
+	KTEST_CASE_NO_FAULTS(vzalloc_zeroes), KTEST_CASE(big_area_page_array));

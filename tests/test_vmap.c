@@ -16,7 +16,7 @@
 
 #include "../mm/internal.h"
 
-#define NR	4
+#define NR 4
 
 static bool get_pages(struct page **pages, unsigned int nr)
 {
@@ -59,11 +59,14 @@ static void vmap_two_views(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, v);
 	KT_EXPECT_TRUE(t, is_vmalloc_addr(v));
 	for (i = 0; i < NR * PAGE_SIZE / 8; i++)
-		bad += v[i] != ((i / (PAGE_SIZE / 8)) << 32 | (i % (PAGE_SIZE / 8)));
+		bad += v[i] !=
+		       ((i / (PAGE_SIZE / 8)) << 32 | (i % (PAGE_SIZE / 8)));
 	KT_EXPECT_UEQ(t, bad, 0);
 	for (i = 0; i < NR; i++) {
-		KT_EXPECT_PTR_EQ(t, vmalloc_to_page((char *)v + i * PAGE_SIZE + 8), pages[i]);
-		v[i * PAGE_SIZE / 8] = 0xfeed;		/* write through vmap */
+		KT_EXPECT_PTR_EQ(t,
+				 vmalloc_to_page((char *)v + i * PAGE_SIZE + 8),
+				 pages[i]);
+		v[i * PAGE_SIZE / 8] = 0xfeed; /* write through vmap */
 	}
 	vunmap(v);
 	for (i = 0; i < NR; i++) {
@@ -105,7 +108,8 @@ static void vmap_read_only(struct ktest *t)
 	KT_EXPECT_EQ(t, probe_read_u8(v, &b), 0);
 	KT_EXPECT_EQ(t, b, 77);
 	KT_EXPECT_EQ(t, probe_write_u8(v, 1), -EFAULT);
-	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc protection fault at"));
+	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc protection "
+						      "fault at"));
 	KT_EXPECT_EQ(t, *(u8 *)page_address(pages[0]), 77);
 	vunmap(v);
 	put_pages(pages, 1);
@@ -127,7 +131,8 @@ static void vmap_guard(struct ktest *t)
 	KT_EXPECT_UEQ(t, vm->size, 3 * PAGE_SIZE);
 	KT_EXPECT_UEQ(t, vm->flags & (VM_MAP | VM_ALLOC), VM_MAP);
 	KT_EXPECT_EQ(t, probe_write_u8(v + 2 * PAGE_SIZE, 1), -EFAULT);
-	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc guard page hit at"));
+	KT_EXPECT_NOT_NULL(t, strstr(last_fault.note, "vmalloc guard page hit "
+						      "at"));
 	vunmap(v);
 	v = vmap(pages, 2, VM_MAP | VM_NO_GUARD, PAGE_KERNEL);
 	KT_ASSERT_NOT_NULL(t, v);
@@ -148,7 +153,7 @@ static void vmap_fail_nth(struct ktest *t, struct fault_attr *attr,
 	if (attr->nr_failed)
 		KT_EXPECT_NULL(t, v);
 	else
-		vunmap(v);	/* nothing inside asked (cached metadata) */
+		vunmap(v); /* nothing inside asked (cached metadata) */
 }
 
 /* Bad arguments and a failing allocation give NULL and leave nothing. */
@@ -158,7 +163,7 @@ static void vmap_failures(struct ktest *t)
 	struct page *pages[2];
 
 	KT_EXPECT_NULL(t, vmap(NULL, 1, VM_MAP, PAGE_KERNEL));
-	fault_inject_save(&saved);	/* the command line's setting, if any */
+	fault_inject_save(&saved); /* the command line's setting, if any */
 	if (!get_pages(pages, 2)) {
 		fault_inject_restore(&saved);
 		KT_SKIP(t, "no pages");
@@ -200,7 +205,8 @@ static void vmap_null_page(struct ktest *t)
 	for (i = 0; i < 3; i++) {
 		pte = kernel_pte_offset(addr + i * PAGE_SIZE);
 		KT_EXPECT_TRUE(t, !pte || !*pte);
-		KT_EXPECT_NULL(t, vmalloc_to_page((void *)(addr + i * PAGE_SIZE)));
+		KT_EXPECT_NULL(t,
+			       vmalloc_to_page((void *)(addr + i * PAGE_SIZE)));
 	}
 	/* The range went back to the free tree: the next vmap() takes it. */
 	v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
@@ -230,7 +236,8 @@ static void vunmap_misuse(struct ktest *t)
 	KT_EXPECT_TRUE(t, PageAllocated(pages[0]));
 	vunmap(v);
 	KT_EXPECT_REPORTS(t, 1, vunmap(v));
-	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "already freed (double free)"));
+	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "already freed (double "
+						   "free)"));
 	vfree(p);
 	put_pages(pages, 1);
 }
@@ -249,7 +256,8 @@ static void vmap_in_vmallocinfo(struct ktest *t)
 	KT_ASSERT_NOT_NULL(t, v);
 	mark = ktest_log_mark();
 	show_vmallocinfo();
-	snprintf(want, sizeof(want), "0x%016lx-0x%016lx   12288 vmap_in_vmallocinfo+0x",
+	snprintf(want, sizeof(want),
+		 "0x%016lx-0x%016lx   12288 vmap_in_vmallocinfo+0x",
 		 (unsigned long)v, (unsigned long)v + 3 * PAGE_SIZE);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, want));
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "pages=2 vmap"));
@@ -257,12 +265,10 @@ static void vmap_in_vmallocinfo(struct ktest *t)
 	put_pages(pages, 2);
 }
 
-KTEST_SUITE(vmap, NULL, NULL,
-	    KTEST_CASE_NO_FAULTS(vmap_two_views),
+KTEST_SUITE(vmap, NULL, NULL, KTEST_CASE_NO_FAULTS(vmap_two_views),
 	    KTEST_CASE_NO_FAULTS(vmap_aliases),
 	    KTEST_CASE_NO_FAULTS(vmap_read_only),
-	    KTEST_CASE_NO_FAULTS(vmap_guard),
-	    KTEST_CASE(vmap_failures),
+	    KTEST_CASE_NO_FAULTS(vmap_guard), KTEST_CASE(vmap_failures),
 	    KTEST_CASE_NO_FAULTS(vmap_null_page),
 	    KTEST_CASE_NO_FAULTS(vunmap_misuse),
 	    KTEST_CASE_NO_FAULTS(vmap_in_vmallocinfo));

@@ -74,11 +74,12 @@ static inline u64 rdmsr(u32 msr)
 static inline void wrmsr(u32 msr, u64 v)
 {
 	__asm__ __volatile__("wrmsr"
-			     : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+			     :
+			     : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
-#define MSR_EFER	0xc0000080
-#define EFER_NXE	(1ULL << 11)
+#define MSR_EFER 0xc0000080
+#define EFER_NXE (1ULL << 11)
 
 static inline u64 read_cr0(void)
 {
@@ -123,7 +124,7 @@ static inline void write_cr4(u64 v)
 	__asm__ __volatile__("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
-#define X86_CR4_PGE	(1ULL << 7)
+#define X86_CR4_PGE (1ULL << 7)
 
 static inline void invlpg(unsigned long va)
 {

@@ -25,55 +25,55 @@
 #include <lib/types.h>
 
 /* Register offsets in the xAPIC page (Intel SDM vol. 3, table 11-1). */
-#define APIC_ID		0x20
-#define APIC_LVR	0x30	/* version; bits 16-23: highest LVT entry */
-#define APIC_TASKPRI	0x80
-#define APIC_EOI	0xb0
-#define APIC_LDR	0xd0
-#define APIC_SPIV	0xf0	/* spurious vector; bit 8: software enable */
-#define APIC_ISR	0x100	/* in service, 8 registers 0x10 apart */
-#define APIC_IRR	0x200	/* requested, the same */
-#define APIC_ESR	0x280	/* error status */
-#define APIC_ICR	0x300	/* interrupt command, low half */
-#define APIC_ICR2	0x310	/* xAPIC: destination in bits 24-31 */
-#define APIC_LVTT	0x320	/* timer */
-#define APIC_LVTTHMR	0x330
-#define APIC_LVTPC	0x340
-#define APIC_LVT0	0x350	/* LINT0 pin */
-#define APIC_LVT1	0x360	/* LINT1 pin */
-#define APIC_LVTERR	0x370
-#define APIC_TMICT	0x380	/* timer initial count */
-#define APIC_TMCCT	0x390	/* timer current count */
-#define APIC_TDCR	0x3e0	/* timer divide configuration */
+#define APIC_ID	     0x20
+#define APIC_LVR     0x30 /* version; bits 16-23: highest LVT entry */
+#define APIC_TASKPRI 0x80
+#define APIC_EOI     0xb0
+#define APIC_LDR     0xd0
+#define APIC_SPIV    0xf0  /* spurious vector; bit 8: software enable */
+#define APIC_ISR     0x100 /* in service, 8 registers 0x10 apart */
+#define APIC_IRR     0x200 /* requested, the same */
+#define APIC_ESR     0x280 /* error status */
+#define APIC_ICR     0x300 /* interrupt command, low half */
+#define APIC_ICR2    0x310 /* xAPIC: destination in bits 24-31 */
+#define APIC_LVTT    0x320 /* timer */
+#define APIC_LVTTHMR 0x330
+#define APIC_LVTPC   0x340
+#define APIC_LVT0    0x350 /* LINT0 pin */
+#define APIC_LVT1    0x360 /* LINT1 pin */
+#define APIC_LVTERR  0x370
+#define APIC_TMICT   0x380 /* timer initial count */
+#define APIC_TMCCT   0x390 /* timer current count */
+#define APIC_TDCR    0x3e0 /* timer divide configuration */
 
 #define APIC_SPIV_APIC_ENABLED	(1u << 8)
 #define APIC_LVT_MASKED		(1u << 16)
-#define APIC_LVT_TIMER_PERIODIC	(1u << 17)
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
 #define APIC_TDR_DIV_16		0x3
 
 /* ICR low half: vector | delivery mode | level | shorthand. */
-#define APIC_DM_FIXED		0x00000
-#define APIC_DM_NMI		0x00400
-#define APIC_DM_INIT		0x00500
-#define APIC_DM_STARTUP		0x00600	/* vector = trampoline page number */
-#define APIC_ICR_BUSY		0x01000	/* xAPIC: delivery pending */
-#define APIC_INT_ASSERT		0x04000
-#define APIC_INT_LEVELTRIG	0x08000
-#define APIC_DEST_SELF		0x40000
-#define APIC_DEST_ALLINC	0x80000
-#define APIC_DEST_ALLBUT	0xc0000
+#define APIC_DM_FIXED	   0x00000
+#define APIC_DM_NMI	   0x00400
+#define APIC_DM_INIT	   0x00500
+#define APIC_DM_STARTUP	   0x00600 /* vector = trampoline page number */
+#define APIC_ICR_BUSY	   0x01000 /* xAPIC: delivery pending */
+#define APIC_INT_ASSERT	   0x04000
+#define APIC_INT_LEVELTRIG 0x08000
+#define APIC_DEST_SELF	   0x40000
+#define APIC_DEST_ALLINC   0x80000
+#define APIC_DEST_ALLBUT   0xc0000
 
-#define MSR_IA32_APICBASE	0x1b
-#define APICBASE_BSP		(1ull << 8)
-#define APICBASE_X2APIC		(1ull << 10)
-#define APICBASE_ENABLE		(1ull << 11)
-#define APICBASE_ADDR_MASK	0x000ffffffffff000ull
-#define X2APIC_MSR_BASE		0x800
+#define MSR_IA32_APICBASE  0x1b
+#define APICBASE_BSP	   (1ull << 8)
+#define APICBASE_X2APIC	   (1ull << 10)
+#define APICBASE_ENABLE	   (1ull << 11)
+#define APICBASE_ADDR_MASK 0x000ffffffffff000ull
+#define X2APIC_MSR_BASE	   0x800
 
 /* The timer rate limits for hz= (0 = no timer). */
-#define APIC_HZ_DEFAULT		100
-#define APIC_HZ_MIN		10
-#define APIC_HZ_MAX		1000
+#define APIC_HZ_DEFAULT 100
+#define APIC_HZ_MIN	10
+#define APIC_HZ_MAX	1000
 
 /* apic_hz - the timer rate in use (0: no timer); set by hz=. */
 extern unsigned int apic_hz;
@@ -140,7 +140,7 @@ int apic_send_ipi(u32 dest, u32 vector_mode);
  * numbers the local APICs 0, 1, 2... in CPU order, so the APIC ID serves.
  * Always below APIC_MAX_CPUS.
  */
-#define APIC_MAX_CPUS	64
+#define APIC_MAX_CPUS 64
 unsigned int apic_current_cpu(void);
 
 /* apic_timer_stop/start - pause and resume this CPU's timer (benchmarks). */

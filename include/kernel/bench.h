@@ -24,38 +24,38 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define BENCH_REPS	5	/* repetitions; the median is reported */
+#define BENCH_REPS 5 /* repetitions; the median is reported */
 
 enum bench_flags {
-	BENCH_QUICK = 1 << 0,	/* part of the quick set (make run) */
-	BENCH_TABLES = 1 << 1,	/* not a measurement: prints tables from the
+	BENCH_QUICK = 1 << 0,  /* part of the quick set (make run) */
+	BENCH_TABLES = 1 << 1, /* not a measurement: prints tables from the
 				 * results, after the selected groups ran */
 };
 
 struct bench_run {
-	bool quick;		/* scale loop counts down */
+	bool quick; /* scale loop counts down */
 	unsigned int index;
 };
 
 struct bench {
-	const char *group;	/* bench= selects by group name */
+	const char *group; /* bench= selects by group name */
 	const char *name;
 	void (*run)(struct bench_run *r);
 	unsigned int flags;
 };
 
-#define BENCH(grp, fn, fl)                                                  \
-	static const struct bench __bench_##fn __section(".benches") __used \
-		__aligned(8) = { #grp, #fn, fn, fl }
+#define BENCH(grp, fn, fl)                                           \
+	static const struct bench __bench_##fn __section(".benches") \
+		__used __aligned(8) = { #grp, #fn, fn, fl }
 
 /* One measured result. */
 struct bench_result {
-	char test[32];		/* "kmalloc_pair" */
-	char params[48];	/* "size=64" */
-	u64 n;			/* operations per repetition */
-	u64 cycles;		/* median total cycles of one repetition */
-	u64 pages;		/* pages per operation, for per-page figures (0: none) */
-	char note[24];		/* a fact for the tables ("2M" mappings), or "" */
+	char test[32];	 /* "kmalloc_pair" */
+	char params[48]; /* "size=64" */
+	u64 n;		 /* operations per repetition */
+	u64 cycles;	 /* median total cycles of one repetition */
+	u64 pages;     /* pages per operation, for per-page figures (0: none) */
+	char note[24]; /* a fact for the tables ("2M" mappings), or "" */
 };
 
 /*
@@ -71,10 +71,10 @@ typedef int (*bench_loop_fn)(void *arg, u64 n);
  * @setup/@teardown, if not NULL, run before/after each repetition, outside
  * the timed region. Return: the stored result, or NULL if the loop failed.
  */
-struct bench_result *bench_measure(const char *test, const char *params,
-					  u64 n, u64 pages_per_op,
-					  bench_loop_fn loop, void *arg,
-					  bench_loop_fn setup, bench_loop_fn teardown);
+struct bench_result *bench_measure(const char *test, const char *params, u64 n,
+				   u64 pages_per_op, bench_loop_fn loop,
+				   void *arg, bench_loop_fn setup,
+				   bench_loop_fn teardown);
 
 /* bench_find - a stored result, or NULL. */
 const struct bench_result *bench_find(const char *test, const char *params);

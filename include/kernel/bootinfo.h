@@ -21,31 +21,31 @@
 #include <kernel/cmdline.h>
 #include <lib/types.h>
 
-#define MB1_BOOTLOADER_MAGIC	0x2badb002
-#define MB2_BOOTLOADER_MAGIC	0x36d76289
+#define MB1_BOOTLOADER_MAGIC 0x2badb002
+#define MB2_BOOTLOADER_MAGIC 0x36d76289
 
-#define MAX_MEM_REGIONS		256
+#define MAX_MEM_REGIONS 256
 
 /* e820 / multiboot memory types. */
 enum mem_type {
 	MEM_USABLE = 1,
 	MEM_RESERVED = 2,
-	MEM_ACPI = 3,		/* ACPI data, reclaimable */
-	MEM_NVS = 4,		/* ACPI NVS */
-	MEM_UNUSABLE = 5,	/* bad RAM */
+	MEM_ACPI = 3,	  /* ACPI data, reclaimable */
+	MEM_NVS = 4,	  /* ACPI NVS */
+	MEM_UNUSABLE = 5, /* bad RAM */
 };
 
 struct mem_region {
-	phys_addr_t start;	/* first byte */
-	phys_addr_t end;	/* one past the last byte */
-	u32 type;		/* enum mem_type after sanitizing; raw before */
+	phys_addr_t start; /* first byte */
+	phys_addr_t end;   /* one past the last byte */
+	u32 type;	   /* enum mem_type after sanitizing; raw before */
 };
 
 /* A multiboot module: a file the loader placed in memory for the kernel. */
-#define MAX_BOOT_MODULES	4
+#define MAX_BOOT_MODULES 4
 struct boot_module {
-	phys_addr_t start, end;		/* [start, end) */
-	char name[64];			/* the loader's string for it */
+	phys_addr_t start, end; /* [start, end) */
+	char name[64];		/* the loader's string for it */
 };
 
 struct boot_info {
@@ -57,7 +57,7 @@ struct boot_info {
 	/* The map as the loader gave it (cut at MAX_MEM_REGIONS entries). */
 	struct mem_region raw[MAX_MEM_REGIONS];
 	size_t nr_raw;
-	size_t nr_raw_dropped;	/* entries beyond MAX_MEM_REGIONS */
+	size_t nr_raw_dropped; /* entries beyond MAX_MEM_REGIONS */
 
 	/* The sanitized map: sorted, disjoint, types 1-5 only. */
 	struct mem_region map[MAX_MEM_REGIONS];
@@ -67,8 +67,8 @@ struct boot_info {
 	struct boot_module modules[MAX_BOOT_MODULES];
 	size_t nr_modules;
 
-	unsigned int nr_warnings;	/* oddities reported while parsing */
-	phys_addr_t info_start, info_end;	/* the loader's block, [start, end) */
+	unsigned int nr_warnings;	  /* oddities reported while parsing */
+	phys_addr_t info_start, info_end; /* the loader's block, [start, end) */
 };
 
 /* How the parser reads physical memory: a pointer to [pa, pa + len), or NULL. */

@@ -18,8 +18,8 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define CMDLINE_MAX	1024	/* bytes, with the NUL; longer lines are cut */
-#define CMDLINE_VALUE_MAX 256	/* longest value passed to a setter */
+#define CMDLINE_MAX	  1024 /* bytes, with the NUL; longer lines are cut */
+#define CMDLINE_VALUE_MAX 256  /* longest value passed to a setter */
 
 struct kparam {
 	const char *key;
@@ -31,14 +31,14 @@ struct kparam {
 	const char *help;
 };
 
-#define KPARAM(name, fn, helptext)                                       \
-	static const struct kparam __kparam_##fn __section(".kparams")  \
+#define KPARAM(name, fn, helptext)                                     \
+	static const struct kparam __kparam_##fn __section(".kparams") \
 		__used __aligned(8) = { name, fn, helptext }
 
 struct cmdline_result {
-	unsigned int nr_words;		/* key words seen */
-	unsigned int nr_applied;	/* accepted by a setter */
-	unsigned int nr_warnings;	/* unknown, refused or malformed */
+	unsigned int nr_words;	  /* key words seen */
+	unsigned int nr_applied;  /* accepted by a setter */
+	unsigned int nr_warnings; /* unknown, refused or malformed */
 };
 
 /*

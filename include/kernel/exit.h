@@ -12,14 +12,14 @@
 
 #include <lib/compiler.h>
 
-#define DEBUG_EXIT_PORT	0xf4
+#define DEBUG_EXIT_PORT 0xf4
 
 enum qemu_exit_code {
-	EXIT_PASS = 0x10,	/* status 33 */
-	EXIT_TESTFAIL = 0x11,	/* status 35 */
-	EXIT_PANIC = 0x12,	/* status 37, also boot/boot.asm */
-	EXIT_NOMEM = 0x13,	/* status 39: too little RAM to boot */
-	EXIT_NOTESTS = 0x14,	/* status 41: tests= matched no case */
+	EXIT_PASS = 0x10,     /* status 33 */
+	EXIT_TESTFAIL = 0x11, /* status 35 */
+	EXIT_PANIC = 0x12,    /* status 37, also boot/boot.asm */
+	EXIT_NOMEM = 0x13,    /* status 39: too little RAM to boot */
+	EXIT_NOTESTS = 0x14,  /* status 41: tests= matched no case */
 };
 
 /* qemu_exit - leave QEMU with @code; halts forever without the device. */

@@ -42,15 +42,15 @@
 
 struct fault_attr {
 	const char *name;
-	bool enabled;			/* the fast check: false = never fail */
-	unsigned long probability;	/* percent, 0-100 */
-	unsigned long interval;		/* only every interval-th call may fail */
-	unsigned long space;		/* bytes to let through before failing */
-	long times;			/* failures left; -1 = no limit */
-	unsigned long nth;		/* fail only at this call (1-based), 0 = off */
-	unsigned long calls;		/* calls seen since configured */
-	unsigned long nr_failed;	/* failures injected since configured */
-	bool ignore_gfp_reclaim;	/* fail only GFP_ATOMIC-style requests */
+	bool enabled;		   /* the fast check: false = never fail */
+	unsigned long probability; /* percent, 0-100 */
+	unsigned long interval;	   /* only every interval-th call may fail */
+	unsigned long space;	   /* bytes to let through before failing */
+	long times;		   /* failures left; -1 = no limit */
+	unsigned long nth;	 /* fail only at this call (1-based), 0 = off */
+	unsigned long calls;	 /* calls seen since configured */
+	unsigned long nr_failed; /* failures injected since configured */
+	bool ignore_gfp_reclaim; /* fail only GFP_ATOMIC-style requests */
 	struct prng rng;
 };
 
@@ -67,7 +67,8 @@ bool should_fail(struct fault_attr *attr, size_t size);
 void fault_inject_nth(struct fault_attr *attr, unsigned long n);
 
 /* fault_inject_random - fail each call with @percent probability under @seed. */
-void fault_inject_random(struct fault_attr *attr, unsigned long percent, u64 seed);
+void fault_inject_random(struct fault_attr *attr, unsigned long percent,
+			 u64 seed);
 
 /* fault_inject_off - stop failing; the counters stay readable. */
 void fault_inject_off(struct fault_attr *attr);
@@ -97,7 +98,8 @@ bool fault_inject_same_setting(const struct fault_attr *a,
 bool fault_inject_active(void);
 
 /* fault_inject_describe - "failslab=1,10,0,-1: 3 failure(s) in 40 call(s)". */
-int fault_inject_describe(const struct fault_attr *attr, char *buf, size_t size);
+int fault_inject_describe(const struct fault_attr *attr, char *buf,
+			  size_t size);
 
 /*
  * fault_inject_arm - apply the command line's failslab= and

@@ -15,18 +15,18 @@
 #include <lib/types.h>
 
 struct exception_table_entry {
-	unsigned long insn;	/* address of the instruction that may fault */
-	unsigned long fixup;	/* where to resume */
+	unsigned long insn;  /* address of the instruction that may fault */
+	unsigned long fixup; /* where to resume */
 };
 
 /* What the last fixed-up fault was. */
 struct fault_record {
-	unsigned long vector;		/* X86_TRAP_PF, X86_TRAP_GP... */
+	unsigned long vector; /* X86_TRAP_PF, X86_TRAP_GP... */
 	unsigned long error_code;
-	unsigned long addr;		/* CR2 for a page fault */
+	unsigned long addr; /* CR2 for a page fault */
 	unsigned long rip;
-	unsigned long count;		/* fixed-up faults since boot */
-	char note[192];			/* a fault note, if one applied */
+	unsigned long count; /* fixed-up faults since boot */
+	char note[192];	     /* a fault note, if one applied */
 };
 
 extern struct fault_record last_fault;

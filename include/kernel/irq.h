@@ -21,24 +21,24 @@
 #include <kernel/traps.h>
 #include <lib/types.h>
 
-#define NR_VECTORS			256
-#define FIRST_EXTERNAL_VECTOR		0x20
-#define ISA_IRQ_VECTOR(irq)		(0x30 + (irq))
-#define LOCAL_TIMER_VECTOR		0xec
-#define IRQ_TEST_VECTOR			0xf0	/* the irq suite's self-IPIs */
-#define REBOOT_VECTOR			0xf8	/* stop this CPU (panic) */
-#define CALL_FUNCTION_SINGLE_VECTOR	0xfb
-#define CALL_FUNCTION_VECTOR		0xfc
-#define RESCHEDULE_VECTOR		0xfd
-#define ERROR_APIC_VECTOR		0xfe
-#define SPURIOUS_APIC_VECTOR		0xff
+#define NR_VECTORS		    256
+#define FIRST_EXTERNAL_VECTOR	    0x20
+#define ISA_IRQ_VECTOR(irq)	    (0x30 + (irq))
+#define LOCAL_TIMER_VECTOR	    0xec
+#define IRQ_TEST_VECTOR		    0xf0 /* the irq suite's self-IPIs */
+#define REBOOT_VECTOR		    0xf8 /* stop this CPU (panic) */
+#define CALL_FUNCTION_SINGLE_VECTOR 0xfb
+#define CALL_FUNCTION_VECTOR	    0xfc
+#define RESCHEDULE_VECTOR	    0xfd
+#define ERROR_APIC_VECTOR	    0xfe
+#define SPURIOUS_APIC_VECTOR	    0xff
 
 typedef void (*irq_handler_fn)(struct pt_regs *regs);
 
 /* How irq_entry() ends an interrupt after the handler. */
 enum irq_ack {
-	IRQ_ACK_EOI,		/* write the local APIC's EOI (most vectors) */
-	IRQ_ACK_NONE,		/* nothing: the spurious vector */
+	IRQ_ACK_EOI,  /* write the local APIC's EOI (most vectors) */
+	IRQ_ACK_NONE, /* nothing: the spurious vector */
 };
 
 /*

@@ -23,7 +23,7 @@
 #include <arch/x86.h>
 #include <lib/compiler.h>
 
-#define X86_EFLAGS_IF	(1UL << 9)	/* interrupts enabled */
+#define X86_EFLAGS_IF (1UL << 9) /* interrupts enabled */
 
 /*
  * early_boot_irqs_disabled - true until kernel_main() first turns
@@ -73,7 +73,10 @@ static inline void arch_local_irq_restore(unsigned long flags)
 		irq_enable();
 }
 
-#define local_irq_save(flags)	do { (flags) = arch_local_irq_save(); } while (0)
-#define local_irq_restore(flags)	arch_local_irq_restore(flags)
+#define local_irq_save(flags)                    \
+	do {                                     \
+		(flags) = arch_local_irq_save(); \
+	} while (0)
+#define local_irq_restore(flags) arch_local_irq_restore(flags)
 
 #endif

@@ -39,19 +39,19 @@ struct ktest {
 	const char *suite;
 	const char *name;
 	u64 seed;
-	struct prng rng;		/* seeded with seed: use it for randomness */
+	struct prng rng; /* seeded with seed: use it for randomness */
 	bool failed;
 	bool skipped;
 	char skip_reason[96];
 	unsigned long reports_at_start;
-	unsigned long reports_expected;	/* announced by KT_EXPECT_REPORTS */
+	unsigned long reports_expected; /* announced by KT_EXPECT_REPORTS */
 	bool leak_check_off;		/* see ktest_no_leak_check() */
 };
 
 struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
-	unsigned int flags;		/* KTEST_* below */
+	unsigned int flags; /* KTEST_* below */
 };
 
 /*
@@ -61,7 +61,7 @@ struct ktest_case {
  * armed it is skipped, with the reason, instead of failing. Every other
  * case must pass at any injection rate.
  */
-#define KTEST_NO_FAULTS		(1u << 0)
+#define KTEST_NO_FAULTS (1u << 0)
 
 struct ktest_suite {
 	const char *name;
@@ -72,17 +72,24 @@ struct ktest_suite {
 	size_t nr_cases;
 };
 
-#define KTEST_CASE(fn) { #fn, fn, 0 }
+#define KTEST_CASE(fn)     \
+	{                  \
+#fn, fn, 0 \
+	}
 /* KTEST_CASE_NO_FAULTS - a case that assumes no injected failures (above). */
-#define KTEST_CASE_NO_FAULTS(fn) { #fn, fn, KTEST_NO_FAULTS }
+#define KTEST_CASE_NO_FAULTS(fn)         \
+	{                                \
+#fn, fn, KTEST_NO_FAULTS \
+	}
 
-#define KTEST_SUITE(sname, init_fn, exit_fn, ...)                            \
+#define KTEST_SUITE(sname, init_fn, exit_fn, ...)                               \
 	static const struct ktest_case sname##_ktest_cases[] = { __VA_ARGS__ }; \
-	static const struct ktest_suite sname##_ktest_suite                   \
-		__section(".ktest_suites") __used __aligned(8) = {            \
-			#sname, init_fn, exit_fn, sname##_ktest_cases,         \
-			ARRAY_SIZE(sname##_ktest_cases)                        \
-		}
+	static const struct ktest_suite sname##_ktest_suite __section(".ktest"  \
+								      "_suite"  \
+								      "s")      \
+		__used __aligned(8) = { #sname, init_fn, exit_fn,               \
+					sname##_ktest_cases,                    \
+					ARRAY_SIZE(sname##_ktest_cases) }
 
 /*
  * A checker snapshots some global state before each case and verifies it
@@ -100,7 +107,7 @@ struct ktest_suite {
 
 struct ktest_checker {
 	const char *name;
-	void (*snapshot)(void *buf);	/* KTEST_SNAPSHOT_BYTES of room */
+	void (*snapshot)(void *buf); /* KTEST_SNAPSHOT_BYTES of room */
 	void (*check)(struct ktest *t, const void *before);
 	void (*settle)(void);
 };
@@ -159,26 +166,26 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 #define KT_FAIL_RETURN_expect
 #define KT_FAIL_RETURN_assert return
 
-#define KT_BOOL_(t, kind, cond, want, ...)                                 \
-	do {                                                               \
-		if ((bool)(cond) != (bool)(want)) {                        \
-			ktest_fail(t, __FILE__, __LINE__,                  \
-				   "%s FAILED: %s is %s, expected %s", kind,  \
-				   #cond, (want) ? "false" : "true",       \
-				   (want) ? "true" : "false");             \
-			__VA_ARGS__;                                       \
-		}                                                          \
+#define KT_BOOL_(t, kind, cond, want, ...)                                   \
+	do {                                                                 \
+		if ((bool)(cond) != (bool)(want)) {                          \
+			ktest_fail(t, __FILE__, __LINE__,                    \
+				   "%s FAILED: %s is %s, expected %s", kind, \
+				   #cond, (want) ? "false" : "true",         \
+				   (want) ? "true" : "false");               \
+			__VA_ARGS__;                                         \
+		}                                                            \
 	} while (0)
 
 /* Compare two integers as signed (both fit in long long). */
-#define KT_CMP_(t, kind, a, op, b, ...)                                       \
-	do {                                                                  \
-		long long __kt_l = (long long)(a), __kt_r = (long long)(b);   \
-		if (!(__kt_l op __kt_r)) {                                    \
-			ktest_fail_int(t, __FILE__, __LINE__, kind, #a, #op,  \
-				       #b, __kt_l, __kt_r);                   \
-			__VA_ARGS__;                                          \
-		}                                                             \
+#define KT_CMP_(t, kind, a, op, b, ...)                                      \
+	do {                                                                 \
+		long long __kt_l = (long long)(a), __kt_r = (long long)(b);  \
+		if (!(__kt_l op __kt_r)) {                                   \
+			ktest_fail_int(t, __FILE__, __LINE__, kind, #a, #op, \
+				       #b, __kt_l, __kt_r);                  \
+			__VA_ARGS__;                                         \
+		}                                                            \
 	} while (0)
 
 /* Compare two unsigned integers (sizes, addresses, counts). */
@@ -193,51 +200,52 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 		}                                                             \
 	} while (0)
 
-#define KT_EXPECT_TRUE(t, c)	KT_BOOL_(t, "EXPECTATION", c, true)
-#define KT_EXPECT_FALSE(t, c)	KT_BOOL_(t, "EXPECTATION", c, false)
-#define KT_ASSERT_TRUE(t, c)	KT_BOOL_(t, "ASSERTION", c, true, return)
-#define KT_ASSERT_FALSE(t, c)	KT_BOOL_(t, "ASSERTION", c, false, return)
+#define KT_EXPECT_TRUE(t, c)  KT_BOOL_(t, "EXPECTATION", c, true)
+#define KT_EXPECT_FALSE(t, c) KT_BOOL_(t, "EXPECTATION", c, false)
+#define KT_ASSERT_TRUE(t, c)  KT_BOOL_(t, "ASSERTION", c, true, return )
+#define KT_ASSERT_FALSE(t, c) KT_BOOL_(t, "ASSERTION", c, false, return )
 
-#define KT_EXPECT_EQ(t, a, b)	KT_CMP_(t, "EXPECTATION", a, ==, b)
-#define KT_EXPECT_NE(t, a, b)	KT_CMP_(t, "EXPECTATION", a, !=, b)
-#define KT_EXPECT_LT(t, a, b)	KT_CMP_(t, "EXPECTATION", a, <, b)
-#define KT_EXPECT_LE(t, a, b)	KT_CMP_(t, "EXPECTATION", a, <=, b)
-#define KT_EXPECT_GT(t, a, b)	KT_CMP_(t, "EXPECTATION", a, >, b)
-#define KT_EXPECT_GE(t, a, b)	KT_CMP_(t, "EXPECTATION", a, >=, b)
-#define KT_ASSERT_EQ(t, a, b)	KT_CMP_(t, "ASSERTION", a, ==, b, return)
-#define KT_ASSERT_NE(t, a, b)	KT_CMP_(t, "ASSERTION", a, !=, b, return)
-#define KT_ASSERT_LT(t, a, b)	KT_CMP_(t, "ASSERTION", a, <, b, return)
-#define KT_ASSERT_LE(t, a, b)	KT_CMP_(t, "ASSERTION", a, <=, b, return)
-#define KT_ASSERT_GT(t, a, b)	KT_CMP_(t, "ASSERTION", a, >, b, return)
-#define KT_ASSERT_GE(t, a, b)	KT_CMP_(t, "ASSERTION", a, >=, b, return)
+#define KT_EXPECT_EQ(t, a, b) KT_CMP_(t, "EXPECTATION", a, ==, b)
+#define KT_EXPECT_NE(t, a, b) KT_CMP_(t, "EXPECTATION", a, !=, b)
+#define KT_EXPECT_LT(t, a, b) KT_CMP_(t, "EXPECTATION", a, <, b)
+#define KT_EXPECT_LE(t, a, b) KT_CMP_(t, "EXPECTATION", a, <=, b)
+#define KT_EXPECT_GT(t, a, b) KT_CMP_(t, "EXPECTATION", a, >, b)
+#define KT_EXPECT_GE(t, a, b) KT_CMP_(t, "EXPECTATION", a, >=, b)
+#define KT_ASSERT_EQ(t, a, b) KT_CMP_(t, "ASSERTION", a, ==, b, return )
+#define KT_ASSERT_NE(t, a, b) KT_CMP_(t, "ASSERTION", a, !=, b, return )
+#define KT_ASSERT_LT(t, a, b) KT_CMP_(t, "ASSERTION", a, <, b, return )
+#define KT_ASSERT_LE(t, a, b) KT_CMP_(t, "ASSERTION", a, <=, b, return )
+#define KT_ASSERT_GT(t, a, b) KT_CMP_(t, "ASSERTION", a, >, b, return )
+#define KT_ASSERT_GE(t, a, b) KT_CMP_(t, "ASSERTION", a, >=, b, return )
 
-#define KT_EXPECT_UEQ(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, ==, b)
-#define KT_EXPECT_UNE(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, !=, b)
-#define KT_EXPECT_ULT(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, <, b)
-#define KT_EXPECT_ULE(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, <=, b)
-#define KT_EXPECT_UGE(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, >=, b)
-#define KT_EXPECT_UGT(t, a, b)	KT_UCMP_(t, "EXPECTATION", a, >, b)
-#define KT_ASSERT_UEQ(t, a, b)	KT_UCMP_(t, "ASSERTION", a, ==, b, return)
-#define KT_ASSERT_UNE(t, a, b)	KT_UCMP_(t, "ASSERTION", a, !=, b, return)
+#define KT_EXPECT_UEQ(t, a, b) KT_UCMP_(t, "EXPECTATION", a, ==, b)
+#define KT_EXPECT_UNE(t, a, b) KT_UCMP_(t, "EXPECTATION", a, !=, b)
+#define KT_EXPECT_ULT(t, a, b) KT_UCMP_(t, "EXPECTATION", a, <, b)
+#define KT_EXPECT_ULE(t, a, b) KT_UCMP_(t, "EXPECTATION", a, <=, b)
+#define KT_EXPECT_UGE(t, a, b) KT_UCMP_(t, "EXPECTATION", a, >=, b)
+#define KT_EXPECT_UGT(t, a, b) KT_UCMP_(t, "EXPECTATION", a, >, b)
+#define KT_ASSERT_UEQ(t, a, b) KT_UCMP_(t, "ASSERTION", a, ==, b, return )
+#define KT_ASSERT_UNE(t, a, b) KT_UCMP_(t, "ASSERTION", a, !=, b, return )
 
 #define KT_EXPECT_PTR_EQ(t, a, b) \
 	KT_UCMP_(t, "EXPECTATION", (unsigned long)(a), ==, (unsigned long)(b))
 #define KT_EXPECT_PTR_NE(t, a, b) \
 	KT_UCMP_(t, "EXPECTATION", (unsigned long)(a), !=, (unsigned long)(b))
-#define KT_EXPECT_NULL(t, p)	KT_EXPECT_PTR_EQ(t, p, NULL)
+#define KT_EXPECT_NULL(t, p)	 KT_EXPECT_PTR_EQ(t, p, NULL)
 #define KT_EXPECT_NOT_NULL(t, p) KT_EXPECT_PTR_NE(t, p, NULL)
 #define KT_ASSERT_NOT_NULL(t, p) \
-	KT_UCMP_(t, "ASSERTION", (unsigned long)(p), !=, 0UL, return)
+	KT_UCMP_(t, "ASSERTION", (unsigned long)(p), !=, 0UL, return )
 #define KT_ASSERT_NULL(t, p) \
-	KT_UCMP_(t, "ASSERTION", (unsigned long)(p), ==, 0UL, return)
+	KT_UCMP_(t, "ASSERTION", (unsigned long)(p), ==, 0UL, return )
 
-#define KT_EXPECT_STREQ(t, a, b)                                              \
-	do {                                                                  \
-		const char *__kt_sl = (a), *__kt_sr = (b);                    \
-		if (strcmp(__kt_sl, __kt_sr))                                 \
-			ktest_fail(t, __FILE__, __LINE__,                     \
-				   "EXPECTATION FAILED: %s == %s, but \"%s\" != \"%s\"", \
-				   #a, #b, __kt_sl, __kt_sr);                 \
+#define KT_EXPECT_STREQ(t, a, b)                                               \
+	do {                                                                   \
+		const char *__kt_sl = (a), *__kt_sr = (b);                     \
+		if (strcmp(__kt_sl, __kt_sr))                                  \
+			ktest_fail(t, __FILE__, __LINE__,                      \
+				   "EXPECTATION FAILED: %s == %s, but \"%s\" " \
+				   "!= \"%s\"",                                \
+				   #a, #b, __kt_sl, __kt_sr);                  \
 	} while (0)
 
 /*
@@ -245,22 +253,23 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
  * reports (a double free caught, say). The reports are then announced, so
  * they do not fail the case.
  */
-#define KT_EXPECT_REPORTS(t, n, stmt)                                         \
-	do {                                                                  \
-		unsigned long __kt_r0 = report_count();                          \
-		stmt;                                                         \
-		unsigned long __kt_got = report_count() - __kt_r0;                  \
-		(t)->reports_expected += __kt_got;                               \
-		if (__kt_got != (unsigned long)(n))                              \
-			ktest_fail(t, __FILE__, __LINE__,                     \
-				   "EXPECTATION FAILED: %s raised %lu report(s), expected %lu", \
-				   #stmt, __kt_got, (unsigned long)(n));         \
+#define KT_EXPECT_REPORTS(t, n, stmt)                                    \
+	do {                                                             \
+		unsigned long __kt_r0 = report_count();                  \
+		stmt;                                                    \
+		unsigned long __kt_got = report_count() - __kt_r0;       \
+		(t)->reports_expected += __kt_got;                       \
+		if (__kt_got != (unsigned long)(n))                      \
+			ktest_fail(t, __FILE__, __LINE__,                \
+				   "EXPECTATION FAILED: %s raised %lu "  \
+				   "report(s), expected %lu",            \
+				   #stmt, __kt_got, (unsigned long)(n)); \
 	} while (0)
 
-#define KT_SKIP(t, ...)                 \
-	do {                            \
+#define KT_SKIP(t, ...)                     \
+	do {                                \
 		ktest_skip(t, __VA_ARGS__); \
-		return;                 \
+		return;                     \
 	} while (0)
 
 /*
@@ -271,7 +280,7 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
  * grade scores every other skip as a failure (scripts/grade.py), since
  * "no free order-10 block" may well be a broken allocator's doing.
  */
-#define KTEST_SKIP_ENV	"env: "
+#define KTEST_SKIP_ENV		 "env: "
 #define KT_SKIP_ENV(t, fmt, ...) KT_SKIP(t, KTEST_SKIP_ENV fmt, ##__VA_ARGS__)
 
 #endif

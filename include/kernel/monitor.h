@@ -35,15 +35,15 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define MON_LINE_MAX	256	/* bytes of input per line, with the NUL */
-#define MON_ARGS_MAX	8	/* words per line, the command's name included */
-#define MON_PROMPT	"kvlab> "
+#define MON_LINE_MAX 256 /* bytes of input per line, with the NUL */
+#define MON_ARGS_MAX 8	 /* words per line, the command's name included */
+#define MON_PROMPT   "kvlab> "
 
 /* What a command returns besides 0. */
 enum mon_status {
-	MON_USAGE = -1,		/* bad arguments: print the usage line */
-	MON_FAILED = -2,	/* it failed and has said why */
-	MON_EXIT = -3,		/* leave the monitor (the exit command) */
+	MON_USAGE = -1,	 /* bad arguments: print the usage line */
+	MON_FAILED = -2, /* it failed and has said why */
+	MON_EXIT = -3,	 /* leave the monitor (the exit command) */
 };
 
 struct monitor_cmd {
@@ -54,16 +54,16 @@ struct monitor_cmd {
 	 * Return: 0 or an enum mon_status value.
 	 */
 	int (*run)(int argc, char **argv);
-	u8 min_args, max_args;	/* arguments after the name */
-	const char *usage;	/* "peek ADDR [COUNT]" */
-	const char *help;	/* one line, for help */
+	u8 min_args, max_args; /* arguments after the name */
+	const char *usage;     /* "peek ADDR [COUNT]" */
+	const char *help;      /* one line, for help */
 };
 
-#define MONITOR_CMD(cname, fn, min, max, usage_text, help_text)         \
-	static const struct monitor_cmd __monitor_cmd_##fn                \
-		__section(".monitor_cmds") __used __aligned(8) = {        \
-			cname, fn, min, max, usage_text, help_text        \
-		}
+#define MONITOR_CMD(cname, fn, min, max, usage_text, help_text)                \
+	static const struct monitor_cmd __monitor_cmd_##fn __section(".monito" \
+								     "r_cmds") \
+		__used __aligned(8) = { cname, fn,	   min,                \
+					max,   usage_text, help_text }
 
 /* Is monitor=1 on the command line? */
 bool monitor_enabled(void);

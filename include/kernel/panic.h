@@ -21,38 +21,39 @@
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 __noreturn void bug_at(const char *file, int line, const char *cond,
 		       const char *fmt, ...) __printf(4, 5);
-void warn_at(const char *file, int line, const char *cond, const char *fmt,
-	     ...) __printf(4, 5);
+void warn_at(const char *file, int line, const char *cond, const char *fmt, ...)
+	__printf(4, 5);
 
 #define BUG() bug_at(__FILE__, __LINE__, NULL, NULL)
 
-#define BUG_ON(cond)                                              \
-	do {                                                      \
-		if (unlikely(cond))                               \
-			bug_at(__FILE__, __LINE__, #cond, NULL);  \
+#define BUG_ON(cond)                                             \
+	do {                                                     \
+		if (unlikely(cond))                              \
+			bug_at(__FILE__, __LINE__, #cond, NULL); \
 	} while (0)
 
 /* BUG_ON_MSG - BUG_ON that also prints the values involved. */
-#define BUG_ON_MSG(cond, fmt, ...)                                           \
-	do {                                                                 \
-		if (unlikely(cond))                                          \
+#define BUG_ON_MSG(cond, fmt, ...)                                             \
+	do {                                                                   \
+		if (unlikely(cond))                                            \
 			bug_at(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__); \
 	} while (0)
 
-#define WARN_ON(cond)                                               \
-	({                                                          \
-		bool __kt_w = !!(cond);                                \
-		if (unlikely(__kt_w))                                  \
-			warn_at(__FILE__, __LINE__, #cond, NULL);   \
-		__kt_w;                                                \
+#define WARN_ON(cond)                                             \
+	({                                                        \
+		bool __kt_w = !!(cond);                           \
+		if (unlikely(__kt_w))                             \
+			warn_at(__FILE__, __LINE__, #cond, NULL); \
+		__kt_w;                                           \
 	})
 
-#define WARN(cond, fmt, ...)                                                 \
-	({                                                                   \
-		bool __kt_w = !!(cond);                                         \
-		if (unlikely(__kt_w))                                           \
-			warn_at(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__); \
-		__kt_w;                                                         \
+#define WARN(cond, fmt, ...)                                    \
+	({                                                      \
+		bool __kt_w = !!(cond);                         \
+		if (unlikely(__kt_w))                           \
+			warn_at(__FILE__, __LINE__, #cond, fmt, \
+				##__VA_ARGS__);                 \
+		__kt_w;                                         \
 	})
 
 /*

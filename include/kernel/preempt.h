@@ -41,26 +41,26 @@
 #include <kernel/irqflags.h>
 #include <lib/compiler.h>
 
-#define PREEMPT_BITS	8
-#define SOFTIRQ_BITS	8
-#define HARDIRQ_BITS	4
-#define NMI_BITS	4
+#define PREEMPT_BITS 8
+#define SOFTIRQ_BITS 8
+#define HARDIRQ_BITS 4
+#define NMI_BITS     4
 
-#define PREEMPT_SHIFT	0
-#define SOFTIRQ_SHIFT	(PREEMPT_SHIFT + PREEMPT_BITS)		/* 8 */
-#define HARDIRQ_SHIFT	(SOFTIRQ_SHIFT + SOFTIRQ_BITS)		/* 16 */
-#define NMI_SHIFT	(HARDIRQ_SHIFT + HARDIRQ_BITS)		/* 20 */
+#define PREEMPT_SHIFT 0
+#define SOFTIRQ_SHIFT (PREEMPT_SHIFT + PREEMPT_BITS) /* 8 */
+#define HARDIRQ_SHIFT (SOFTIRQ_SHIFT + SOFTIRQ_BITS) /* 16 */
+#define NMI_SHIFT     (HARDIRQ_SHIFT + HARDIRQ_BITS) /* 20 */
 
-#define __IRQ_MASK(x)	((1 << (x)) - 1)
-#define PREEMPT_MASK	(__IRQ_MASK(PREEMPT_BITS) << PREEMPT_SHIFT)
-#define SOFTIRQ_MASK	(__IRQ_MASK(SOFTIRQ_BITS) << SOFTIRQ_SHIFT)
-#define HARDIRQ_MASK	(__IRQ_MASK(HARDIRQ_BITS) << HARDIRQ_SHIFT)
-#define NMI_MASK	(__IRQ_MASK(NMI_BITS) << NMI_SHIFT)
+#define __IRQ_MASK(x) ((1 << (x)) - 1)
+#define PREEMPT_MASK  (__IRQ_MASK(PREEMPT_BITS) << PREEMPT_SHIFT)
+#define SOFTIRQ_MASK  (__IRQ_MASK(SOFTIRQ_BITS) << SOFTIRQ_SHIFT)
+#define HARDIRQ_MASK  (__IRQ_MASK(HARDIRQ_BITS) << HARDIRQ_SHIFT)
+#define NMI_MASK      (__IRQ_MASK(NMI_BITS) << NMI_SHIFT)
 
-#define PREEMPT_OFFSET	(1 << PREEMPT_SHIFT)
-#define SOFTIRQ_OFFSET	(1 << SOFTIRQ_SHIFT)
-#define HARDIRQ_OFFSET	(1 << HARDIRQ_SHIFT)
-#define NMI_OFFSET	(1 << NMI_SHIFT)
+#define PREEMPT_OFFSET (1 << PREEMPT_SHIFT)
+#define SOFTIRQ_OFFSET (1 << SOFTIRQ_SHIFT)
+#define HARDIRQ_OFFSET (1 << HARDIRQ_SHIFT)
+#define NMI_OFFSET     (1 << NMI_SHIFT)
 
 extern int preempt_count;
 
@@ -76,8 +76,8 @@ static inline void preempt_enable(void)
 	preempt_count--;
 }
 
-#define hardirq_count()	(preempt_count & HARDIRQ_MASK)
-#define softirq_count()	(preempt_count & SOFTIRQ_MASK)
+#define hardirq_count() (preempt_count & HARDIRQ_MASK)
+#define softirq_count() (preempt_count & SOFTIRQ_MASK)
 #define irq_count()	(preempt_count & (HARDIRQ_MASK | SOFTIRQ_MASK | NMI_MASK))
 
 static inline bool in_interrupt(void)
@@ -137,10 +137,10 @@ static inline bool might_sleep_invalid(void)
  */
 void __might_sleep(const char *what, unsigned long caller);
 
-#define might_sleep()                                                \
-	do {                                                         \
-		if (unlikely(might_sleep_invalid()))                 \
-			__might_sleep(__func__, _RET_IP_);           \
+#define might_sleep()                                      \
+	do {                                               \
+		if (unlikely(might_sleep_invalid()))       \
+			__might_sleep(__func__, _RET_IP_); \
 	} while (0)
 
 #endif

@@ -13,22 +13,22 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define KERN_SOH	"\001"
-#define KERN_EMERG	KERN_SOH "0"
-#define KERN_ALERT	KERN_SOH "1"
-#define KERN_CRIT	KERN_SOH "2"
-#define KERN_ERR	KERN_SOH "3"
-#define KERN_WARNING	KERN_SOH "4"
-#define KERN_NOTICE	KERN_SOH "5"
-#define KERN_INFO	KERN_SOH "6"
-#define KERN_DEBUG	KERN_SOH "7"
-#define KERN_CONT	KERN_SOH "c"
+#define KERN_SOH     "\001"
+#define KERN_EMERG   KERN_SOH "0"
+#define KERN_ALERT   KERN_SOH "1"
+#define KERN_CRIT    KERN_SOH "2"
+#define KERN_ERR     KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE  KERN_SOH "5"
+#define KERN_INFO    KERN_SOH "6"
+#define KERN_DEBUG   KERN_SOH "7"
+#define KERN_CONT    KERN_SOH "c"
 
-#define LOGLEVEL_DEFAULT	4	/* a message without a level */
-#define CONSOLE_LOGLEVEL_DEFAULT 7	/* print everything but debug */
+#define LOGLEVEL_DEFAULT	 4 /* a message without a level */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* print everything but debug */
 
-#define LOG_BUF_SHIFT	16		/* 64 KiB of log */
-#define LOG_BUF_SIZE	(1UL << LOG_BUF_SHIFT)
+#define LOG_BUF_SHIFT 16 /* 64 KiB of log */
+#define LOG_BUF_SIZE  (1UL << LOG_BUF_SHIFT)
 
 extern int console_loglevel;
 
@@ -52,14 +52,14 @@ size_t log_read(char *buf, size_t size);
 #define pr_fmt(fmt) fmt
 #endif
 
-#define pr_emerg(fmt, ...)	printk(KERN_EMERG pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_alert(fmt, ...)	printk(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_crit(fmt, ...)	printk(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_err(fmt, ...)	printk(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_warn(fmt, ...)	printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_notice(fmt, ...)	printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_info(fmt, ...)	printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_debug(fmt, ...)	printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_cont(fmt, ...)	printk(KERN_CONT fmt, ##__VA_ARGS__)
+#define pr_emerg(fmt, ...)  printk(KERN_EMERG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_alert(fmt, ...)  printk(KERN_ALERT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_crit(fmt, ...)   printk(KERN_CRIT pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_err(fmt, ...)    printk(KERN_ERR pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)   printk(KERN_WARNING pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_notice(fmt, ...) printk(KERN_NOTICE pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...)   printk(KERN_INFO pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...)  printk(KERN_DEBUG pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_cont(fmt, ...)   printk(KERN_CONT fmt, ##__VA_ARGS__)
 
 #endif

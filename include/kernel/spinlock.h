@@ -39,39 +39,41 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define SPINLOCK_MAGIC	0xdead4eadu	/* Linux's */
+#define SPINLOCK_MAGIC 0xdead4eadu /* Linux's */
 
 /* A lock class: one static key per init site, as Linux's lockdep. */
 struct lock_class_key {
-	u8 unused;	/* only the address matters */
+	u8 unused; /* only the address matters */
 };
 
 typedef struct spinlock {
-	u32 next;		/* the next ticket to hand out */
-	u32 serving;		/* the ticket that may hold the lock */
+	u32 next;    /* the next ticket to hand out */
+	u32 serving; /* the ticket that may hold the lock */
 	/* debugging (always present, used when debug_locks is on) */
 	u32 magic;
 	int owner_cpu;		/* -1 when free */
-	unsigned long owner_ip;	/* where it was taken */
+	unsigned long owner_ip; /* where it was taken */
 	const char *name;
-	const struct lock_class_key *key;	/* NULL: the lock is its own class */
+	const struct lock_class_key *key; /* NULL: the lock is its own class */
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(lockname)                                      \
-	{ .next = 0, .serving = 0, .magic = SPINLOCK_MAGIC, .owner_cpu = -1, \
-	  .owner_ip = 0, .name = #lockname, .key = NULL }
+#define __SPIN_LOCK_UNLOCKED(lockname)                                         \
+	{                                                                      \
+		.next = 0, .serving = 0, .magic = SPINLOCK_MAGIC,              \
+		.owner_cpu = -1, .owner_ip = 0, .name = #lockname, .key = NULL \
+	}
 
 /* DEFINE_SPINLOCK - a statically initialised lock, its own lock class. */
-#define DEFINE_SPINLOCK(x)	spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
+#define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 
 void __spin_lock_init(spinlock_t *lock, const char *name,
 		      const struct lock_class_key *key);
 
 /* spin_lock_init - initialise @lock; every lock from this line is one class. */
-#define spin_lock_init(lock)                                   \
-	do {                                                   \
-		static struct lock_class_key __key;            \
-		__spin_lock_init((lock), #lock, &__key);       \
+#define spin_lock_init(lock)                             \
+	do {                                             \
+		static struct lock_class_key __key;      \
+		__spin_lock_init((lock), #lock, &__key); \
 	} while (0)
 
 /* debug_locks - lock debugging and lockdep-lite on (debug_locks= on the cmdline). */
@@ -131,8 +133,10 @@ static __always_inline unsigned long __spin_lock_irqsave(spinlock_t *lock)
 }
 
 /* spin_lock_irqsave - save the interrupt state in @flags, turn them off, lock. */
-#define spin_lock_irqsave(lock, flags)                                  \
-	do { (flags) = __spin_lock_irqsave(lock); } while (0)
+#define spin_lock_irqsave(lock, flags)               \
+	do {                                         \
+		(flags) = __spin_lock_irqsave(lock); \
+	} while (0)
 
 static __always_inline void spin_unlock_irqrestore(spinlock_t *lock,
 						   unsigned long flags)
@@ -153,10 +157,10 @@ void lockdep_assert_held(const spinlock_t *lock);
 
 /* Lock debugging's counters, for tests and the monitor. */
 struct lockdep_stats {
-	unsigned int nr_classes;	/* classes seen */
-	unsigned int nr_edges;		/* "A held when B taken" pairs */
-	unsigned long nr_inversions;	/* circular dependencies reported */
-	unsigned long nr_spin_bugs;	/* recursion, wrong CPU, ... reported */
+	unsigned int nr_classes;     /* classes seen */
+	unsigned int nr_edges;	     /* "A held when B taken" pairs */
+	unsigned long nr_inversions; /* circular dependencies reported */
+	unsigned long nr_spin_bugs;  /* recursion, wrong CPU, ... reported */
 };
 void lockdep_get_stats(struct lockdep_stats *st);
 

@@ -21,11 +21,11 @@
 extern char boot_stack_bottom[], boot_stack_top[];
 
 /* The unmapped guard below the boot stack: one page (boot/boot.asm). */
-#define BOOT_STACK_GUARD_SIZE	4096
+#define BOOT_STACK_GUARD_SIZE 4096
 
 /* The exception stacks: IST1 for #DF, IST2 for NMI, IST3 for #MC. */
-#define IST_STACK_SIZE	8192
-#define NR_IST_STACKS	3
+#define IST_STACK_SIZE 8192
+#define NR_IST_STACKS  3
 
 /* ist_stack_top - the initial stack pointer of IST stack @i (0 is IST1). */
 unsigned long ist_stack_top(unsigned int i);

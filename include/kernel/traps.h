@@ -14,26 +14,43 @@
 #include <lib/types.h>
 
 enum x86_vector {
-	X86_TRAP_DE = 0, X86_TRAP_DB, X86_TRAP_NMI, X86_TRAP_BP, X86_TRAP_OF,
-	X86_TRAP_BR, X86_TRAP_UD, X86_TRAP_NM, X86_TRAP_DF, X86_TRAP_OLD_MF,
-	X86_TRAP_TS, X86_TRAP_NP, X86_TRAP_SS, X86_TRAP_GP, X86_TRAP_PF,
-	X86_TRAP_SPURIOUS, X86_TRAP_MF, X86_TRAP_AC, X86_TRAP_MC, X86_TRAP_XF,
-	X86_TRAP_VE, X86_TRAP_CP,
+	X86_TRAP_DE = 0,
+	X86_TRAP_DB,
+	X86_TRAP_NMI,
+	X86_TRAP_BP,
+	X86_TRAP_OF,
+	X86_TRAP_BR,
+	X86_TRAP_UD,
+	X86_TRAP_NM,
+	X86_TRAP_DF,
+	X86_TRAP_OLD_MF,
+	X86_TRAP_TS,
+	X86_TRAP_NP,
+	X86_TRAP_SS,
+	X86_TRAP_GP,
+	X86_TRAP_PF,
+	X86_TRAP_SPURIOUS,
+	X86_TRAP_MF,
+	X86_TRAP_AC,
+	X86_TRAP_MC,
+	X86_TRAP_XF,
+	X86_TRAP_VE,
+	X86_TRAP_CP,
 	NR_EXCEPTIONS = 32,
 };
 
 /* Page-fault error code bits (Intel SDM 4.7). */
-#define X86_PF_PROT	(1 << 0)	/* 0: not present, 1: protection */
-#define X86_PF_WRITE	(1 << 1)
-#define X86_PF_USER	(1 << 2)
-#define X86_PF_RSVD	(1 << 3)
-#define X86_PF_INSTR	(1 << 4)
-#define X86_PF_PK	(1 << 5)
-#define X86_PF_SHSTK	(1 << 6)
+#define X86_PF_PROT  (1 << 0) /* 0: not present, 1: protection */
+#define X86_PF_WRITE (1 << 1)
+#define X86_PF_USER  (1 << 2)
+#define X86_PF_RSVD  (1 << 3)
+#define X86_PF_INSTR (1 << 4)
+#define X86_PF_PK    (1 << 5)
+#define X86_PF_SHSTK (1 << 6)
 
-#define KERNEL_CS	0x08
-#define KERNEL_DS	0x10
-#define TSS_SEL		0x18
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define TSS_SEL	  0x18
 
 void traps_init(void);
 

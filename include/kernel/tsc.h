@@ -12,7 +12,7 @@
 #include <arch/x86.h>
 #include <lib/types.h>
 
-extern u64 tsc_khz;	/* 0 until calibrated */
+extern u64 tsc_khz; /* 0 until calibrated */
 
 void tsc_calibrate(void);
 

@@ -4,9 +4,9 @@
 
 #include <lib/types.h>
 
-#define BIT(n)			(1UL << (n))
-#define BITS_PER_LONG		64
-#define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define BIT(n)		 (1UL << (n))
+#define BITS_PER_LONG	 64
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
 /* fls64 - 1-based index of the highest set bit; fls64(0) = 0. */
 static inline int fls64(u64 x)

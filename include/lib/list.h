@@ -16,7 +16,10 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 /* Written to a deleted entry's pointers so a later use faults (page 0). */
@@ -129,14 +132,13 @@ static inline size_t list_count(const struct list_head *h)
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
 
-#define list_for_each_entry(pos, head, member)                        \
-	for (pos = list_first_entry(head, __typeof__(*pos), member);  \
+#define list_for_each_entry(pos, head, member)                       \
+	for (pos = list_first_entry(head, __typeof__(*pos), member); \
 	     &pos->member != (head); pos = list_next_entry(pos, member))
 
-#define list_for_each_entry_safe(pos, n, head, member)                \
-	for (pos = list_first_entry(head, __typeof__(*pos), member),  \
-	     n = list_next_entry(pos, member);                         \
-	     &pos->member != (head);                                   \
-	     pos = n, n = list_next_entry(n, member))
+#define list_for_each_entry_safe(pos, n, head, member)               \
+	for (pos = list_first_entry(head, __typeof__(*pos), member), \
+	    n = list_next_entry(pos, member);                        \
+	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
 
 #endif

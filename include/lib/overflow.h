@@ -17,13 +17,13 @@
 #include <lib/types.h>
 
 #ifndef SIZE_MAX
-#define SIZE_MAX	(~(size_t)0)
+#define SIZE_MAX (~(size_t)0)
 #endif
 
 /* check_*_overflow - *d = a op b; true if the exact result did not fit. */
-#define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
-#define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)
-#define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_sub_overflow(a, b, d) __builtin_sub_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 
 /* size_mul/size_add - a * b, a + b, or SIZE_MAX if that overflows. */
 static inline size_t size_mul(size_t a, size_t b)
@@ -60,7 +60,7 @@ static inline size_t array3_size(size_t a, size_t b, size_t c)
  * struct_size - the bytes of *@p followed by @count elements of its
  * flexible array member @member, saturating to SIZE_MAX.
  */
-#define struct_size(p, member, count)                                 \
+#define struct_size(p, member, count) \
 	size_add(sizeof(*(p)), size_mul(sizeof(*(p)->member), (size_t)(count)))
 
 #endif

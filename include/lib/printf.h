@@ -33,7 +33,7 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 #include <stdio.h>
 #else
 #define vsnprintf kv_vsnprintf
-#define snprintf kv_snprintf
+#define snprintf  kv_snprintf
 #endif
 
 /*

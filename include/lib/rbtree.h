@@ -55,10 +55,13 @@ struct rb_root {
 	struct rb_node *rb_node;
 };
 
-#define RB_ROOT		((struct rb_root){ NULL })
-#define rb_entry(ptr, type, member)	container_of(ptr, type, member)
-#define rb_entry_safe(ptr, type, member) \
-	({ __typeof__(ptr) __rb_p = (ptr); __rb_p ? rb_entry(__rb_p, type, member) : NULL; })
+#define RB_ROOT			    ((struct rb_root){ NULL })
+#define rb_entry(ptr, type, member) container_of(ptr, type, member)
+#define rb_entry_safe(ptr, type, member)                        \
+	({                                                      \
+		__typeof__(ptr) __rb_p = (ptr);                 \
+		__rb_p ? rb_entry(__rb_p, type, member) : NULL; \
+	})
 
 struct rb_augment_callbacks {
 	bool (*compute)(struct rb_node *node);

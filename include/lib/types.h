@@ -16,7 +16,7 @@ typedef int32_t s32;
 typedef int64_t s64;
 
 #ifdef KVLAB_HOST
-#include <sys/types.h>	/* tests/host: ssize_t comes from the host */
+#include <sys/types.h> /* tests/host: ssize_t comes from the host */
 #else
 typedef long ssize_t;
 #endif

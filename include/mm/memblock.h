@@ -15,11 +15,11 @@
 
 #include <lib/types.h>
 
-#define MEMBLOCK_MAX_REGIONS	128
+#define MEMBLOCK_MAX_REGIONS 128
 
 struct memblock_region {
 	phys_addr_t base;
-	phys_addr_t size;		/* bytes; regions never overlap */
+	phys_addr_t size; /* bytes; regions never overlap */
 };
 
 struct memblock_type {
@@ -29,8 +29,8 @@ struct memblock_type {
 };
 
 struct memblock {
-	phys_addr_t current_limit;	/* allocations end below this */
-	unsigned long nr_dropped;	/* ranges lost to a full table */
+	phys_addr_t current_limit; /* allocations end below this */
+	unsigned long nr_dropped;  /* ranges lost to a full table */
 	struct memblock_type memory;
 	struct memblock_type reserved;
 };

@@ -20,11 +20,11 @@
 #include <lib/types.h>
 #include <mm/layout.h>
 
-#define PFN_DOWN(pa)	((unsigned long)((pa) >> PAGE_SHIFT))
-#define PFN_UP(pa)	((unsigned long)(((pa) + PAGE_SIZE - 1) >> PAGE_SHIFT))
-#define PFN_PHYS(pfn)	((phys_addr_t)(pfn) << PAGE_SHIFT)
+#define PFN_DOWN(pa)  ((unsigned long)((pa) >> PAGE_SHIFT))
+#define PFN_UP(pa)    ((unsigned long)(((pa) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define PFN_PHYS(pfn) ((phys_addr_t)(pfn) << PAGE_SHIFT)
 
-#define PAGE_ALIGN(x)	ALIGN_UP((x), PAGE_SIZE)
+#define PAGE_ALIGN(x) ALIGN_UP((x), PAGE_SIZE)
 
 /**
  * __va - the direct-map address of a physical address
@@ -57,7 +57,7 @@ static inline phys_addr_t __pa(const void *va)
 }
 
 /* __pa_symbol - the physical address of a kernel-image symbol. */
-#define __pa_symbol(x)	((phys_addr_t)((unsigned long)(x) - KERNEL_VMA))
+#define __pa_symbol(x) ((phys_addr_t)((unsigned long)(x)-KERNEL_VMA))
 
 /**
  * is_direct_map_addr - does an address lie in the direct map of RAM?

@@ -30,27 +30,26 @@
 #endif
 
 /* VM_BUG_ON - stop the kernel if @cond holds (DEBUG_VM builds only). */
-#define VM_BUG_ON(cond)                                                 \
-	do {                                                            \
-		if (KVLAB_DEBUG_VM && unlikely(cond))                   \
-			bug_at(__FILE__, __LINE__, #cond, NULL);        \
+#define VM_BUG_ON(cond)                                          \
+	do {                                                     \
+		if (KVLAB_DEBUG_VM && unlikely(cond))            \
+			bug_at(__FILE__, __LINE__, #cond, NULL); \
 	} while (0)
 
 /* VM_BUG_ON_MSG - VM_BUG_ON that prints the values involved. */
-#define VM_BUG_ON_MSG(cond, fmt, ...)                                      \
-	do {                                                               \
-		if (KVLAB_DEBUG_VM && unlikely(cond))                      \
-			bug_at(__FILE__, __LINE__, #cond, fmt,             \
-			       ##__VA_ARGS__);                             \
+#define VM_BUG_ON_MSG(cond, fmt, ...)                                          \
+	do {                                                                   \
+		if (KVLAB_DEBUG_VM && unlikely(cond))                          \
+			bug_at(__FILE__, __LINE__, #cond, fmt, ##__VA_ARGS__); \
 	} while (0)
 
 /* VM_BUG_ON_PAGE - VM_BUG_ON that first prints what @page says. */
-#define VM_BUG_ON_PAGE(cond, page)                                      \
-	do {                                                            \
-		if (KVLAB_DEBUG_VM && unlikely(cond)) {                 \
-			dump_page(page, "VM_BUG_ON_PAGE(" #cond ")");   \
-			bug_at(__FILE__, __LINE__, #cond, NULL);        \
-		}                                                       \
+#define VM_BUG_ON_PAGE(cond, page)                                    \
+	do {                                                          \
+		if (KVLAB_DEBUG_VM && unlikely(cond)) {               \
+			dump_page(page, "VM_BUG_ON_PAGE(" #cond ")"); \
+			bug_at(__FILE__, __LINE__, #cond, NULL);      \
+		}                                                     \
 	} while (0)
 
 /*

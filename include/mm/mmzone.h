@@ -18,25 +18,15 @@
 #include <lib/types.h>
 #include <mm/gfp.h>
 
-enum zone_type {
-	ZONE_DMA,
-	ZONE_DMA32,
-	ZONE_NORMAL,
-	MAX_NR_ZONES
-};
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 
-enum zone_watermarks {
-	WMARK_MIN,
-	WMARK_LOW,
-	WMARK_HIGH,
-	NR_WMARK
-};
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
-#define NR_CPUS	1	/* structured per CPU; one CPU runs */
+#define NR_CPUS 1 /* structured per CPU; one CPU runs */
 
 struct free_area {
-	struct list_head free_list;	/* heads of free blocks, PG_buddy */
-	unsigned long nr_free;		/* blocks on the list */
+	struct list_head free_list; /* heads of free blocks, PG_buddy */
+	unsigned long nr_free;	    /* blocks on the list */
 };
 
 /*
@@ -46,14 +36,14 @@ struct free_area {
  * lists; when empty, `batch` are taken from them in one go.
  */
 struct per_cpu_pages {
-	int count;			/* pages on the list */
-	int high;			/* drain when count reaches this */
-	int batch;			/* pages moved at a time */
-	struct list_head list;		/* PG_pcp pages */
+	int count;	       /* pages on the list */
+	int high;	       /* drain when count reaches this */
+	int batch;	       /* pages moved at a time */
+	struct list_head list; /* PG_pcp pages */
 };
 
 struct zone_counters {
-	unsigned long nr_alloc[NR_PAGE_ORDERS];	/* successful allocations */
+	unsigned long nr_alloc[NR_PAGE_ORDERS]; /* successful allocations */
 	unsigned long nr_free[NR_PAGE_ORDERS];	/* frees */
 	unsigned long nr_fail;			/* refused by the watermarks */
 	unsigned long nr_split;			/* blocks split in two */
@@ -61,12 +51,12 @@ struct zone_counters {
 };
 
 struct zone {
-	const char *name;		/* "DMA", "DMA32", "Normal" */
+	const char *name; /* "DMA", "DMA32", "Normal" */
 	unsigned long zone_start_pfn;
-	unsigned long spanned_pages;	/* [start, start + spanned): holes too */
-	unsigned long present_pages;	/* RAM frames in the span */
-	unsigned long managed_pages;	/* frames handed to the allocator */
-	unsigned long nr_free_pages;	/* on the free_area lists (not pcp) */
+	unsigned long spanned_pages; /* [start, start + spanned): holes too */
+	unsigned long present_pages; /* RAM frames in the span */
+	unsigned long managed_pages; /* frames handed to the allocator */
+	unsigned long nr_free_pages; /* on the free_area lists (not pcp) */
 	unsigned long _watermark[NR_WMARK];
 	struct free_area free_area[NR_PAGE_ORDERS];
 	struct per_cpu_pages pcp[NR_CPUS];

@@ -39,15 +39,15 @@ enum pageflags {
 	PG_allocated,
 	PG_head,
 	PG_slab,
-	PG_large_kmalloc,	/* head of a kmalloc() block above 8 KiB */
-	PG_vmalloc,		/* backs a vmalloc() area */
-	PG_pagetable,		/* a page-table page */
-	PG_checked,		/* buddy_check()'s visited mark, never left set */
+	PG_large_kmalloc, /* head of a kmalloc() block above 8 KiB */
+	PG_vmalloc,	  /* backs a vmalloc() area */
+	PG_pagetable,	  /* a page-table page */
+	PG_checked,	  /* buddy_check()'s visited mark, never left set */
 	NR_PAGEFLAGS
 };
 
 struct page {
-	unsigned long flags;			/* 1 << PG_* */
+	unsigned long flags; /* 1 << PG_* */
 	union {
 		/* PG_buddy or PG_pcp: on a free list */
 		struct {
@@ -56,21 +56,21 @@ struct page {
 		/* PG_slab (mm/slab.c) */
 		struct {
 			struct kmem_cache *slab_cache;
-			void *freelist;		/* first free object */
+			void *freelist; /* first free object */
 			struct list_head slab_list;
-			unsigned int inuse;	/* objects allocated */
-			unsigned int objects;	/* objects in the slab */
+			unsigned int inuse;   /* objects allocated */
+			unsigned int objects; /* objects in the slab */
 		};
 		/* tail page of a compound block */
 		struct {
-			unsigned long compound_head;	/* head | 1 */
+			unsigned long compound_head; /* head | 1 */
 		};
 	};
-	u8 order;		/* PG_buddy/PG_allocated: the block's order */
-	u8 zone_id;		/* enum zone_type of the zone owning the page */
-	u16 owner_data;		/* free for the owner (slab, vmalloc) */
+	u8 order;	/* PG_buddy/PG_allocated: the block's order */
+	u8 zone_id;	/* enum zone_type of the zone owning the page */
+	u16 owner_data; /* free for the owner (slab, vmalloc) */
 	union {
-		u32 owner_data2;	/* likewise */
+		u32 owner_data2; /* likewise */
 		/*
 		 * PG_slab head: bytes in the slab - 1. A slab is a buddy
 		 * block, aligned to its size, so address & slab_mask is the
@@ -79,26 +79,26 @@ struct page {
 		 */
 		u32 slab_mask;
 	};
-	unsigned long alloc_ip;	/* head page: who allocated it (reports) */
+	unsigned long alloc_ip; /* head page: who allocated it (reports) */
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
 
-extern struct page *mem_map;	/* mem_map[pfn] for pfn < max_pfn */
-extern unsigned long max_pfn;	/* one past the highest RAM frame */
+extern struct page *mem_map;  /* mem_map[pfn] for pfn < max_pfn */
+extern unsigned long max_pfn; /* one past the highest RAM frame */
 
-#define PAGEFLAG(name, bit)                                             \
-	static inline bool Page##name(const struct page *p)             \
-	{                                                               \
-		return p->flags & (1UL << (bit));                       \
-	}                                                               \
-	static inline void __SetPage##name(struct page *p)              \
-	{                                                               \
-		p->flags |= 1UL << (bit);                               \
-	}                                                               \
-	static inline void __ClearPage##name(struct page *p)            \
-	{                                                               \
-		p->flags &= ~(1UL << (bit));                            \
+#define PAGEFLAG(name, bit)                                  \
+	static inline bool Page##name(const struct page *p)  \
+	{                                                    \
+		return p->flags & (1UL << (bit));            \
+	}                                                    \
+	static inline void __SetPage##name(struct page *p)   \
+	{                                                    \
+		p->flags |= 1UL << (bit);                    \
+	}                                                    \
+	static inline void __ClearPage##name(struct page *p) \
+	{                                                    \
+		p->flags &= ~(1UL << (bit));                 \
 	}
 
 PAGEFLAG(Reserved, PG_reserved)

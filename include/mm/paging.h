@@ -30,36 +30,36 @@
 typedef u64 pteval_t;
 typedef u64 pgprot_t;
 
-#define _PAGE_PRESENT	(1ULL << 0)
-#define _PAGE_RW	(1ULL << 1)
-#define _PAGE_USER	(1ULL << 2)
-#define _PAGE_PWT	(1ULL << 3)
-#define _PAGE_PCD	(1ULL << 4)
-#define _PAGE_ACCESSED	(1ULL << 5)
-#define _PAGE_DIRTY	(1ULL << 6)
-#define _PAGE_PSE	(1ULL << 7)	/* a 2 MiB or 1 GiB leaf */
-#define _PAGE_GLOBAL	(1ULL << 8)
-#define _PAGE_NX	(1ULL << 63)
+#define _PAGE_PRESENT  (1ULL << 0)
+#define _PAGE_RW       (1ULL << 1)
+#define _PAGE_USER     (1ULL << 2)
+#define _PAGE_PWT      (1ULL << 3)
+#define _PAGE_PCD      (1ULL << 4)
+#define _PAGE_ACCESSED (1ULL << 5)
+#define _PAGE_DIRTY    (1ULL << 6)
+#define _PAGE_PSE      (1ULL << 7) /* a 2 MiB or 1 GiB leaf */
+#define _PAGE_GLOBAL   (1ULL << 8)
+#define _PAGE_NX       (1ULL << 63)
 
-#define PTE_PFN_MASK	0x000ffffffffff000ULL
-#define PTE_FLAGS_MASK	(~PTE_PFN_MASK)
+#define PTE_PFN_MASK   0x000ffffffffff000ULL
+#define PTE_FLAGS_MASK (~PTE_PFN_MASK)
 
 /* Protections before supported_pte_mask drops what the CPU lacks. */
-#define __PAGE_KERNEL		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-				 _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
-#define __PAGE_KERNEL_RO	(_PAGE_PRESENT | _PAGE_ACCESSED | \
-				 _PAGE_GLOBAL | _PAGE_NX)
-#define __PAGE_KERNEL_RX	(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
+#define __PAGE_KERNEL                                              \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | \
+	 _PAGE_GLOBAL | _PAGE_NX)
+#define __PAGE_KERNEL_RO \
+	(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX)
+#define __PAGE_KERNEL_RX (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
 /* Intermediate tables: permissions are decided at the leaf. */
-#define _PAGE_TABLE		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-				 _PAGE_DIRTY)
+#define _PAGE_TABLE	 (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 /* NX only where EFER.NXE is on, global only with CR4.PGE. */
 extern pteval_t supported_pte_mask;
 
-#define PAGE_KERNEL	(__PAGE_KERNEL & supported_pte_mask)
-#define PAGE_KERNEL_RO	(__PAGE_KERNEL_RO & supported_pte_mask)
-#define PAGE_KERNEL_RX	(__PAGE_KERNEL_RX & supported_pte_mask)
+#define PAGE_KERNEL    (__PAGE_KERNEL & supported_pte_mask)
+#define PAGE_KERNEL_RO (__PAGE_KERNEL_RO & supported_pte_mask)
+#define PAGE_KERNEL_RX (__PAGE_KERNEL_RX & supported_pte_mask)
 
 /*
  * The levels of the tables, numbered as Linux numbers them: by the size
@@ -136,11 +136,11 @@ static inline bool pte_is_leaf(pteval_t e, enum pg_level level)
  *                                          non-present entry, or the PT
  */
 struct pt_walk {
-	unsigned long va;	/* the address walked */
-	enum pg_level level;	/* the level of table[] */
-	pteval_t *table;	/* the table at this level (direct map) */
-	unsigned int index;	/* pt_index(va, level) */
-	pteval_t *slot;		/* &table[index]: va's entry at this level */
+	unsigned long va;    /* the address walked */
+	enum pg_level level; /* the level of table[] */
+	pteval_t *table;     /* the table at this level (direct map) */
+	unsigned int index;  /* pt_index(va, level) */
+	pteval_t *slot;	     /* &table[index]: va's entry at this level */
 };
 
 /**
@@ -194,14 +194,14 @@ extern unsigned long direct_pages_count[PG_LEVEL_512G];
 
 /* What paging_build() needs from the CPU and the linker. */
 struct paging_params {
-	bool nx;		/* the CPU has NX (EFER.NXE is on) */
-	bool pge;		/* global pages: set CR4.PGE */
-	bool gbpages;		/* 1 GiB leaves allowed (pdpe1gb) */
-	unsigned long text;	/* [text, etext): code, RX */
-	unsigned long etext;	/* [etext, erodata): read-only, NX */
-	unsigned long erodata;	/* [erodata, end): read-write, NX */
-	unsigned long end;	/* one past the image, page-aligned */
-	unsigned long guard;	/* one page of the image left unmapped, or 0 */
+	bool nx;	       /* the CPU has NX (EFER.NXE is on) */
+	bool pge;	       /* global pages: set CR4.PGE */
+	bool gbpages;	       /* 1 GiB leaves allowed (pdpe1gb) */
+	unsigned long text;    /* [text, etext): code, RX */
+	unsigned long etext;   /* [etext, erodata): read-only, NX */
+	unsigned long erodata; /* [erodata, end): read-write, NX */
+	unsigned long end;     /* one past the image, page-aligned */
+	unsigned long guard;   /* one page of the image left unmapped, or 0 */
 };
 
 /**
@@ -305,8 +305,8 @@ int set_page_prot(unsigned long va, pgprot_t prot);
 
 /* TLB maintenance, counted. */
 struct tlb_stats {
-	unsigned long nr_invlpg;	/* single-page flushes */
-	unsigned long nr_full_flush;	/* whole-TLB flushes */
+	unsigned long nr_invlpg;     /* single-page flushes */
+	unsigned long nr_full_flush; /* whole-TLB flushes */
 };
 extern struct tlb_stats tlb_stats;
 
@@ -327,10 +327,10 @@ void flush_tlb_all(void);
 
 /* What a walk of @va met at each level (4 = PML4 ... 1 = PT). */
 struct pgwalk_result {
-	pteval_t entry[PG_LEVEL_512G + 1];	/* by enum pg_level */
-	enum pg_level leaf;			/* NONE if not mapped */
-	enum pg_level stopped;			/* the level of the last entry read */
-	phys_addr_t pa;				/* when mapped */
+	pteval_t entry[PG_LEVEL_512G + 1]; /* by enum pg_level */
+	enum pg_level leaf;		   /* NONE if not mapped */
+	enum pg_level stopped; /* the level of the last entry read */
+	phys_addr_t pa;	       /* when mapped */
 };
 
 /**

@@ -38,31 +38,31 @@ struct slab;
 
 /* ---- cache flags (Linux's values) ----------------------------------------- */
 
-#define SLAB_CONSISTENCY_CHECKS	0x00000100UL	/* F: check every operation */
-#define SLAB_RED_ZONE		0x00000400UL	/* Z: red zones around objects */
-#define SLAB_POISON		0x00000800UL	/* P: poison free objects */
-#define SLAB_KMALLOC		0x00001000UL	/* a kmalloc-N cache */
-#define SLAB_HWCACHE_ALIGN	0x00002000UL	/* align objects to cache lines */
-#define SLAB_CACHE_DMA		0x00004000UL	/* slabs from ZONE_DMA */
-#define SLAB_CACHE_DMA32	0x00008000UL	/* slabs from ZONE_DMA32 */
-#define SLAB_STORE_USER		0x00010000UL	/* U: record alloc/free callers */
-#define SLAB_PANIC		0x00040000UL	/* panic if creation fails */
-#define SLAB_NO_USER_FLAGS	0x10000000UL	/* slub_debug= does not apply */
+#define SLAB_CONSISTENCY_CHECKS 0x00000100UL /* F: check every operation */
+#define SLAB_RED_ZONE		0x00000400UL /* Z: red zones around objects */
+#define SLAB_POISON		0x00000800UL /* P: poison free objects */
+#define SLAB_KMALLOC		0x00001000UL /* a kmalloc-N cache */
+#define SLAB_HWCACHE_ALIGN	0x00002000UL /* align objects to cache lines */
+#define SLAB_CACHE_DMA		0x00004000UL /* slabs from ZONE_DMA */
+#define SLAB_CACHE_DMA32	0x00008000UL /* slabs from ZONE_DMA32 */
+#define SLAB_STORE_USER		0x00010000UL /* U: record alloc/free callers */
+#define SLAB_PANIC		0x00040000UL /* panic if creation fails */
+#define SLAB_NO_USER_FLAGS	0x10000000UL /* slub_debug= does not apply */
 
-#define SLAB_DEBUG_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
-				 SLAB_POISON | SLAB_STORE_USER)
-#define SLAB_FLAGS_PERMITTED	(SLAB_DEBUG_FLAGS | SLAB_KMALLOC |        \
-				 SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA |      \
-				 SLAB_CACHE_DMA32 | SLAB_PANIC |            \
-				 SLAB_NO_USER_FLAGS)
+#define SLAB_DEBUG_FLAGS                                         \
+	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
+	 SLAB_STORE_USER)
+#define SLAB_FLAGS_PERMITTED                                    \
+	(SLAB_DEBUG_FLAGS | SLAB_KMALLOC | SLAB_HWCACHE_ALIGN | \
+	 SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_PANIC | SLAB_NO_USER_FLAGS)
 
 /* ---- kmalloc sizes -------------------------------------------------------- */
 
-#define KMALLOC_SHIFT_LOW	3
-#define KMALLOC_SHIFT_HIGH	13
-#define KMALLOC_MIN_SIZE	(1UL << KMALLOC_SHIFT_LOW)	/* 8 */
-#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)	/* 8 KiB */
-#define KMALLOC_MAX_SIZE	(PAGE_SIZE << MAX_PAGE_ORDER)	/* 4 MiB */
+#define KMALLOC_SHIFT_LOW      3
+#define KMALLOC_SHIFT_HIGH     13
+#define KMALLOC_MIN_SIZE       (1UL << KMALLOC_SHIFT_LOW)    /* 8 */
+#define KMALLOC_MAX_CACHE_SIZE (1UL << KMALLOC_SHIFT_HIGH)   /* 8 KiB */
+#define KMALLOC_MAX_SIZE       (PAGE_SIZE << MAX_PAGE_ORDER) /* 4 MiB */
 
 /* ---- caches --------------------------------------------------------------- */
 
@@ -274,8 +274,8 @@ const char *slab_debug_state(void);
  * Frees of objects of that slab go straight back onto this list.
  */
 struct kmem_cache_cpu {
-	void *freelist;		/* first free object of @slab, or NULL */
-	struct slab *slab;	/* the CPU slab, or NULL */
+	void *freelist;	   /* first free object of @slab, or NULL */
+	struct slab *slab; /* the CPU slab, or NULL */
 };
 
 /*
@@ -284,12 +284,12 @@ struct kmem_cache_cpu {
  * test with start_magic = 2^64 / size rounded up. 0 for debug caches,
  * whose frees all take the checked path.
  */
-#define KMEM_CACHE_FAST_FIELDS                                                  \
-	struct kmem_cache_cpu cpu_slab[NR_CPUS];                                \
-	unsigned long random;		/* freelist pointer hardening key */    \
-	unsigned long offset;		/* free pointer, bytes from the object */ \
-	u64 start_magic;		/* see above */                         \
-	unsigned int object_size;	/* bytes the user asked for */
+#define KMEM_CACHE_FAST_FIELDS                                              \
+	struct kmem_cache_cpu cpu_slab[NR_CPUS];                            \
+	unsigned long random;	  /* freelist pointer hardening key */      \
+	unsigned long offset;	  /* free pointer, bytes from the object */ \
+	u64 start_magic;	  /* see above */                           \
+	unsigned int object_size; /* bytes the user asked for */
 
 /* The fields of struct kmem_cache that the inline paths read. */
 struct kmem_cache_fast {
@@ -303,13 +303,14 @@ struct kmem_cache_fast {
  * Context: any.
  * Return: @s's first member, struct kmem_cache_fast.
  */
-static __always_inline struct kmem_cache_fast *kmem_cache_fast(const struct kmem_cache *s)
+static __always_inline struct kmem_cache_fast *
+kmem_cache_fast(const struct kmem_cache *s)
 {
 	return (struct kmem_cache_fast *)s;
 }
 
 /* kmalloc_caches[] index: 1 = kmalloc-96, 2 = kmalloc-192, i = 2^i bytes. */
-#define NR_KMALLOC_INDEX	(KMALLOC_SHIFT_HIGH + 1)
+#define NR_KMALLOC_INDEX (KMALLOC_SHIFT_HIGH + 1)
 
 extern struct kmem_cache *kmalloc_caches[NR_KMALLOC_INDEX];
 /* dma-kmalloc-N: the same classes with slabs from ZONE_DMA (GFP_DMA). */
@@ -338,7 +339,8 @@ static __always_inline void *slab_get_freepointer(const struct kmem_cache *s,
 	const struct kmem_cache_fast *f = kmem_cache_fast(s);
 	unsigned long addr = (unsigned long)obj + f->offset;
 
-	return (void *)(*(const unsigned long *)addr ^ f->random ^ swab64(addr));
+	return (void *)(*(const unsigned long *)addr ^ f->random ^
+			swab64(addr));
 }
 
 /**
@@ -400,9 +402,9 @@ static __always_inline void *slab_freelist_pop(const struct kmem_cache *s,
  * the tests can show they catch it (scripts/runtests.py: broken-slab).
  */
 #ifdef KVLAB_BREAK_SLAB_DOUBLE_FREE
-#define slab_freelist_head_is(obj, head)	((void)(obj), (void)(head), false)
+#define slab_freelist_head_is(obj, head) ((void)(obj), (void)(head), false)
 #else
-#define slab_freelist_head_is(obj, head)	((obj) == (head))
+#define slab_freelist_head_is(obj, head) ((obj) == (head))
 #endif
 
 /*
@@ -410,14 +412,14 @@ static __always_inline void *slab_freelist_pop(const struct kmem_cache *s,
  * slabs are not highmem, and there are no DMA32 kmalloc caches. They are
  * reported and stripped.
  */
-#define GFP_SLAB_BUG_MASK	(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
+#define GFP_SLAB_BUG_MASK (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)
 
 /* The address of this instruction: the caller, for reports. */
-#define SLAB_THIS_IP                                                          \
-	({                                                                    \
-		unsigned long __ip;                                           \
-		__asm__("leaq 1f(%%rip), %0\n1:" : "=r"(__ip));               \
-		__ip;                                                         \
+#define SLAB_THIS_IP                                            \
+	({                                                      \
+		unsigned long __ip;                             \
+		__asm__("leaq 1f(%%rip), %0\n1:" : "=r"(__ip)); \
+		__ip;                                           \
 	})
 
 /**
@@ -439,8 +441,8 @@ static __always_inline void *slab_freelist_pop(const struct kmem_cache *s,
  * Return: false (and nothing stored) if @p is not a direct-map address
  * of RAM.
  */
-static __always_inline bool virt_to_head_slab(const void *p, struct page **pagep,
-					      struct kmem_cache **sp)
+static __always_inline bool
+virt_to_head_slab(const void *p, struct page **pagep, struct kmem_cache **sp)
 {
 	unsigned long pfn = ((unsigned long)p - PAGE_OFFSET) >> PAGE_SHIFT;
 	struct kmem_cache *s;
@@ -524,7 +526,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	if (gfpflags_allow_blocking(gfp))
 		odd |= preempt_count;
 	if (gfp & GFP_SLAB_BUG_MASK)
-		odd = 1;		/* to be reported and fixed up */
+		odd = 1; /* to be reported and fixed up */
 	if (unlikely(!c->freelist || odd))
 		return __slab_alloc(s, gfp, orig_size, SLAB_THIS_IP);
 	obj = slab_freelist_pop(s, &c->freelist);
@@ -549,7 +551,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
  *
  * Context: any.
  */
-static __always_inline void slab_free(const void *obj, struct kmem_cache *expect)
+static __always_inline void slab_free(const void *obj,
+				      struct kmem_cache *expect)
 {
 	struct kmem_cache_fast *f;
 	struct kmem_cache_cpu *c;
@@ -569,8 +572,10 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 	 * slab's object count, so the unused tail is refused too. A debug
 	 * cache's start_magic is 0, which no offset passes.
 	 */
-	prod = (unsigned __int128)((unsigned long)obj & page->slab_mask) * f->start_magic;
-	if (unlikely((u64)prod >= f->start_magic || (u32)(prod >> 64) >= page->objects))
+	prod = (unsigned __int128)((unsigned long)obj & page->slab_mask) *
+	       f->start_magic;
+	if (unlikely((u64)prod >= f->start_magic ||
+		     (u32)(prod >> 64) >= page->objects))
 		goto checked;
 	c = &f->cpu_slab[0];
 	if (likely((void *)page == (void *)c->slab)) {
@@ -579,7 +584,8 @@ static __always_inline void slab_free(const void *obj, struct kmem_cache *expect
 		slab_freelist_push(s, &c->freelist, (void *)obj);
 		return;
 	}
-	if (unlikely(!page->freelist || slab_freelist_head_is(obj, page->freelist) ||
+	if (unlikely(!page->freelist ||
+		     slab_freelist_head_is(obj, page->freelist) ||
 		     page->inuse <= 1)) {
 		__slab_free(s, page, (void *)obj, SLAB_THIS_IP);
 		return;
@@ -639,7 +645,6 @@ static __always_inline void kmem_cache_free(struct kmem_cache *s, void *obj)
 
 /* ---- kmalloc -------------------------------------------------------------- */
 
-
 /**
  * kmalloc_index - Linux's size-to-cache mapping
  * @size: bytes requested
@@ -695,8 +700,9 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip);
 static __always_inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (unlikely(gfp & __GFP_DMA) && size - 1 < KMALLOC_MAX_CACHE_SIZE)
-		return slab_alloc(kmalloc_dma_caches[kmalloc_size_index[(size - 1) >> 3]],
-				  gfp, size);
+		return slab_alloc(
+			kmalloc_dma_caches[kmalloc_size_index[(size - 1) >> 3]],
+			gfp, size);
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		struct kmem_cache *s =
 			kmalloc_caches[kmalloc_size_index[(size - 1) >> 3]];

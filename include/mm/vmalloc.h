@@ -34,22 +34,22 @@
  * CPUs); kvlab has one CPU, so 8192 pages. "A larger number reduces the
  * number of global TLB flushes linearly, but makes each purge longer."
  */
-#define VMALLOC_LAZY_MAX_PAGES	((32UL << 20) / PAGE_SIZE)
+#define VMALLOC_LAZY_MAX_PAGES ((32UL << 20) / PAGE_SIZE)
 
 /* vm_struct.flags, Linux's values. */
-#define VM_IOREMAP	0x00000001UL	/* unused */
-#define VM_ALLOC	0x00000002UL	/* vmalloc(): pages owned by the area */
-#define VM_MAP		0x00000004UL	/* vmap(): pages owned by the caller */
-#define VM_NO_GUARD	0x00000040UL	/* no guard page after the area */
+#define VM_IOREMAP  0x00000001UL /* unused */
+#define VM_ALLOC    0x00000002UL /* vmalloc(): pages owned by the area */
+#define VM_MAP	    0x00000004UL /* vmap(): pages owned by the caller */
+#define VM_NO_GUARD 0x00000040UL /* no guard page after the area */
 
 /* One vmalloc()ed or vmap()ed area (Linux's struct vm_struct). */
 struct vm_struct {
-	void *addr;			/* first byte */
-	unsigned long size;		/* bytes, the guard page included */
-	unsigned long flags;		/* VM_* */
-	struct page **pages;		/* nr_pages entries */
-	unsigned int nr_pages;		/* mapped pages */
-	unsigned long caller;		/* who asked, for vmallocinfo */
+	void *addr;	       /* first byte */
+	unsigned long size;    /* bytes, the guard page included */
+	unsigned long flags;   /* VM_* */
+	struct page **pages;   /* nr_pages entries */
+	unsigned int nr_pages; /* mapped pages */
+	unsigned long caller;  /* who asked, for vmallocinfo */
 };
 
 /* ---- the API ------------------------------------------------------------ */
@@ -280,14 +280,14 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 struct vm_struct *find_vm_area(const void *addr);
 
 struct vmalloc_stats {
-	unsigned long nr_vmalloc;	/* vmalloc() calls that succeeded */
+	unsigned long nr_vmalloc; /* vmalloc() calls that succeeded */
 	unsigned long nr_vfree;
 	unsigned long nr_vmap;
 	unsigned long nr_vunmap;
-	unsigned long nr_purges;	/* lazy purges done */
-	unsigned long nr_purged_areas;	/* areas they returned */
-	unsigned long nr_eager_invlpg;	/* invlpg done by eager vfree/vunmap */
-	unsigned long nr_used_pages;	/* pages mapped by live vmalloc areas */
+	unsigned long nr_purges;       /* lazy purges done */
+	unsigned long nr_purged_areas; /* areas they returned */
+	unsigned long nr_eager_invlpg; /* invlpg done by eager vfree/vunmap */
+	unsigned long nr_used_pages;   /* pages mapped by live vmalloc areas */
 };
 extern struct vmalloc_stats vmalloc_stats;
 

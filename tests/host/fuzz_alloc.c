@@ -41,36 +41,43 @@
 #include "../../mm/internal.h"
 #include "../../mm/slab.h"
 
-#define MAX_OPS		256	/* per input: bounds the time one input takes */
-#define MAX_SLABS	1024	/* slabs the page model can be told about */
-#define MAX_KOBJS	256	/* live kmalloc objects an input can have */
+#define MAX_OPS	  256  /* per input: bounds the time one input takes */
+#define MAX_SLABS 1024 /* slabs the page model can be told about */
+#define MAX_KOBJS 256  /* live kmalloc objects an input can have */
 
 /* A live kmalloc object and the pattern the input wrote into it. */
 struct kobj {
 	u8 *p;
-	size_t size, room;	/* requested; ksize() */
+	size_t size, room; /* requested; ksize() */
 	u8 tag;
-	bool large;		/* a buddy block, not a slab object */
+	bool large; /* a buddy block, not a slab object */
 };
-#define FULL_CHECK_OPS	64	/* operations between two full comparisons */
+#define FULL_CHECK_OPS 64 /* operations between two full comparisons */
 
 static struct fuzz_state {
 	struct page_model pages;
-	struct vmap_model areas;	/* mm/vmap_area.c's space */
-	struct kobj kobjs[MAX_KOBJS];	/* live kmalloc objects */
+	struct vmap_model areas;      /* mm/vmap_area.c's space */
+	struct kobj kobjs[MAX_KOBJS]; /* live kmalloc objects */
 	size_t nr_kobjs;
-	bool large_changed;	/* a large kmalloc came or went: walk mem_map */
-	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];	/* free blocks */
-	u64 nr_ops;		/* over the whole run: tags the page contents */
-	u64 last_full_check;	/* nr_ops at the last op_full_check() walk */
+	bool large_changed; /* a large kmalloc came or went: walk mem_map */
+	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS]; /* free blocks */
+	u64 nr_ops;	     /* over the whole run: tags the page contents */
+	u64 last_full_check; /* nr_ops at the last op_full_check() walk */
 	bool ready;
 } st;
 
 /* The gfp masks an argument byte selects from (modulo). */
 static const gfp_t fuzz_gfps[] = {
-	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
-	GFP_ATOMIC, GFP_NOWAIT, GFP_DMA32, GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO,
-	GFP_DMA, GFP_KERNEL | __GFP_DMA | __GFP_COMP, GFP_KERNEL | __GFP_HIGH,
+	GFP_KERNEL,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_COMP,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_DMA32,
+	GFP_KERNEL | __GFP_DMA32 | __GFP_ZERO,
+	GFP_DMA,
+	GFP_KERNEL | __GFP_DMA | __GFP_COMP,
+	GFP_KERNEL | __GFP_HIGH,
 };
 
 /* ---- page rows -------------------------------------------------------- */
@@ -100,7 +107,8 @@ static bool op_free_pages(const u8 *a, char *why)
  */
 static bool op_bad_free(const u8 *a, char *why)
 {
-	static const char *const what[] = { "double free", "wrong order", "tail page" };
+	static const char *const what[] = { "double free", "wrong order",
+					    "tail page" };
 	unsigned long before = report_count(), pfn;
 	unsigned int kind = a[1] % ARRAY_SIZE(what), order;
 	size_t idx;
@@ -116,16 +124,19 @@ static bool op_bad_free(const u8 *a, char *why)
 		before = report_count();
 		__free_pages(pfn_to_page(pfn), order);
 	} else if (kind == 1) {
-		__free_pages(pfn_to_page(pfn), order == MAX_PAGE_ORDER ? 0 : order + 1);
+		__free_pages(pfn_to_page(pfn),
+			     order == MAX_PAGE_ORDER ? 0 : order + 1);
 	} else {
 		if (!order)
 			return true;
-		__free_pages(pfn_to_page(pfn + 1 + a[0] % ((1UL << order) - 1)), 0);
+		__free_pages(pfn_to_page(pfn + 1 + a[0] % ((1UL << order) - 1)),
+			     0);
 	}
 	if (report_count() == before + 1)
 		return true;
-	snprintf(why, WHY_SIZE, "%s of pfn %#lx order %u: %lu reports, expected 1",
-		 what[kind], pfn, order, report_count() - before);
+	snprintf(why, WHY_SIZE,
+		 "%s of pfn %#lx order %u: %lu reports, expected 1", what[kind],
+		 pfn, order, report_count() - before);
 	return false;
 }
 
@@ -172,10 +183,18 @@ static bool op_vmap_alloc(const u8 *a, char *why)
 	struct vmap_area *va;
 
 	switch (a[0] & 3) {
-	case 0: pages = 1 + a[1] % 16; break;
-	case 1: pages = 1 + (a[1] | (hi & 0x3f) << 8); break;
-	case 2: pages = (a[1] + 1UL) << (hi % 40); break;
-	default: pages = 0; break;
+	case 0:
+		pages = 1 + a[1] % 16;
+		break;
+	case 1:
+		pages = 1 + (a[1] | (hi & 0x3f) << 8);
+		break;
+	case 2:
+		pages = (a[1] + 1UL) << (hi % 40);
+		break;
+	default:
+		pages = 0;
+		break;
 	}
 	size = (a[0] & 3) == 3 ? a[1] : pages << PAGE_SHIFT;
 	if (a[2] == 0x7f)
@@ -197,7 +216,8 @@ static bool op_vmap_free(const u8 *a, char *why)
 {
 	if (!st.areas.nr_busy)
 		return true;
-	return vmm_free_check(&st.areas, a[0] % st.areas.nr_busy, a[1] & 1, why);
+	return vmm_free_check(&st.areas, a[0] % st.areas.nr_busy, a[1] & 1,
+			      why);
 }
 
 static bool op_vmap_purge(const u8 *a, char *why)
@@ -211,8 +231,9 @@ static bool op_vmap_find(const u8 *a, char *why)
 {
 	const struct vmm_interval *v = &st.areas.iv[a[0] % st.areas.nr];
 	unsigned long len = v->end - v->start;
-	unsigned long addr = a[1] == 0 ? v->start : a[1] == 0xff ? v->end - 1 :
-			     v->start + len / 256 * a[1];
+	unsigned long addr = a[1] == 0	    ? v->start
+			     : a[1] == 0xff ? v->end - 1
+					    : v->start + len / 256 * a[1];
 
 	return vmm_find_check(&st.areas, addr, why);
 }
@@ -220,8 +241,8 @@ static bool op_vmap_find(const u8 *a, char *why)
 /* ---- kmalloc rows ------------------------------------------------------- */
 
 static const gfp_t kmalloc_gfps[] = {
-	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_ATOMIC, GFP_NOWAIT,
-	GFP_KERNEL | __GFP_DMA, GFP_ATOMIC | __GFP_ZERO,
+	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_ATOMIC,
+	GFP_NOWAIT, GFP_KERNEL | __GFP_DMA,  GFP_ATOMIC | __GFP_ZERO,
 };
 
 /*
@@ -242,11 +263,12 @@ static size_t kmalloc_size(const u8 *a)
  * first and last KPATTERN_EDGE of a large one (the fuzzer's time is
  * better spent on more programs than on 4 MiB of bytes each).
  */
-#define KPATTERN_EDGE	512
+#define KPATTERN_EDGE 512
 
 static bool kpattern_covers(size_t size, size_t i)
 {
-	return size <= 2 * KPATTERN_EDGE || i < KPATTERN_EDGE || i >= size - KPATTERN_EDGE;
+	return size <= 2 * KPATTERN_EDGE || i < KPATTERN_EDGE ||
+	       i >= size - KPATTERN_EDGE;
 }
 
 static u8 kpattern(u8 tag, size_t i)
@@ -262,10 +284,14 @@ static bool kobj_intact(const struct kobj *o, size_t n, char *why)
 	for (i = 0; i < n; i++) {
 		if (i == KPATTERN_EDGE && o->size > 2 * KPATTERN_EDGE)
 			i = MAX(i, o->size - KPATTERN_EDGE);
-		if (i >= n || !kpattern_covers(o->size, i) || o->p[i] == kpattern(o->tag, i))
+		if (i >= n || !kpattern_covers(o->size, i) ||
+		    o->p[i] == kpattern(o->tag, i))
 			continue;
-		snprintf(why, WHY_SIZE, "kmalloc object %p (%zu bytes): byte %zu is %#x, wrote %#x",
-			 (void *)o->p, o->size, i, o->p[i], kpattern(o->tag, i));
+		snprintf(why, WHY_SIZE,
+			 "kmalloc object %p (%zu bytes): byte %zu is %#x, "
+			 "wrote %#x",
+			 (void *)o->p, o->size, i, o->p[i],
+			 kpattern(o->tag, i));
 		return false;
 	}
 	return true;
@@ -284,7 +310,9 @@ static bool kobj_take(u8 *p, size_t size, gfp_t gfp, size_t keep, u8 tag,
 	struct kmem_cache *s = kmalloc_slab(size);
 	gfp_t zone_gfp = (gfp & ~(__GFP_ZERO | __GFP_COMP)) | __GFP_NOWARN;
 	unsigned int order = s ? s->order : get_order(size);
-	unsigned long align = s ? MIN(s->object_size & -s->object_size, PAGE_SIZE) : PAGE_SIZE;
+	unsigned long align =
+		s ? MIN(s->object_size & -s->object_size, PAGE_SIZE)
+		  : PAGE_SIZE;
 	struct kobj *o;
 	size_t i;
 
@@ -297,12 +325,14 @@ static bool kobj_take(u8 *p, size_t size, gfp_t gfp, size_t keep, u8 tag,
 	if (!p) {
 		if (!pm_alloc_possible(&st.pages, zone_gfp, order))
 			return true;
-		snprintf(why, WHY_SIZE, "kmalloc(%zu, %#x) failed; an order-%u block was free",
+		snprintf(why, WHY_SIZE,
+			 "kmalloc(%zu, %#x) failed; an order-%u block was free",
 			 size, gfp, order);
 		return false;
 	}
 	if ((!in_place && (unsigned long)p % align) || ksize(p) < size) {
-		snprintf(why, WHY_SIZE, "kmalloc(%zu) = %p: alignment %lu wanted, ksize %zu",
+		snprintf(why, WHY_SIZE,
+			 "kmalloc(%zu) = %p: alignment %lu wanted, ksize %zu",
 			 size, (void *)p, align, ksize(p));
 		return false;
 	}
@@ -310,13 +340,18 @@ static bool kobj_take(u8 *p, size_t size, gfp_t gfp, size_t keep, u8 tag,
 		const struct kobj *q = &st.kobjs[i];
 
 		if (p + ksize(p) > q->p && q->p + q->room > p) {
-			snprintf(why, WHY_SIZE, "kmalloc(%zu) = %p+%zu overlaps live %p+%zu",
-				 size, (void *)p, ksize(p), (void *)q->p, q->room);
+			snprintf(why, WHY_SIZE,
+				 "kmalloc(%zu) = %p+%zu overlaps live %p+%zu",
+				 size, (void *)p, ksize(p), (void *)q->p,
+				 q->room);
 			return false;
 		}
 	}
-	if ((gfp & __GFP_ZERO) && memchr_inv(p + keep, 0, MIN(size - keep, 2 * PAGE_SIZE))) {
-		snprintf(why, WHY_SIZE, "kmalloc(%zu, __GFP_ZERO) = %p not zeroed", size, (void *)p);
+	if ((gfp & __GFP_ZERO) &&
+	    memchr_inv(p + keep, 0, MIN(size - keep, 2 * PAGE_SIZE))) {
+		snprintf(why, WHY_SIZE,
+			 "kmalloc(%zu, __GFP_ZERO) = %p not zeroed", size,
+			 (void *)p);
 		return false;
 	}
 	o = &st.kobjs[st.nr_kobjs++];
@@ -335,7 +370,8 @@ static bool kobj_take(u8 *p, size_t size, gfp_t gfp, size_t keep, u8 tag,
 static bool op_kmalloc(const u8 *a, char *why)
 {
 	size_t size = kmalloc_size(a);
-	gfp_t gfp = kmalloc_gfps[a[2] % ARRAY_SIZE(kmalloc_gfps)] | __GFP_NOWARN;
+	gfp_t gfp = kmalloc_gfps[a[2] % ARRAY_SIZE(kmalloc_gfps)] |
+		    __GFP_NOWARN;
 
 	if (st.nr_kobjs == MAX_KOBJS)
 		return true;
@@ -385,13 +421,15 @@ static bool op_krealloc(const u8 *a, char *why)
 	p = krealloc(o.p, size, GFP_KERNEL | __GFP_NOWARN);
 	if (!size)
 		return kobj_take(p, 0, GFP_KERNEL, 0, o.tag, false, why);
-	if (!p) {	/* the old object stays */
+	if (!p) { /* the old object stays */
 		st.kobjs[st.nr_kobjs++] = o;
-		return kobj_take(NULL, size, GFP_KERNEL, 0, o.tag, false, why) &&
+		return kobj_take(NULL, size, GFP_KERNEL, 0, o.tag, false,
+				 why) &&
 		       kobj_intact(&o, o.size, why);
 	}
 	if (size <= o.room && p != o.p) {
-		snprintf(why, WHY_SIZE, "krealloc(%p, %zu) moved to %p though ksize is %zu",
+		snprintf(why, WHY_SIZE,
+			 "krealloc(%p, %zu) moved to %p though ksize is %zu",
 			 (void *)o.p, size, (void *)p, o.room);
 		return false;
 	}
@@ -435,9 +473,10 @@ static bool op_kbad_free(const u8 *a, char *why)
 	}
 	if (report_count() == before + 1)
 		return (a[1] & 1) ? kobj_intact(&o, o.size, why) : true;
-	snprintf(why, WHY_SIZE, "%s of kmalloc object %p (%zu bytes): %lu reports, expected 1",
-		 a[1] & 1 ? "kfree inside" : "double kfree", (void *)o.p, o.size,
-		 report_count() - before);
+	snprintf(why, WHY_SIZE,
+		 "%s of kmalloc object %p (%zu bytes): %lu reports, expected 1",
+		 a[1] & 1 ? "kfree inside" : "double kfree", (void *)o.p,
+		 o.size, report_count() - before);
 	return false;
 }
 
@@ -453,7 +492,8 @@ struct alloc_op {
 
 static const struct alloc_op alloc_ops[] = {
 	{ "alloc_pages", 2, op_alloc_pages },
-	{ "alloc_pages", 2, op_alloc_pages },	/* twice: allocations fill memory */
+	{ "alloc_pages", 2,
+	  op_alloc_pages }, /* twice: allocations fill memory */
 	{ "free_pages", 1, op_free_pages },
 	{ "bad_free", 2, op_bad_free },
 	{ "drain_all_pages", 0, op_drain },
@@ -463,16 +503,16 @@ static const struct alloc_op alloc_ops[] = {
 	 * index (tests/host/corpus/mkcorpus.py), and a selector below the
 	 * number of rows decodes to the same row whatever is appended.
 	 */
-	{ "vmap_alloc", 4, op_vmap_alloc },		/* 6 */
+	{ "vmap_alloc", 4, op_vmap_alloc }, /* 6 */
 	{ "vmap_free", 2, op_vmap_free },
 	{ "vmap_purge", 0, op_vmap_purge },
 	{ "vmap_find", 2, op_vmap_find },
-	{ "kmalloc", 3, op_kmalloc },			/* 10 */
+	{ "kmalloc", 3, op_kmalloc }, /* 10 */
 	{ "kmalloc", 3, op_kmalloc },
 	{ "kfree", 1, op_kfree },
 	{ "krealloc", 3, op_krealloc },
-	{ "kbad_free", 2, op_kbad_free },		/* 14 */
-	/*
+	{ "kbad_free", 2, op_kbad_free }, /* 14 */
+					  /*
 	 * vmalloc/vmap rows (pages mapped) would need the page model to know
 	 * the pages and page tables they take from the buddy allocator:
 	 * tests/host/test_vmalloc.c covers them instead.
@@ -539,7 +579,8 @@ static void end_of_input(void)
 		if (!pm_free_check(&st.pages, st.pages.nr_live - 1, why))
 			fail("end of input", why);
 	while (st.areas.nr_busy)
-		if (!vmm_free_check(&st.areas, st.areas.nr_busy - 1, false, why))
+		if (!vmm_free_check(&st.areas, st.areas.nr_busy - 1, false,
+				    why))
 			fail("end of input", why);
 	while (st.nr_kobjs) {
 		const u8 last = (u8)(st.nr_kobjs - 1);
@@ -563,8 +604,11 @@ static void end_of_input(void)
 		for (o = 0; o <= MAX_PAGE_ORDER; o++) {
 			if (zones[z].free_area[o].nr_free == st.booted[z][o])
 				continue;
-			snprintf(why, WHY_SIZE, "zone %s order %u: %lu free blocks, %lu at boot",
-				 zones[z].name, o, zones[z].free_area[o].nr_free,
+			snprintf(why, WHY_SIZE,
+				 "zone %s order %u: %lu free blocks, %lu at "
+				 "boot",
+				 zones[z].name, o,
+				 zones[z].free_area[o].nr_free,
 				 st.booted[z][o]);
 			fail("end of input", why);
 		}
@@ -578,7 +622,7 @@ static void boot_once(void)
 
 	if (st.ready)
 		return;
-	console_loglevel = 0;		/* misuse reports are expected */
+	console_loglevel = 0; /* misuse reports are expected */
 	report_set_counting(true);
 	if (!pm_boot_small(&st.pages, why))
 		fail("boot", why);
@@ -607,7 +651,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	vmm_init(&st.areas);
 	sync_foreign("vmalloc_reset", false);
 	for (n = 0; n < MAX_OPS && pos < size; n++) {
-		const struct alloc_op *op = &alloc_ops[data[pos] % ARRAY_SIZE(alloc_ops)];
+		const struct alloc_op *op =
+			&alloc_ops[data[pos] % ARRAY_SIZE(alloc_ops)];
 
 		if (size - pos - 1 < op->nr_arg_bytes)
 			break;

@@ -17,7 +17,7 @@
 
 #include "models.h"
 
-#define FUZZ_INFO_PA	0x10000
+#define FUZZ_INFO_PA 0x10000
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 

@@ -35,18 +35,21 @@ static void check_line(const u8 *line, size_t len)
 		abort();
 	}
 	if (why == TRACE_SKIP_NONE) {
-		bool page = ev.kind == TRACE_PAGE_ALLOC || ev.kind == TRACE_PAGE_FREE;
+		bool page = ev.kind == TRACE_PAGE_ALLOC ||
+			    ev.kind == TRACE_PAGE_FREE;
 
 		if (ev.kind >= NR_TRACE_KINDS || ev.order > MAX_PAGE_ORDER ||
 		    strnlen(ev.name, TRACE_NAME_LEN) == TRACE_NAME_LEN) {
-			fprintf(stderr, "fuzz_trace: bad event kind %d order %u\n",
+			fprintf(stderr,
+				"fuzz_trace: bad event kind %d order %u\n",
 				ev.kind, ev.order);
 			abort();
 		}
 		replay_rec_from_event(&rec, &ev);
 		if (rec.kind != ev.kind || rec.order != ev.order ||
 		    rec.addr != (page ? ev.pfn : ev.ptr)) {
-			fprintf(stderr, "fuzz_trace: the record lost the event\n");
+			fprintf(stderr, "fuzz_trace: the record lost the "
+					"event\n");
 			abort();
 		}
 	}

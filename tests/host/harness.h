@@ -39,11 +39,11 @@
 
 struct host_test {
 	const char *suite, *name;
-	u64 seed;		/* the run's seed, as given on the command line */
-	struct prng rng;	/* seeded from seed and suite.name */
-	unsigned int nr_failed;	/* CHECKs that failed */
+	u64 seed;	 /* the run's seed, as given on the command line */
+	struct prng rng; /* seeded from seed and suite.name */
+	unsigned int nr_failed; /* CHECKs that failed */
 	unsigned long nr_checks;
-	unsigned int scale_pct;	/* host_iters() multiplier, percent */
+	unsigned int scale_pct; /* host_iters() multiplier, percent */
 };
 
 struct host_case {
@@ -57,19 +57,26 @@ struct host_suite {
 	size_t nr_cases;
 };
 
-#define HOST_CASE(fn) { #fn, fn }
+#define HOST_CASE(fn)   \
+	{               \
+#fn, fn \
+	}
 #define HOST_SUITE(sname, ...)                                              \
-	{ sname, (const struct host_case[]){ __VA_ARGS__ },                 \
-	  sizeof((const struct host_case[]){ __VA_ARGS__ }) /                \
-		  sizeof(struct host_case) }
+	{                                                                   \
+		sname, (const struct host_case[]){ __VA_ARGS__ },           \
+			sizeof((const struct host_case[]){ __VA_ARGS__ }) / \
+				sizeof(struct host_case)                    \
+	}
 
 void host_fail(struct host_test *t, const char *file, int line,
 	       const char *cond, const char *fmt, ...) __printf(5, 6);
 
 /* CHECK - true if @cond holds; otherwise records the failure and is false. */
-#define CHECK(t, cond, ...)                                                  \
-	((t)->nr_checks++, likely(cond) ? true :                             \
-	 (host_fail(t, __FILE__, __LINE__, #cond, __VA_ARGS__), false))
+#define CHECK(t, cond, ...)                                                    \
+	((t)->nr_checks++,                                                     \
+	 likely(cond) ? true                                                   \
+		      : (host_fail(t, __FILE__, __LINE__, #cond, __VA_ARGS__), \
+			 false))
 
 /* host_iters - @n scaled by --scale, at least 1. */
 unsigned long host_iters(const struct host_test *t, unsigned long n);

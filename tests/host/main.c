@@ -18,14 +18,14 @@
 #include "harness.h"
 #include <lib/string.h>
 
-#define DEFAULT_SEED	1
-#define WATCHDOG_S	120	/* per case; a generous bound, not a timing */
-#define MAX_REPORTED	10	/* failed checks printed per case */
+#define DEFAULT_SEED 1
+#define WATCHDOG_S   120 /* per case; a generous bound, not a timing */
+#define MAX_REPORTED 10	 /* failed checks printed per case */
 
 static const struct host_suite *const suites[] = {
-	&suite_shim, &suite_vsprintf, &suite_strutil, &suite_prng,
-	&suite_cmdline, &suite_bootinfo, &suite_buddy, &suite_rbtree,
-	&suite_vmap_area, &suite_vmalloc, &suite_slab,
+	&suite_shim,	  &suite_vsprintf, &suite_strutil, &suite_prng,
+	&suite_cmdline,	  &suite_bootinfo, &suite_buddy,   &suite_rbtree,
+	&suite_vmap_area, &suite_vmalloc,  &suite_slab,
 };
 
 static struct host_test *current;
@@ -105,7 +105,9 @@ static bool selected(const char *only, const char *suite, const char *name)
 static bool run_case(const struct host_suite *s, const struct host_case *c,
 		     unsigned int nr, u64 seed, unsigned int scale_pct)
 {
-	struct host_test t = { .suite = s->name, .name = c->name, .seed = seed,
+	struct host_test t = { .suite = s->name,
+			       .name = c->name,
+			       .seed = seed,
 			       .scale_pct = scale_pct };
 
 	prng_seed(&t.rng, hash64_str(hash64_str(seed, s->name), c->name));
@@ -116,7 +118,8 @@ static bool run_case(const struct host_suite *s, const struct host_case *c,
 	current = NULL;
 	if (t.nr_failed) {
 		printf("not ok %u %s.%s\n", nr, s->name, c->name);
-		printf("    # %u of %lu checks failed; replay: --seed=%llu --only=%s.%s\n",
+		printf("    # %u of %lu checks failed; replay: --seed=%llu "
+		       "--only=%s.%s\n",
 		       t.nr_failed, t.nr_checks, (unsigned long long)seed,
 		       s->name, c->name);
 	} else {
@@ -130,7 +133,7 @@ static bool run_case(const struct host_suite *s, const struct host_case *c,
 static void usage(void)
 {
 	fprintf(stderr, "usage: kvtest [--seed=N] [--scale=PCT] "
-		"[--only=SUITE[.CASE],...] [--list]\n");
+			"[--only=SUITE[.CASE],...] [--list]\n");
 	exit(2);
 }
 

@@ -37,9 +37,9 @@
 #include <lib/string.h>
 #include <mm/layout.h>
 
-#define FOUR_GIB	(4ULL << 30)
-#define MB1_INFO_BYTES	68
-#define MB2_MAX_TOTAL	(1u << 20)
+#define FOUR_GIB       (4ULL << 30)
+#define MB1_INFO_BYTES 68
+#define MB2_MAX_TOTAL  (1u << 20)
 
 /* ---- physical memory for the parser ---------------------------------- */
 
@@ -92,7 +92,8 @@ static const void *copy_map(void *ctx, phys_addr_t pa, size_t len)
 		abort();
 	/* The part of [pa, pa + len) that overlaps the data; zeros elsewhere. */
 	if (pa < m->base + m->len && pa + len > m->base) {
-		phys_addr_t s = MAX(pa, m->base), e = MIN(pa + len, m->base + m->len);
+		phys_addr_t s = MAX(pa, m->base),
+			    e = MIN(pa + len, m->base + m->len);
 
 		memcpy(p + (s - pa), m->data + (s - m->base), e - s);
 	}
@@ -172,7 +173,8 @@ static void model_mb2(const struct physmem *m, phys_addr_t pa,
 	bool have_mmap = false, have_meminfo = false;
 
 	total = physmem_readable(m, pa, 8) ? physmem_le(m, pa, 4) : 0;
-	if (total < 16 || total > MB2_MAX_TOTAL || !physmem_readable(m, pa, total)) {
+	if (total < 16 || total > MB2_MAX_TOTAL ||
+	    !physmem_readable(m, pa, total)) {
 		b->ret = -EINVAL;
 		return;
 	}
@@ -183,8 +185,9 @@ static void model_mb2(const struct physmem *m, phys_addr_t pa,
 		if (type == 0 || size < 8 || off + size > total)
 			break;
 		if (type == 1)
-			b->cmdline_truncated = model_string(m, pa + off + 8,
-				size - 8, b->cmdline, sizeof(b->cmdline));
+			b->cmdline_truncated =
+				model_string(m, pa + off + 8, size - 8,
+					     b->cmdline, sizeof(b->cmdline));
 		if (type == 2)
 			model_string(m, pa + off + 8, size - 8, b->loader_name,
 				     sizeof(b->loader_name));
@@ -216,11 +219,14 @@ static void model_mb1(const struct physmem *m, phys_addr_t pa,
 	b->info_end = pa + MB1_INFO_BYTES;
 	flags = physmem_le(m, pa, 4);
 	if (flags & (1u << 2))
-		b->cmdline_truncated = model_string(m, physmem_le(m, pa + 16, 4),
-			CMDLINE_MAX + 1, b->cmdline, sizeof(b->cmdline));
+		b->cmdline_truncated = model_string(m,
+						    physmem_le(m, pa + 16, 4),
+						    CMDLINE_MAX + 1, b->cmdline,
+						    sizeof(b->cmdline));
 	if (flags & (1u << 9))
-		model_string(m, physmem_le(m, pa + 64, 4), sizeof(b->loader_name),
-			     b->loader_name, sizeof(b->loader_name));
+		model_string(m, physmem_le(m, pa + 64, 4),
+			     sizeof(b->loader_name), b->loader_name,
+			     sizeof(b->loader_name));
 	if (flags & (1u << 6)) {
 		len = physmem_le(m, pa + 44, 4);
 		addr = physmem_le(m, pa + 48, 4);
@@ -236,7 +242,8 @@ static void model_mb1(const struct physmem *m, phys_addr_t pa,
 		}
 	} else if (flags & 1) {
 		model_add(b, 0, physmem_le(m, pa + 4, 4) << 10, MEM_USABLE);
-		model_add(b, 1ULL << 20, physmem_le(m, pa + 8, 4) << 10, MEM_USABLE);
+		model_add(b, 1ULL << 20, physmem_le(m, pa + 8, 4) << 10,
+			  MEM_USABLE);
 	}
 }
 
@@ -259,9 +266,10 @@ static bool compare_boot(const struct boot_info *bi, const struct model_boot *b,
 	}
 	if (strcmp(bi->cmdline, b->cmdline) ||
 	    bi->cmdline_truncated != b->cmdline_truncated) {
-		snprintf(why, WHY_SIZE, "command line '%.80s'%s, model '%.80s'%s",
-			 bi->cmdline, bi->cmdline_truncated ? " (cut)" : "",
-			 b->cmdline, b->cmdline_truncated ? " (cut)" : "");
+		snprintf(why, WHY_SIZE,
+			 "command line '%.80s'%s, model '%.80s'%s", bi->cmdline,
+			 bi->cmdline_truncated ? " (cut)" : "", b->cmdline,
+			 b->cmdline_truncated ? " (cut)" : "");
 		return false;
 	}
 	if (strcmp(bi->loader_name, b->loader_name)) {
@@ -270,15 +278,20 @@ static bool compare_boot(const struct boot_info *bi, const struct model_boot *b,
 		return false;
 	}
 	if (bi->nr_raw != b->nr_raw || bi->nr_raw_dropped != b->nr_dropped) {
-		snprintf(why, WHY_SIZE, "%zu raw entries (%zu dropped), model %zu (%zu)",
-			 bi->nr_raw, bi->nr_raw_dropped, b->nr_raw, b->nr_dropped);
+		snprintf(why, WHY_SIZE,
+			 "%zu raw entries (%zu dropped), model %zu (%zu)",
+			 bi->nr_raw, bi->nr_raw_dropped, b->nr_raw,
+			 b->nr_dropped);
 		return false;
 	}
 	for (i = 0; i < b->nr_raw; i++) {
 		const struct mem_region *k = &bi->raw[i], *r = &b->raw[i];
 
-		if (k->start != r->start || k->end != r->end || k->type != r->type) {
-			snprintf(why, WHY_SIZE, "raw entry %zu: [%#llx, %#llx) type %u, model [%#llx, %#llx) type %u",
+		if (k->start != r->start || k->end != r->end ||
+		    k->type != r->type) {
+			snprintf(why, WHY_SIZE,
+				 "raw entry %zu: [%#llx, %#llx) type %u, model "
+				 "[%#llx, %#llx) type %u",
 				 i, (unsigned long long)k->start,
 				 (unsigned long long)k->end, k->type,
 				 (unsigned long long)r->start,
@@ -324,7 +337,10 @@ bool bootinfo_check(u32 magic, const struct physmem *m, phys_addr_t info_pa,
 		for (i = 0; i < nr_map && i < bi.nr_map; i++)
 			if (memcmp(&map[i], &bi.map[i], sizeof(map[i])))
 				break;
-		snprintf(why, WHY_SIZE, "boot_info.map differs from memmap_sanitize(raw) at entry %zu", i);
+		snprintf(why, WHY_SIZE,
+			 "boot_info.map differs from memmap_sanitize(raw) at "
+			 "entry %zu",
+			 i);
 		ok = false;
 	}
 	return ok;
@@ -335,7 +351,7 @@ bool bootinfo_check(u32 magic, const struct physmem *m, phys_addr_t info_pa,
 struct clean {
 	struct mem_region r[MAX_MEM_REGIONS];
 	size_t n;
-	bool odd;	/* a warning is due */
+	bool odd; /* a warning is due */
 };
 
 /* The documented cleaning of each raw entry. */
@@ -350,7 +366,7 @@ static void model_clean(const struct mem_region *in, size_t nr_in,
 		struct mem_region r = in[i];
 
 		if (r.end <= r.start || r.start >= MAX_PHYS_ADDR) {
-			c->odd = true;	/* empty, wrapped or unaddressable */
+			c->odd = true; /* empty, wrapped or unaddressable */
 			continue;
 		}
 		if (r.end > MAX_PHYS_ADDR) {
@@ -362,7 +378,7 @@ static void model_clean(const struct mem_region *in, size_t nr_in,
 			c->odd = true;
 		}
 		if (c->n && r.start < c->r[c->n - 1].start)
-			c->odd = true;	/* not sorted */
+			c->odd = true; /* not sorted */
 		c->r[c->n++] = r;
 	}
 }
@@ -394,14 +410,20 @@ static bool check_shape(const struct mem_region *out, size_t n, char *why)
 
 		if (r->start >= r->end || r->end > MAX_PHYS_ADDR ||
 		    r->type < MEM_USABLE || r->type > MEM_UNUSABLE) {
-			snprintf(why, WHY_SIZE, "sanitized entry %zu [%#llx, %#llx) type %u is malformed",
+			snprintf(why, WHY_SIZE,
+				 "sanitized entry %zu [%#llx, %#llx) type %u "
+				 "is malformed",
 				 i, (unsigned long long)r->start,
 				 (unsigned long long)r->end, r->type);
 			return false;
 		}
 		if (i && (out[i - 1].end > r->start ||
-			  (out[i - 1].end == r->start && out[i - 1].type == r->type))) {
-			snprintf(why, WHY_SIZE, "sanitized entries %zu and %zu are unsorted, overlap or should merge: end %#llx type %u, start %#llx type %u",
+			  (out[i - 1].end == r->start &&
+			   out[i - 1].type == r->type))) {
+			snprintf(why, WHY_SIZE,
+				 "sanitized entries %zu and %zu are unsorted, "
+				 "overlap or should merge: end %#llx type %u, "
+				 "start %#llx type %u",
 				 i - 1, i, (unsigned long long)out[i - 1].end,
 				 out[i - 1].type, (unsigned long long)r->start,
 				 r->type);
@@ -437,7 +459,8 @@ bool memmap_check(const struct mem_region *in, size_t nr_in, char *why,
 		*nr_out_copy = n;
 	}
 	if (n > MAX_MEM_REGIONS) {
-		snprintf(why, WHY_SIZE, "memmap_sanitize returned %zu entries", n);
+		snprintf(why, WHY_SIZE, "memmap_sanitize returned %zu entries",
+			 n);
 		return false;
 	}
 	if (!check_shape(out, n, why))
@@ -460,13 +483,14 @@ bool memmap_check(const struct mem_region *in, size_t nr_in, char *why,
 		if (pts[i] == pts[i + 1])
 			continue;
 		for (j = 0; j < c.n; j++) {
-			if (c.r[j].start <= pts[i] && pts[i + 1] <= c.r[j].end) {
+			if (c.r[j].start <= pts[i] &&
+			    pts[i + 1] <= c.r[j].end) {
 				covers++;
 				want = MAX(want, c.r[j].type);
 			}
 		}
 		if (covers > 1)
-			c.odd = true;	/* overlap */
+			c.odd = true; /* overlap */
 		if (want && want != prev)
 			runs++;
 		prev = want;
@@ -474,20 +498,24 @@ bool memmap_check(const struct mem_region *in, size_t nr_in, char *why,
 			continue;
 		got = map_type_at(out, n, pts[i]);
 		if (got != want) {
-			snprintf(why, WHY_SIZE, "[%#llx, %#llx) is type %u in the sanitized map, but the highest type covering it is %u",
+			snprintf(why, WHY_SIZE,
+				 "[%#llx, %#llx) is type %u in the sanitized "
+				 "map, but the highest type covering it is %u",
 				 (unsigned long long)pts[i],
 				 (unsigned long long)pts[i + 1], got, want);
 			return false;
 		}
 	}
 	if (runs > MAX_MEM_REGIONS)
-		c.odd = true;	/* the sanitized map overflowed */
+		c.odd = true; /* the sanitized map overflowed */
 	if (runs != n && !(runs > MAX_MEM_REGIONS && n == MAX_MEM_REGIONS)) {
-		snprintf(why, WHY_SIZE, "%zu sanitized entries, expected %zu", n, runs);
+		snprintf(why, WHY_SIZE, "%zu sanitized entries, expected %zu",
+			 n, runs);
 		return false;
 	}
 	if (c.odd != (nr_warnings > 0) || nr_warn_calls != nr_warnings) {
-		snprintf(why, WHY_SIZE, "%u warnings (%u warn calls), but the map is %s",
+		snprintf(why, WHY_SIZE,
+			 "%u warnings (%u warn calls), but the map is %s",
 			 nr_warnings, nr_warn_calls, c.odd ? "odd" : "clean");
 		return false;
 	}

@@ -27,15 +27,15 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 
-#define KEY_MAX		63	/* longest key, bytes */
-#define VALUE_MAX	(CMDLINE_VALUE_MAX - 1)
+#define KEY_MAX	  63 /* longest key, bytes */
+#define VALUE_MAX (CMDLINE_VALUE_MAX - 1)
 
 enum kind {
-	K_STRING,	/* accepts anything, NULL included */
-	K_BOOL,		/* kparam_bool */
-	K_ULONG,	/* kparam_ulong(min, max) */
-	K_CHOICE,	/* "page_fault" or "bug", with a reason otherwise */
-	K_BARE,		/* only without a value; refuses with no reason */
+	K_STRING, /* accepts anything, NULL included */
+	K_BOOL,	  /* kparam_bool */
+	K_ULONG,  /* kparam_ulong(min, max) */
+	K_CHOICE, /* "page_fault" or "bug", with a reason otherwise */
+	K_BARE,	  /* only without a value; refuses with no reason */
 };
 
 /* How each key of model_kparams[] (same order) takes its value. */
@@ -45,16 +45,16 @@ struct key_spec {
 };
 
 static const struct key_spec specs[] = {
-	{ K_STRING, 0, 0 },		/* tests */
-	{ K_STRING, 0, 0 },		/* bench */
-	{ K_BOOL, 0, 0 },		/* monitor */
-	{ K_ULONG, 0, ~0UL },		/* seed */
-	{ K_ULONG, 4096, 1UL << 40 },	/* mem */
-	{ K_STRING, 0, 0 },		/* slub_debug */
-	{ K_BOOL, 0, 0 },		/* vmalloc_lazy */
-	{ K_ULONG, 0, 8 },		/* loglevel */
-	{ K_CHOICE, 0, 0 },		/* crash */
-	{ K_BARE, 0, 0 },		/* quiet */
+	{ K_STRING, 0, 0 },	      /* tests */
+	{ K_STRING, 0, 0 },	      /* bench */
+	{ K_BOOL, 0, 0 },	      /* monitor */
+	{ K_ULONG, 0, ~0UL },	      /* seed */
+	{ K_ULONG, 4096, 1UL << 40 }, /* mem */
+	{ K_STRING, 0, 0 },	      /* slub_debug */
+	{ K_BOOL, 0, 0 },	      /* vmalloc_lazy */
+	{ K_ULONG, 0, 8 },	      /* loglevel */
+	{ K_CHOICE, 0, 0 },	      /* crash */
+	{ K_BARE, 0, 0 },	      /* quiet */
 };
 
 /* One setter call, as the recording setters saw it or the model expects. */
@@ -63,7 +63,7 @@ struct call {
 	bool has_val;
 	char val[CMDLINE_VALUE_MAX];
 	int ret;
-	unsigned long long out;	/* the parsed bool or number, when ret == 0 */
+	unsigned long long out; /* the parsed bool or number, when ret == 0 */
 };
 
 struct calls {
@@ -71,7 +71,7 @@ struct calls {
 	size_t n, cap;
 };
 
-static struct calls seen;	/* filled by the recording setters */
+static struct calls seen; /* filled by the recording setters */
 
 static struct call *calls_add(struct calls *c)
 {
@@ -111,8 +111,11 @@ static int record_set(unsigned int i, const char *val, char *why,
 		c->out = ul;
 		break;
 	case K_CHOICE:
-		c->ret = val && (!strcmp(val, "page_fault") || !strcmp(val, "bug"))
-			 ? 0 : -EINVAL;
+		c->ret =
+			val && (!strcmp(val, "page_fault") || !strcmp(val, "bu"
+									   "g"))
+				? 0
+				: -EINVAL;
 		if (c->ret)
 			snprintf(why, why_size, "expected page_fault or bug");
 		break;
@@ -125,15 +128,23 @@ static int record_set(unsigned int i, const char *val, char *why,
 	return c->ret;
 }
 
-#define RECORDING_SETTER(i)                                                 \
-	static int set_##i(const char *val, char *why, size_t why_size)    \
-	{                                                                   \
-		return record_set(i, val, why, why_size);                   \
+#define RECORDING_SETTER(i)                                             \
+	static int set_##i(const char *val, char *why, size_t why_size) \
+	{                                                               \
+		return record_set(i, val, why, why_size);               \
 	}
-RECORDING_SETTER(0) RECORDING_SETTER(1) RECORDING_SETTER(2)
-RECORDING_SETTER(3) RECORDING_SETTER(4) RECORDING_SETTER(5)
-RECORDING_SETTER(6) RECORDING_SETTER(7) RECORDING_SETTER(8)
+/* clang-format off: a list of definitions, one per line */
+RECORDING_SETTER(0)
+RECORDING_SETTER(1)
+RECORDING_SETTER(2)
+RECORDING_SETTER(3)
+RECORDING_SETTER(4)
+RECORDING_SETTER(5)
+RECORDING_SETTER(6)
+RECORDING_SETTER(7)
+RECORDING_SETTER(8)
 RECORDING_SETTER(9)
+/* clang-format on */
 
 const struct kparam model_kparams[] = {
 	{ "tests", set_0, "any string" },
@@ -148,8 +159,8 @@ const struct kparam model_kparams[] = {
 	{ "quiet", set_9, "no value, refused without a reason" },
 };
 const size_t model_nr_kparams = ARRAY_SIZE(model_kparams);
-_Static_assert(ARRAY_SIZE(model_kparams) == ARRAY_SIZE(specs),
-	       "one spec per key");
+_Static_assert(ARRAY_SIZE(model_kparams) == ARRAY_SIZE(specs), "one spec per "
+							       "key");
 
 /* ---- the model -------------------------------------------------------- */
 
@@ -177,7 +188,8 @@ static bool model_setter(const struct key_spec *k, const char *val,
 		*out = v;
 		return true;
 	case K_CHOICE:
-		return val && (!strcmp(val, "page_fault") || !strcmp(val, "bug"));
+		return val && (!strcmp(val, "page_fault") || !strcmp(val, "bu"
+									  "g"));
 	case K_BARE:
 		return !val;
 	}
@@ -238,7 +250,9 @@ static void model_word(struct model_result *r, const char *key, size_t klen,
 	c->key = (unsigned int)i;
 	c->has_val = has_val;
 	memcpy(c->val, val, has_val ? vlen : 0);
-	c->ret = model_setter(&specs[i], has_val ? c->val : NULL, &c->out) ? 0 : -EINVAL;
+	c->ret = model_setter(&specs[i], has_val ? c->val : NULL, &c->out)
+			 ? 0
+			 : -EINVAL;
 	if (c->ret == 0)
 		r->nr_applied++;
 }
@@ -276,8 +290,8 @@ static void model_parse(const char *line, size_t max_len,
 			}
 		}
 		pos += run_of(line + pos, len - pos, BLANKS, false);
-		if (first && !has_val && (memchr(key, '/', klen) ||
-					  memchr(key, '.', klen))) {
+		if (first && !has_val &&
+		    (memchr(key, '/', klen) || memchr(key, '.', klen))) {
 			first = false;
 			continue;
 		}
@@ -307,9 +321,9 @@ static void record_warn(const char *msg)
 
 static void describe_call(char *buf, size_t size, const struct call *c)
 {
-	snprintf(buf, size, "%s%s%.60s%s -> %d (%llu)", model_kparams[c->key].key,
-		 c->has_val ? "=\"" : "", c->val, c->has_val ? "\"" : "",
-		 c->ret, c->out);
+	snprintf(buf, size, "%s%s%.60s%s -> %d (%llu)",
+		 model_kparams[c->key].key, c->has_val ? "=\"" : "", c->val,
+		 c->has_val ? "\"" : "", c->ret, c->out);
 }
 
 static bool compare_calls(const struct calls *want, char *why)
@@ -321,17 +335,20 @@ static bool compare_calls(const struct calls *want, char *why)
 		const struct call *w = &want->v[i], *s = &seen.v[i];
 
 		if (w->key != s->key || w->has_val != s->has_val ||
-		    strcmp(w->val, s->val) || w->ret != s->ret || w->out != s->out) {
+		    strcmp(w->val, s->val) || w->ret != s->ret ||
+		    w->out != s->out) {
 			describe_call(a, sizeof(a), w);
 			describe_call(b, sizeof(b), s);
-			snprintf(why, WHY_SIZE, "setter call %zu: model %s, kvlab %s",
-				 i, a, b);
+			snprintf(why, WHY_SIZE,
+				 "setter call %zu: model %s, kvlab %s", i, a,
+				 b);
 			return false;
 		}
 	}
 	if (want->n != seen.n) {
-		snprintf(why, WHY_SIZE, "model makes %zu setter calls, kvlab %zu",
-			 want->n, seen.n);
+		snprintf(why, WHY_SIZE,
+			 "model makes %zu setter calls, kvlab %zu", want->n,
+			 seen.n);
 		return false;
 	}
 	return true;
@@ -353,7 +370,9 @@ bool cmdline_check(const char *line, size_t max_len, char *why)
 		goto out;
 	if (res.nr_words != m.nr_words || res.nr_applied != m.nr_applied ||
 	    res.nr_warnings != m.nr_words - m.nr_applied) {
-		snprintf(why, WHY_SIZE, "words/applied/warnings: model %u/%u/%u, kvlab %u/%u/%u",
+		snprintf(why, WHY_SIZE,
+			 "words/applied/warnings: model %u/%u/%u, kvlab "
+			 "%u/%u/%u",
 			 m.nr_words, m.nr_applied, m.nr_words - m.nr_applied,
 			 res.nr_words, res.nr_applied, res.nr_warnings);
 		goto out;

@@ -75,8 +75,8 @@ bool pm_init(struct page_model *m, const struct pm_range *used, size_t nr_used,
 
 		if (r->type != MEM_USABLE)
 			continue;
-		for (pfn = PFN_UP(r->start); pfn < PFN_DOWN(r->end) &&
-					     pfn < m->nr_pfns; pfn++)
+		for (pfn = PFN_UP(r->start);
+		     pfn < PFN_DOWN(r->end) && pfn < m->nr_pfns; pfn++)
 			m->state[pfn] = PM_FREE;
 	}
 	for (i = 0; i < nr_used; i++)
@@ -92,7 +92,8 @@ bool pm_init(struct page_model *m, const struct pm_range *used, size_t nr_used,
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		if (zones[i].managed_pages != m->managed[i]) {
 			snprintf(why, WHY_SIZE,
-				 "zone %lu: kernel manages %lu pages, the model %lu",
+				 "zone %lu: kernel manages %lu pages, the "
+				 "model %lu",
 				 i, zones[i].managed_pages, m->managed[i]);
 			return false;
 		}
@@ -109,7 +110,8 @@ void pm_destroy(struct page_model *m)
 }
 
 /* Mark @b's frames as held (@held) or free again, with the zone counts. */
-static void mark_foreign(struct page_model *m, const struct pm_block *b, bool held)
+static void mark_foreign(struct page_model *m, const struct pm_block *b,
+			 bool held)
 {
 	unsigned long i, n = 1UL << b->order;
 
@@ -121,8 +123,8 @@ static void mark_foreign(struct page_model *m, const struct pm_block *b, bool he
 		m->free[zone_of_pfn(b->pfn)] += n;
 }
 
-bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t n,
-		    char *why)
+bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks,
+		    size_t n, char *why)
 {
 	unsigned long i;
 	size_t k;
@@ -132,7 +134,8 @@ bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t 
 	m->nr_foreign = 0;
 	if (n > m->cap_foreign) {
 		m->cap_foreign = n * 2;
-		m->foreign = realloc(m->foreign, m->cap_foreign * sizeof(*blocks));
+		m->foreign =
+			realloc(m->foreign, m->cap_foreign * sizeof(*blocks));
 		if (!m->foreign)
 			abort();
 	}
@@ -140,11 +143,15 @@ bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t 
 		const struct pm_block *b = &blocks[k];
 
 		for (i = 0; i < (1UL << b->order); i++) {
-			if (b->pfn + i < m->nr_pfns && m->state[b->pfn + i] == PM_FREE)
+			if (b->pfn + i < m->nr_pfns &&
+			    m->state[b->pfn + i] == PM_FREE)
 				continue;
-			snprintf(why, WHY_SIZE, "another allocator holds pfn %#lx (block %#lx order %u), which the model has %s",
+			snprintf(why, WHY_SIZE,
+				 "another allocator holds pfn %#lx (block %#lx "
+				 "order %u), which the model has %s",
 				 b->pfn + i, b->pfn, b->order,
-				 b->pfn + i >= m->nr_pfns ? "not at all" : "live or reserved");
+				 b->pfn + i >= m->nr_pfns ? "not at all"
+							  : "live or reserved");
 			return false;
 		}
 		mark_foreign(m, b, true);
@@ -169,7 +176,8 @@ size_t pm_foreign_blocks(struct pm_block *out, size_t cap)
 		} else {
 			/* Free or allocated buddy blocks: skip them whole. */
 			if ((PageBuddy(page) || PageAllocated(page)) &&
-			    page->order <= MAX_PAGE_ORDER && !(pfn & ((1UL << page->order) - 1)))
+			    page->order <= MAX_PAGE_ORDER &&
+			    !(pfn & ((1UL << page->order) - 1)))
 				order = page->order;
 			continue;
 		}
@@ -181,7 +189,8 @@ size_t pm_foreign_blocks(struct pm_block *out, size_t cap)
 }
 
 /* One cache's part of pm_slab_generation(). */
-static void cache_generation(const struct kmem_cache *s, u64 *created, u64 *freed)
+static void cache_generation(const struct kmem_cache *s, u64 *created,
+			     u64 *freed)
 {
 	if (!s)
 		return;
@@ -206,7 +215,9 @@ u64 pm_slab_generation(void)
 static bool zone_has_run(const struct page_model *m, int zi, unsigned int order)
 {
 	static const unsigned long zone_end[MAX_NR_ZONES] = {
-		PFN_DOWN(ZONE_DMA_END), PFN_DOWN(ZONE_DMA32_END), ~0UL,
+		PFN_DOWN(ZONE_DMA_END),
+		PFN_DOWN(ZONE_DMA32_END),
+		~0UL,
 	};
 	unsigned long n = 1UL << order, pfn, i, end = zone_end[zi];
 
@@ -226,7 +237,8 @@ static bool zone_above_mark(const struct page_model *m, int zi, gfp_t gfp,
 			    unsigned int order)
 {
 	const struct zone *z = &zones[zi];
-	long min = (long)z->_watermark[(gfp & __GFP_HIGH) ? WMARK_MIN : WMARK_LOW];
+	long min =
+		(long)z->_watermark[(gfp & __GFP_HIGH) ? WMARK_MIN : WMARK_LOW];
 	long free = (long)m->free[zi] - ((1L << order) - 1);
 
 	if (gfp & __GFP_HIGH)
@@ -281,7 +293,8 @@ static bool all_zero(const struct pm_block *b)
 	unsigned long i;
 
 	for (i = 0; i < 1UL << b->order; i++)
-		if (memcmp(page_address(pfn_to_page(b->pfn + i)), zero_page, PAGE_SIZE))
+		if (memcmp(page_address(pfn_to_page(b->pfn + i)), zero_page,
+			   PAGE_SIZE))
 			return false;
 	return true;
 }
@@ -293,9 +306,10 @@ static bool judge_block(const struct page_model *m, gfp_t gfp,
 	unsigned long pfn = page_to_pfn(page), n = 1UL << order, i;
 	int zi;
 
-#define BAD(fmt, ...)                                                        \
-	(snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: " fmt,     \
-		  gfp, order, pfn, __VA_ARGS__), false)
+#define BAD(fmt, ...)                                                          \
+	(snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: " fmt, gfp, \
+		  order, pfn, __VA_ARGS__),                                    \
+	 false)
 	if (pfn >= m->nr_pfns || pfn % n || pfn + n > m->nr_pfns)
 		return BAD("misaligned or beyond max_pfn %#lx", m->nr_pfns);
 	zi = zone_of_pfn(pfn);
@@ -307,8 +321,9 @@ static bool judge_block(const struct page_model *m, gfp_t gfp,
 	for (i = 0; i < n; i++)
 		if (m->state[pfn + i] != PM_FREE)
 			return BAD("pfn %#lx is %s", pfn + i,
-				   m->state[pfn + i] == PM_NONE ? "not free RAM" :
-								  "already allocated");
+				   m->state[pfn + i] == PM_NONE ? "not free RAM"
+								: "already "
+								  "allocated");
 	if (!PageAllocated(page) || page->order != order ||
 	    ((gfp & __GFP_COMP) && order && !PageHead(page)))
 		return BAD("flags %#lx order %u", page->flags, page->order);
@@ -327,7 +342,8 @@ bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
 
 		if (possible)
 			snprintf(why, WHY_SIZE,
-				 "alloc_pages(%#x, %u) failed though the model has room",
+				 "alloc_pages(%#x, %u) failed though the model "
+				 "has room",
 				 gfp, order);
 		return !possible;
 	}
@@ -335,8 +351,9 @@ bool pm_alloc_check(struct page_model *m, gfp_t gfp, unsigned int order,
 		return false;
 	b = (struct pm_block){ page_to_pfn(page), order, gfp, tag };
 	if ((gfp & __GFP_ZERO) && !all_zero(&b)) {
-		snprintf(why, WHY_SIZE, "alloc_pages(%#x, %u) = pfn %#lx: not zeroed",
-			 gfp, order, b.pfn);
+		snprintf(why, WHY_SIZE,
+			 "alloc_pages(%#x, %u) = pfn %#lx: not zeroed", gfp,
+			 order, b.pfn);
 		return false;
 	}
 	if (m->nr_live == m->cap) {
@@ -369,7 +386,9 @@ bool pm_free_check(struct page_model *m, size_t idx, char *why)
 
 		if (w[0] != pattern(b.tag, b.pfn + i) ||
 		    w[PAGE_SIZE / 8 - 1] != ~pattern(b.tag, b.pfn + i)) {
-			snprintf(why, WHY_SIZE, "block pfn %#lx order %u: page %lu lost its contents (%#llx)",
+			snprintf(why, WHY_SIZE,
+				 "block pfn %#lx order %u: page %lu lost its "
+				 "contents (%#llx)",
 				 b.pfn, b.order, i, (unsigned long long)w[0]);
 			return false;
 		}
@@ -389,7 +408,9 @@ bool pm_compare(const struct page_model *m, char *why)
 
 	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
 		if (zone_free_pages(&zones[zi]) != m->free[zi]) {
-			snprintf(why, WHY_SIZE, "zone %s: kernel has %lu free pages, the model %lu",
+			snprintf(why, WHY_SIZE,
+				 "zone %s: kernel has %lu free pages, the "
+				 "model %lu",
 				 zones[zi].name, zone_free_pages(&zones[zi]),
 				 m->free[zi]);
 			return false;
@@ -397,7 +418,8 @@ bool pm_compare(const struct page_model *m, char *why)
 	}
 	bad = buddy_check(false);
 	if (bad) {
-		snprintf(why, WHY_SIZE, "buddy_check(false): %u violation(s) (see the log)",
+		snprintf(why, WHY_SIZE,
+			 "buddy_check(false): %u violation(s) (see the log)",
 			 bad);
 		return false;
 	}
@@ -412,7 +434,9 @@ static bool free_bytes_is(unsigned long start, unsigned long end,
 
 	if (got == (u64)want << PAGE_SHIFT)
 		return true;
-	snprintf(why, WHY_SIZE, "pfns [%#lx, %#lx): kernel says %llu bytes free, the model %lu pages",
+	snprintf(why, WHY_SIZE,
+		 "pfns [%#lx, %#lx): kernel says %llu bytes free, the model "
+		 "%lu pages",
 		 start, end, (unsigned long long)got, want);
 	return false;
 }
@@ -426,7 +450,8 @@ bool pm_compare_full(const struct page_model *m, char *why)
 		return false;
 	bad = buddy_check(true);
 	if (bad) {
-		snprintf(why, WHY_SIZE, "buddy_check(true): %u violation(s) (see the log)",
+		snprintf(why, WHY_SIZE,
+			 "buddy_check(true): %u violation(s) (see the log)",
 			 bad);
 		return false;
 	}
@@ -434,8 +459,8 @@ bool pm_compare_full(const struct page_model *m, char *why)
 	while (pfn < m->nr_pfns) {
 		u8 s = m->state[pfn] == PM_FREE;
 
-		for (end = pfn; end < m->nr_pfns &&
-				(m->state[end] == PM_FREE) == s; end++)
+		for (end = pfn;
+		     end < m->nr_pfns && (m->state[end] == PM_FREE) == s; end++)
 			;
 		if (!free_bytes_is(pfn, end, s ? end - pfn : 0, why))
 			return false;
@@ -467,10 +492,8 @@ static const struct mem_region pm_sparse_map[] = {
  * (and its fallback to DMA32) is the random tests' part.
  */
 static const struct mem_region pm_small_map[] = {
-	{ 0, 0x9fc00, MEM_USABLE },
-	{ 0x9fc00, 0xa0000, MEM_RESERVED },
-	{ 0xf0000, 0x100000, MEM_RESERVED },
-	{ 0x100000, 40 << 20, MEM_USABLE },
+	{ 0, 0x9fc00, MEM_USABLE },	     { 0x9fc00, 0xa0000, MEM_RESERVED },
+	{ 0xf0000, 0x100000, MEM_RESERVED }, { 0x100000, 40 << 20, MEM_USABLE },
 	{ 0x1345000, 0x1347000, MEM_ACPI },
 };
 
@@ -484,22 +507,26 @@ static bool pm_init_booted(struct page_model *m, int err, char *why)
 		return false;
 	}
 	used[0] = (struct pm_range){ 0, LOW_RESERVED_END };
-	used[1] = (struct pm_range){ KERNEL_PHYS, KERNEL_PHYS + HOST_MM_IMAGE_BYTES };
-	used[2] = (struct pm_range){ __pa(mem_map),
-				     __pa(mem_map) + max_pfn * sizeof(struct page) };
+	used[1] = (struct pm_range){ KERNEL_PHYS,
+				     KERNEL_PHYS + HOST_MM_IMAGE_BYTES };
+	used[2] = (struct pm_range){
+		__pa(mem_map), __pa(mem_map) + max_pfn * sizeof(struct page)
+	};
 	return pm_init(m, used, ARRAY_SIZE(used), why);
 }
 
 bool pm_boot_sparse(struct page_model *m, char *why)
 {
-	return pm_init_booted(m, host_mm_boot_map(pm_sparse_map,
-						  ARRAY_SIZE(pm_sparse_map)), why);
+	return pm_init_booted(
+		m, host_mm_boot_map(pm_sparse_map, ARRAY_SIZE(pm_sparse_map)),
+		why);
 }
 
 bool pm_boot_small(struct page_model *m, char *why)
 {
-	return pm_init_booted(m, host_mm_boot_map(pm_small_map,
-						  ARRAY_SIZE(pm_small_map)), why);
+	return pm_init_booted(
+		m, host_mm_boot_map(pm_small_map, ARRAY_SIZE(pm_small_map)),
+		why);
 }
 
 bool pm_boot_pc(struct page_model *m, u64 ram_bytes, char *why)

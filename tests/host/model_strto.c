@@ -21,9 +21,12 @@
 static const char *digit_set(unsigned int base)
 {
 	switch (base) {
-	case 8: return "01234567";
-	case 10: return "0123456789";
-	default: return "0123456789abcdefABCDEF";
+	case 8:
+		return "01234567";
+	case 10:
+		return "0123456789";
+	default:
+		return "0123456789abcdefABCDEF";
 	}
 }
 
@@ -87,7 +90,7 @@ static int model_kstrtoull_unsigned(const char *s, unsigned int base,
 	err = model_digits(&s, base, &v);
 	if (err)
 		return err;
-	if (strcmp(s, "") && strcmp(s, "\n"))	/* only a newline may follow */
+	if (strcmp(s, "") && strcmp(s, "\n")) /* only a newline may follow */
 		return -EINVAL;
 	*res = v;
 	return 0;

@@ -26,7 +26,7 @@
 
 #include "../../mm/internal.h"
 
-#define CALLER_TAG	0xca11e7UL	/* the caller recorded with each area */
+#define CALLER_TAG 0xca11e7UL /* the caller recorded with each area */
 
 static void vmm_reserve(struct vmap_model *m, size_t n)
 {
@@ -42,7 +42,8 @@ void vmm_init(struct vmap_model *m)
 {
 	memset(m, 0, sizeof(*m));
 	vmm_reserve(m, 16);
-	m->iv[0] = (struct vmm_interval){ VMALLOC_START, VMALLOC_END, VMM_FREE, NULL };
+	m->iv[0] = (struct vmm_interval){ VMALLOC_START, VMALLOC_END, VMM_FREE,
+					  NULL };
 	m->nr = 1;
 	m->flush_base = host_arch.nr_flush_all;
 }
@@ -58,12 +59,14 @@ static size_t merge_at(struct vmap_model *m, size_t i)
 {
 	if (i + 1 < m->nr && m->iv[i + 1].state == VMM_FREE) {
 		m->iv[i].end = m->iv[i + 1].end;
-		memmove(&m->iv[i + 1], &m->iv[i + 2], (m->nr - i - 2) * sizeof(m->iv[0]));
+		memmove(&m->iv[i + 1], &m->iv[i + 2],
+			(m->nr - i - 2) * sizeof(m->iv[0]));
 		m->nr--;
 	}
 	if (i > 0 && m->iv[i - 1].state == VMM_FREE) {
 		m->iv[i - 1].end = m->iv[i].end;
-		memmove(&m->iv[i], &m->iv[i + 1], (m->nr - i - 1) * sizeof(m->iv[0]));
+		memmove(&m->iv[i], &m->iv[i + 1],
+			(m->nr - i - 1) * sizeof(m->iv[0]));
 		m->nr--;
 		i--;
 	}
@@ -87,8 +90,9 @@ static void model_purge(struct vmap_model *m)
 		if (m->iv[i].state == VMM_LAZY)
 			m->iv[i].state = VMM_FREE;
 	/* Then merge every run of free intervals. */
-	for (i = 0; i + 1 < m->nr; ) {
-		if (m->iv[i].state == VMM_FREE && m->iv[i + 1].state == VMM_FREE) {
+	for (i = 0; i + 1 < m->nr;) {
+		if (m->iv[i].state == VMM_FREE &&
+		    m->iv[i + 1].state == VMM_FREE) {
 			m->iv[i].end = m->iv[i + 1].end;
 			memmove(&m->iv[i + 1], &m->iv[i + 2],
 				(m->nr - i - 2) * sizeof(m->iv[0]));
@@ -114,7 +118,8 @@ static bool model_fit(const struct vmap_model *m, unsigned long size,
 		unsigned long s = MAX(v->start, vstart), e = MIN(v->end, vend);
 		unsigned long a = (s + align - 1) & ~(align - 1);
 
-		if (v->state != VMM_FREE || s >= e || a < s || a >= e || e - a < size)
+		if (v->state != VMM_FREE || s >= e || a < s || a >= e ||
+		    e - a < size)
 			continue;
 		*idx = i;
 		*addr = a;
@@ -132,12 +137,15 @@ static void model_take(struct vmap_model *m, size_t i, unsigned long a,
 	size_t n = 0;
 
 	if (f.start < a)
-		parts[n++] = (struct vmm_interval){ f.start, a, VMM_FREE, NULL };
+		parts[n++] =
+			(struct vmm_interval){ f.start, a, VMM_FREE, NULL };
 	parts[n++] = (struct vmm_interval){ a, a + size, VMM_BUSY, va };
 	if (a + size < f.end)
-		parts[n++] = (struct vmm_interval){ a + size, f.end, VMM_FREE, NULL };
+		parts[n++] = (struct vmm_interval){ a + size, f.end, VMM_FREE,
+						    NULL };
 	vmm_reserve(m, n);
-	memmove(&m->iv[i + n], &m->iv[i + 1], (m->nr - i - 1) * sizeof(m->iv[0]));
+	memmove(&m->iv[i + n], &m->iv[i + 1],
+		(m->nr - i - 1) * sizeof(m->iv[0]));
 	memcpy(&m->iv[i], parts, n * sizeof(parts[0]));
 	m->nr += n - 1;
 	m->nr_busy++;
@@ -148,8 +156,8 @@ static bool args_valid(unsigned long size, unsigned long align,
 		       unsigned long vstart, unsigned long vend)
 {
 	return size && !(size % PAGE_SIZE) && align >= PAGE_SIZE &&
-	       !(align & (align - 1)) && !(vstart % PAGE_SIZE) && vstart < vend &&
-	       vend - vstart >= size;
+	       !(align & (align - 1)) && !(vstart % PAGE_SIZE) &&
+	       vstart < vend && vend - vstart >= size;
 }
 
 bool vmm_alloc_check(struct vmap_model *m, unsigned long size,
@@ -173,18 +181,25 @@ bool vmm_alloc_check(struct vmap_model *m, unsigned long size,
 	if (!fits) {
 		if (!va)
 			return true;
-		snprintf(why, WHY_SIZE, "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) gave %#lx-%#lx; the model finds no fit",
+		snprintf(why, WHY_SIZE,
+			 "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) gave "
+			 "%#lx-%#lx; the model finds no fit",
 			 size, align, vstart, vend, va->va_start, va->va_end);
 		return false;
 	}
 	if (!va) {
-		snprintf(why, WHY_SIZE, "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) failed; the model's lowest fit is %#lx",
+		snprintf(why, WHY_SIZE,
+			 "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) failed; "
+			 "the model's lowest fit is %#lx",
 			 size, align, vstart, vend, a);
 		return false;
 	}
-	if (va->va_start != a || va->va_end != a + size || va->caller != CALLER_TAG ||
-	    va->vm) {
-		snprintf(why, WHY_SIZE, "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) gave %#lx-%#lx (caller %#lx, vm %p); the model's lowest fit is %#lx-%#lx",
+	if (va->va_start != a || va->va_end != a + size ||
+	    va->caller != CALLER_TAG || va->vm) {
+		snprintf(why, WHY_SIZE,
+			 "alloc_vmap_area(%#lx, align %#lx, %#lx-%#lx) gave "
+			 "%#lx-%#lx (caller %#lx, vm %p); the model's lowest "
+			 "fit is %#lx-%#lx",
 			 size, align, vstart, vend, va->va_start, va->va_end,
 			 va->caller, (void *)va->vm, a, a + size);
 		return false;
@@ -209,7 +224,8 @@ bool vmm_free_check(struct vmap_model *m, size_t nth, bool lazy, char *why)
 	size_t i;
 
 	if (!v) {
-		snprintf(why, WHY_SIZE, "vmm_free_check: no busy area %zu of %zu", nth,
+		snprintf(why, WHY_SIZE,
+			 "vmm_free_check: no busy area %zu of %zu", nth,
 			 m->nr_busy);
 		return false;
 	}
@@ -266,9 +282,12 @@ bool vmm_find_check(const struct vmap_model *m, unsigned long addr, char *why)
 
 	if (got == busy && got_lazy == lazy)
 		return true;
-	snprintf(why, WHY_SIZE, "find at %#lx: busy %p lazy %p, the model %p %p (interval %#lx-%#lx state %d)",
-		 addr, (void *)got, (void *)got_lazy, (void *)busy, (void *)lazy,
-		 v ? v->start : 0, v ? v->end : 0, v ? (int)v->state : -1);
+	snprintf(why, WHY_SIZE,
+		 "find at %#lx: busy %p lazy %p, the model %p %p (interval "
+		 "%#lx-%#lx state %d)",
+		 addr, (void *)got, (void *)got_lazy, (void *)busy,
+		 (void *)lazy, v ? v->start : 0, v ? v->end : 0,
+		 v ? (int)v->state : -1);
 	return false;
 }
 
@@ -282,14 +301,17 @@ static bool model_sane(const struct vmap_model *m, char *why)
 		unsigned long want = i ? m->iv[i - 1].end : VMALLOC_START;
 
 		if (v->start != want || v->end <= v->start ||
-		    (i && v->state == VMM_FREE && m->iv[i - 1].state == VMM_FREE)) {
-			snprintf(why, WHY_SIZE, "model broken at interval %zu %#lx-%#lx", i,
+		    (i && v->state == VMM_FREE &&
+		     m->iv[i - 1].state == VMM_FREE)) {
+			snprintf(why, WHY_SIZE,
+				 "model broken at interval %zu %#lx-%#lx", i,
 				 v->start, v->end);
 			return false;
 		}
 	}
 	if (m->iv[m->nr - 1].end != VMALLOC_END) {
-		snprintf(why, WHY_SIZE, "model ends at %#lx", m->iv[m->nr - 1].end);
+		snprintf(why, WHY_SIZE, "model ends at %#lx",
+			 m->iv[m->nr - 1].end);
 		return false;
 	}
 	return true;
@@ -301,14 +323,17 @@ static bool compare_busy(const struct vmap_model *m, char *why)
 	const struct vmap_area *va;
 	size_t i = 0;
 
-	list_for_each_entry(va, &vmap_area_list, list) {
+	list_for_each_entry (va, &vmap_area_list, list) {
 		while (i < m->nr && m->iv[i].state != VMM_BUSY)
 			i++;
-		if (i == m->nr || m->iv[i].va != va || m->iv[i].start != va->va_start ||
+		if (i == m->nr || m->iv[i].va != va ||
+		    m->iv[i].start != va->va_start ||
 		    m->iv[i].end != va->va_end) {
-			snprintf(why, WHY_SIZE, "busy list has %p %#lx-%#lx; the model %s",
+			snprintf(why, WHY_SIZE,
+				 "busy list has %p %#lx-%#lx; the model %s",
 				 (const void *)va, va->va_start, va->va_end,
-				 i == m->nr ? "has no more busy areas" : "another area next");
+				 i == m->nr ? "has no more busy areas"
+					    : "another area next");
 			return false;
 		}
 		i++;
@@ -316,7 +341,8 @@ static bool compare_busy(const struct vmap_model *m, char *why)
 	while (i < m->nr && m->iv[i].state != VMM_BUSY)
 		i++;
 	if (i != m->nr) {
-		snprintf(why, WHY_SIZE, "busy area %#lx-%#lx missing from vmap_area_list",
+		snprintf(why, WHY_SIZE,
+			 "busy area %#lx-%#lx missing from vmap_area_list",
 			 m->iv[i].start, m->iv[i].end);
 		return false;
 	}
@@ -329,18 +355,22 @@ static bool compare_lazy(const struct vmap_model *m, char *why)
 	const struct vmap_area *va;
 	size_t n = 0;
 
-	list_for_each_entry(va, &vmap_purge_list, list) {
+	list_for_each_entry (va, &vmap_purge_list, list) {
 		const struct vmm_interval *v = model_at(m, va->va_start);
 
-		if (!v || v->state != VMM_LAZY || v->va != va || v->end != va->va_end ||
-		    v->start != va->va_start || ++n > m->nr_lazy) {
-			snprintf(why, WHY_SIZE, "purge list has %#lx-%#lx; the model says otherwise (%zu lazy)",
+		if (!v || v->state != VMM_LAZY || v->va != va ||
+		    v->end != va->va_end || v->start != va->va_start ||
+		    ++n > m->nr_lazy) {
+			snprintf(why, WHY_SIZE,
+				 "purge list has %#lx-%#lx; the model says "
+				 "otherwise (%zu lazy)",
 				 va->va_start, va->va_end, m->nr_lazy);
 			return false;
 		}
 	}
 	if (n != m->nr_lazy) {
-		snprintf(why, WHY_SIZE, "purge list: %zu areas, the model %zu", n, m->nr_lazy);
+		snprintf(why, WHY_SIZE, "purge list: %zu areas, the model %zu",
+			 n, m->nr_lazy);
 		return false;
 	}
 	return true;
@@ -352,7 +382,8 @@ bool vmm_compare(const struct vmap_model *m, char *why)
 	unsigned int bad;
 	size_t i;
 
-	if (!model_sane(m, why) || !compare_busy(m, why) || !compare_lazy(m, why))
+	if (!model_sane(m, why) || !compare_busy(m, why) ||
+	    !compare_lazy(m, why))
 		return false;
 	for (i = 0; i < m->nr; i++) {
 		unsigned long len = m->iv[i].end - m->iv[i].start;
@@ -371,21 +402,29 @@ bool vmm_compare(const struct vmap_model *m, char *why)
 	want.lazy_pages = m->lazy_pages;
 	vmap_area_counts(&got);
 	if (memcmp(&want, &got, sizeof(want))) {
-		snprintf(why, WHY_SIZE, "vmap_area_counts: free %lu (%#lx bytes) busy %lu (%#lx) lazy %lu (%#lx, %lu pages); the model: free %lu (%#lx) busy %lu (%#lx) lazy %lu (%#lx, %lu pages)",
-			 got.nr_free, got.free_bytes, got.nr_busy, got.busy_bytes,
-			 got.nr_lazy, got.lazy_bytes, got.lazy_pages, want.nr_free,
-			 want.free_bytes, want.nr_busy, want.busy_bytes, want.nr_lazy,
+		snprintf(why, WHY_SIZE,
+			 "vmap_area_counts: free %lu (%#lx bytes) busy %lu "
+			 "(%#lx) lazy %lu (%#lx, %lu pages); the model: free "
+			 "%lu (%#lx) busy %lu (%#lx) lazy %lu (%#lx, %lu "
+			 "pages)",
+			 got.nr_free, got.free_bytes, got.nr_busy,
+			 got.busy_bytes, got.nr_lazy, got.lazy_bytes,
+			 got.lazy_pages, want.nr_free, want.free_bytes,
+			 want.nr_busy, want.busy_bytes, want.nr_lazy,
 			 want.lazy_bytes, want.lazy_pages);
 		return false;
 	}
 	if (host_arch.nr_flush_all - m->flush_base != m->nr_purges) {
-		snprintf(why, WHY_SIZE, "%lu full TLB flushes; the model expects %lu purges",
+		snprintf(why, WHY_SIZE,
+			 "%lu full TLB flushes; the model expects %lu purges",
 			 host_arch.nr_flush_all - m->flush_base, m->nr_purges);
 		return false;
 	}
 	bad = vmap_area_check();
 	if (bad) {
-		snprintf(why, WHY_SIZE, "vmap_area_check(): %u violation(s) (see the log)", bad);
+		snprintf(why, WHY_SIZE,
+			 "vmap_area_check(): %u violation(s) (see the log)",
+			 bad);
 		return false;
 	}
 	return true;
@@ -397,10 +436,12 @@ bool vmm_release_space(char *why)
 
 	purge_vmap_area_lazy();
 	vmap_area_drain();
-	va = alloc_vmap_area(VMALLOC_SIZE, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
-			     GFP_KERNEL, 0);
+	va = alloc_vmap_area(VMALLOC_SIZE, PAGE_SIZE, VMALLOC_START,
+			     VMALLOC_END, GFP_KERNEL, 0);
 	if (!va || va->va_start != VMALLOC_START || va->va_end != VMALLOC_END) {
-		snprintf(why, WHY_SIZE, "the whole range does not come back as one area (%#lx-%#lx)",
+		snprintf(why, WHY_SIZE,
+			 "the whole range does not come back as one area "
+			 "(%#lx-%#lx)",
 			 va ? va->va_start : 0, va ? va->va_end : 0);
 		return false;
 	}

@@ -20,7 +20,7 @@
 #include <mm/gfp.h>
 #include <mm/mmzone.h>
 
-#define WHY_SIZE 512	/* room for a *_check() explanation */
+#define WHY_SIZE 512 /* room for a *_check() explanation */
 
 /* ---- lib/strutil.c: kstrtoull and friends (model_strto.c) ------------- */
 
@@ -53,7 +53,7 @@ bool cmdline_check(const char *line, size_t max_len, char *why);
  * kernel's early map) and is at most PHYSMEM_MAX_MAP bytes (so a fuzzer
  * cannot make the reader allocate gigabytes).
  */
-#define PHYSMEM_MAX_MAP	(4u << 20)
+#define PHYSMEM_MAX_MAP (4u << 20)
 
 struct physmem {
 	const u8 *data;
@@ -95,17 +95,17 @@ struct pm_block {
 	unsigned long pfn;
 	unsigned int order;
 	gfp_t gfp;
-	u64 tag;		/* seeds the words written into each page */
+	u64 tag; /* seeds the words written into each page */
 };
 
 struct page_model {
-	u8 *state;				/* per frame: none, free, head, tail */
-	unsigned long nr_pfns;			/* max_pfn at pm_init() */
-	unsigned long managed[MAX_NR_ZONES];	/* pages, from the map */
-	unsigned long free[MAX_NR_ZONES];	/* pages */
-	struct pm_block *live;			/* allocated blocks, any order */
+	u8 *state;	       /* per frame: none, free, head, tail */
+	unsigned long nr_pfns; /* max_pfn at pm_init() */
+	unsigned long managed[MAX_NR_ZONES]; /* pages, from the map */
+	unsigned long free[MAX_NR_ZONES];    /* pages */
+	struct pm_block *live;		     /* allocated blocks, any order */
 	size_t nr_live, cap;
-	struct pm_block *foreign;		/* blocks other allocators hold */
+	struct pm_block *foreign; /* blocks other allocators hold */
 	size_t nr_foreign, cap_foreign;
 };
 
@@ -130,7 +130,8 @@ bool pm_boot_small(struct page_model *m, char *why);
 bool pm_boot_pc(struct page_model *m, u64 ram_bytes, char *why);
 
 /* pm_alloc_possible - could alloc_pages(@gfp, @order) succeed now? */
-bool pm_alloc_possible(const struct page_model *m, gfp_t gfp, unsigned int order);
+bool pm_alloc_possible(const struct page_model *m, gfp_t gfp,
+		       unsigned int order);
 
 /*
  * pm_alloc_check - judge alloc_pages(@gfp, @order)'s answer @page (NULL
@@ -153,8 +154,8 @@ bool pm_free_check(struct page_model *m, size_t idx, char *why);
  * the ones no longer listed. False if one of them is a block the model
  * has live, or not free in the model.
  */
-bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks, size_t n,
-		    char *why);
+bool pm_set_foreign(struct page_model *m, const struct pm_block *blocks,
+		    size_t n, char *why);
 
 /*
  * pm_foreign_blocks - every slab and every large kmalloc block, found by
@@ -183,9 +184,9 @@ enum vmm_state { VMM_FREE, VMM_BUSY, VMM_LAZY };
 
 /* One range of [VMALLOC_START, VMALLOC_END) as the model sees it. */
 struct vmm_interval {
-	unsigned long start, end;	/* [start, end) */
+	unsigned long start, end; /* [start, end) */
 	enum vmm_state state;
-	struct vmap_area *va;		/* busy or lazy: the kernel's struct */
+	struct vmap_area *va; /* busy or lazy: the kernel's struct */
 };
 
 /*
@@ -196,9 +197,9 @@ struct vmap_model {
 	struct vmm_interval *iv;
 	size_t nr, cap;
 	size_t nr_busy, nr_lazy;
-	unsigned long lazy_pages;	/* pages on the purge list */
-	unsigned long nr_purges;	/* purges (full TLB flushes) expected */
-	unsigned long flush_base;	/* host_arch.nr_flush_all at vmm_init() */
+	unsigned long lazy_pages; /* pages on the purge list */
+	unsigned long nr_purges;  /* purges (full TLB flushes) expected */
+	unsigned long flush_base; /* host_arch.nr_flush_all at vmm_init() */
 };
 
 /* vmm_init - the model of a freshly set up space; vmalloc_reset() first. */

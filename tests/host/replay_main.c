@@ -36,8 +36,8 @@
 #include "../replay/replay.h"
 #include "../replay/trace.h"
 
-#define MAX_RECS	(64ULL << 20)	/* 1.5 GiB of records: split larger traces */
-#define MAX_ATTR_PFN	(1ULL << 24)	/* 64 GiB of traced RAM */
+#define MAX_RECS     (64ULL << 20) /* 1.5 GiB of records: split larger traces */
+#define MAX_ATTR_PFN (1ULL << 24)  /* 64 GiB of traced RAM */
 
 struct trace_data {
 	struct replay_rec *recs;
@@ -61,7 +61,10 @@ static FILE *open_trace(const char *path, bool *piped)
 	n = fread(magic, 1, sizeof(magic), f);
 	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
 		tool = "gzip";
-	else if (n >= 6 && !memcmp(magic, "\xfd" "7zXZ\0", 6))
+	else if (n >= 6 && !memcmp(magic,
+				   "\xfd"
+				   "7zXZ\0",
+				   6))
 		tool = "xz";
 	if (!tool) {
 		rewind(f);
@@ -69,7 +72,9 @@ static FILE *open_trace(const char *path, bool *piped)
 	}
 	fclose(f);
 	if (strchr(path, '\'') || strlen(path) > 4000) {
-		fprintf(stderr, "kvreplay: %s: name not usable in a shell command\n", path);
+		fprintf(stderr,
+			"kvreplay: %s: name not usable in a shell command\n",
+			path);
 		return NULL;
 	}
 	snprintf(cmd, sizeof(cmd), "%s -dc '%s'", tool, path);
@@ -87,7 +92,8 @@ static int read_trace(const char *path, struct trace_data *t)
 	int status;
 
 	if (!f) {
-		fprintf(stderr, "kvreplay: cannot open %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "kvreplay: cannot open %s: %s\n", path,
+			strerror(errno));
 		return -1;
 	}
 	while ((len = getline(&line, &size, f)) >= 0) {
@@ -100,7 +106,9 @@ static int read_trace(const char *path, struct trace_data *t)
 			continue;
 		if (t->nr == t->cap) {
 			if (t->cap >= MAX_RECS) {
-				fprintf(stderr, "kvreplay: %s: more than %llu events; split the trace\n",
+				fprintf(stderr,
+					"kvreplay: %s: more than %llu events; "
+					"split the trace\n",
 					path, (unsigned long long)MAX_RECS);
 				free(line);
 				piped ? pclose(f) : fclose(f);
@@ -109,7 +117,9 @@ static int read_trace(const char *path, struct trace_data *t)
 			t->cap = t->cap ? t->cap * 2 : 65536;
 			t->recs = realloc(t->recs, t->cap * sizeof(*t->recs));
 			if (!t->recs) {
-				fprintf(stderr, "kvreplay: out of memory reading %s\n", path);
+				fprintf(stderr,
+					"kvreplay: out of memory reading %s\n",
+					path);
 				exit(2);
 			}
 		}
@@ -118,9 +128,11 @@ static int read_trace(const char *path, struct trace_data *t)
 	free(line);
 	status = piped ? pclose(f) : fclose(f);
 	if (piped && status != 0) {
-		fprintf(stderr, "kvreplay: %s: decompression failed (a truncated or corrupt file?)\n",
+		fprintf(stderr,
+			"kvreplay: %s: decompression failed (a truncated or "
+			"corrupt file?)\n",
 			path);
-		return t->nr ? 0 : -1;	/* a cut-off trace still replays */
+		return t->nr ? 0 : -1; /* a cut-off trace still replays */
 	}
 	return 0;
 }
@@ -133,7 +145,9 @@ static bool is_object_alloc(const struct replay_rec *r)
 /* The direct-map base of the traced kernel, by vote of large kmallocs. */
 static u64 direct_map_base(const struct trace_data *t, u64 *votes)
 {
-	struct { u64 base, n; } cand[8] = { { 0, 0 } };
+	struct {
+		u64 base, n;
+	} cand[8] = { { 0, 0 } };
 	u64 i, best = 0, min_obj = ~0ULL;
 	unsigned int k;
 
@@ -145,7 +159,8 @@ static u64 direct_map_base(const struct trace_data *t, u64 *votes)
 		if (is_object_alloc(p) && p->addr > 16 && p->addr < min_obj)
 			min_obj = p->addr;
 		if (p->kind != TRACE_PAGE_ALLOC || i + 1 == t->nr ||
-		    o->kind != TRACE_KMALLOC || o->bytes_alloc <= KMALLOC_MAX_CACHE_SIZE ||
+		    o->kind != TRACE_KMALLOC ||
+		    o->bytes_alloc <= KMALLOC_MAX_CACHE_SIZE ||
 		    o->bytes_alloc != (u64)PAGE_SIZE << p->order)
 			continue;
 		base = o->addr - (p->addr << PAGE_SHIFT);
@@ -164,7 +179,8 @@ static u64 direct_map_base(const struct trace_data *t, u64 *votes)
 		}
 	}
 	if (*votes == 0 && min_obj != ~0ULL)
-		best = min_obj & ~((1ULL << 30) - 1);	/* KASLR aligns it to 1 GiB */
+		best = min_obj &
+		       ~((1ULL << 30) - 1); /* KASLR aligns it to 1 GiB */
 	return best;
 }
 
@@ -179,7 +195,8 @@ static void attribute(struct trace_data *t, u64 base)
 		    t->recs[i].addr + (1ULL << t->recs[i].order) > end_pfn)
 			end_pfn = t->recs[i].addr + (1ULL << t->recs[i].order);
 	if (end_pfn > MAX_ATTR_PFN || t->nr >= 0xffffffffULL) {
-		printf("replay: attribution skipped: pfns up to %#llx; every page event is replayed\n",
+		printf("replay: attribution skipped: pfns up to %#llx; every "
+		       "page event is replayed\n",
 		       (unsigned long long)end_pfn);
 		return;
 	}
@@ -194,11 +211,14 @@ static void attribute(struct trace_data *t, u64 base)
 
 		if (r->kind == TRACE_PAGE_ALLOC || r->kind == TRACE_PAGE_FREE) {
 			for (p = r->addr; p < r->addr + n && p < end_pfn; p++)
-				owner[p] = r->kind == TRACE_PAGE_ALLOC ? (u32)(i + 1) : 0;
+				owner[p] = r->kind == TRACE_PAGE_ALLOC
+						   ? (u32)(i + 1)
+						   : 0;
 		} else if (is_object_alloc(r) && r->addr >= base) {
 			p = (r->addr - base) >> PAGE_SHIFT;
 			if (p < end_pfn && owner[p])
-				t->recs[owner[p] - 1].flags |= REPLAY_REC_LINUX_SLAB;
+				t->recs[owner[p] - 1].flags |=
+					REPLAY_REC_LINUX_SLAB;
 		}
 	}
 	free(owner);
@@ -260,10 +280,12 @@ static void simulate(const struct trace_data *t, struct sim *s)
 	s->mask--;
 	for (i = 0; i < t->nr; i++) {
 		const struct replay_rec *r = &t->recs[i];
-		bool page = r->kind == TRACE_PAGE_ALLOC || r->kind == TRACE_PAGE_FREE;
+		bool page = r->kind == TRACE_PAGE_ALLOC ||
+			    r->kind == TRACE_PAGE_FREE;
 		u64 key = page ? r->addr * 2 + 1 : r->addr, *slot;
 
-		if (!page && (r->addr <= 16 || (is_object_alloc(r) && r->bytes_req == 0)))
+		if (!page && (r->addr <= 16 ||
+			      (is_object_alloc(r) && r->bytes_req == 0)))
 			continue;
 		slot = sim_find(s, key);
 		if (is_object_alloc(r) || r->kind == TRACE_PAGE_ALLOC) {
@@ -291,8 +313,10 @@ static void write_sample(void *arg, const struct replay_sample *s)
 	if (s->event == ~0ULL)
 		return;
 	fprintf(samples_file, "%llu,%llu,%llu,%llu,%llu,%llu,%llu",
-		(unsigned long long)s->event, (unsigned long long)s->held.kv_slab,
-		(unsigned long long)s->held.kv_large, (unsigned long long)s->held.kv_pages,
+		(unsigned long long)s->event,
+		(unsigned long long)s->held.kv_slab,
+		(unsigned long long)s->held.kv_large,
+		(unsigned long long)s->held.kv_pages,
 		(unsigned long long)s->held.linux_objects,
 		(unsigned long long)s->held.linux_pages,
 		(unsigned long long)s->held.linux_slab);
@@ -308,8 +332,10 @@ static void print_line(const char *line)
 
 static int emit(const char *path, const struct trace_data *t, u64 max_live)
 {
-	struct replay_file_header h = { .magic = REPLAY_FILE_MAGIC, .nr_recs = t->nr,
-					 .max_live = max_live, .lines = t->lines };
+	struct replay_file_header h = { .magic = REPLAY_FILE_MAGIC,
+					.nr_recs = t->nr,
+					.max_live = max_live,
+					.lines = t->lines };
 	FILE *f = fopen(path, "wb");
 
 	memcpy(h.skips, t->skips, sizeof(h.skips));
@@ -318,7 +344,8 @@ static int emit(const char *path, const struct trace_data *t, u64 max_live)
 		fprintf(stderr, "kvreplay: cannot write %s\n", path);
 		return 2;
 	}
-	printf("kvreplay: %llu records in %s\n", (unsigned long long)t->nr, path);
+	printf("kvreplay: %llu records in %s\n", (unsigned long long)t->nr,
+	       path);
 	return 0;
 }
 
@@ -338,14 +365,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 		const char *a = argv[i];
 
 		if (!strncmp(a, "--ram=", 6)) {
-			if (memparse_strict(a + 6, &o->ram) || o->ram < (64ULL << 20) ||
-			    o->ram > (16ULL << 30)) {
-				fprintf(stderr, "kvreplay: --ram takes 64M to 16G, not '%s'\n", a + 6);
+			if (memparse_strict(a + 6, &o->ram) ||
+			    o->ram < (64ULL << 20) || o->ram > (16ULL << 30)) {
+				fprintf(stderr,
+					"kvreplay: --ram takes 64M to 16G, not "
+					"'%s'\n",
+					a + 6);
 				return -1;
 			}
 		} else if (!strncmp(a, "--every=", 8)) {
 			if (kstrtoull(a + 8, 10, &o->every)) {
-				fprintf(stderr, "kvreplay: --every takes a number, not '%s'\n", a + 8);
+				fprintf(stderr,
+					"kvreplay: --every takes a number, not "
+					"'%s'\n",
+					a + 8);
 				return -1;
 			}
 		} else if (!strncmp(a, "--samples=", 10)) {
@@ -362,7 +395,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	if (!o->trace) {
-		fprintf(stderr, "usage: kvreplay [--ram=SIZE] [--every=N] [--samples=FILE.csv] [--check] [--emit=FILE.bin] TRACE\n");
+		fprintf(stderr, "usage: kvreplay [--ram=SIZE] [--every=N] "
+				"[--samples=FILE.csv] [--check] "
+				"[--emit=FILE.bin] TRACE\n");
 		return -1;
 	}
 	return 0;
@@ -378,25 +413,31 @@ static int check(const struct replay *r, const struct sim *s, unsigned int errs,
 
 	for (k = 0; k < NR_TRACE_KINDS; k++) {
 		if (st->unmatched[k] != s->unmatched[k]) {
-			printf("replay: check failed: %llu unmatched %s, the trace itself has %llu\n",
-			       (unsigned long long)st->unmatched[k], trace_kind_names[k],
+			printf("replay: check failed: %llu unmatched %s, the "
+			       "trace itself has %llu\n",
+			       (unsigned long long)st->unmatched[k],
+			       trace_kind_names[k],
 			       (unsigned long long)s->unmatched[k]);
 			bad++;
 		}
 	}
 	if (st->could_not_allocate || st->table_full || st->too_many_caches) {
-		printf("replay: check failed: could_not_allocate=%llu table_full=%llu too_many_caches=%llu\n",
+		printf("replay: check failed: could_not_allocate=%llu "
+		       "table_full=%llu too_many_caches=%llu\n",
 		       (unsigned long long)st->could_not_allocate,
 		       (unsigned long long)st->table_full,
 		       (unsigned long long)st->too_many_caches);
 		bad++;
 	}
 	if (errs) {
-		printf("replay: check failed: the checkers found %u errors\n", errs);
+		printf("replay: check failed: the checkers found %u errors\n",
+		       errs);
 		bad++;
 	}
 	if (leaked) {
-		printf("replay: check failed: %lld pages not back in the buddy allocator\n", leaked);
+		printf("replay: check failed: %lld pages not back in the buddy "
+		       "allocator\n",
+		       leaked);
 		bad++;
 	}
 	if (!bad)
@@ -420,10 +461,14 @@ int main(int argc, char **argv)
 	if (read_trace(o.trace, &t))
 		return 2;
 	if (t.nr == 0) {
-		fprintf(stderr, "kvreplay: %s: no kmem events in %llu lines%s\n", o.trace,
-			(unsigned long long)t.lines,
-			t.skips[TRACE_SKIP_HASHED] ?
-			" (pointers are hashed: capture with no_hash_pointers on the kernel command line)" : "");
+		fprintf(stderr,
+			"kvreplay: %s: no kmem events in %llu lines%s\n",
+			o.trace, (unsigned long long)t.lines,
+			t.skips[TRACE_SKIP_HASHED] ? " (pointers are hashed: "
+						     "capture with "
+						     "no_hash_pointers on the "
+						     "kernel command line)"
+						   : "");
 		return 2;
 	}
 	base = direct_map_base(&t, &votes);
@@ -444,7 +489,8 @@ int main(int argc, char **argv)
 		slots <<= 1;
 	table = calloc(slots, sizeof(*table));
 	if (!table || replay_init(&r, table, slots)) {
-		fprintf(stderr, "kvreplay: out of memory for %llu table slots\n",
+		fprintf(stderr,
+			"kvreplay: out of memory for %llu table slots\n",
 			(unsigned long long)slots);
 		return 2;
 	}
@@ -454,12 +500,15 @@ int main(int argc, char **argv)
 	if (o.samples) {
 		samples_file = fopen(o.samples, "w");
 		if (!samples_file) {
-			fprintf(stderr, "kvreplay: cannot write %s\n", o.samples);
+			fprintf(stderr, "kvreplay: cannot write %s\n",
+				o.samples);
 			return 2;
 		}
-		fprintf(samples_file, "event,kv_slab,kv_large,kv_pages,linux_objects,linux_pages,linux_slab");
+		fprintf(samples_file, "event,kv_slab,kv_large,kv_pages,linux_"
+				      "objects,linux_pages,linux_slab");
 		for (i = 0; i < NR_PAGE_ORDERS; i++)
-			fprintf(samples_file, ",unusable%llu", (unsigned long long)i);
+			fprintf(samples_file, ",unusable%llu",
+				(unsigned long long)i);
 		fputc('\n', samples_file);
 		r.sample = write_sample;
 		r.sample_every = o.every ? o.every : 1000;
@@ -473,15 +522,18 @@ int main(int argc, char **argv)
 	if (samples_file)
 		fclose(samples_file);
 	replay_print(&r);
-	printf("replay: trace_unmatched kfree=%llu kmem_cache_free=%llu mm_page_free=%llu max_live=%llu\n",
+	printf("replay: trace_unmatched kfree=%llu kmem_cache_free=%llu "
+	       "mm_page_free=%llu max_live=%llu\n",
 	       (unsigned long long)s.unmatched[TRACE_KFREE],
 	       (unsigned long long)s.unmatched[TRACE_CACHE_FREE],
 	       (unsigned long long)s.unmatched[TRACE_PAGE_FREE],
 	       (unsigned long long)s.max_live);
-	printf("replay: checkers errors=%u leaked_pages=%lld\n", errs, (long long)before - (long long)after);
+	printf("replay: checkers errors=%u leaked_pages=%lld\n", errs,
+	       (long long)before - (long long)after);
 	free(table);
 	free(t.recs);
 	if (o.check)
-		return check(&r, &s, errs, (long long)before - (long long)after);
+		return check(&r, &s, errs,
+			     (long long)before - (long long)after);
 	return errs ? 1 : 0;
 }

@@ -19,13 +19,21 @@
 #include <mm/mm.h>
 #include <mm/page.h>
 
-#define FULL_CHECK_EVERY	1000	/* steps between pm_compare_full() */
+#define FULL_CHECK_EVERY 1000 /* steps between pm_compare_full() */
 
 /* The gfp masks the sequences draw from: every zone class, both watermarks. */
 static const gfp_t test_gfps[] = {
-	GFP_KERNEL, GFP_KERNEL | __GFP_ZERO, GFP_KERNEL | __GFP_COMP,
-	GFP_ATOMIC, GFP_ATOMIC | __GFP_NOMEMALLOC, GFP_NOWAIT, GFP_KERNEL | __GFP_DMA32, GFP_DMA32,
-	GFP_KERNEL | __GFP_DMA, GFP_DMA | __GFP_ZERO, GFP_KERNEL | __GFP_HIGH,
+	GFP_KERNEL,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_KERNEL | __GFP_COMP,
+	GFP_ATOMIC,
+	GFP_ATOMIC | __GFP_NOMEMALLOC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_DMA32,
+	GFP_DMA32,
+	GFP_KERNEL | __GFP_DMA,
+	GFP_DMA | __GFP_ZERO,
+	GFP_KERNEL | __GFP_HIGH,
 };
 
 /* Mostly small orders, as real callers ask; every order now and then. */
@@ -57,7 +65,9 @@ static bool free_all(struct host_test *t, struct page_model *m,
 	unsigned int z, o;
 
 	while (m->nr_live)
-		if (!CHECK(t, pm_free_check(m, prng_below(&t->rng, m->nr_live), why),
+		if (!CHECK(t,
+			   pm_free_check(m, prng_below(&t->rng, m->nr_live),
+					 why),
 			   "%s", why))
 			return false;
 	drain_all_pages();
@@ -66,10 +76,13 @@ static bool free_all(struct host_test *t, struct page_model *m,
 	/* Fully merged: a free set has one decomposition into buddy blocks. */
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
-			if (!CHECK(t, zones[z].free_area[o].nr_free == booted[z][o],
-				   "zone %s order %u: %lu free blocks, %lu at boot",
-				   zones[z].name, o, zones[z].free_area[o].nr_free,
-				   booted[z][o]))
+			if (!CHECK(t,
+				   zones[z].free_area[o].nr_free ==
+					   booted[z][o],
+				   "zone %s order %u: %lu free blocks, %lu at "
+				   "boot",
+				   zones[z].name, o,
+				   zones[z].free_area[o].nr_free, booted[z][o]))
 				return false;
 	return true;
 }
@@ -90,8 +103,10 @@ static bool step_alloc(struct host_test *t, struct page_model *m, gfp_t gfp,
 	char why[WHY_SIZE];
 	struct page *page = alloc_pages(gfp | __GFP_NOWARN, order);
 
-	return CHECK(t, pm_alloc_check(m, gfp | __GFP_NOWARN, order, page,
-				       prng_next(&t->rng), why), "%s", why);
+	return CHECK(t,
+		     pm_alloc_check(m, gfp | __GFP_NOWARN, order, page,
+				    prng_next(&t->rng), why),
+		     "%s", why);
 }
 
 /* buddy_setup() leaves exactly the model's free frames, fully merged. */
@@ -100,11 +115,14 @@ static void boot_matches_model(struct host_test *t)
 	struct page_model m;
 
 	if (boot(t, &m)) {
-		CHECK(t, buddy_check(true) == 0, "buddy_check(true) after boot");
+		CHECK(t, buddy_check(true) == 0,
+		      "buddy_check(true) after boot");
 		CHECK(t, nr_free_pages() == m.free[0] + m.free[1] + m.free[2],
 		      "nr_free_pages %lu", nr_free_pages());
 		for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
-			host_log(t, "zone %-6s managed %lu pages, pcp batch %d high %d",
+			host_log(t,
+				 "zone %-6s managed %lu pages, pcp batch %d "
+				 "high %d",
 				 zones[z].name, zones[z].managed_pages,
 				 zones[z].pcp[0].batch, zones[z].pcp[0].high);
 	}
@@ -128,14 +146,21 @@ static void run_random(struct host_test *t, struct page_model *m,
 		bool ok;
 
 		if (r < 55 || !m->nr_live)
-			ok = step_alloc(t, m, test_gfps[prng_below(&t->rng, ARRAY_SIZE(test_gfps))],
-					pick_order(&t->rng));
+			ok = step_alloc(
+				t, m,
+				test_gfps[prng_below(&t->rng,
+						     ARRAY_SIZE(test_gfps))],
+				pick_order(&t->rng));
 		else
-			ok = CHECK(t, pm_free_check(m, prng_below(&t->rng, m->nr_live), why),
+			ok = CHECK(t,
+				   pm_free_check(
+					   m, prng_below(&t->rng, m->nr_live),
+					   why),
 				   "%s", why);
 		if (r == 99)
 			drain_all_pages();
-		if (!ok || !CHECK(t, pm_compare(m, why), "step %lu: %s", i, why))
+		if (!ok ||
+		    !CHECK(t, pm_compare(m, why), "step %lu: %s", i, why))
 			return;
 		if (i % FULL_CHECK_EVERY == 0 &&
 		    !CHECK(t, pm_compare_full(m, why), "step %lu: %s", i, why))
@@ -168,8 +193,10 @@ static void pc_machines(struct host_test *t)
 
 	for (i = 0; i < ARRAY_SIZE(ram_mib); i++) {
 		if (CHECK(t, pm_boot_pc(&m, ram_mib[i] << 20, why),
-			  "%llu MiB: %s", (unsigned long long)ram_mib[i], why) &&
-		    CHECK(t, pm_compare_full(&m, why), "%llu MiB: after boot: %s",
+			  "%llu MiB: %s", (unsigned long long)ram_mib[i],
+			  why) &&
+		    CHECK(t, pm_compare_full(&m, why),
+			  "%llu MiB: after boot: %s",
 			  (unsigned long long)ram_mib[i], why))
 			run_random(t, &m, host_iters(t, 3000));
 		pm_destroy(&m);
@@ -187,8 +214,12 @@ static void exhaust_and_refill(struct host_test *t)
 	unsigned long booted[MAX_NR_ZONES][NR_PAGE_ORDERS];
 	/* Each level of the reserves in turn (__GFP_NOMEMALLOC: no deeper than __GFP_HIGH). */
 	static const gfp_t gfps[] = {
-		GFP_KERNEL, __GFP_HIGH | __GFP_KSWAPD_RECLAIM,
-		GFP_ATOMIC | __GFP_NOMEMALLOC, GFP_ATOMIC, GFP_DMA32, GFP_DMA,
+		GFP_KERNEL,
+		__GFP_HIGH | __GFP_KSWAPD_RECLAIM,
+		GFP_ATOMIC | __GFP_NOMEMALLOC,
+		GFP_ATOMIC,
+		GFP_DMA32,
+		GFP_DMA,
 	};
 	struct page_model m;
 	char why[WHY_SIZE];
@@ -205,17 +236,21 @@ static void exhaust_and_refill(struct host_test *t)
 
 			do {
 				before = m.nr_live;
-				if (!step_alloc(t, &m, gfps[g], (unsigned int)order) ||
+				if (!step_alloc(t, &m, gfps[g],
+						(unsigned int)order) ||
 				    !CHECK(t, pm_compare(&m, why), "%s", why))
 					goto out;
 			} while (m.nr_live > before);
 		}
-		if (!CHECK(t, pm_compare_full(&m, why), "order %d: %s", order, why))
+		if (!CHECK(t, pm_compare_full(&m, why), "order %d: %s", order,
+			   why))
 			goto out;
 	}
-	CHECK(t, (m.free[0] + m.free[1] + m.free[2]) * 10 <
-		 m.managed[0] + m.managed[1] + m.managed[2],
-	      "exhausted yet %lu pages free", m.free[0] + m.free[1] + m.free[2]);
+	CHECK(t,
+	      (m.free[0] + m.free[1] + m.free[2]) * 10 <
+		      m.managed[0] + m.managed[1] + m.managed[2],
+	      "exhausted yet %lu pages free",
+	      m.free[0] + m.free[1] + m.free[2]);
 	free_all(t, &m, booted);
 out:
 	pm_destroy(&m);
@@ -242,10 +277,10 @@ static void misuse_reported(struct host_test *t)
 	old = report_set_counting(true);
 	before = report_count();
 	__free_pages(page, 0);
-	__free_pages(page, 0);			/* double free */
-	__free_pages(big, 2);			/* wrong order */
-	__free_pages(big + 1, 0);		/* a tail page */
-	__free_pages(pfn_to_page(0), 0);	/* reserved: the first MiB */
+	__free_pages(page, 0);		 /* double free */
+	__free_pages(big, 2);		 /* wrong order */
+	__free_pages(big + 1, 0);	 /* a tail page */
+	__free_pages(pfn_to_page(0), 0); /* reserved: the first MiB */
 	CHECK(t, report_count() == before + 4, "%lu reports, expected 4",
 	      report_count() - before);
 	report_set_counting(old);
@@ -259,9 +294,7 @@ out:
 	host_mm_teardown();
 }
 
-const struct host_suite suite_buddy = HOST_SUITE("buddy",
-	HOST_CASE(boot_matches_model),
-	HOST_CASE(random_sequence),
-	HOST_CASE(pc_machines),
-	HOST_CASE(exhaust_and_refill),
-	HOST_CASE(misuse_reported));
+const struct host_suite suite_buddy =
+	HOST_SUITE("buddy", HOST_CASE(boot_matches_model),
+		   HOST_CASE(random_sequence), HOST_CASE(pc_machines),
+		   HOST_CASE(exhaust_and_refill), HOST_CASE(misuse_reported));

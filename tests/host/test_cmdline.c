@@ -22,8 +22,9 @@ static bool check_line(struct host_test *t, const char *line, size_t len)
 	bool ok;
 
 	memcpy(copy, line, len);
-	ok = CHECK(t, cmdline_check(copy, len, why), "line \"%.*s\" (%zu bytes): %s",
-		   (int)MIN(len, (size_t)300), line, len, why);
+	ok = CHECK(t, cmdline_check(copy, len, why),
+		   "line \"%.*s\" (%zu bytes): %s", (int)MIN(len, (size_t)300),
+		   line, len, why);
 	copy[len] = '\0';
 	ok = ok && CHECK(t, cmdline_check(copy, len + 1 + len % 7, why),
 			 "NUL-terminated line \"%.*s\": %s",
@@ -33,10 +34,36 @@ static bool check_line(struct host_test *t, const char *line, size_t len)
 }
 
 static const char *const values[] = {
-	"0", "1", "y", "n", "on", "off", "yes", "8", "9", "0x10", "010", "4096",
-	"4095", "1099511627776", "1099511627777", "18446744073709551615",
-	"18446744073709551616", "-1", "+7", "7\n", "page_fault", "bug", "all",
-	"none", "buddy,slab", "FZPU,kmalloc-64", "", "\"", "a=b", "x y",
+	"0",
+	"1",
+	"y",
+	"n",
+	"on",
+	"off",
+	"yes",
+	"8",
+	"9",
+	"0x10",
+	"010",
+	"4096",
+	"4095",
+	"1099511627776",
+	"1099511627777",
+	"18446744073709551615",
+	"18446744073709551616",
+	"-1",
+	"+7",
+	"7\n",
+	"page_fault",
+	"bug",
+	"all",
+	"none",
+	"buddy,slab",
+	"FZPU,kmalloc-64",
+	"",
+	"\"",
+	"a=b",
+	"x y",
 };
 
 static void append(char *buf, size_t *n, size_t cap, const char *s, size_t len)
@@ -54,29 +81,31 @@ static void gen_word(struct prng *r, char *buf, size_t *n, size_t cap)
 	size_t k;
 
 	switch (prng_below(r, 8)) {
-	case 0: {	/* a random key */
-		size_t len = prng_below(r, 2) ? prng_below(r, 10) : prng_below(r, 80);
+	case 0: { /* a random key */
+		size_t len = prng_below(r, 2) ? prng_below(r, 10)
+					      : prng_below(r, 80);
 
 		for (k = 0; k < len; k++)
 			tmp[k] = (char)prng_range(r, 'a', 'z');
 		append(buf, n, cap, tmp, len);
 		break;
 	}
-	case 1:		/* a path-like word */
+	case 1: /* a path-like word */
 		append(buf, n, cap, "/boot/kvlab.elf", 15);
 		break;
 	default: {
-		const char *key = model_kparams[prng_below(r, model_nr_kparams)].key;
+		const char *key =
+			model_kparams[prng_below(r, model_nr_kparams)].key;
 
 		append(buf, n, cap, key, strlen(key));
 		break;
 	}
 	}
 	if (prng_below(r, 5) == 0)
-		return;		/* a bare key */
+		return; /* a bare key */
 	append(buf, n, cap, "=", 1);
 	switch (prng_below(r, 6)) {
-	case 0:		/* quoted, maybe unterminated, maybe glued */
+	case 0: /* quoted, maybe unterminated, maybe glued */
 		append(buf, n, cap, "\"", 1);
 		k = (size_t)snprintf(tmp, sizeof(tmp), "%s %s",
 				     values[prng_below(r, ARRAY_SIZE(values))],
@@ -87,7 +116,7 @@ static void gen_word(struct prng *r, char *buf, size_t *n, size_t cap)
 		if (prng_below(r, 4) == 0)
 			append(buf, n, cap, "glued", 5);
 		break;
-	case 1: {	/* long: around CMDLINE_VALUE_MAX */
+	case 1: { /* long: around CMDLINE_VALUE_MAX */
 		size_t len = CMDLINE_VALUE_MAX - 3 + prng_below(r, 6);
 
 		memset(tmp, '7', len);
@@ -146,7 +175,8 @@ static void random_lines(struct host_test *t)
 /* Random bytes from a small alphabet, cut anywhere, agree with the model. */
 static void random_bytes(struct host_test *t)
 {
-	static const char alphabet[] = "ab=\" \t/.\x01\xff" "0";
+	static const char alphabet[] = "ab=\" \t/.\x01\xff"
+				       "0";
 	struct prng *r = &t->rng;
 	unsigned long i, iters = host_iters(t, 50000);
 	char line[80];
@@ -165,14 +195,35 @@ static void random_bytes(struct host_test *t)
 static void adversarial_lines(struct host_test *t)
 {
 	static const char *const lines[] = {
-		"", " ", "=", "==", "\"", "=\"", "tests", "tests=", "tests=\"",
-		"tests=\"\"", "tests=\"a b\"glued next", "tests=a\"b c\"",
-		"\"tests\"=x", "tests==x", "loglevel=8 loglevel=9",
-		"/boot/kvlab.elf", "/boot/kvlab.elf /boot/kvlab.elf",
-		"build/gcc/kvlab.elf=1", "a.b", " a/b tests=x", "quiet quiet=1",
-		"monitor monitor=on monitor=yes", "mem=4k mem=4096",
-		"crash=bug crash=\"page_fault\" crash", "seed=0x seed=0xg seed=08",
-		"tests=\ttab", "\x7f", "tests=\x7f", "tests=caf\xc3\xa9",
+		"",
+		" ",
+		"=",
+		"==",
+		"\"",
+		"=\"",
+		"tests",
+		"tests=",
+		"tests=\"",
+		"tests=\"\"",
+		"tests=\"a b\"glued next",
+		"tests=a\"b c\"",
+		"\"tests\"=x",
+		"tests==x",
+		"loglevel=8 loglevel=9",
+		"/boot/kvlab.elf",
+		"/boot/kvlab.elf /boot/kvlab.elf",
+		"build/gcc/kvlab.elf=1",
+		"a.b",
+		" a/b tests=x",
+		"quiet quiet=1",
+		"monitor monitor=on monitor=yes",
+		"mem=4k mem=4096",
+		"crash=bug crash=\"page_fault\" crash",
+		"seed=0x seed=0xg seed=08",
+		"tests=\ttab",
+		"\x7f",
+		"tests=\x7f",
+		"tests=caf\xc3\xa9",
 	};
 	char buf[600];
 	size_t i;
@@ -187,8 +238,8 @@ static void adversarial_lines(struct host_test *t)
 		check_line(t, buf, i + 2);
 	}
 	for (i = CMDLINE_VALUE_MAX - 3; i < CMDLINE_VALUE_MAX + 3; i++) {
-		int n = snprintf(buf, sizeof(buf), "tests=%0*d tests=\"%0*d", (int)i,
-				 0, (int)i, 0);
+		int n = snprintf(buf, sizeof(buf), "tests=%0*d tests=\"%0*d",
+				 (int)i, 0, (int)i, 0);
 
 		check_line(t, buf, (size_t)n);
 	}
@@ -210,7 +261,8 @@ static void known_outcomes(struct host_test *t)
 		unsigned int words, applied;
 	} cases[] = {
 		{ "/boot/kvlab.elf tests=all seed=42", 2, 2 },
-		{ "build/gcc/kvlab.elf monitor=0 bench=none tests=\"a b\"", 3, 3 },
+		{ "build/gcc/kvlab.elf monitor=0 bench=none tests=\"a b\"", 3,
+		  3 },
 		{ "loglevel=9 mem=1 monitor=maybe bogus=1", 4, 0 },
 		{ "tests=\"unterminated", 1, 0 },
 		{ "quiet quiet=1 crash=bug crash=oops", 4, 2 },
@@ -223,9 +275,11 @@ static void known_outcomes(struct host_test *t)
 
 		cmdline_parse(cases[i].line, CMDLINE_MAX, model_kparams,
 			      model_nr_kparams, NULL, &res);
-		CHECK(t, res.nr_words == cases[i].words &&
-			 res.nr_applied == cases[i].applied &&
-			 res.nr_warnings == cases[i].words - cases[i].applied,
+		CHECK(t,
+		      res.nr_words == cases[i].words &&
+			      res.nr_applied == cases[i].applied &&
+			      res.nr_warnings ==
+				      cases[i].words - cases[i].applied,
 		      "\"%s\": %u words, %u applied, %u warnings; want %u, %u",
 		      cases[i].line, res.nr_words, res.nr_applied,
 		      res.nr_warnings, cases[i].words, cases[i].applied);
@@ -233,8 +287,6 @@ static void known_outcomes(struct host_test *t)
 	}
 }
 
-const struct host_suite suite_cmdline = HOST_SUITE("cmdline",
-	HOST_CASE(random_lines),
-	HOST_CASE(random_bytes),
-	HOST_CASE(adversarial_lines),
-	HOST_CASE(known_outcomes));
+const struct host_suite suite_cmdline =
+	HOST_SUITE("cmdline", HOST_CASE(random_lines), HOST_CASE(random_bytes),
+		   HOST_CASE(adversarial_lines), HOST_CASE(known_outcomes));

@@ -70,9 +70,12 @@ static void matches_reference(struct host_test *t)
 		for (j = 0; j < 100; j++) {
 			u64 a = prng_next(&kv), b = ref_next(&ref);
 
-			if (!CHECK(t, a == b, "seed %#llx output %lu: %#llx, reference %#llx",
+			if (!CHECK(t, a == b,
+				   "seed %#llx output %lu: %#llx, reference "
+				   "%#llx",
 				   (unsigned long long)seed, j,
-				   (unsigned long long)a, (unsigned long long)b))
+				   (unsigned long long)a,
+				   (unsigned long long)b))
 				return;
 		}
 	}
@@ -88,7 +91,8 @@ static void deterministic(struct host_test *t)
 	prng_seed(&a, 42);
 	prng_seed(&b, 42);
 	for (i = 0; i < n; i++)
-		if (!CHECK(t, prng_next(&a) == prng_next(&b), "step %lu differs", i))
+		if (!CHECK(t, prng_next(&a) == prng_next(&b),
+			   "step %lu differs", i))
 			return;
 	for (i = 0; i < ARRAY_SIZE(firsts); i++) {
 		unsigned long j;
@@ -100,9 +104,10 @@ static void deterministic(struct host_test *t)
 				   "seeds %lu and %lu start alike", j, i))
 				return;
 	}
-	CHECK(t, hash64_str(1, "buddy") == hash64_str(1, "buddy") &&
-		 hash64_str(1, "buddy") != hash64_str(2, "buddy") &&
-		 hash64_str(1, "buddy") != hash64_str(1, "slab"),
+	CHECK(t,
+	      hash64_str(1, "buddy") == hash64_str(1, "buddy") &&
+		      hash64_str(1, "buddy") != hash64_str(2, "buddy") &&
+		      hash64_str(1, "buddy") != hash64_str(1, "slab"),
 	      "hash64_str is not a function of both its inputs");
 }
 
@@ -124,9 +129,10 @@ static void ranges(struct host_test *t)
 			hi = ~0ULL;
 		w = prng_range(r, lo, hi);
 		if (!CHECK(t, bound == 0 ? v == 0 : v < bound,
-			   "prng_below(%#llx) = %#llx", (unsigned long long)bound,
-			   (unsigned long long)v) ||
-		    !CHECK(t, lo <= w && w <= hi, "prng_range(%#llx, %#llx) = %#llx",
+			   "prng_below(%#llx) = %#llx",
+			   (unsigned long long)bound, (unsigned long long)v) ||
+		    !CHECK(t, lo <= w && w <= hi,
+			   "prng_range(%#llx, %#llx) = %#llx",
 			   (unsigned long long)lo, (unsigned long long)hi,
 			   (unsigned long long)w))
 			return;
@@ -141,8 +147,8 @@ static void ranges(struct host_test *t)
 			seen_lo |= w == 10 + i;
 			seen_hi |= w == 10 + 2 * i;
 		}
-		CHECK(t, seen_lo && seen_hi, "prng_range(%lu, %lu) misses an end",
-		      10 + i, 10 + 2 * i);
+		CHECK(t, seen_lo && seen_hi,
+		      "prng_range(%lu, %lu) misses an end", 10 + i, 10 + 2 * i);
 	}
 }
 
@@ -165,18 +171,18 @@ static void uniform(struct host_test *t)
 		for (v = 0; v < samples; v++)
 			counts[prng_below(&t->rng, k)]++;
 		for (v = 0; v < k; v++)
-			chi2 += (counts[v] - expect) * (counts[v] - expect) / expect;
+			chi2 += (counts[v] - expect) * (counts[v] - expect) /
+				expect;
 		/* mean k - 1, deviation sqrt(2(k - 1)); 7 deviations + slack */
 		limit = (double)(k - 1) + 7 * sqrt(2.0 * (double)(k - 1)) + 10;
 		if (samples / k < 20)
-			continue;	/* too few samples for the test */
-		CHECK(t, chi2 < limit, "prng_below(%llu): chi-square %.1f over %.1f",
+			continue; /* too few samples for the test */
+		CHECK(t, chi2 < limit,
+		      "prng_below(%llu): chi-square %.1f over %.1f",
 		      (unsigned long long)k, chi2, limit);
 	}
 }
 
-const struct host_suite suite_prng = HOST_SUITE("prng",
-	HOST_CASE(matches_reference),
-	HOST_CASE(deterministic),
-	HOST_CASE(ranges),
-	HOST_CASE(uniform));
+const struct host_suite suite_prng = HOST_SUITE(
+	"prng", HOST_CASE(matches_reference), HOST_CASE(deterministic),
+	HOST_CASE(ranges), HOST_CASE(uniform));

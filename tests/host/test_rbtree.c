@@ -14,13 +14,13 @@
 #include <lib/rbtree.h>
 #include <lib/string.h>
 
-#define POOL		512	/* nodes a sequence can have in the tree */
-#define KEY_RANGE	300	/* small: many equal keys */
+#define POOL	  512 /* nodes a sequence can have in the tree */
+#define KEY_RANGE 300 /* small: many equal keys */
 
 struct tnode {
 	u32 key;
-	u32 val;		/* the node's own contribution */
-	u32 max_val;		/* augmented: largest val in the subtree */
+	u32 val;     /* the node's own contribution */
+	u32 max_val; /* augmented: largest val in the subtree */
 	bool in_tree;
 	struct rb_node rb;
 };
@@ -32,7 +32,7 @@ struct rb_model {
 	struct tnode *order[POOL];
 	size_t nr;
 	const struct rb_augment_callbacks *aug;
-	unsigned long nr_computes;	/* compute callbacks seen */
+	unsigned long nr_computes; /* compute callbacks seen */
 };
 
 static struct tnode *tn(const struct rb_node *n)
@@ -45,7 +45,7 @@ static u32 sub_max(const struct rb_node *n)
 	return n ? tn(n)->max_val : 0;
 }
 
-static struct rb_model *aug_owner;	/* for counting compute calls */
+static struct rb_model *aug_owner; /* for counting compute calls */
 
 static bool aug_compute(struct rb_node *n)
 {
@@ -77,7 +77,8 @@ static void model_insert(struct rb_model *m, struct tnode *x)
 
 	while (*link) {
 		parent = *link;
-		link = x->key < tn(parent)->key ? &parent->rb_left : &parent->rb_right;
+		link = x->key < tn(parent)->key ? &parent->rb_left
+						: &parent->rb_right;
 	}
 	x->max_val = 0;
 	rb_link_node(&x->rb, parent, link);
@@ -97,7 +98,7 @@ static void model_erase(struct rb_model *m, size_t pos)
 
 	rb_erase(&x->rb, &m->root, m->aug);
 	x->in_tree = false;
-	memset(&x->rb, 0x5a, sizeof(x->rb));	/* stale links must not matter */
+	memset(&x->rb, 0x5a, sizeof(x->rb)); /* stale links must not matter */
 	memmove(&m->order[pos], &m->order[pos + 1],
 		(m->nr - pos - 1) * sizeof(m->order[0]));
 	m->nr--;
@@ -119,12 +120,16 @@ static int verify_subtree(struct host_test *t, const struct rb_model *m,
 	*height = 0;
 	if (!n)
 		return 1;
-	if (!CHECK(t, n->rb_parent == parent, "node key %u: parent %p, expected %p",
-		   tn(n)->key, (void *)n->rb_parent, (const void *)parent) ||
+	if (!CHECK(t, n->rb_parent == parent,
+		   "node key %u: parent %p, expected %p", tn(n)->key,
+		   (void *)n->rb_parent, (const void *)parent) ||
 	    !CHECK(t, n->rb_color == RB_RED || n->rb_color == RB_BLACK,
 		   "node key %u: colour %d", tn(n)->key, n->rb_color) ||
-	    !CHECK(t, !(n->rb_color == RB_RED && parent && parent->rb_color == RB_RED),
-		   "red node key %u under red key %u", tn(n)->key, tn(parent)->key))
+	    !CHECK(t,
+		   !(n->rb_color == RB_RED && parent &&
+		     parent->rb_color == RB_RED),
+		   "red node key %u under red key %u", tn(n)->key,
+		   tn(parent)->key))
 		return -1;
 	bl = verify_subtree(t, m, n->rb_left, n, &hl);
 	if (bl < 0)
@@ -137,7 +142,8 @@ static int verify_subtree(struct host_test *t, const struct rb_model *m,
 		return -1;
 	if (m->aug) {
 		/* Brute force from the children's (already verified) values. */
-		want = MAX(tn(n)->val, MAX(sub_max(n->rb_left), sub_max(n->rb_right)));
+		want = MAX(tn(n)->val,
+			   MAX(sub_max(n->rb_left), sub_max(n->rb_right)));
 		if (!CHECK(t, tn(n)->max_val == want,
 			   "node key %u val %u: augmented %u, subtree max %u",
 			   tn(n)->key, tn(n)->val, tn(n)->max_val, want))
@@ -161,31 +167,38 @@ static bool verify(struct host_test *t, const struct rb_model *m)
 	bh = verify_subtree(t, m, m->root.rb_node, NULL, &height);
 	if (bh < 0)
 		return false;
-	if (!CHECK(t, rb_check(&m->root) == bh, "rb_check() says %d, black height %d",
-		   rb_check(&m->root), bh))
+	if (!CHECK(t, rb_check(&m->root) == bh,
+		   "rb_check() says %d, black height %d", rb_check(&m->root),
+		   bh))
 		return false;
 	/* height <= 2 log2(nr + 1), that is 2^height <= (nr + 1)^2 */
-	if (!CHECK(t, height < 40 && (1ULL << height) <= (u64)(m->nr + 1) * (m->nr + 1),
+	if (!CHECK(t,
+		   height < 40 &&
+			   (1ULL << height) <= (u64)(m->nr + 1) * (m->nr + 1),
 		   "height %u with %zu nodes", height, m->nr))
 		return false;
-	if (!CHECK(t, rb_empty(&m->root) == (m->nr == 0), "rb_empty() %d with %zu nodes",
-		   rb_empty(&m->root), m->nr))
+	if (!CHECK(t, rb_empty(&m->root) == (m->nr == 0),
+		   "rb_empty() %d with %zu nodes", rb_empty(&m->root), m->nr))
 		return false;
 	for (n = rb_first(&m->root), i = 0; n; n = rb_next(n), i++)
 		if (!CHECK(t, i < m->nr && tn(n) == m->order[i],
-			   "in-order walk: step %zu is key %u, the model has %zu nodes",
+			   "in-order walk: step %zu is key %u, the model has "
+			   "%zu nodes",
 			   i, tn(n)->key, m->nr))
 			return false;
-	if (!CHECK(t, i == m->nr, "in-order walk: %zu nodes, the model %zu", i, m->nr))
+	if (!CHECK(t, i == m->nr, "in-order walk: %zu nodes, the model %zu", i,
+		   m->nr))
 		return false;
 	for (n = rb_last(&m->root), i = m->nr; n; n = rb_prev(n))
 		if (!CHECK(t, i > 0 && tn(n) == m->order[--i],
-			   "reverse walk: key %u out of place at %zu", tn(n)->key, i))
+			   "reverse walk: key %u out of place at %zu",
+			   tn(n)->key, i))
 			return false;
 	return CHECK(t, i == 0, "reverse walk stopped %zu nodes short", i);
 }
 
-static void model_reset(struct rb_model *m, const struct rb_augment_callbacks *aug)
+static void model_reset(struct rb_model *m,
+			const struct rb_augment_callbacks *aug)
 {
 	memset(m, 0, sizeof(*m));
 	m->root = RB_ROOT;
@@ -211,7 +224,8 @@ static struct tnode *fresh_node(struct host_test *t, struct rb_model *m)
  * insert probability of @grow_pct percent, and value changes
  * (rb_propagate) when augmented.
  */
-static void random_sequence(struct host_test *t, const struct rb_augment_callbacks *aug,
+static void random_sequence(struct host_test *t,
+			    const struct rb_augment_callbacks *aug,
 			    unsigned long steps)
 {
 	static struct rb_model m;
@@ -282,11 +296,11 @@ static void sorted_runs(struct host_test *t)
 				return;
 		}
 		while (m.nr) {
-			size_t pos = 0;			/* passes 0, 1: the first */
+			size_t pos = 0; /* passes 0, 1: the first */
 
-			if (pass == 2 || pass == 3)	/* the last */
+			if (pass == 2 || pass == 3) /* the last */
 				pos = m.nr - 1;
-			else if (pass >= 4)		/* the root */
+			else if (pass >= 4) /* the root */
 				while (m.order[pos] != tn(m.root.rb_node))
 					pos++;
 			model_erase(&m, pos);
@@ -303,12 +317,15 @@ static void tiny_trees(struct host_test *t)
 	static struct rb_model m;
 
 	model_reset(&m, &test_aug);
-	CHECK(t, !rb_first(&m.root) && !rb_last(&m.root), "empty tree has a first node");
-	CHECK(t, rb_check(&m.root) == 1, "empty tree: rb_check() %d", rb_check(&m.root));
+	CHECK(t, !rb_first(&m.root) && !rb_last(&m.root),
+	      "empty tree has a first node");
+	CHECK(t, rb_check(&m.root) == 1, "empty tree: rb_check() %d",
+	      rb_check(&m.root));
 	m.pool[0].key = 5;
 	m.pool[0].val = 42;
 	model_insert(&m, &m.pool[0]);
-	CHECK(t, m.pool[0].max_val == 42, "single node: augmented %u", m.pool[0].max_val);
+	CHECK(t, m.pool[0].max_val == 42, "single node: augmented %u",
+	      m.pool[0].max_val);
 	CHECK(t, !rb_next(&m.pool[0].rb) && !rb_prev(&m.pool[0].rb),
 	      "single node has neighbours");
 	verify(t, &m);
@@ -335,22 +352,22 @@ static void propagate_stops(struct host_test *t)
 	}
 	if (!verify(t, &m))
 		return;
-	x = m.order[0];			/* a leaf: key 0, value 0 */
+	x = m.order[0]; /* a leaf: key 0, value 0 */
 	m.nr_computes = 0;
 	x->val = 0;
 	rb_propagate(&x->rb, &test_aug);
-	CHECK(t, m.nr_computes == 1, "unchanged value: %lu computes", m.nr_computes);
-	x->val = 5000;			/* now every ancestor's maximum */
+	CHECK(t, m.nr_computes == 1, "unchanged value: %lu computes",
+	      m.nr_computes);
+	x->val = 5000; /* now every ancestor's maximum */
 	rb_propagate(&x->rb, &test_aug);
-	CHECK(t, tn(m.root.rb_node)->max_val == 5000, "root maximum %u after raising a leaf",
+	CHECK(t, tn(m.root.rb_node)->max_val == 5000,
+	      "root maximum %u after raising a leaf",
 	      tn(m.root.rb_node)->max_val);
 	verify(t, &m);
 	aug_owner = NULL;
 }
 
-const struct host_suite suite_rbtree = HOST_SUITE("rbtree",
-	HOST_CASE(random_plain),
-	HOST_CASE(random_augmented),
-	HOST_CASE(sorted_runs),
-	HOST_CASE(tiny_trees),
-	HOST_CASE(propagate_stops));
+const struct host_suite suite_rbtree =
+	HOST_SUITE("rbtree", HOST_CASE(random_plain),
+		   HOST_CASE(random_augmented), HOST_CASE(sorted_runs),
+		   HOST_CASE(tiny_trees), HOST_CASE(propagate_stops));

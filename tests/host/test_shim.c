@@ -56,14 +56,20 @@ static void arena_direct_map(struct host_test *t)
 		{ 0x9fc00, 0xa0000, MEM_RESERVED },
 		{ 0xf0000, 0x100000, MEM_RESERVED },
 		{ 0x100000, 64 << 20, MEM_USABLE },
-		{ 0x3000000, 0x3010000, MEM_ACPI },	/* carved out of RAM */
+		{ 0x3000000, 0x3010000, MEM_ACPI }, /* carved out of RAM */
 	};
-	static const phys_addr_t ram_pas[] = { 0, 0x9e000, 0x100000, 0x2fff000,
-					       0x3010000, (64 << 20) - 4096,
-					       4ULL << 30,
-					       (4ULL << 30) + (64 << 20) - 4096 };
-	static const phys_addr_t hole_pas[] = { 0x9f000, 0xa0000, 0xf0000,
-						0x3000000, 64 << 20, 3ULL << 30,
+	static const phys_addr_t ram_pas[] = {
+		0,	    0x9e000,
+		0x100000,   0x2fff000,
+		0x3010000,  (64 << 20) - 4096,
+		4ULL << 30, (4ULL << 30) + (64 << 20) - 4096
+	};
+	static const phys_addr_t hole_pas[] = { 0x9f000,
+						0xa0000,
+						0xf0000,
+						0x3000000,
+						64 << 20,
+						3ULL << 30,
 						(4ULL << 30) - 4096 };
 	char perms[5];
 	size_t i;
@@ -73,16 +79,17 @@ static void arena_direct_map(struct host_test *t)
 		return;
 	CHECK(t, host_arena_create(map, ARRAY_SIZE(map)) != 0,
 	      "a second arena was allowed");
-	CHECK(t, boot_info.nr_map == 7 && boot_info.map[6].type == MEM_USABLE &&
-		 boot_info.map[6].start == 4ULL << 30,
+	CHECK(t,
+	      boot_info.nr_map == 7 && boot_info.map[6].type == MEM_USABLE &&
+		      boot_info.map[6].start == 4ULL << 30,
 	      "boot_info.map: %zu entries", boot_info.nr_map);
-	CHECK(t, host_arena_end() == (4ULL << 30) + (64 << 20), "arena end %#llx",
-	      (unsigned long long)host_arena_end());
+	CHECK(t, host_arena_end() == (4ULL << 30) + (64 << 20),
+	      "arena end %#llx", (unsigned long long)host_arena_end());
 	for (i = 0; i < ARRAY_SIZE(ram_pas); i++) {
 		u64 *p = va(ram_pas[i]);
 
-		CHECK(t, host_arena_is_ram(ram_pas[i], 4096), "pa %#llx is not RAM",
-		      (unsigned long long)ram_pas[i]);
+		CHECK(t, host_arena_is_ram(ram_pas[i], 4096),
+		      "pa %#llx is not RAM", (unsigned long long)ram_pas[i]);
 		p[0] = ram_pas[i] ^ 0x5a5a;
 		p[511] = ~ram_pas[i];
 		CHECK(t, p[0] == (ram_pas[i] ^ 0x5a5a) && p[511] == ~ram_pas[i],
@@ -93,7 +100,8 @@ static void arena_direct_map(struct host_test *t)
 		CHECK(t, !host_arena_is_ram(hole_pas[i], 1), "pa %#llx is RAM",
 		      (unsigned long long)hole_pas[i]);
 		page_perms(va(hole_pas[i]), perms);
-		CHECK(t, !strcmp(perms, "---p"), "pa %#llx is mapped %s, not ---p",
+		CHECK(t, !strcmp(perms, "---p"),
+		      "pa %#llx is mapped %s, not ---p",
 		      (unsigned long long)hole_pas[i], perms);
 	}
 	CHECK(t, !host_arena_is_ram(0x2fff000, 4097),
@@ -108,11 +116,14 @@ static void arena_direct_map(struct host_test *t)
 /* host_arena_create_pc lays out QEMU's pc map. */
 static void arena_pc(struct host_test *t)
 {
-	if (!CHECK(t, host_arena_create_pc(32 << 20) == 0, "no 32 MiB pc arena"))
+	if (!CHECK(t, host_arena_create_pc(32 << 20) == 0,
+		   "no 32 MiB pc arena"))
 		return;
-	CHECK(t, boot_info.nr_map == 4 && boot_info.map[3].start == 0x100000 &&
-		 boot_info.map[3].end == 32 << 20 && host_arena_is_ram(0, 4096) &&
-		 !host_arena_is_ram(0x9f000, 1),
+	CHECK(t,
+	      boot_info.nr_map == 4 && boot_info.map[3].start == 0x100000 &&
+		      boot_info.map[3].end == 32 << 20 &&
+		      host_arena_is_ram(0, 4096) &&
+		      !host_arena_is_ram(0x9f000, 1),
 	      "pc map: %zu entries", boot_info.nr_map);
 	host_arena_destroy();
 	CHECK(t, host_arena_create_pc(4096) != 0, "a pc with 4 KiB of RAM");
@@ -142,21 +153,25 @@ static void arch_stubs_record(struct host_test *t)
 	host_arch.on_write_cr3 = on_write_cr3;
 	invlpg(0xffffc90000001000UL);
 	invlpg(0xffffc90000002000UL);
-	CHECK(t, host_arch.nr_invlpg == 2 &&
-		 host_arch.last_invlpg_va == 0xffffc90000002000UL &&
-		 hook_va == 0xffffc90000002000UL,
+	CHECK(t,
+	      host_arch.nr_invlpg == 2 &&
+		      host_arch.last_invlpg_va == 0xffffc90000002000UL &&
+		      hook_va == 0xffffc90000002000UL,
 	      "invlpg: %lu recorded, last %#lx, hook saw %#lx",
 	      host_arch.nr_invlpg, host_arch.last_invlpg_va, hook_va);
 	write_cr3(0x1000);
 	write_cr3(read_cr3());
-	CHECK(t, host_arch.nr_cr3_writes == 2 && read_cr3() == 0x1000 &&
-		 hook_cr3 == 0x1000,
+	CHECK(t,
+	      host_arch.nr_cr3_writes == 2 && read_cr3() == 0x1000 &&
+		      hook_cr3 == 0x1000,
 	      "CR3: %lu writes, value %#llx", host_arch.nr_cr3_writes,
 	      (unsigned long long)read_cr3());
 	flush_tlb_all_local();
-	CHECK(t, host_arch.nr_flush_all == 1, "flush_tlb_all_local not counted");
+	CHECK(t, host_arch.nr_flush_all == 1,
+	      "flush_tlb_all_local not counted");
 	cpuid(1, &a, &b, &c, &d);
-	CHECK(t, a == 0 && b == 0 && c == 0 && d == 0, "cpuid of an unset leaf");
+	CHECK(t, a == 0 && b == 0 && c == 0 && d == 0,
+	      "cpuid of an unset leaf");
 	host_arch_set_cpuid(0x80000001, 0, 0, 0, 0, 1u << 26);
 	cpuid(0x80000001, &a, &b, &c, &d);
 	CHECK(t, d == 1u << 26, "cpuid 0x80000001: edx %#x", d);
@@ -167,8 +182,10 @@ static void arch_stubs_record(struct host_test *t)
 	CHECK(t, t2 == t1 + 1, "rdtsc: %llu then %llu", (unsigned long long)t1,
 	      (unsigned long long)t2);
 	host_arch_reset();
-	CHECK(t, host_arch.nr_invlpg == 0 && !host_arch.on_invlpg &&
-		 host_arch.nr_cpuid == 0, "host_arch_reset left state behind");
+	CHECK(t,
+	      host_arch.nr_invlpg == 0 && !host_arch.on_invlpg &&
+		      host_arch.nr_cpuid == 0,
+	      "host_arch_reset left state behind");
 }
 
 /* printk strips the level, keeps the text in log_buf and log_read. */
@@ -179,20 +196,22 @@ static void printk_log(struct host_test *t)
 	char tail[64];
 	size_t n;
 
-	console_loglevel = 0;	/* keep stderr quiet */
+	console_loglevel = 0; /* keep stderr quiet */
 	pr_info("shim test %d ", 42);
 	pr_cont("continued\n");
 	printk("no level %s\n", "here");
 	console_loglevel = saved;
 	CHECK(t, host_log_contains(mark, "shim test 42 continued\n"),
 	      "the log lacks the message");
-	CHECK(t, !host_log_contains(mark, KERN_SOH), "a level prefix was logged");
+	CHECK(t, !host_log_contains(mark, KERN_SOH),
+	      "a level prefix was logged");
 	CHECK(t, !host_log_contains(host_log_mark(), "shim test"),
 	      "host_log_contains looks before its mark");
 	n = log_read(tail, sizeof(tail) - 1);
 	tail[n] = '\0';
-	CHECK(t, n == MIN(log_head, sizeof(tail) - 1) &&
-		 strstr(tail, "no level here\n"),
+	CHECK(t,
+	      n == MIN(log_head, sizeof(tail) - 1) && strstr(tail, "no level "
+								   "here\n"),
 	      "log_read gave %zu of %llu bytes: \"%s\"", n,
 	      (unsigned long long)log_head, tail);
 }
@@ -222,7 +241,7 @@ static void reports_counted_or_fatal(struct host_test *t)
 
 	fflush(NULL);
 	pid = fork();
-	if (pid == 0) {		/* nobody counts: report_end must not return */
+	if (pid == 0) { /* nobody counts: report_end must not return */
 		int devnull = open("/dev/null", O_WRONLY);
 
 		if (devnull >= 0)
@@ -236,9 +255,7 @@ static void reports_counted_or_fatal(struct host_test *t)
 	      "an uncounted report did not abort (status %#x)", status);
 }
 
-const struct host_suite suite_shim = HOST_SUITE("shim",
-	HOST_CASE(arena_direct_map),
-	HOST_CASE(arena_pc),
-	HOST_CASE(arch_stubs_record),
-	HOST_CASE(printk_log),
-	HOST_CASE(reports_counted_or_fatal));
+const struct host_suite suite_shim =
+	HOST_SUITE("shim", HOST_CASE(arena_direct_map), HOST_CASE(arena_pc),
+		   HOST_CASE(arch_stubs_record), HOST_CASE(printk_log),
+		   HOST_CASE(reports_counted_or_fatal));

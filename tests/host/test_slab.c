@@ -28,9 +28,9 @@
 
 #include "../../mm/slab.h"
 
-#define SLAB_RAM_BYTES	(64UL << 20)	/* room for a few 4 MiB kmallocs */
-#define MAX_OBJS	600
-#define VALIDATE_EVERY	500		/* steps between kmem_cache_validate() */
+#define SLAB_RAM_BYTES (64UL << 20) /* room for a few 4 MiB kmallocs */
+#define MAX_OBJS       600
+#define VALIDATE_EVERY 500 /* steps between kmem_cache_validate() */
 
 /* The test's own caches: every layout path of calculate_sizes(). */
 struct cache_spec {
@@ -46,12 +46,13 @@ static const struct cache_spec specs[] = {
 	{ "t-100-hw", 100, 0, SLAB_HWCACHE_ALIGN, false },
 	{ "t-200-pz", 200, 0, SLAB_POISON | SLAB_RED_ZONE, false },
 	{ "t-1000-ctor", 1000, 0, 0, true },
-	{ "t-3000-fu", 3000, 64, SLAB_CONSISTENCY_CHECKS | SLAB_STORE_USER, false },
+	{ "t-3000-fu", 3000, 64, SLAB_CONSISTENCY_CHECKS | SLAB_STORE_USER,
+	  false },
 	{ "t-4096-a4k", 4096, 4096, 0, false },
 	{ "t-all-debug", 72, 16, SLAB_DEBUG_FLAGS, false },
 };
 
-#define CTOR_BYTE	0xc7
+#define CTOR_BYTE 0xc7
 
 static void test_ctor(void *obj)
 {
@@ -61,9 +62,9 @@ static void test_ctor(void *obj)
 /* One live object as the shadow sees it. */
 struct shadow_obj {
 	u8 *p;
-	size_t size;			/* requested */
-	size_t room;			/* ksize() at allocation */
-	int cache;			/* index into specs[], -1 for kmalloc */
+	size_t size; /* requested */
+	size_t room; /* ksize() at allocation */
+	int cache;   /* index into specs[], -1 for kmalloc */
 	u8 tag;
 };
 
@@ -72,7 +73,7 @@ struct slab_run {
 	struct shadow_obj objs[MAX_OBJS];
 	size_t nr;
 	unsigned long free_before, live_before;
-	bool may_fail;		/* failures injected: NULL is an answer */
+	bool may_fail; /* failures injected: NULL is an answer */
 	unsigned long nr_failed;
 };
 
@@ -118,9 +119,11 @@ static bool intact(struct host_test *t, const struct shadow_obj *o, size_t n,
 
 	for (i = 0; i < n; i++)
 		if (o->p[i] != pattern_byte(o->tag, i))
-			return CHECK(t, false, "%s: object %p (%zu bytes, cache %d) byte %zu is %#x, wrote %#x",
-				     when, (void *)o->p, o->size, o->cache, i, o->p[i],
-				     pattern_byte(o->tag, i));
+			return CHECK(t, false,
+				     "%s: object %p (%zu bytes, cache %d) byte "
+				     "%zu is %#x, wrote %#x",
+				     when, (void *)o->p, o->size, o->cache, i,
+				     o->p[i], pattern_byte(o->tag, i));
 	return true;
 }
 
@@ -148,10 +151,11 @@ static bool no_block_for(size_t size)
 	return true;
 }
 
-static bool take_obj(struct host_test *t, struct slab_run *r, u8 *p, size_t size,
-		     int cache, bool zeroed, bool in_place)
+static bool take_obj(struct host_test *t, struct slab_run *r, u8 *p,
+		     size_t size, int cache, bool zeroed, bool in_place)
 {
-	unsigned long align = cache < 0 ? kmalloc_align(size) : cache_align(&specs[cache]);
+	unsigned long align = cache < 0 ? kmalloc_align(size)
+					: cache_align(&specs[cache]);
 	struct shadow_obj *o = &r->objs[r->nr];
 	size_t room = cache < 0 ? ksize(p) : specs[cache].size, i;
 
@@ -159,30 +163,33 @@ static bool take_obj(struct host_test *t, struct slab_run *r, u8 *p, size_t size
 		r->nr_failed++;
 		return true;
 	}
-	if (!CHECK(t, p && !ZERO_OR_NULL_PTR(p), "allocation of %zu bytes (cache %d) failed",
-		   size, cache) ||
+	if (!CHECK(t, p && !ZERO_OR_NULL_PTR(p),
+		   "allocation of %zu bytes (cache %d) failed", size, cache) ||
 	    !CHECK(t, in_place || (unsigned long)p % align == 0,
-		   "%p (%zu bytes, cache %d) not aligned to %lu (ksize %zu, in %s)",
+		   "%p (%zu bytes, cache %d) not aligned to %lu (ksize %zu, in "
+		   "%s)",
 		   (void *)p, size, cache, align, ksize(p),
 		   virt_to_cache(p) ? virt_to_cache(p)->name : "no cache") ||
-	    !CHECK(t, room >= size, "ksize(%p) = %zu < %zu", (void *)p, room, size))
+	    !CHECK(t, room >= size, "ksize(%p) = %zu < %zu", (void *)p, room,
+		   size))
 		return false;
 	for (i = 0; i < r->nr; i++) {
 		const struct shadow_obj *q = &r->objs[i];
 
 		if (!CHECK(t, p + room <= q->p || q->p + q->room <= p,
-			   "new %p+%zu overlaps live %p+%zu (cache %d)", (void *)p, room,
-			   (void *)q->p, q->room, q->cache))
+			   "new %p+%zu overlaps live %p+%zu (cache %d)",
+			   (void *)p, room, (void *)q->p, q->room, q->cache))
 			return false;
 	}
-	if (zeroed && !CHECK(t, !memchr_inv(p, 0, size), "zeroed allocation %p not zero",
-			     (void *)p))
+	if (zeroed && !CHECK(t, !memchr_inv(p, 0, size),
+			     "zeroed allocation %p not zero", (void *)p))
 		return false;
 	if (cache >= 0 && specs[cache].ctor &&
-	    !CHECK(t, !memchr_inv(p, CTOR_BYTE, size), "%p not in its constructed state",
-		   (void *)p))
+	    !CHECK(t, !memchr_inv(p, CTOR_BYTE, size),
+		   "%p not in its constructed state", (void *)p))
 		return false;
-	*o = (struct shadow_obj){ p, size, room, cache, (u8)prng_next(&t->rng) };
+	*o = (struct shadow_obj){ p, size, room, cache,
+				  (u8)prng_next(&t->rng) };
 	fill(o);
 	r->nr++;
 	return true;
@@ -204,7 +211,7 @@ static bool give_back(struct host_test *t, struct slab_run *r, size_t k)
 	if (o->cache < 0) {
 		kfree(o->p);
 	} else {
-		if (specs[o->cache].ctor)	/* back in its constructed state */
+		if (specs[o->cache].ctor) /* back in its constructed state */
 			memset(o->p, CTOR_BYTE, o->size);
 		kmem_cache_free(r->caches[o->cache], o->p);
 	}
@@ -218,7 +225,8 @@ static size_t large_bytes(const struct slab_run *r)
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nr; i++)
-		if (r->objs[i].cache < 0 && r->objs[i].size > KMALLOC_MAX_CACHE_SIZE)
+		if (r->objs[i].cache < 0 &&
+		    r->objs[i].size > KMALLOC_MAX_CACHE_SIZE)
 			n += r->objs[i].room;
 	return n;
 }
@@ -232,7 +240,7 @@ static size_t pick_size_any(struct prng *rng)
 		return prng_range(rng, 1, 256);
 	if (c < 75)
 		return prng_range(rng, 257, KMALLOC_MAX_CACHE_SIZE);
-	if (c < 85) {	/* exactly a class size, or one past it */
+	if (c < 85) { /* exactly a class size, or one past it */
 		size_t s = 1UL << prng_range(rng, 3, 13);
 
 		return s + prng_below(rng, 2);
@@ -246,7 +254,8 @@ static size_t pick_size(struct prng *rng, const struct slab_run *r)
 {
 	size_t size = pick_size_any(rng);
 
-	if (size > KMALLOC_MAX_CACHE_SIZE && large_bytes(r) + size > SLAB_RAM_BYTES / 4)
+	if (size > KMALLOC_MAX_CACHE_SIZE &&
+	    large_bytes(r) + size > SLAB_RAM_BYTES / 4)
 		return prng_range(rng, 1, KMALLOC_MAX_CACHE_SIZE);
 	return size;
 }
@@ -255,25 +264,28 @@ static size_t pick_size(struct prng *rng, const struct slab_run *r)
 static bool resize(struct host_test *t, struct slab_run *r, size_t k)
 {
 	struct shadow_obj o = r->objs[k];
-	size_t new_size = pick_size(&t->rng, r), keep = MIN(o.size, new_size), i;
+	size_t new_size = pick_size(&t->rng, r), keep = MIN(o.size, new_size),
+	       i;
 	u8 *p;
 
 	if (!intact(t, &o, o.size, "before krealloc"))
 		return false;
-	r->objs[k] = r->objs[--r->nr];		/* out of the overlap check */
+	r->objs[k] = r->objs[--r->nr]; /* out of the overlap check */
 	p = krealloc(o.p, new_size, GFP_KERNEL | __GFP_NOWARN);
-	if (!p && (r->may_fail || no_block_for(new_size))) {	/* the old object stays */
+	if (!p && (r->may_fail ||
+		   no_block_for(new_size))) { /* the old object stays */
 		r->objs[r->nr++] = o;
 		r->nr_failed++;
 		return intact(t, &o, o.size, "after a failed krealloc");
 	}
 	if (!CHECK(t, p && (new_size > o.room || p == o.p),
-		   "krealloc(%p, %zu -> %zu, room %zu) = %p", (void *)o.p, o.size, new_size,
-		   o.room, (void *)p))
+		   "krealloc(%p, %zu -> %zu, room %zu) = %p", (void *)o.p,
+		   o.size, new_size, o.room, (void *)p))
 		return false;
 	for (i = 0; i < keep; i++)
 		if (!CHECK(t, p[i] == pattern_byte(o.tag, i),
-			   "krealloc %zu -> %zu: byte %zu lost", o.size, new_size, i))
+			   "krealloc %zu -> %zu: byte %zu lost", o.size,
+			   new_size, i))
 			return false;
 	return take_obj(t, r, p, new_size, -1, false, p == o.p);
 }
@@ -306,10 +318,11 @@ static bool slab_boot(struct host_test *t, struct slab_run *r)
 	r->may_fail = false;
 	r->nr_failed = 0;
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
-		r->caches[i] = kmem_cache_create(specs[i].name, specs[i].size, specs[i].align,
-						 specs[i].flags,
-						 specs[i].ctor ? test_ctor : NULL);
-		if (!CHECK(t, r->caches[i], "kmem_cache_create(%s)", specs[i].name))
+		r->caches[i] = kmem_cache_create(
+			specs[i].name, specs[i].size, specs[i].align,
+			specs[i].flags, specs[i].ctor ? test_ctor : NULL);
+		if (!CHECK(t, r->caches[i], "kmem_cache_create(%s)",
+			   specs[i].name))
 			return false;
 	}
 	return true;
@@ -337,17 +350,19 @@ static void slab_teardown(struct host_test *t, struct slab_run *r, bool destroy)
 			kmem_cache_shrink(r->caches[i]);
 		kmem_cache_shrink_all();
 		for (i = 0; i < ARRAY_SIZE(specs); i++)
-			CHECK(t, r->caches[i]->nr_slabs == 0, "%s: %lu slabs after shrink",
-			      specs[i].name, r->caches[i]->nr_slabs);
+			CHECK(t, r->caches[i]->nr_slabs == 0,
+			      "%s: %lu slabs after shrink", specs[i].name,
+			      r->caches[i]->nr_slabs);
 	}
 	for (i = 0; i < ARRAY_SIZE(specs); i++)
 		kmem_cache_destroy(r->caches[i]);
 	kmem_cache_shrink_all();
 	drain_all_pages();
-	CHECK(t, slab_live_objects() == r->live_before, "%lu objects live after destroy, %lu at boot",
+	CHECK(t, slab_live_objects() == r->live_before,
+	      "%lu objects live after destroy, %lu at boot",
 	      slab_live_objects(), r->live_before);
-	CHECK(t, nr_free_pages() == r->free_before, "%lu free pages, %lu at boot",
-	      nr_free_pages(), r->free_before);
+	CHECK(t, nr_free_pages() == r->free_before,
+	      "%lu free pages, %lu at boot", nr_free_pages(), r->free_before);
 out:
 	host_mm_teardown();
 }
@@ -363,8 +378,9 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy,
 		goto out;
 	if (fail_pct) {
 		r.may_fail = true;
-		console_loglevel = 0;		/* allocation failure warnings */
-		fault_inject_random(&fail_page_alloc, fail_pct, prng_next(&t->rng));
+		console_loglevel = 0; /* allocation failure warnings */
+		fault_inject_random(&fail_page_alloc, fail_pct,
+				    prng_next(&t->rng));
 		fault_inject_random(&failslab, fail_pct, prng_next(&t->rng));
 	}
 	for (i = 0; i < steps; i++) {
@@ -373,11 +389,14 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy,
 
 		if (r.nr < MAX_OBJS && (c < 45 || !r.nr)) {
 			if (c < 20) {
-				int k = (int)prng_below(&t->rng, ARRAY_SIZE(specs));
-				bool z = !specs[k].ctor && prng_below(&t->rng, 4) == 0;
+				int k = (int)prng_below(&t->rng,
+							ARRAY_SIZE(specs));
+				bool z = !specs[k].ctor &&
+					 prng_below(&t->rng, 4) == 0;
 				gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
-				void *p = z ? kmem_cache_zalloc(r.caches[k], gfp)
-					    : kmem_cache_alloc(r.caches[k], gfp);
+				void *p =
+					z ? kmem_cache_zalloc(r.caches[k], gfp)
+					  : kmem_cache_alloc(r.caches[k], gfp);
 
 				ok = take(t, &r, p, specs[k].size, k, z);
 			} else {
@@ -386,7 +405,9 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy,
 
 				gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 
-				ok = take(t, &r, z ? kzalloc(size, gfp) : kmalloc(size, gfp),
+				ok = take(t, &r,
+					  z ? kzalloc(size, gfp)
+					    : kmalloc(size, gfp),
 					  size, -1, z);
 			}
 		} else if (c < 60) {
@@ -407,7 +428,8 @@ static void random_run(struct host_test *t, unsigned long steps, bool destroy,
 	fault_inject_off(&failslab);
 	console_loglevel = old_level;
 	if (fail_pct)
-		CHECK(t, r.nr_failed > 0, "no allocation failed at %u%% injected failures",
+		CHECK(t, r.nr_failed > 0,
+		      "no allocation failed at %u%% injected failures",
 		      fail_pct);
 	slab_teardown(t, &r, destroy);
 	return;
@@ -454,11 +476,16 @@ static void sizes_and_edges(struct host_test *t)
 	kfree(p);
 	CHECK(t, kmalloc_array(SIZE_MAX / 2, 3, GFP_KERNEL) == NULL,
 	      "overflowing kmalloc_array");
-	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size += size < 256 ? 1 : 61) {
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE;
+	     size += size < 256 ? 1 : 61) {
 		p = kmalloc(size, GFP_KERNEL);
 		if (!take(t, &r, p, size, -1, false) ||
-		    !CHECK(t, ksize(p) == (size_t)(kmalloc_index(size) == 1 ? 96 :
-				kmalloc_index(size) == 2 ? 192 : 1UL << kmalloc_index(size)),
+		    !CHECK(t,
+			   ksize(p) == (size_t)(kmalloc_index(size) == 1 ? 96
+						: kmalloc_index(size) == 2
+							? 192
+							: 1UL << kmalloc_index(
+								  size)),
 			   "ksize(kmalloc(%zu)) = %zu", size, ksize(p)) ||
 		    !give_back(t, &r, r.nr - 1))
 			goto out;
@@ -486,16 +513,18 @@ static void misuse_reported(struct host_test *t)
 		goto out;
 	a = kmalloc(64, GFP_KERNEL);
 	b = kmem_cache_alloc(r.caches[0], GFP_KERNEL);
-	if (!take(t, &r, a, 64, -1, false) || !take(t, &r, b, specs[0].size, 0, false))
+	if (!take(t, &r, a, 64, -1, false) ||
+	    !take(t, &r, b, specs[0].size, 0, false))
 		goto out;
 	was = report_set_counting(true);
 	console_loglevel = 0;
 	before = report_count();
 	kfree(a + 8);
-	CHECK(t, report_count() == before + 1, "kfree inside an object: %lu reports",
-	      report_count() - before);
+	CHECK(t, report_count() == before + 1,
+	      "kfree inside an object: %lu reports", report_count() - before);
 	kmem_cache_free(r.caches[1], b);
-	CHECK(t, report_count() == before + 2, "kmem_cache_free to the wrong cache: %lu reports",
+	CHECK(t, report_count() == before + 2,
+	      "kmem_cache_free to the wrong cache: %lu reports",
 	      report_count() - before);
 	intact(t, &r.objs[0], 64, "after the bad frees");
 	intact(t, &r.objs[1], specs[0].size, "after the bad frees");
@@ -513,9 +542,7 @@ out:
 	host_mm_teardown();
 }
 
-const struct host_suite suite_slab = HOST_SUITE("slab",
-	HOST_CASE(random_shrink),
-	HOST_CASE(random_destroy),
-	HOST_CASE(random_injected_failures),
-	HOST_CASE(sizes_and_edges),
-	HOST_CASE(misuse_reported));
+const struct host_suite suite_slab =
+	HOST_SUITE("slab", HOST_CASE(random_shrink), HOST_CASE(random_destroy),
+		   HOST_CASE(random_injected_failures),
+		   HOST_CASE(sizes_and_edges), HOST_CASE(misuse_reported));

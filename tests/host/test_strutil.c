@@ -15,12 +15,38 @@
 static void gen_numberish(struct prng *r, char *s, size_t size)
 {
 	static const char *const pieces[] = {
-		"0", "1", "7", "8", "9", "a", "f", "F", "g", "x", "X", "0x",
-		"0X", "+", "-", "\n", " ", "k", "M", "G", "t", "P", "e",
-		"18446744073709551615", "18446744073709551616",
-		"9223372036854775807", "9223372036854775808",
-		"ffffffffffffffff", "10000000000000000", "1777777777777777777777",
-		"2000000000000000000000", "000000000000000000000000000000",
+		"0",
+		"1",
+		"7",
+		"8",
+		"9",
+		"a",
+		"f",
+		"F",
+		"g",
+		"x",
+		"X",
+		"0x",
+		"0X",
+		"+",
+		"-",
+		"\n",
+		" ",
+		"k",
+		"M",
+		"G",
+		"t",
+		"P",
+		"e",
+		"18446744073709551615",
+		"18446744073709551616",
+		"9223372036854775807",
+		"9223372036854775808",
+		"ffffffffffffffff",
+		"10000000000000000",
+		"1777777777777777777777",
+		"2000000000000000000000",
+		"000000000000000000000000000000",
 	};
 	size_t n = 0, want = prng_below(r, 6);
 
@@ -31,7 +57,8 @@ static void gen_numberish(struct prng *r, char *s, size_t size)
 
 		if (prng_below(r, 3) == 0) {
 			snprintf(digits, sizeof(digits), "%llu",
-				 (unsigned long long)(prng_next(r) >> prng_below(r, 64)));
+				 (unsigned long long)(prng_next(r) >>
+						      prng_below(r, 64)));
 			p = digits;
 		} else {
 			p = pieces[prng_below(r, ARRAY_SIZE(pieces))];
@@ -94,14 +121,23 @@ static void kstrto_round_trip(struct host_test *t)
 		int err;
 
 		switch (prng_below(r, 4)) {
-		case 0: snprintf(s, sizeof(s), "%llu", (unsigned long long)v); break;
-		case 1: snprintf(s, sizeof(s), "%#llx", (unsigned long long)v); break;
-		case 2: snprintf(s, sizeof(s), "0%llo", (unsigned long long)v); break;
-		default: snprintf(s, sizeof(s), "+%llu\n", (unsigned long long)v); break;
+		case 0:
+			snprintf(s, sizeof(s), "%llu", (unsigned long long)v);
+			break;
+		case 1:
+			snprintf(s, sizeof(s), "%#llx", (unsigned long long)v);
+			break;
+		case 2:
+			snprintf(s, sizeof(s), "0%llo", (unsigned long long)v);
+			break;
+		default:
+			snprintf(s, sizeof(s), "+%llu\n",
+				 (unsigned long long)v);
+			break;
 		}
 		err = kstrtoull(s, 0, &u);
-		if (!CHECK(t, err == 0 && u == v, "kstrtoull(\"%s\", 0) = %d, %llu",
-			   s, err, u))
+		if (!CHECK(t, err == 0 && u == v,
+			   "kstrtoull(\"%s\", 0) = %d, %llu", s, err, u))
 			return;
 		snprintf(s, sizeof(s), "%lld", (long long)v);
 		err = kstrtoll(s, 10, &l);
@@ -125,7 +161,7 @@ static void kstrto_edges(struct host_test *t)
 		{ "9223372036854775808", -ERANGE, 0 },
 		{ "-0", 0, 0 },
 		{ "+5", 0, 5 },
-		{ "-+5", -EINVAL, 0 },	/* Linux: one sign only */
+		{ "-+5", -EINVAL, 0 }, /* Linux: one sign only */
 		{ "--5", -EINVAL, 0 },
 		{ "+-5", -EINVAL, 0 },
 		{ "5\n", 0, 5 },
@@ -154,7 +190,8 @@ static void strscpy_against_model(struct host_test *t)
 	char src[64];
 
 	for (i = 0; i < n; i++) {
-		size_t len = prng_below(r, sizeof(src)), size = prng_below(r, 70), k;
+		size_t len = prng_below(r, sizeof(src)),
+		       size = prng_below(r, 70), k;
 		char *dst = malloc(size ? size : 1);
 		ssize_t got, want;
 
@@ -163,12 +200,15 @@ static void strscpy_against_model(struct host_test *t)
 		src[len] = '\0';
 		got = strscpy(size ? dst : NULL, src, size);
 		want = len < size ? (ssize_t)len : -E2BIG;
-		if (!CHECK(t, got == want, "strscpy(len %zu, size %zu) = %zd, want %zd",
-			   len, size, got, want) ||
-		    !CHECK(t, size == 0 || (!memcmp(dst, src, MIN(len, size - 1)) &&
-					   dst[MIN(len, size - 1)] == '\0'),
-			   "strscpy(len %zu, size %zu) copied the wrong bytes", len,
-			   size)) {
+		if (!CHECK(t, got == want,
+			   "strscpy(len %zu, size %zu) = %zd, want %zd", len,
+			   size, got, want) ||
+		    !CHECK(t,
+			   size == 0 ||
+				   (!memcmp(dst, src, MIN(len, size - 1)) &&
+				    dst[MIN(len, size - 1)] == '\0'),
+			   "strscpy(len %zu, size %zu) copied the wrong bytes",
+			   len, size)) {
 			free(dst);
 			return;
 		}
@@ -195,15 +235,14 @@ static void memchr_inv_against_model(struct host_test *t)
 			want = &buf[k];
 		}
 		got = memchr_inv(buf, c, len);
-		if (!CHECK(t, got == want, "memchr_inv(len %zu, %#x): %p, want %p",
-			   len, c, (const void *)got, (const void *)want))
+		if (!CHECK(t, got == want,
+			   "memchr_inv(len %zu, %#x): %p, want %p", len, c,
+			   (const void *)got, (const void *)want))
 			return;
 	}
 }
 
-const struct host_suite suite_strutil = HOST_SUITE("strutil",
-	HOST_CASE(numbers_against_model),
-	HOST_CASE(kstrto_round_trip),
-	HOST_CASE(kstrto_edges),
-	HOST_CASE(strscpy_against_model),
-	HOST_CASE(memchr_inv_against_model));
+const struct host_suite suite_strutil = HOST_SUITE(
+	"strutil", HOST_CASE(numbers_against_model),
+	HOST_CASE(kstrto_round_trip), HOST_CASE(kstrto_edges),
+	HOST_CASE(strscpy_against_model), HOST_CASE(memchr_inv_against_model));

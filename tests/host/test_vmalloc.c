@@ -33,14 +33,14 @@
 
 #include "../../mm/internal.h"
 
-#define VM_RAM_BYTES	(48UL << 20)	/* small: valgrind runs this too */
-#define MAX_LIVE	48
+#define VM_RAM_BYTES (48UL << 20) /* small: valgrind runs this too */
+#define MAX_LIVE     48
 
 struct vm_env {
-	unsigned long free_before;	/* nr_free_pages() after boot */
-	unsigned long pt_before;	/* nr_pagetable_pages after boot */
-	unsigned long live_before;	/* slab_live_objects() after boot */
-	u8 *mapped;			/* per pfn: mapped by a live area */
+	unsigned long free_before; /* nr_free_pages() after boot */
+	unsigned long pt_before;   /* nr_pagetable_pages after boot */
+	unsigned long live_before; /* slab_live_objects() after boot */
+	u8 *mapped;		   /* per pfn: mapped by a live area */
 };
 
 /* One live vmalloc() area and what the test wrote into it. */
@@ -84,20 +84,22 @@ static void vm_teardown(struct host_test *t, struct vm_env *e)
 	purge_vmap_area_lazy();
 	vmap_area_counts(&c);
 	CHECK(t, c.nr_busy == 0 && c.nr_lazy == 0 && c.nr_free == 1,
-	      "left: %lu busy, %lu lazy, %lu free blocks", c.nr_busy, c.nr_lazy, c.nr_free);
-	CHECK(t, vmalloc_stats.nr_used_pages == 0, "%lu pages still counted used",
-	      vmalloc_stats.nr_used_pages);
+	      "left: %lu busy, %lu lazy, %lu free blocks", c.nr_busy, c.nr_lazy,
+	      c.nr_free);
+	CHECK(t, vmalloc_stats.nr_used_pages == 0,
+	      "%lu pages still counted used", vmalloc_stats.nr_used_pages);
 	CHECK(t, vmap_area_check() == 0, "vmap_area_check() found violations");
 	if (CHECK(t, vmm_release_space(why), "%s", why))
-		CHECK(t, slab_live_objects() == e->live_before, "%lu kmalloc()ed objects leaked",
+		CHECK(t, slab_live_objects() == e->live_before,
+		      "%lu kmalloc()ed objects leaked",
 		      slab_live_objects() - e->live_before);
 	/* Empty slabs back to the buddy allocator, then count. */
 	kmem_cache_shrink_all();
 	drain_all_pages();
 	tables = nr_pagetable_pages - e->pt_before;
 	CHECK(t, nr_free_pages() + tables == e->free_before,
-	      "%lu free pages + %lu new page tables, %lu before", nr_free_pages(),
-	      tables, e->free_before);
+	      "%lu free pages + %lu new page tables, %lu before",
+	      nr_free_pages(), tables, e->free_before);
 	free(e->mapped);
 	kernel_pgd = NULL;
 	kernel_pgd_pa = 0;
@@ -115,53 +117,67 @@ static u64 pattern(u64 tag, unsigned int i)
  * area has; the guard page unmapped. With @fill, write the pattern (and
  * check zeroes first if @zeroed); else check the pattern survived.
  */
-static bool check_area(struct host_test *t, struct vm_env *e, const struct vm_live *l,
-		       bool fill, bool zeroed)
+static bool check_area(struct host_test *t, struct vm_env *e,
+		       const struct vm_live *l, bool fill, bool zeroed)
 {
 	const struct vm_struct *vm = find_vm_area(l->addr);
 	unsigned long a = (unsigned long)l->addr;
 	unsigned int i;
 
-	if (!CHECK(t, vm && vm->nr_pages == l->nr_pages && (vm->flags & VM_ALLOC) &&
-		   vm->size == ((unsigned long)l->nr_pages + 1) * PAGE_SIZE,
+	if (!CHECK(t,
+		   vm && vm->nr_pages == l->nr_pages &&
+			   (vm->flags & VM_ALLOC) &&
+			   vm->size ==
+				   ((unsigned long)l->nr_pages + 1) * PAGE_SIZE,
 		   "find_vm_area(%p): %p", l->addr, (const void *)vm))
 		return false;
 	for (i = 0; i < l->nr_pages; i++) {
 		unsigned long va = a + (unsigned long)i * PAGE_SIZE;
-		struct page *page = vmalloc_to_page((void *)(va + (i * 8u) % PAGE_SIZE));
+		struct page *page =
+			vmalloc_to_page((void *)(va + (i * 8u) % PAGE_SIZE));
 		pteval_t *pte = kernel_pte_offset(va);
 		u64 *w;
 
 		if (!CHECK(t, page && page == vm->pages[i] && PageVmalloc(page),
-			   "page %u of %p: vmalloc_to_page %p, pages[] %p", i, l->addr,
-			   (void *)page, (void *)vm->pages[i]) ||
-		    !CHECK(t, pte && (*pte & PTE_FLAGS_MASK) == (PAGE_KERNEL | _PAGE_PRESENT),
+			   "page %u of %p: vmalloc_to_page %p, pages[] %p", i,
+			   l->addr, (void *)page, (void *)vm->pages[i]) ||
+		    !CHECK(t,
+			   pte && (*pte & PTE_FLAGS_MASK) ==
+					   (PAGE_KERNEL | _PAGE_PRESENT),
 			   "page %u of %p: pte %#llx", i, l->addr,
 			   pte ? (unsigned long long)*pte : 0ULL))
 			return false;
 		w = page_address(page);
 		if (fill) {
 			if (!CHECK(t, !e->mapped[page_to_pfn(page)],
-				   "pfn %#lx mapped by two areas", page_to_pfn(page)) ||
-			    !CHECK(t, !zeroed || (!w[0] && !w[PAGE_SIZE / 8 - 1] &&
-						  !memchr_inv(w, 0, PAGE_SIZE)),
-				   "vzalloc page %u of %p not zero", i, l->addr))
+				   "pfn %#lx mapped by two areas",
+				   page_to_pfn(page)) ||
+			    !CHECK(t,
+				   !zeroed || (!w[0] && !w[PAGE_SIZE / 8 - 1] &&
+					       !memchr_inv(w, 0, PAGE_SIZE)),
+				   "vzalloc page %u of %p not zero", i,
+				   l->addr))
 				return false;
 			e->mapped[page_to_pfn(page)] = 1;
 			w[0] = w[PAGE_SIZE / 8 - 1] = pattern(l->tag, i);
-		} else if (!CHECK(t, w[0] == pattern(l->tag, i) &&
-				      w[PAGE_SIZE / 8 - 1] == pattern(l->tag, i),
-				  "page %u of %p: contents changed", i, l->addr)) {
+		} else if (!CHECK(t,
+				  w[0] == pattern(l->tag, i) &&
+					  w[PAGE_SIZE / 8 - 1] ==
+						  pattern(l->tag, i),
+				  "page %u of %p: contents changed", i,
+				  l->addr)) {
 			return false;
 		}
 	}
-	return CHECK(t, !vmalloc_to_page((void *)(a + (unsigned long)l->nr_pages * PAGE_SIZE)),
+	return CHECK(t,
+		     !vmalloc_to_page((void *)(a + (unsigned long)l->nr_pages *
+							   PAGE_SIZE)),
 		     "the guard page after %p is mapped", l->addr);
 }
 
 /* vfree() @l: pages unmapped, flushed now (eager) or on the purge list (lazy). */
-static bool free_area(struct host_test *t, struct vm_env *e, const struct vm_live *l,
-		      bool lazy)
+static bool free_area(struct host_test *t, struct vm_env *e,
+		      const struct vm_live *l, bool lazy)
 {
 	unsigned long a = (unsigned long)l->addr, invl = host_arch.nr_invlpg;
 	unsigned long flushes = host_arch.nr_flush_all;
@@ -170,23 +186,36 @@ static bool free_area(struct host_test *t, struct vm_env *e, const struct vm_liv
 	if (!check_area(t, e, l, false, false))
 		return false;
 	for (i = 0; i < l->nr_pages; i++)
-		e->mapped[page_to_pfn(vmalloc_to_page((void *)(a + (unsigned long)i * PAGE_SIZE)))] = 0;
+		e->mapped[page_to_pfn(vmalloc_to_page(
+			(void *)(a + (unsigned long)i * PAGE_SIZE)))] = 0;
 	vfree(l->addr);
-	if (!CHECK(t, !find_vm_area(l->addr), "%p still an area after vfree", l->addr))
+	if (!CHECK(t, !find_vm_area(l->addr), "%p still an area after vfree",
+		   l->addr))
 		return false;
 	for (i = 0; i < l->nr_pages; i++)
-		if (!CHECK(t, !vmalloc_to_page((void *)(a + (unsigned long)i * PAGE_SIZE)),
-			   "page %u of %p still mapped after vfree", i, l->addr))
+		if (!CHECK(t,
+			   !vmalloc_to_page(
+				   (void *)(a + (unsigned long)i * PAGE_SIZE)),
+			   "page %u of %p still mapped after vfree", i,
+			   l->addr))
 			return false;
 	if (!lazy)
-		return CHECK(t, host_arch.nr_invlpg - invl == l->nr_pages &&
-			     host_arch.last_invlpg_va == a + (l->nr_pages - 1UL) * PAGE_SIZE,
-			     "eager vfree of %u pages: %lu invlpg, the last at %#lx",
-			     l->nr_pages, host_arch.nr_invlpg - invl, host_arch.last_invlpg_va);
-	return CHECK(t, host_arch.nr_invlpg == invl &&
-		     (find_lazy_vmap_area(a) || host_arch.nr_flush_all == flushes + 1),
+		return CHECK(t,
+			     host_arch.nr_invlpg - invl == l->nr_pages &&
+				     host_arch.last_invlpg_va ==
+					     a + (l->nr_pages - 1UL) *
+							     PAGE_SIZE,
+			     "eager vfree of %u pages: %lu invlpg, the last at "
+			     "%#lx",
+			     l->nr_pages, host_arch.nr_invlpg - invl,
+			     host_arch.last_invlpg_va);
+	return CHECK(t,
+		     host_arch.nr_invlpg == invl &&
+			     (find_lazy_vmap_area(a) ||
+			      host_arch.nr_flush_all == flushes + 1),
 		     "lazy vfree of %p: %lu invlpg, lazy area %p, %lu flushes",
-		     l->addr, host_arch.nr_invlpg - invl, (void *)find_lazy_vmap_area(a),
+		     l->addr, host_arch.nr_invlpg - invl,
+		     (void *)find_lazy_vmap_area(a),
 		     host_arch.nr_flush_all - flushes);
 }
 
@@ -218,15 +247,21 @@ static void random_run(struct host_test *t, bool lazy)
 	for (i = 0; i < steps; i++) {
 		bool zero = prng_below(&t->rng, 4) == 0;
 
-		if (nr < MAX_LIVE && (nr == 0 || prng_below(&t->rng, 100) < 55)) {
+		if (nr < MAX_LIVE &&
+		    (nr == 0 || prng_below(&t->rng, 100) < 55)) {
 			unsigned long bytes = pick_bytes(&t->rng);
 			void *p = zero ? vzalloc(bytes) : vmalloc(bytes);
 
-			if (!CHECK(t, p && is_vmalloc_addr(p) && !((unsigned long)p % PAGE_SIZE),
+			if (!CHECK(t,
+				   p && is_vmalloc_addr(p) &&
+					   !((unsigned long)p % PAGE_SIZE),
 				   "vmalloc(%lu) = %p", bytes, p))
 				break;
-			live[nr] = (struct vm_live){ p, (unsigned int)(PAGE_ALIGN(bytes) / PAGE_SIZE),
-						     prng_next(&t->rng) };
+			live[nr] = (struct vm_live){
+				p,
+				(unsigned int)(PAGE_ALIGN(bytes) / PAGE_SIZE),
+				prng_next(&t->rng)
+			};
 			if (!check_area(t, &e, &live[nr++], true, zero))
 				break;
 		} else {
@@ -235,7 +270,8 @@ static void random_run(struct host_test *t, bool lazy)
 				break;
 			live[k] = live[--nr];
 		}
-		if (!CHECK(t, vmap_area_check() == 0, "vmap_area_check() at step %lu", i))
+		if (!CHECK(t, vmap_area_check() == 0,
+			   "vmap_area_check() at step %lu", i))
 			break;
 	}
 	while (nr)
@@ -274,7 +310,7 @@ static void vmap_caller_pages(struct host_test *t)
 		if (!CHECK(t, pages[i], "alloc_pages"))
 			goto out;
 	}
-	for (i = 0; i < n; i++) {	/* scramble: any frames, any order */
+	for (i = 0; i < n; i++) { /* scramble: any frames, any order */
 		unsigned int j = (unsigned int)prng_below(&t->rng, n);
 		struct page *tmp = pages[i];
 
@@ -285,7 +321,9 @@ static void vmap_caller_pages(struct host_test *t)
 	if (!CHECK(t, p && is_vmalloc_addr(p), "vmap: %p", p))
 		goto out;
 	for (i = 0; i < n; i++)
-		CHECK(t, vmalloc_to_page((char *)p + (unsigned long)i * PAGE_SIZE) == pages[i],
+		CHECK(t,
+		      vmalloc_to_page((char *)p +
+				      (unsigned long)i * PAGE_SIZE) == pages[i],
 		      "vmap page %u maps the wrong frame", i);
 	CHECK(t, !vmalloc_to_page((char *)p + (unsigned long)n * PAGE_SIZE),
 	      "vmap guard page mapped");
@@ -335,8 +373,8 @@ static void vmap_null_page(struct host_test *t)
 	console_loglevel = 0;
 	before = report_count();
 	p = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
-	CHECK(t, report_count() == before + 1, "vmap with a NULL page: %lu reports",
-	      report_count() - before);
+	CHECK(t, report_count() == before + 1,
+	      "vmap with a NULL page: %lu reports", report_count() - before);
 	console_loglevel = old_level;
 	report_set_counting(was);
 	pages[1] = held;
@@ -344,7 +382,8 @@ static void vmap_null_page(struct host_test *t)
 	for (i = 0; i < 3; i++) {
 		pte = kernel_pte_offset(addr + i * PAGE_SIZE);
 		CHECK(t, !pte || !*pte, "pte %#llx left at %#lx",
-		      pte ? (unsigned long long)*pte : 0ULL, addr + i * PAGE_SIZE);
+		      pte ? (unsigned long long)*pte : 0ULL,
+		      addr + i * PAGE_SIZE);
 	}
 	CHECK(t, vmalloc_stats.nr_vmap == 1 && vmap_area_check() == 0,
 	      "the failed vmap left state behind");
@@ -377,15 +416,16 @@ static void misuse_reported(struct host_test *t)
 	console_loglevel = 0;
 	before = report_count();
 	vfree((char *)l.addr + PAGE_SIZE);
-	CHECK(t, report_count() == before + 1, "vfree inside an area: %lu reports",
-	      report_count() - before);
+	CHECK(t, report_count() == before + 1,
+	      "vfree inside an area: %lu reports", report_count() - before);
 	vunmap(l.addr);
-	CHECK(t, report_count() == before + 2, "vunmap of a vmalloc area: %lu reports",
-	      report_count() - before);
+	CHECK(t, report_count() == before + 2,
+	      "vunmap of a vmalloc area: %lu reports", report_count() - before);
 	vfree(kernel_pgd);
-	CHECK(t, report_count() == before + 3, "vfree of a direct-map address: %lu reports",
+	CHECK(t, report_count() == before + 3,
+	      "vfree of a direct-map address: %lu reports",
 	      report_count() - before);
-	check_area(t, &e, &l, false, false);	/* untouched by all that */
+	check_area(t, &e, &l, false, false); /* untouched by all that */
 	free_area(t, &e, &l, true);
 	vfree(l.addr);
 	CHECK(t, report_count() == before + 4, "double vfree: %lu reports",
@@ -427,22 +467,22 @@ static void fail_part_way(struct host_test *t)
 		kmem_cache_shrink_all();
 		drain_all_pages();
 		CHECK(t, nr_free_pages() + nr_pagetable_pages == free_now,
-		      "failure at allocation %lu: %lu pages not given back", nth,
-		      free_now - nr_free_pages() - nr_pagetable_pages);
-		CHECK(t, vmalloc_stats.nr_used_pages == 0 && vmap_area_check() == 0,
+		      "failure at allocation %lu: %lu pages not given back",
+		      nth, free_now - nr_free_pages() - nr_pagetable_pages);
+		CHECK(t,
+		      vmalloc_stats.nr_used_pages == 0 &&
+			      vmap_area_check() == 0,
 		      "failure at allocation %lu left state behind", nth);
 	}
 	CHECK(t, p && nth > 13 && nr_pagetable_pages - e.pt_before == 3,
-	      "vmalloc succeeded first with allocation %lu failing (%lu tables)", nth,
-	      nr_pagetable_pages - e.pt_before);
+	      "vmalloc succeeded first with allocation %lu failing (%lu "
+	      "tables)",
+	      nth, nr_pagetable_pages - e.pt_before);
 	vfree(p);
 	vm_teardown(t, &e);
 }
 
-const struct host_suite suite_vmalloc = HOST_SUITE("vmalloc",
-	HOST_CASE(random_lazy),
-	HOST_CASE(random_eager),
-	HOST_CASE(vmap_caller_pages),
-	HOST_CASE(vmap_null_page),
-	HOST_CASE(misuse_reported),
-	HOST_CASE(fail_part_way));
+const struct host_suite suite_vmalloc =
+	HOST_SUITE("vmalloc", HOST_CASE(random_lazy), HOST_CASE(random_eager),
+		   HOST_CASE(vmap_caller_pages), HOST_CASE(vmap_null_page),
+		   HOST_CASE(misuse_reported), HOST_CASE(fail_part_way));

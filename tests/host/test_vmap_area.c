@@ -19,10 +19,11 @@
 
 #include "../../mm/internal.h"
 
-#define AREA_RAM_BYTES	(24UL << 20)	/* only for the area structs */
+#define AREA_RAM_BYTES (24UL << 20) /* only for the area structs */
 
 /* Set up a fresh space and its model. */
-static bool setup(struct host_test *t, struct vmap_model *m, unsigned long *live)
+static bool setup(struct host_test *t, struct vmap_model *m,
+		  unsigned long *live)
 {
 	char why[WHY_SIZE] = "";
 	int err = host_mm_boot(AREA_RAM_BYTES);
@@ -42,18 +43,22 @@ static bool setup(struct host_test *t, struct vmap_model *m, unsigned long *live
  * last one, so no struct outlives the case (the next vmalloc_reset()
  * forgets the dangling busy tree).
  */
-static void teardown(struct host_test *t, struct vmap_model *m, unsigned long live)
+static void teardown(struct host_test *t, struct vmap_model *m,
+		     unsigned long live)
 {
 	char why[WHY_SIZE] = "";
 
 	while (m->nr_busy)
-		if (!CHECK(t, vmm_free_check(m, prng_below(&t->rng, m->nr_busy),
-					     prng_below(&t->rng, 2), why), "%s", why) ||
+		if (!CHECK(t,
+			   vmm_free_check(m, prng_below(&t->rng, m->nr_busy),
+					  prng_below(&t->rng, 2), why),
+			   "%s", why) ||
 		    !CHECK(t, vmm_compare(m, why), "freeing all: %s", why))
 			goto out;
 	vmm_purge_check(m, why);
 	if (!CHECK(t, vmm_compare(m, why), "after the last purge: %s", why) ||
-	    !CHECK(t, m->nr == 1, "%zu intervals after freeing everything", m->nr))
+	    !CHECK(t, m->nr == 1, "%zu intervals after freeing everything",
+		   m->nr))
 		goto out;
 	if (!CHECK(t, vmm_release_space(why), "%s", why))
 		goto out;
@@ -77,7 +82,9 @@ static unsigned long pick_size(struct prng *rng)
 		return prng_range(rng, 1025, 1UL << 20) * PAGE_SIZE;
 	if (r < 99)
 		return (prng_next(rng) % VMALLOC_SIZE + 1) & PAGE_MASK;
-	return prng_below(rng, 2) ? 0 : prng_range(rng, 1, 3 * PAGE_SIZE);	/* refused */
+	return prng_below(rng, 2)
+		       ? 0
+		       : prng_range(rng, 1, 3 * PAGE_SIZE); /* refused */
 }
 
 static unsigned long pick_align(struct prng *rng)
@@ -88,7 +95,7 @@ static unsigned long pick_align(struct prng *rng)
 		return PAGE_SIZE;
 	if (r < 99)
 		return 1UL << prng_range(rng, PAGE_SHIFT + 1, 42);
-	return prng_below(rng, 2) ? PAGE_SIZE / 2 : 3 * PAGE_SIZE;	/* refused */
+	return prng_below(rng, 2) ? PAGE_SIZE / 2 : 3 * PAGE_SIZE; /* refused */
 }
 
 /*
@@ -96,7 +103,8 @@ static unsigned long pick_align(struct prng *rng)
  * pages where the areas are (lowest fit keeps them near the start), its
  * end page-aligned or not.
  */
-static void pick_window(struct prng *rng, unsigned long *vstart, unsigned long *vend)
+static void pick_window(struct prng *rng, unsigned long *vstart,
+			unsigned long *vend)
 {
 	u64 r = prng_below(rng, 100);
 
@@ -116,7 +124,8 @@ static struct {
 } run_stats;
 
 /* One random step; false after a failed CHECK. */
-static bool random_step(struct host_test *t, struct vmap_model *m, unsigned int alloc_pct)
+static bool random_step(struct host_test *t, struct vmap_model *m,
+			unsigned int alloc_pct)
 {
 	unsigned long size, align, vstart, vend, addr;
 	struct vmap_area *va;
@@ -127,15 +136,19 @@ static bool random_step(struct host_test *t, struct vmap_model *m, unsigned int 
 		size = pick_size(&t->rng);
 		align = pick_align(&t->rng);
 		pick_window(&t->rng, &vstart, &vend);
-		if (!CHECK(t, vmm_alloc_check(m, size, align, vstart, vend, &va, why),
+		if (!CHECK(t,
+			   vmm_alloc_check(m, size, align, vstart, vend, &va,
+					   why),
 			   "%s", why))
 			return false;
 		run_stats.nr_alloc++;
 		run_stats.nr_failed += !va;
 		run_stats.max_busy = MAX(run_stats.max_busy, m->nr_busy);
 	} else if (r < alloc_pct + 36) {
-		if (!CHECK(t, vmm_free_check(m, prng_below(&t->rng, m->nr_busy),
-					     r & 1, why), "%s", why))
+		if (!CHECK(t,
+			   vmm_free_check(m, prng_below(&t->rng, m->nr_busy),
+					  r & 1, why),
+			   "%s", why))
 			return false;
 	} else if (r < alloc_pct + 38) {
 		vmm_purge_check(m, why);
@@ -143,10 +156,14 @@ static bool random_step(struct host_test *t, struct vmap_model *m, unsigned int 
 		vmap_area_drain();
 	} else {
 		/* Somewhere in an interval the model has: its edges, or inside. */
-		const struct vmm_interval *v = &m->iv[prng_below(&t->rng, m->nr)];
+		const struct vmm_interval *v =
+			&m->iv[prng_below(&t->rng, m->nr)];
 
-		addr = prng_below(&t->rng, 3) ? v->start + prng_below(&t->rng, v->end - v->start)
-					      : prng_below(&t->rng, 2) ? v->start : v->end - 1;
+		addr = prng_below(&t->rng, 3)
+			       ? v->start +
+					 prng_below(&t->rng, v->end - v->start)
+		       : prng_below(&t->rng, 2) ? v->start
+						: v->end - 1;
 		return CHECK(t, vmm_find_check(m, addr, why), "%s", why);
 	}
 	return CHECK(t, vmm_compare(m, why), "%s", why);
@@ -162,18 +179,23 @@ static void random_run(struct host_test *t, unsigned long steps)
 	if (!setup(t, &m, &live))
 		return;
 	for (i = 0; i < steps; i++) {
-		if (i % 500 == 0)	/* phases: filling up, emptying out */
+		if (i % 500 == 0) /* phases: filling up, emptying out */
 			alloc_pct = (unsigned int)prng_range(&t->rng, 30, 58);
 		if (!random_step(t, &m, alloc_pct)) {
-			host_log(t, "at step %lu: %zu busy, %zu lazy, %zu intervals",
+			host_log(t,
+				 "at step %lu: %zu busy, %zu lazy, %zu "
+				 "intervals",
 				 i, m.nr_busy, m.nr_lazy, m.nr);
 			vmm_destroy(&m);
 			host_mm_teardown();
 			return;
 		}
 	}
-	host_log(t, "%lu allocations (%lu refused or no room), %lu purges, up to %lu busy areas",
-		 run_stats.nr_alloc, run_stats.nr_failed, m.nr_purges, run_stats.max_busy);
+	host_log(t,
+		 "%lu allocations (%lu refused or no room), %lu purges, up to "
+		 "%lu busy areas",
+		 run_stats.nr_alloc, run_stats.nr_failed, m.nr_purges,
+		 run_stats.max_busy);
 	teardown(t, &m, live);
 }
 
@@ -196,10 +218,12 @@ static void carve_and_merge_shapes(struct host_test *t)
 	char why[WHY_SIZE] = "";
 	unsigned long live;
 
-#define STEP(expr) do {							\
-		if (!CHECK(t, (expr), "%s", why) ||			\
-		    !CHECK(t, vmm_compare(&m, why), "after %s: %s", #expr, why)) \
-			goto out;					\
+#define STEP(expr)                                                         \
+	do {                                                               \
+		if (!CHECK(t, (expr), "%s", why) ||                        \
+		    !CHECK(t, vmm_compare(&m, why), "after %s: %s", #expr, \
+			   why))                                           \
+			goto out;                                          \
 	} while (0)
 
 	if (!setup(t, &m, &live))
@@ -214,12 +238,12 @@ static void carve_and_merge_shapes(struct host_test *t)
 	STEP(vmm_alloc_check(&m, 3 * P, P, S, VMALLOC_END, &va, why));
 	STEP(va && va->va_start == S + 4 * P);
 	/* Busy in address order: A D C B. Give them back in each shape. */
-	STEP(vmm_free_check(&m, 1, false, why));	/* D: no free neighbour */
-	STEP(vmm_free_check(&m, 0, false, why));	/* A: merges with next */
-	STEP(vmm_free_check(&m, 0, false, why));	/* C: merges with prev */
-	STEP(vmm_free_check(&m, 0, true, why));		/* B: lazy, not free yet */
+	STEP(vmm_free_check(&m, 1, false, why)); /* D: no free neighbour */
+	STEP(vmm_free_check(&m, 0, false, why)); /* A: merges with next */
+	STEP(vmm_free_check(&m, 0, false, why)); /* C: merges with prev */
+	STEP(vmm_free_check(&m, 0, true, why));	 /* B: lazy, not free yet */
 	STEP(m.nr == 3 && m.nr_lazy == 1);
-	STEP(vmm_purge_check(&m, why));			/* B: merges both sides */
+	STEP(vmm_purge_check(&m, why)); /* B: merges both sides */
 	STEP(m.nr == 1);
 	teardown(t, &m, live);
 	return;
@@ -241,12 +265,15 @@ static void lazy_threshold(struct host_test *t)
 	if (!setup(t, &m, &live))
 		return;
 	for (i = 0; i < n; i++)
-		if (!CHECK(t, vmm_alloc_check(&m, chunk, PAGE_SIZE, VMALLOC_START,
-					      VMALLOC_END, &va, why), "%s", why))
+		if (!CHECK(t,
+			   vmm_alloc_check(&m, chunk, PAGE_SIZE, VMALLOC_START,
+					   VMALLOC_END, &va, why),
+			   "%s", why))
 			goto out;
 	for (i = 0; i < n; i++) {
 		if (!CHECK(t, vmm_free_check(&m, 0, true, why), "%s", why) ||
-		    !CHECK(t, vmm_compare(&m, why), "lazy free %lu: %s", i, why))
+		    !CHECK(t, vmm_compare(&m, why), "lazy free %lu: %s", i,
+			   why))
 			goto out;
 	}
 	CHECK(t, m.nr_purges == 1, "%lu purges for %lu lazy pages", m.nr_purges,
@@ -273,15 +300,22 @@ static void full_window_purges(struct host_test *t)
 	if (!setup(t, &m, &live))
 		return;
 	for (i = 0; i < 8; i++)
-		if (!CHECK(t, vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va, why) && va,
+		if (!CHECK(t,
+			   vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va,
+					   why) &&
+				   va,
 			   "filling: %s", why))
 			goto out;
-	if (!CHECK(t, vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va, why) && !va,
+	if (!CHECK(t,
+		   vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va, why) &&
+			   !va,
 		   "the full window gave an area: %s", why) ||
 	    !CHECK(t, vmm_free_check(&m, 3, true, why), "%s", why) ||
-	    !CHECK(t, vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va, why), "%s", why) ||
+	    !CHECK(t, vmm_alloc_check(&m, 2 * P, P, S, S + 16 * P, &va, why),
+		   "%s", why) ||
 	    !CHECK(t, va && va->va_start == S + 6 * P && m.nr_purges == 1,
-		   "after the purge: %p, %lu purges", (void *)va, m.nr_purges) ||
+		   "after the purge: %p, %lu purges", (void *)va,
+		   m.nr_purges) ||
 	    !CHECK(t, vmm_compare(&m, why), "%s", why))
 		goto out;
 	teardown(t, &m, live);
@@ -291,8 +325,7 @@ out:
 	host_mm_teardown();
 }
 
-const struct host_suite suite_vmap_area = HOST_SUITE("vmap_area",
-	HOST_CASE(random_sequences),
-	HOST_CASE(carve_and_merge_shapes),
-	HOST_CASE(lazy_threshold),
-	HOST_CASE(full_window_purges));
+const struct host_suite suite_vmap_area =
+	HOST_SUITE("vmap_area", HOST_CASE(random_sequences),
+		   HOST_CASE(carve_and_merge_shapes), HOST_CASE(lazy_threshold),
+		   HOST_CASE(full_window_purges));

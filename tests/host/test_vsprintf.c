@@ -18,19 +18,19 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 
-#define FMT_MAX		256
-#define OUT_MAX		4096
+#define FMT_MAX 256
+#define OUT_MAX 4096
 
 enum star { STAR_NONE, STAR_WIDTH, STAR_PREC, STAR_BOTH };
 
 /* One conversion, generated. */
 struct conv {
-	char text[64];		/* "%-+08.3llx" */
-	char c;			/* conversion letter */
-	char len[3];		/* length modifier */
+	char text[64]; /* "%-+08.3llx" */
+	char c;	       /* conversion letter */
+	char len[3];   /* length modifier */
 	bool alt, star_width, star_prec;
-	int width_arg, prec_arg;	/* values for '*' */
-	int prec;		/* effective precision, -1 for none */
+	int width_arg, prec_arg; /* values for '*' */
+	int prec;		 /* effective precision, -1 for none */
 };
 
 static const char *const lengths[] = { "", "hh", "h", "l", "ll", "z", "j", "t" };
@@ -44,10 +44,17 @@ static bool one_in(struct prng *r, u64 n)
 static const char *flags_for(char c)
 {
 	switch (c) {
-	case 'd': case 'i': return "-+ 0";
-	case 'u': return "-+ 0";	/* + and space: no effect on unsigned */
-	case 'x': case 'X': case 'o': return "-+ #0";
-	default: return "-";		/* c, s */
+	case 'd':
+	case 'i':
+		return "-+ 0";
+	case 'u':
+		return "-+ 0"; /* + and space: no effect on unsigned */
+	case 'x':
+	case 'X':
+	case 'o':
+		return "-+ #0";
+	default:
+		return "-"; /* c, s */
 	}
 }
 
@@ -84,7 +91,7 @@ static void gen_conv(struct prng *r, struct conv *cv, char c, const char *len,
 			cv->prec = cv->prec_arg < 0 ? -1 : cv->prec_arg;
 			*p++ = '*';
 		} else if (one_in(r, 5)) {
-			cv->prec = 0;	/* a lone '.' is precision 0 */
+			cv->prec = 0; /* a lone '.' is precision 0 */
 		} else {
 			cv->prec = (int)prng_below(r, 31);
 			p += sprintf(p, "%d", cv->prec);
@@ -97,13 +104,20 @@ static void gen_conv(struct prng *r, struct conv *cv, char c, const char *len,
 static u64 gen_value(struct prng *r)
 {
 	switch (prng_below(r, 8)) {
-	case 0: return 0;
-	case 1: return prng_below(r, 300);
-	case 2: return 0 - prng_below(r, 300);
-	case 3: return 1ULL << prng_below(r, 64);
-	case 4: return (1ULL << prng_below(r, 64)) - 1;
-	case 5: return ~0ULL << prng_below(r, 64);
-	default: return prng_next(r) >> prng_below(r, 64);
+	case 0:
+		return 0;
+	case 1:
+		return prng_below(r, 300);
+	case 2:
+		return 0 - prng_below(r, 300);
+	case 3:
+		return 1ULL << prng_below(r, 64);
+	case 4:
+		return (1ULL << prng_below(r, 64)) - 1;
+	case 5:
+		return ~0ULL << prng_below(r, 64);
+	default:
+		return prng_next(r) >> prng_below(r, 64);
 	}
 }
 
@@ -154,8 +168,8 @@ static u64 shown_unsigned(const struct conv *cv, u64 v)
 
 struct outcome {
 	int kn, cn;
-	char *kbuf;		/* kvlab's: exactly size bytes (NULL for 0) */
-	char *cbuf;		/* C's: OUT_MAX bytes, always the whole text */
+	char *kbuf; /* kvlab's: exactly size bytes (NULL for 0) */
+	char *cbuf; /* C's: OUT_MAX bytes, always the whole text */
 	size_t size;
 };
 
@@ -165,41 +179,45 @@ static char c_out[OUT_MAX], c_one[OUT_MAX];
  * Call kv_snprintf and snprintf with the same arguments: the conversion's
  * '*' values first, then @arg of type @T.
  */
-#define CALL_BOTH(o, fmt, cv, T, arg)                                        \
-	do {                                                                 \
-		T a_ = (T)(arg);                                             \
-		int w_ = (cv)->width_arg, p_ = (cv)->prec_arg;               \
-		if ((cv)->star_width && (cv)->star_prec) {                   \
-			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, w_, p_, a_); \
-			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, w_, p_, a_); \
-		} else if ((cv)->star_width) {                               \
-			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, w_, a_); \
-			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, w_, a_); \
-		} else if ((cv)->star_prec) {                                \
-			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, p_, a_); \
-			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, p_, a_); \
-		} else {                                                     \
-			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, a_); \
-			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, a_);     \
-		}                                                            \
+#define CALL_BOTH(o, fmt, cv, T, arg)                                          \
+	do {                                                                   \
+		T a_ = (T)(arg);                                               \
+		int w_ = (cv)->width_arg, p_ = (cv)->prec_arg;                 \
+		if ((cv)->star_width && (cv)->star_prec) {                     \
+			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, w_,   \
+					      p_, a_);                         \
+			(o)->cn =                                              \
+				snprintf((o)->cbuf, OUT_MAX, fmt, w_, p_, a_); \
+		} else if ((cv)->star_width) {                                 \
+			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, w_,   \
+					      a_);                             \
+			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, w_, a_);   \
+		} else if ((cv)->star_prec) {                                  \
+			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, p_,   \
+					      a_);                             \
+			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, p_, a_);   \
+		} else {                                                       \
+			(o)->kn = kv_snprintf((o)->kbuf, (o)->size, fmt, a_);  \
+			(o)->cn = snprintf((o)->cbuf, OUT_MAX, fmt, a_);       \
+		}                                                              \
 	} while (0)
 
 /* CALL_BOTH with the argument type the length modifier asks for. */
-#define CALL_BY_LENGTH(o, fmt, cv, v, T_l, T_ll, T_z, T_j, T_t, T_int)        \
-	do {                                                                 \
-		const char *l_ = (cv)->len;                                  \
-		if (!strcmp(l_, "l"))                                        \
-			CALL_BOTH(o, fmt, cv, T_l, v);                       \
-		else if (!strcmp(l_, "ll"))                                  \
-			CALL_BOTH(o, fmt, cv, T_ll, v);                      \
-		else if (!strcmp(l_, "z"))                                   \
-			CALL_BOTH(o, fmt, cv, T_z, v);                       \
-		else if (!strcmp(l_, "j"))                                   \
-			CALL_BOTH(o, fmt, cv, T_j, v);                       \
-		else if (!strcmp(l_, "t"))                                   \
-			CALL_BOTH(o, fmt, cv, T_t, v);                       \
-		else	/* "", hh, h: promoted to int */                     \
-			CALL_BOTH(o, fmt, cv, T_int, v);                     \
+#define CALL_BY_LENGTH(o, fmt, cv, v, T_l, T_ll, T_z, T_j, T_t, T_int) \
+	do {                                                           \
+		const char *l_ = (cv)->len;                            \
+		if (!strcmp(l_, "l"))                                  \
+			CALL_BOTH(o, fmt, cv, T_l, v);                 \
+		else if (!strcmp(l_, "ll"))                            \
+			CALL_BOTH(o, fmt, cv, T_ll, v);                \
+		else if (!strcmp(l_, "z"))                             \
+			CALL_BOTH(o, fmt, cv, T_z, v);                 \
+		else if (!strcmp(l_, "j"))                             \
+			CALL_BOTH(o, fmt, cv, T_j, v);                 \
+		else if (!strcmp(l_, "t"))                             \
+			CALL_BOTH(o, fmt, cv, T_t, v);                 \
+		else /* "", hh, h: promoted to int */                  \
+			CALL_BOTH(o, fmt, cv, T_int, v);               \
 	} while (0)
 
 static void call_signed(struct outcome *o, const char *fmt,
@@ -245,13 +263,16 @@ static bool same_output(struct host_test *t, const struct outcome *o,
 {
 	size_t keep;
 
-	if (!CHECK(t, o->kn == o->cn, "format \"%s\" size %zu: kvlab returns %d, C %d (C wrote \"%s\")",
+	if (!CHECK(t, o->kn == o->cn,
+		   "format \"%s\" size %zu: kvlab returns %d, C %d (C wrote "
+		   "\"%s\")",
 		   fmt, o->size, o->kn, o->cn, o->cbuf))
 		return false;
 	if (o->size == 0)
 		return true;
 	keep = MIN((size_t)o->cn, o->size - 1);
-	return CHECK(t, !memcmp(o->kbuf, o->cbuf, keep) && o->kbuf[keep] == '\0',
+	return CHECK(t,
+		     !memcmp(o->kbuf, o->cbuf, keep) && o->kbuf[keep] == '\0',
 		     "format \"%s\" size %zu: kvlab wrote \"%.*s\", C \"%.*s\"",
 		     fmt, o->size, (int)keep, o->kbuf, (int)keep, o->cbuf);
 }
@@ -259,9 +280,12 @@ static bool same_output(struct host_test *t, const struct outcome *o,
 static size_t gen_size(struct prng *r)
 {
 	switch (prng_below(r, 4)) {
-	case 0: return prng_below(r, 4);	/* 0 to 3: the edges */
-	case 1: return prng_below(r, 40);
-	default: return OUT_MAX;
+	case 0:
+		return prng_below(r, 4); /* 0 to 3: the edges */
+	case 1:
+		return prng_below(r, 40);
+	default:
+		return OUT_MAX;
 	}
 }
 
@@ -271,7 +295,9 @@ static bool one_conversion(struct host_test *t)
 	static const char convs[] = "diuxXocs";
 	struct prng *r = &t->rng;
 	char c = convs[prng_below(r, sizeof(convs) - 1)];
-	const char *len = strchr("cs", c) ? "" : lengths[prng_below(r, ARRAY_SIZE(lengths))];
+	const char *len = strchr("cs", c)
+				  ? ""
+				  : lengths[prng_below(r, ARRAY_SIZE(lengths))];
 	char fmt[FMT_MAX], str[64], *p;
 	struct outcome o = { .cbuf = c_out, .size = gen_size(r) };
 	struct conv cv;
@@ -290,7 +316,8 @@ static bool one_conversion(struct host_test *t)
 	else if (strchr("uxXo", c))
 		call_unsigned(&o, fmt, &cv, v);
 	else if (c == 'c')
-		CALL_BOTH(&o, fmt, &cv, int, one_in(r, 10) ? 0 : prng_range(r, 1, 255));
+		CALL_BOTH(&o, fmt, &cv, int,
+			  one_in(r, 10) ? 0 : prng_range(r, 1, 255));
 	else
 		CALL_BOTH(&o, fmt, &cv, const char *, str);
 	if (cv.alt && strchr("xX", c) && shown_unsigned(&cv, v) == 0) {
@@ -335,7 +362,7 @@ static void random_formats(struct host_test *t)
 		gen_conv(r, &c, 'c', "", false);
 		gen_conv(r, &u, 'u', "z", false);
 		if (x.alt && xv == 0)
-			xv = 1;		/* %#x of 0 is one_conversion's */
+			xv = 1; /* %#x of 0 is one_conversion's */
 		p = gen_literal(r, p, NULL);
 		p = stpcpy(p, d.text);
 		p = gen_literal(r, p, NULL);
@@ -407,18 +434,18 @@ static void scnprintf_counts_written(struct host_test *t)
 		full = snprintf(NULL, 0, "value=%d!", v);
 		got = scnprintf(size ? buf : NULL, size, "value=%d!", v);
 		if (!CHECK(t, got == (size ? MIN(full, (int)size - 1) : 0),
-			   "scnprintf(size %zu, value=%d!) returned %d, full length %d",
+			   "scnprintf(size %zu, value=%d!) returned %d, full "
+			   "length %d",
 			   size, v, got, full))
 			return;
 		if (size && !CHECK(t, (int)strlen(buf) == got,
-				   "scnprintf wrote %zu characters, returned %d",
+				   "scnprintf wrote %zu characters, returned "
+				   "%d",
 				   strlen(buf), got))
 			return;
 	}
 }
 
-const struct host_suite suite_vsprintf = HOST_SUITE("vsprintf",
-	HOST_CASE(random_conversions),
-	HOST_CASE(random_formats),
-	HOST_CASE(linux_differences),
-	HOST_CASE(scnprintf_counts_written));
+const struct host_suite suite_vsprintf = HOST_SUITE(
+	"vsprintf", HOST_CASE(random_conversions), HOST_CASE(random_formats),
+	HOST_CASE(linux_differences), HOST_CASE(scnprintf_counts_written));

@@ -168,7 +168,7 @@ static void free_obj(struct replay *r, struct replay_obj *o)
 		if (o->flags & REPLAY_OBJ_LARGE)
 			h->kv_large -= 1UL << o->order;
 		if (o->flags & REPLAY_OBJ_FAILED) {
-			;	/* nothing was allocated */
+			; /* nothing was allocated */
 		} else if (o->cache) {
 			u64 t0 = timed(r);
 
@@ -203,10 +203,10 @@ static void alloc_object(struct replay *r, const struct replay_rec *ev)
 	u64 t0;
 
 	if (ev->addr <= 16 || ev->bytes_req == 0)
-		return;		/* kmalloc(0) or a failed allocation */
+		return; /* kmalloc(0) or a failed allocation */
 	o = table_find(r, ev->addr);
 	if (o) {
-		r->st.reused++;	/* its free was lost */
+		r->st.reused++; /* its free was lost */
 		free_obj(r, o);
 	}
 	if (is_cache) {
@@ -218,7 +218,8 @@ static void alloc_object(struct replay *r, const struct replay_rec *ev)
 	if (!o)
 		return;
 	t0 = timed(r);
-	kv = is_cache ? kmem_cache_alloc(r->caches[c], gfp) : kmalloc(ev->bytes_req, gfp);
+	kv = is_cache ? kmem_cache_alloc(r->caches[c], gfp)
+		      : kmalloc(ev->bytes_req, gfp);
 	charge(r, ev->kind, t0);
 	o->kv = kv;
 	o->cache = is_cache ? c + 1 : 0;
@@ -281,10 +282,10 @@ static void free_event(struct replay *r, const struct replay_rec *ev)
 	struct replay_obj *o;
 
 	if (!page && ev->addr <= 16)
-		return;		/* kfree(NULL), kfree(ZERO_SIZE_PTR) */
+		return; /* kfree(NULL), kfree(ZERO_SIZE_PTR) */
 	o = table_find(r, page ? page_key(ev->addr) : ev->addr);
 	if (!o) {
-		r->st.unmatched[ev->kind]++;	/* allocated before the trace began */
+		r->st.unmatched[ev->kind]++; /* allocated before the trace began */
 		return;
 	}
 	free_obj(r, o);
@@ -310,7 +311,8 @@ static void unusable_index(unsigned int out[NR_PAGE_ORDERS])
 
 		for (k = o; k < NR_PAGE_ORDERS; k++)
 			suitable += blocks[k] << k;
-		out[o] = free ? (unsigned int)((free - suitable) * 1000 / free) : 1000;
+		out[o] = free ? (unsigned int)((free - suitable) * 1000 / free)
+			      : 1000;
 	}
 }
 
@@ -373,7 +375,7 @@ void replay_rec_from_event(struct replay_rec *rec, const struct trace_event *ev)
 void replay_rec(struct replay *r, const struct replay_rec *rec)
 {
 	if (rec->kind >= NR_TRACE_KINDS || rec->order > MAX_PAGE_ORDER)
-		return;		/* not from replay_rec_from_event() */
+		return; /* not from replay_rec_from_event() */
 	r->st.events[rec->kind]++;
 	if (rec->flags & REPLAY_REC_UNKNOWN_GFP)
 		r->st.unknown_gfp++;
@@ -398,7 +400,7 @@ unsigned int replay_finish(struct replay *r)
 
 	r->st.final = r->st.now;
 	if (r->sample_every)
-		take_sample(r, ~0ULL);	/* the final state */
+		take_sample(r, ~0ULL); /* the final state */
 	for (slot = 0; slot <= r->table_mask; slot++) {
 		/* free_obj() may shift a later entry into this slot: look again. */
 		while (r->table[slot].key)
@@ -438,30 +440,48 @@ static void print_lines(const struct replay *r)
 	u64 kw = waste_bp(st->bytes_req, st->kv_bytes_alloc);
 	unsigned int o;
 
-	line(r, "replay: events kmalloc=%lu kfree=%lu kmem_cache_alloc=%lu kmem_cache_free=%lu mm_page_alloc=%lu mm_page_free=%lu",
+	line(r,
+	     "replay: events kmalloc=%lu kfree=%lu kmem_cache_alloc=%lu "
+	     "kmem_cache_free=%lu mm_page_alloc=%lu mm_page_free=%lu",
 	     st->events[TRACE_KMALLOC], st->events[TRACE_KFREE],
 	     st->events[TRACE_CACHE_ALLOC], st->events[TRACE_CACHE_FREE],
 	     st->events[TRACE_PAGE_ALLOC], st->events[TRACE_PAGE_FREE]);
-	line(r, "replay: lines total=%lu event=%lu comment=%lu other_kmem_event=%lu unknown_event=%lu malformed_line=%lu missing_field=%lu hashed_pointer=%lu out_of_range=%lu",
-	     st->lines, st->skips[TRACE_SKIP_NONE], st->skips[TRACE_SKIP_COMMENT],
-	     st->skips[TRACE_SKIP_OTHER_EVENT], st->skips[TRACE_SKIP_UNKNOWN],
-	     st->skips[TRACE_SKIP_MALFORMED], st->skips[TRACE_SKIP_MISSING],
-	     st->skips[TRACE_SKIP_HASHED], st->skips[TRACE_SKIP_RANGE]);
-	line(r, "replay: unmatched kfree=%lu kmem_cache_free=%lu mm_page_free=%lu reused=%lu could_not_allocate=%lu table_full=%lu too_many_caches=%lu unknown_gfp=%lu",
+	line(r,
+	     "replay: lines total=%lu event=%lu comment=%lu "
+	     "other_kmem_event=%lu unknown_event=%lu malformed_line=%lu "
+	     "missing_field=%lu hashed_pointer=%lu out_of_range=%lu",
+	     st->lines, st->skips[TRACE_SKIP_NONE],
+	     st->skips[TRACE_SKIP_COMMENT], st->skips[TRACE_SKIP_OTHER_EVENT],
+	     st->skips[TRACE_SKIP_UNKNOWN], st->skips[TRACE_SKIP_MALFORMED],
+	     st->skips[TRACE_SKIP_MISSING], st->skips[TRACE_SKIP_HASHED],
+	     st->skips[TRACE_SKIP_RANGE]);
+	line(r,
+	     "replay: unmatched kfree=%lu kmem_cache_free=%lu mm_page_free=%lu "
+	     "reused=%lu could_not_allocate=%lu table_full=%lu "
+	     "too_many_caches=%lu unknown_gfp=%lu",
 	     st->unmatched[TRACE_KFREE], st->unmatched[TRACE_CACHE_FREE],
 	     st->unmatched[TRACE_PAGE_FREE], st->reused, st->could_not_allocate,
 	     st->table_full, st->too_many_caches, st->unknown_gfp);
-	line(r, "replay: internal_frag bytes_req=%lu linux_bytes_alloc=%lu kvlab_bytes_alloc=%lu linux_waste_pct=%lu.%02lu kvlab_waste_pct=%lu.%02lu",
-	     st->bytes_req, st->linux_bytes_alloc, st->kv_bytes_alloc,
-	     lw / 100, lw % 100, kw / 100, kw % 100);
-	line(r, "replay: peak_kvlab event=%lu pages=%lu slab=%lu large=%lu page_allocs=%lu",
+	line(r,
+	     "replay: internal_frag bytes_req=%lu linux_bytes_alloc=%lu "
+	     "kvlab_bytes_alloc=%lu linux_waste_pct=%lu.%02lu "
+	     "kvlab_waste_pct=%lu.%02lu",
+	     st->bytes_req, st->linux_bytes_alloc, st->kv_bytes_alloc, lw / 100,
+	     lw % 100, kw / 100, kw % 100);
+	line(r,
+	     "replay: peak_kvlab event=%lu pages=%lu slab=%lu large=%lu "
+	     "page_allocs=%lu",
 	     st->peak_kv_event, total_kv(&st->peak_kv), st->peak_kv.kv_slab,
 	     st->peak_kv.kv_large, st->peak_kv.kv_pages);
-	line(r, "replay: peak_linux event=%lu pages=%lu objects=%lu page_allocs=%lu slab_pages_seen=%lu",
+	line(r,
+	     "replay: peak_linux event=%lu pages=%lu objects=%lu "
+	     "page_allocs=%lu slab_pages_seen=%lu",
 	     st->peak_linux_event, total_linux(&st->peak_linux),
 	     st->peak_linux.linux_objects, st->peak_linux.linux_pages,
 	     st->peak_linux.linux_slab);
-	line(r, "replay: final kvlab_pages=%lu slab=%lu large=%lu page_allocs=%lu linux_pages=%lu objects=%lu slab_pages_seen=%lu",
+	line(r,
+	     "replay: final kvlab_pages=%lu slab=%lu large=%lu page_allocs=%lu "
+	     "linux_pages=%lu objects=%lu slab_pages_seen=%lu",
 	     total_kv(&st->final), st->final.kv_slab, st->final.kv_large,
 	     st->final.kv_pages, total_linux(&st->final),
 	     st->final.linux_objects, st->final.linux_slab);
@@ -471,14 +491,18 @@ static void print_lines(const struct replay *r)
 		u64 n = r->cost_ops[o];
 
 		if (n)
-			line(r, "replay: cost op=%s ops=%lu cycles_per_op=%lu.%02lu",
+			line(r,
+			     "replay: cost op=%s ops=%lu "
+			     "cycles_per_op=%lu.%02lu",
 			     trace_kind_names[o], n, r->cost[o] / n,
 			     r->cost[o] % n * 100 / n);
 	}
 	for (o = 0; r->nr_samples && o < NR_PAGE_ORDERS; o++) {
 		u64 mean = r->unusable_sum[o] / r->nr_samples;
 
-		line(r, "replay: unusable_index order=%u mean=0.%03lu max=0.%03u samples=%lu",
+		line(r,
+		     "replay: unusable_index order=%u mean=0.%03lu max=0.%03u "
+		     "samples=%lu",
 		     o, mean, r->unusable_max[o], r->nr_samples);
 	}
 }
@@ -488,17 +512,22 @@ static void print_table(const struct replay *r)
 	const struct replay_stats *st = &r->st;
 
 	line(r, "%s", "");
-	line(r, "Replay: pages held (4 KiB)       kvlab     Linux (what bytes_alloc implies)");
+	line(r, "Replay: pages held (4 KiB)       kvlab     Linux (what "
+		"bytes_alloc implies)");
 	line(r, "  at kvlab's peak          %10lu", total_kv(&st->peak_kv));
-	line(r, "  at Linux's peak                    %10lu", total_linux(&st->peak_linux));
+	line(r, "  at Linux's peak                    %10lu",
+	     total_linux(&st->peak_linux));
 	line(r, "    slab objects           %10lu %10lu", st->peak_kv.kv_slab,
 	     st->peak_linux.linux_objects);
-	line(r, "    large kmalloc          %10lu %10s", st->peak_kv.kv_large, "(in objects)");
+	line(r, "    large kmalloc          %10lu %10s", st->peak_kv.kv_large,
+	     "(in objects)");
 	line(r, "    page allocations       %10lu %10lu", st->peak_kv.kv_pages,
 	     st->peak_linux.linux_pages);
 	line(r, "  when the trace ended     %10lu %10lu", total_kv(&st->final),
 	     total_linux(&st->final));
-	line(r, "  Linux's own slab pages seen in the trace: %lu at Linux's peak, %lu at the end",
+	line(r,
+	     "  Linux's own slab pages seen in the trace: %lu at Linux's peak, "
+	     "%lu at the end",
 	     st->peak_linux.linux_slab, st->final.linux_slab);
 }
 

@@ -36,48 +36,48 @@ struct kmem_cache;
 
 /* One live allocation of the trace, in the engine's table. */
 struct replay_obj {
-	u64 key;		/* traced ptr, or pfn for pages; 0: empty slot */
-	void *kv;		/* kvlab's object, or its struct page * */
-	u32 linux_bytes;	/* bytes_alloc, or pages << order for pages */
-	u16 cache;		/* stand-in cache index + 1, 0 for kmalloc */
-	u8 order;		/* page events */
-	u8 flags;		/* REPLAY_OBJ_* */
+	u64 key;	 /* traced ptr, or pfn for pages; 0: empty slot */
+	void *kv;	 /* kvlab's object, or its struct page * */
+	u32 linux_bytes; /* bytes_alloc, or pages << order for pages */
+	u16 cache;	 /* stand-in cache index + 1, 0 for kmalloc */
+	u8 order;	 /* page events */
+	u8 flags;	 /* REPLAY_OBJ_* */
 };
 
-#define REPLAY_OBJ_PAGE		0x01u	/* a page allocation */
-#define REPLAY_OBJ_LINUX_SLAB	0x02u	/* Linux's slab pages: not replayed */
-#define REPLAY_OBJ_LARGE	0x04u	/* a kmalloc above the largest cache */
-#define REPLAY_OBJ_FAILED	0x08u	/* kvlab said no: nothing to free */
+#define REPLAY_OBJ_PAGE	      0x01u /* a page allocation */
+#define REPLAY_OBJ_LINUX_SLAB 0x02u /* Linux's slab pages: not replayed */
+#define REPLAY_OBJ_LARGE      0x04u /* a kmalloc above the largest cache */
+#define REPLAY_OBJ_FAILED     0x08u /* kvlab said no: nothing to free */
 
-#define REPLAY_MAX_CACHES	256
+#define REPLAY_MAX_CACHES 256
 
 /* Pages, as the trace goes: kvlab's (replayed) and what Linux's imply. */
 struct replay_held {
-	u64 kv_slab;		/* kvlab: slab pages (all caches) */
-	u64 kv_large;		/* kvlab: large kmalloc pages */
-	u64 kv_pages;		/* kvlab: replayed page allocations */
-	u64 linux_objects;	/* Linux: live bytes_alloc, in pages (rounded up) */
-	u64 linux_pages;	/* Linux: page allocations that were not slab */
-	u64 linux_slab;		/* Linux: its slab pages the trace shows */
+	u64 kv_slab;	   /* kvlab: slab pages (all caches) */
+	u64 kv_large;	   /* kvlab: large kmalloc pages */
+	u64 kv_pages;	   /* kvlab: replayed page allocations */
+	u64 linux_objects; /* Linux: live bytes_alloc, in pages (rounded up) */
+	u64 linux_pages;   /* Linux: page allocations that were not slab */
+	u64 linux_slab;	   /* Linux: its slab pages the trace shows */
 };
 
 struct replay_stats {
 	u64 lines;
-	u64 skips[NR_TRACE_SKIPS];		/* why lines were not events */
+	u64 skips[NR_TRACE_SKIPS]; /* why lines were not events */
 	u64 events[NR_TRACE_KINDS];
-	u64 unmatched[NR_TRACE_KINDS];		/* frees of unknown pointers */
+	u64 unmatched[NR_TRACE_KINDS]; /* frees of unknown pointers */
 	u64 reused;		/* an allocation at a still-live address */
-	u64 could_not_allocate;	/* kvlab returned NULL */
+	u64 could_not_allocate; /* kvlab returned NULL */
 	u64 table_full;		/* more live objects than the table holds */
 	u64 too_many_caches;	/* object sizes beyond REPLAY_MAX_CACHES */
 	u64 unknown_gfp;	/* events with gfp names kvlab lacks */
 	u64 linux_slab_events;	/* page events that were Linux's slabs */
 	u64 bytes_req;		/* every replayed kmalloc/cache allocation */
 	u64 linux_bytes_alloc;
-	u64 kv_bytes_alloc;	/* ksize() of kvlab's answers */
-	u64 live_linux_bytes;	/* bytes_alloc of the live objects */
+	u64 kv_bytes_alloc;   /* ksize() of kvlab's answers */
+	u64 live_linux_bytes; /* bytes_alloc of the live objects */
 	struct replay_held now, peak_kv, peak_linux;
-	struct replay_held final;	/* when the trace ended, before cleanup */
+	struct replay_held final; /* when the trace ended, before cleanup */
 	u64 peak_kv_event, peak_linux_event;
 	unsigned int nr_caches;
 };
@@ -91,17 +91,17 @@ struct replay_sample {
 };
 
 struct replay {
-	struct replay_obj *table;	/* open addressing, linear probing */
-	u64 table_mask;			/* slots - 1; slots a power of two */
+	struct replay_obj *table; /* open addressing, linear probing */
+	u64 table_mask;		  /* slots - 1; slots a power of two */
 	u64 live;
 	struct kmem_cache *caches[REPLAY_MAX_CACHES];
 	u32 cache_size[REPLAY_MAX_CACHES];
-	char cache_name[REPLAY_MAX_CACHES][16];	/* kmem_cache keeps the pointer */
-	u64 slab_base;			/* slab_pages() when the replay began */
-	u64 sample_every;		/* events between samples; 0: none */
+	char cache_name[REPLAY_MAX_CACHES][16]; /* kmem_cache keeps the pointer */
+	u64 slab_base;	  /* slab_pages() when the replay began */
+	u64 sample_every; /* events between samples; 0: none */
 	void (*sample)(void *arg, const struct replay_sample *s);
 	void *sample_arg;
-	void (*print)(const char *line);	/* replay_print's output */
+	void (*print)(const char *line); /* replay_print's output */
 	/*
 	 * clock, if set, is read around each kvlab call (the kernel replay
 	 * sets rdtsc: under -icount, guest instructions) and the cost is
@@ -110,7 +110,7 @@ struct replay {
 	u64 (*clock)(void);
 	u64 cost[NR_TRACE_KINDS];
 	u64 cost_ops[NR_TRACE_KINDS];
-	u64 unusable_sum[NR_PAGE_ORDERS];	/* for the mean */
+	u64 unusable_sum[NR_PAGE_ORDERS]; /* for the mean */
 	unsigned int unusable_max[NR_PAGE_ORDERS];
 	u64 nr_samples;
 	struct replay_stats st;
@@ -133,26 +133,26 @@ int replay_init(struct replay *r, struct replay_obj *table, u64 slots);
  * struct replay_file_header.
  */
 struct replay_rec {
-	u64 addr;		/* object address, or pfn for page events */
+	u64 addr; /* object address, or pfn for page events */
 	u32 bytes_req;
 	u32 bytes_alloc;
-	u32 gfp;		/* kvlab's bits */
-	u8 kind;		/* enum trace_kind */
+	u32 gfp; /* kvlab's bits */
+	u8 kind; /* enum trace_kind */
 	u8 order;
-	u8 flags;		/* REPLAY_REC_* */
+	u8 flags; /* REPLAY_REC_* */
 	u8 pad;
 };
 
-#define REPLAY_REC_LINUX_SLAB	0x01u	/* page allocation of Linux's slab memory */
-#define REPLAY_REC_UNKNOWN_GFP	0x02u	/* gfp names kvlab has no bit for */
+#define REPLAY_REC_LINUX_SLAB  0x01u /* page allocation of Linux's slab memory */
+#define REPLAY_REC_UNKNOWN_GFP 0x02u /* gfp names kvlab has no bit for */
 
-#define REPLAY_FILE_MAGIC	0x3179616c7065726bULL	/* "kreplay1" */
+#define REPLAY_FILE_MAGIC 0x3179616c7065726bULL /* "kreplay1" */
 
 struct replay_file_header {
-	u64 magic;		/* REPLAY_FILE_MAGIC */
-	u64 nr_recs;		/* records after the header */
-	u64 max_live;		/* the most allocations live at once */
-	u64 lines;		/* the trace's lines, and why some were not events */
+	u64 magic;    /* REPLAY_FILE_MAGIC */
+	u64 nr_recs;  /* records after the header */
+	u64 max_live; /* the most allocations live at once */
+	u64 lines;    /* the trace's lines, and why some were not events */
 	u64 skips[NR_TRACE_SKIPS];
 };
 
@@ -162,7 +162,8 @@ struct replay_file_header {
  * @ev: from trace_parse_line().
  * Context: any.
  */
-void replay_rec_from_event(struct replay_rec *rec, const struct trace_event *ev);
+void replay_rec_from_event(struct replay_rec *rec,
+			   const struct trace_event *ev);
 
 /*
  * replay_rec - issue one record to kvlab.

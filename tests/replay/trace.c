@@ -40,10 +40,10 @@ static const struct {
 	enum trace_kind kind;
 } event_names[] = {
 	{ "kmalloc", TRACE_KMALLOC },
-	{ "kmalloc_node", TRACE_KMALLOC },		/* before 6.1 */
+	{ "kmalloc_node", TRACE_KMALLOC }, /* before 6.1 */
 	{ "kfree", TRACE_KFREE },
 	{ "kmem_cache_alloc", TRACE_CACHE_ALLOC },
-	{ "kmem_cache_alloc_node", TRACE_CACHE_ALLOC },	/* before 6.1 */
+	{ "kmem_cache_alloc_node", TRACE_CACHE_ALLOC }, /* before 6.1 */
 	{ "kmem_cache_alloc_lru", TRACE_CACHE_ALLOC },
 	{ "kmem_cache_free", TRACE_CACHE_FREE },
 	{ "mm_page_alloc", TRACE_PAGE_ALLOC },
@@ -58,9 +58,15 @@ static const struct {
  * 6.1 (they give areas, not the pages vmalloc maps into them).
  */
 static const char *const other_kmem_events[] = {
-	"mm_page_alloc_zone_locked", "mm_page_pcpu_drain", "mm_page_free_batched",
-	"mm_page_alloc_extfrag", "rss_stat", "mm_alloc_contig_migrate_range_info",
-	"alloc_vmap_area", "purge_vmap_area_lazy", "free_vmap_area_noflush",
+	"mm_page_alloc_zone_locked",
+	"mm_page_pcpu_drain",
+	"mm_page_free_batched",
+	"mm_page_alloc_extfrag",
+	"rss_stat",
+	"mm_alloc_contig_migrate_range_info",
+	"alloc_vmap_area",
+	"purge_vmap_area_lazy",
+	"free_vmap_area_noflush",
 };
 
 /* Linux's flag names (include/trace/events/mmflags.h) in kvlab's bits. */
@@ -68,9 +74,11 @@ static const struct {
 	const char *name;
 	gfp_t gfp;
 } gfp_names[] = {
-	{ "GFP_TRANSHUGE", GFP_USER | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN },
-	{ "GFP_TRANSHUGE_LIGHT", __GFP_IO | __GFP_FS | __GFP_HARDWALL | __GFP_COMP |
-				 __GFP_NOMEMALLOC | __GFP_NOWARN },
+	{ "GFP_TRANSHUGE",
+	  GFP_USER | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN },
+	{ "GFP_TRANSHUGE_LIGHT", __GFP_IO | __GFP_FS | __GFP_HARDWALL |
+					 __GFP_COMP | __GFP_NOMEMALLOC |
+					 __GFP_NOWARN },
 	{ "GFP_HIGHUSER_MOVABLE", GFP_USER | __GFP_MOVABLE },
 	{ "GFP_HIGHUSER", GFP_USER },
 	{ "GFP_USER", GFP_USER },
@@ -82,7 +90,7 @@ static const struct {
 	{ "GFP_NOWAIT", GFP_NOWAIT },
 	{ "GFP_DMA", GFP_DMA },
 	{ "GFP_DMA32", GFP_DMA32 },
-	{ "__GFP_HIGHMEM", 0 },		/* no highmem on x86_64 */
+	{ "__GFP_HIGHMEM", 0 }, /* no highmem on x86_64 */
 	{ "__GFP_DMA", __GFP_DMA },
 	{ "__GFP_DMA32", __GFP_DMA32 },
 	{ "__GFP_HIGH", __GFP_HIGH },
@@ -134,7 +142,7 @@ gfp_t trace_parse_gfp(const char *text, size_t len, unsigned int *nr_unknown)
 			}
 		}
 		if (!known && end > i)
-			(*nr_unknown)++;	/* a newer flag, or bits shown in hex */
+			(*nr_unknown)++; /* a newer flag, or bits shown in hex */
 		i = end + 1;
 	}
 	return gfp;
@@ -172,7 +180,8 @@ static const char *find_event(const char *line, const char *end,
 			p++;
 		/* A word ending in ':' whose text is a timestamp. */
 		colon = p - 1;
-		if (p - word >= 2 && *colon == ':' && is_timestamp(word, colon - word)) {
+		if (p - word >= 2 && *colon == ':' &&
+		    is_timestamp(word, colon - word)) {
 			while (p < end && *p == ' ')
 				p++;
 			word = p;
@@ -205,8 +214,8 @@ static const char *field(const char *fields, const char *end, const char *key,
 		word = p;
 		while (p < end && *p != ' ')
 			p++;
-		if ((size_t)(p - word) > key_len && memcmp(word, key, key_len) == 0 &&
-		    word[key_len] == '=') {
+		if ((size_t)(p - word) > key_len &&
+		    memcmp(word, key, key_len) == 0 && word[key_len] == '=') {
 			*len = p - word - key_len - 1;
 			return word + key_len + 1;
 		}
@@ -228,12 +237,13 @@ static enum trace_skip number(const char *fields, const char *end,
 	if (!s || len == 0)
 		return TRACE_SKIP_MISSING;
 	if (s[0] == '(')
-		return TRACE_SKIP_HASHED;	/* (____ptrval____), (null) */
+		return TRACE_SKIP_HASHED; /* (____ptrval____), (null) */
 	if (len >= sizeof(buf))
 		return TRACE_SKIP_RANGE;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (base == 16 && len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+	if (base == 16 && len > 2 && buf[0] == '0' &&
+	    (buf[1] == 'x' || buf[1] == 'X'))
 		memmove(buf, buf + 2, len - 1);
 	if (kstrtoull(buf, base, &v))
 		return is_digit(buf[0]) ? TRACE_SKIP_RANGE : TRACE_SKIP_MISSING;
@@ -243,7 +253,7 @@ static enum trace_skip number(const char *fields, const char *end,
 	return TRACE_SKIP_NONE;
 }
 
-#define U32_LIMIT	0xffffffffULL
+#define U32_LIMIT 0xffffffffULL
 
 static enum trace_skip read_object(const char *f, const char *end,
 				   struct trace_event *ev, bool alloc)
@@ -289,7 +299,7 @@ static void read_gfp(const char *f, const char *end, struct trace_event *ev)
 	if (s)
 		ev->gfp = trace_parse_gfp(s, len, &ev->nr_unknown_gfp);
 	else
-		ev->gfp = GFP_KERNEL;	/* older traces: the common case */
+		ev->gfp = GFP_KERNEL; /* older traces: the common case */
 }
 
 static void read_name(const char *f, const char *end, struct trace_event *ev)
@@ -329,7 +339,8 @@ enum trace_skip trace_parse_line(const char *line, size_t len,
 	enum trace_skip r;
 	size_t name_len;
 
-	while (end > line && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+	while (end > line &&
+	       (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
 		end--;
 	while (line < end && (*line == ' ' || *line == '\t'))
 		line++;

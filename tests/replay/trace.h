@@ -30,12 +30,12 @@
 #include <mm/gfp.h>
 
 enum trace_kind {
-	TRACE_KMALLOC,		/* kmalloc: ptr, bytes_req, bytes_alloc, gfp */
-	TRACE_KFREE,		/* kfree: ptr */
-	TRACE_CACHE_ALLOC,	/* kmem_cache_alloc: the same fields as kmalloc */
-	TRACE_CACHE_FREE,	/* kmem_cache_free: ptr (and name=) */
-	TRACE_PAGE_ALLOC,	/* mm_page_alloc: pfn, order, gfp */
-	TRACE_PAGE_FREE,	/* mm_page_free, mm_page_free_batched: pfn, order */
+	TRACE_KMALLOC,	   /* kmalloc: ptr, bytes_req, bytes_alloc, gfp */
+	TRACE_KFREE,	   /* kfree: ptr */
+	TRACE_CACHE_ALLOC, /* kmem_cache_alloc: the same fields as kmalloc */
+	TRACE_CACHE_FREE,  /* kmem_cache_free: ptr (and name=) */
+	TRACE_PAGE_ALLOC,  /* mm_page_alloc: pfn, order, gfp */
+	TRACE_PAGE_FREE,   /* mm_page_free, mm_page_free_batched: pfn, order */
 	NR_TRACE_KINDS
 };
 
@@ -43,27 +43,27 @@ enum trace_kind {
 enum trace_skip {
 	TRACE_SKIP_NONE,
 	TRACE_SKIP_COMMENT,	/* '#' header lines, blank lines */
-	TRACE_SKIP_OTHER_EVENT,	/* a known kmem event replay does not need */
+	TRACE_SKIP_OTHER_EVENT, /* a known kmem event replay does not need */
 	TRACE_SKIP_UNKNOWN,	/* an event of another subsystem, or unknown */
 	TRACE_SKIP_MALFORMED,	/* no event name: garbage or a line cut short */
 	TRACE_SKIP_MISSING,	/* a field the event needs is absent or cut */
-	TRACE_SKIP_HASHED,	/* ptr=(____ptrval____): boot without no_hash_pointers */
-	TRACE_SKIP_RANGE,	/* a value out of range: order > 10, sizes > 4 GiB */
+	TRACE_SKIP_HASHED, /* ptr=(____ptrval____): boot without no_hash_pointers */
+	TRACE_SKIP_RANGE, /* a value out of range: order > 10, sizes > 4 GiB */
 	NR_TRACE_SKIPS
 };
 
-#define TRACE_NAME_LEN	32
+#define TRACE_NAME_LEN 32
 
 struct trace_event {
 	enum trace_kind kind;
-	u64 ptr;			/* object address in the traced kernel */
-	u64 pfn;			/* page events */
-	u32 bytes_req;			/* what the caller asked for */
-	u32 bytes_alloc;		/* what Linux gave it */
-	unsigned int order;		/* page events */
-	gfp_t gfp;			/* translated to kvlab's bits */
-	unsigned int nr_unknown_gfp;	/* flag names kvlab has no bit for */
-	char name[TRACE_NAME_LEN];	/* kmem_cache_free's name=, else "" */
+	u64 ptr;		     /* object address in the traced kernel */
+	u64 pfn;		     /* page events */
+	u32 bytes_req;		     /* what the caller asked for */
+	u32 bytes_alloc;	     /* what Linux gave it */
+	unsigned int order;	     /* page events */
+	gfp_t gfp;		     /* translated to kvlab's bits */
+	unsigned int nr_unknown_gfp; /* flag names kvlab has no bit for */
+	char name[TRACE_NAME_LEN];   /* kmem_cache_free's name=, else "" */
 };
 
 /*

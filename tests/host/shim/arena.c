@@ -19,8 +19,8 @@ unsigned long kvlab_host_page_offset;
 struct boot_info boot_info;
 
 static struct {
-	u8 *mem;		/* host address of physical 0 */
-	u64 size_bytes;		/* of the mapping: physical [0, size_bytes) */
+	u8 *mem;	/* host address of physical 0 */
+	u64 size_bytes; /* of the mapping: physical [0, size_bytes) */
 } arena;
 
 /* Make the whole pages inside [start, end) readable and writable. */
@@ -76,7 +76,7 @@ int host_arena_create(const struct mem_region *map, size_t nr)
 
 int host_arena_create_pc(u64 ram_bytes)
 {
-	const u64 low_top = 3ULL << 30;		/* QEMU pc: RAM below the hole */
+	const u64 low_top = 3ULL << 30; /* QEMU pc: RAM below the hole */
 	struct mem_region map[5] = {
 		{ 0, 0x9fc00, MEM_USABLE },
 		{ 0x9fc00, 0xa0000, MEM_RESERVED },
@@ -89,9 +89,10 @@ int host_arena_create_pc(u64 ram_bytes)
 	map[nr++] = (struct mem_region){ 0x100000, MIN(ram_bytes, low_top),
 					 MEM_USABLE };
 	if (ram_bytes > low_top)
-		map[nr++] = (struct mem_region){ 4ULL << 30,
-						 (4ULL << 30) + ram_bytes - low_top,
-						 MEM_USABLE };
+		map[nr++] =
+			(struct mem_region){ 4ULL << 30,
+					     (4ULL << 30) + ram_bytes - low_top,
+					     MEM_USABLE };
 	return host_arena_create(map, nr);
 }
 

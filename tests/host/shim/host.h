@@ -50,10 +50,10 @@
 #include <lib/types.h>
 
 /* console_loglevel on the host: KERN_WARNING and more urgent reach stderr. */
-#define HOST_CONSOLE_LOGLEVEL	5
+#define HOST_CONSOLE_LOGLEVEL 5
 
 /* The largest arena: physical addresses up to 64 GiB. */
-#define HOST_ARENA_MAX_BYTES	(64ULL << 30)
+#define HOST_ARENA_MAX_BYTES (64ULL << 30)
 
 /*
  * host_arena_create - back physical memory [0, end of @map) with an arena.
@@ -90,7 +90,7 @@ bool host_log_contains(u64 mark, const char *needle);
 /* ---- mm/: memblock and the buddy allocator on the arena (shim/mm.c) ---- */
 
 /* The stand-in for the kernel image that host_mm_boot() reserves. */
-#define HOST_MM_IMAGE_BYTES	(2UL << 20)
+#define HOST_MM_IMAGE_BYTES (2UL << 20)
 
 /*
  * host_mm_boot_map - boot mm/ the way kernel_main() does, on an arena

@@ -36,10 +36,12 @@ void host_arch_set_cpuid(u32 leaf, u32 subleaf, u32 a, u32 b, u32 c, u32 d)
 		    host_arch.cpuid[i].subleaf == subleaf)
 			break;
 	if (i == HOST_CPUID_LEAVES)
-		host_arch_unsupported("more than HOST_CPUID_LEAVES cpuid leaves");
+		host_arch_unsupported("more than HOST_CPUID_LEAVES cpuid "
+				      "leaves");
 	if (i == host_arch.nr_cpuid)
 		host_arch.nr_cpuid++;
-	host_arch.cpuid[i] = (struct host_cpuid_leaf){ leaf, subleaf, a, b, c, d };
+	host_arch.cpuid[i] =
+		(struct host_cpuid_leaf){ leaf, subleaf, a, b, c, d };
 }
 
 void cpuid_count(u32 leaf, u32 subleaf, u32 *a, u32 *b, u32 *c, u32 *d)
@@ -86,7 +88,7 @@ bool host_log_contains(u64 mark, const char *needle)
 	size_t n;
 
 	if (avail > LOG_BUF_SIZE)
-		avail = LOG_BUF_SIZE;	/* the oldest part is overwritten */
+		avail = LOG_BUF_SIZE; /* the oldest part is overwritten */
 	n = log_read(text, (size_t)avail);
 	text[n] = '\0';
 	return strstr(text, needle) != NULL;

@@ -61,7 +61,8 @@ static void host_memblock_init(void)
 	for (i = 0; i < boot_info.nr_map; i++)
 		if (boot_info.map[i].type == MEM_USABLE)
 			memblock_add(boot_info.map[i].start,
-				     boot_info.map[i].end - boot_info.map[i].start);
+				     boot_info.map[i].end -
+					     boot_info.map[i].start);
 	memblock_setup(KERNEL_PHYS + HOST_MM_IMAGE_BYTES, 0);
 	/* paging_init() maps all RAM, then lifts the early 4 GiB limit. */
 	memblock.current_limit = ~(phys_addr_t)0;

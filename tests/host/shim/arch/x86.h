@@ -28,7 +28,7 @@
 #include <lib/compiler.h>
 #include <lib/types.h>
 
-#define HOST_CPUID_LEAVES	8	/* leaves a test can fake */
+#define HOST_CPUID_LEAVES 8 /* leaves a test can fake */
 
 struct host_cpuid_leaf {
 	u32 leaf, subleaf;
@@ -38,14 +38,14 @@ struct host_cpuid_leaf {
 /* Everything the stubs record; reset with host_arch_reset(). */
 struct host_arch {
 	u64 cr0, cr2, cr3, cr4;
-	u64 efer;			/* the only MSR kvlab writes */
-	u64 tsc;			/* advances by 1 per rdtsc */
+	u64 efer; /* the only MSR kvlab writes */
+	u64 tsc;  /* advances by 1 per rdtsc */
 
 	unsigned long nr_invlpg;
-	unsigned long last_invlpg_va;	/* va of the latest invlpg */
-	unsigned long nr_cr3_writes;	/* every write_cr3, flushes included */
+	unsigned long last_invlpg_va; /* va of the latest invlpg */
+	unsigned long nr_cr3_writes;  /* every write_cr3, flushes included */
 	unsigned long nr_cr4_writes;
-	unsigned long nr_flush_all;	/* flush_tlb_all_local calls */
+	unsigned long nr_flush_all; /* flush_tlb_all_local calls */
 
 	/* Optional hooks, called after the counters are updated. */
 	void (*on_invlpg)(unsigned long va);
@@ -101,8 +101,8 @@ static inline u64 rdtsc_ordered(void)
 	return ++host_arch.tsc;
 }
 
-#define MSR_EFER	0xc0000080
-#define EFER_NXE	(1ULL << 11)
+#define MSR_EFER 0xc0000080
+#define EFER_NXE (1ULL << 11)
 
 static inline u64 rdmsr(u32 msr)
 {
@@ -152,7 +152,7 @@ static inline void write_cr4(u64 v)
 	host_arch.nr_cr4_writes++;
 }
 
-#define X86_CR4_PGE	(1ULL << 7)
+#define X86_CR4_PGE (1ULL << 7)
 
 static inline void invlpg(unsigned long va)
 {
@@ -187,7 +187,7 @@ static inline void irq_enable(void)
 
 static inline u64 read_rflags(void)
 {
-	return 0x2;	/* the always-one bit; IF clear */
+	return 0x2; /* the always-one bit; IF clear */
 }
 
 static inline unsigned long read_rbp(void)
