@@ -29,6 +29,18 @@ def col(rows, *names):
     return [sum(int(r[n]) for n in names) for r in rows]
 
 
+def finish(plt, fig, ax, title, path):
+    """Label, lay out and save one plot."""
+    ax.set_xlabel("trace events")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
@@ -58,30 +70,18 @@ def main():
             label="kvlab: slab pages")
     ax.plot(ev, [p * mib for p in col(rows, "linux_slab")], ":",
             label="Linux: its own slab pages taken during the trace")
-    ax.set_xlabel("trace events")
     ax.set_ylabel("MiB held")
-    ax.set_title("Memory held over the replay: " + title)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    out1 = os.path.join(outdir, "replay_memory.png")
-    fig.savefig(out1, dpi=100)
-    plt.close(fig)
+    out1 = finish(plt, fig, ax, "Memory held over the replay: " + title,
+                  os.path.join(outdir, "replay_memory.png"))
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for order in (0, 3, 6, 9, 10):
         ax.plot(ev, [int(r["unusable%d" % order]) / 1000 for r in rows],
                 label="order %d" % order)
-    ax.set_xlabel("trace events")
     ax.set_ylabel("unusable free space index")
     ax.set_ylim(0, 1)
-    ax.set_title("kvlab's external fragmentation over the replay: " + title)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    out2 = os.path.join(outdir, "replay_frag.png")
-    fig.savefig(out2, dpi=100)
-    plt.close(fig)
+    out2 = finish(plt, fig, ax, "kvlab's external fragmentation over the replay: " + title,
+                  os.path.join(outdir, "replay_frag.png"))
     print("replay_plot: wrote %s and %s" % (out1, out2))
     return 0
 
