@@ -55,7 +55,7 @@ KERNEL_ASM := kernel/trapentry.asm kernel/probe.asm
 KERNEL_SRCS := \
 	kernel/main.c kernel/serial.c kernel/printk.c kernel/panic.c \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
-	kernel/bootinfo.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
+	kernel/bootinfo.c kernel/acpi.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
 	kernel/monitor.c kernel/monitor_mem.c \
 	kernel/apic.c kernel/irq.c kernel/spinlock.c
@@ -299,6 +299,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 50000
 # fuzz_alloc runs whole allocator programs, some 700 a second: fewer runs.
 FUZZ_SMOKE_RUNS_fuzz_alloc ?= 5000
+# fuzz_acpi scans the 128 KiB BIOS area on every input, some 400 a second.
+FUZZ_SMOKE_RUNS_fuzz_acpi ?= 5000
 # Extra kvtest arguments, e.g. HOST_TEST_ARGS="--seed=7 --scale=1000".
 HOST_TEST_ARGS ?=
 # valgrind is some 30 times slower: its run does this percentage of the work;
@@ -309,7 +311,7 @@ CLANG_SCALE := 50
 # The kernel's sources the host build compiles: lib/ (the C library's
 # string functions instead of lib/string.c), the kernel's pure parsers,
 # printk and panic, and mm/ without its kernel-only files.
-HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootinfo.c kernel/printk.c \
+HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootinfo.c kernel/acpi.c kernel/printk.c \
 	kernel/panic.c kernel/fault_inject.c
 HOST_MM_SRCS := $(filter-out %_glue.c,$(MM_SRCS))
 HOST_KV_SRCS := $(filter-out lib/string.c,$(LIB_SRCS)) $(HOST_KERNEL_SRCS) \
@@ -318,17 +320,17 @@ HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
 	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
 	tests/host/model_bootinfo.c tests/host/model_pages.c \
-	tests/host/model_vmap.c
+	tests/host/model_vmap.c tests/host/model_acpi.c
 HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_vsprintf.c tests/host/test_strutil.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
 	tests/host/test_bootinfo.c tests/host/test_buddy.c \
 	tests/host/test_rbtree.c tests/host/test_vmap_area.c \
-	tests/host/test_vmalloc.c tests/host/test_slab.c
+	tests/host/test_vmalloc.c tests/host/test_slab.c tests/host/test_acpi.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator, the vmap areas, kmalloc
-# objects).
-FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc fuzz_trace
+# objects); fuzz_acpi: BIOS-area memory for the ACPI table parser.
+FUZZ_TARGETS := fuzz_cmdline fuzz_memmap fuzz_alloc fuzz_trace fuzz_acpi
 # fuzz_trace: the kmem trace reader of make replay (tests/replay/).
 FUZZ_EXTRA_fuzz_trace := tests/replay/trace.c tests/replay/replay.c
 FUZZ_SMOKE_RUNS_fuzz_trace ?= 20000

@@ -19,6 +19,8 @@
 #define MB2_TAG_MODULE	      3
 #define MB2_TAG_BASIC_MEMINFO 4
 #define MB2_TAG_MMAP	      6
+#define MB2_TAG_ACPI_OLD 14 /* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW 15 /* a copy of the ACPI 2.0+ RSDP */
 #define MB2_INFO_MAX	      (1u << 20) /* refuse larger blocks */
 
 /* multiboot1 flags (Multiboot specification 0.6.96, section 3.3). */
@@ -276,6 +278,16 @@ static int parse_mb2(phys_addr_t info_pa, const struct phys_reader *rd,
 		case MB2_TAG_MMAP:
 			parse_mb2_mmap(bi, tag, size, warn);
 			have_mmap = true;
+			break;
+		case MB2_TAG_ACPI_OLD:
+		case MB2_TAG_ACPI_NEW:
+			/* The new tag wins; kernel/acpi.c checks the bytes. */
+			if (type == MB2_TAG_ACPI_OLD && bi->rsdp_len &&
+			    bi->rsdp_new)
+				break;
+			bi->rsdp_len = MIN(size - 8, (u32)sizeof(bi->rsdp));
+			memcpy(bi->rsdp, tag + 8, bi->rsdp_len);
+			bi->rsdp_new = type == MB2_TAG_ACPI_NEW;
 			break;
 		default:
 			break;

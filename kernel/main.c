@@ -6,6 +6,7 @@
  * loader's magic and the physical address of its information block.
  */
 #include <kernel/apic.h>
+#include <kernel/acpi.h>
 #include <kernel/backtrace.h>
 #include <kernel/bench.h>
 #include <kernel/bootinfo.h>
@@ -95,6 +96,7 @@ void kernel_main(u32 magic, u32 info_pa)
 		      "%#x)",
 		      magic, info_pa);
 	memmap_print(); /* the loader's memory map */
+	acpi_init(); /* RSDP, MADT: the CPUs */
 	memblock_init(
 		&boot_info);	/* early allocator: RAM, reservations, mem= */
 	paging_init();		/* direct map, W^X image, no identity map */

@@ -67,6 +67,14 @@ struct boot_info {
 	struct boot_module modules[MAX_BOOT_MODULES];
 	size_t nr_modules;
 
+	/*
+	 * multiboot2 tags 14 and 15 carry a copy of the ACPI RSDP (GRUB
+	 * passes both under UEFI); kernel/acpi.c checks it. 0 bytes: none.
+	 */
+	u8 rsdp[36];
+	u32 rsdp_len;
+	bool rsdp_new;			/* from tag 15, the ACPI 2.0+ one */
+
 	unsigned int nr_warnings;	  /* oddities reported while parsing */
 	phys_addr_t info_start, info_end; /* the loader's block, [start, end) */
 };

@@ -246,4 +246,18 @@ bool vmm_compare(const struct vmap_model *m, char *why);
  */
 bool vmm_release_space(char *why);
 
+/* ---- kernel/acpi.c (model_acpi.c) --------------------------------------- */
+
+struct acpi_info;
+
+/*
+ * acpi_check - acpi_find_rsdp() and acpi_parse() over @m through a reader
+ * of exact-size copies; check where the RSDP was found, that the MADT
+ * the parser used is a sound table listed by the root table it used, and
+ * the CPU list and counts against the model's walk of that MADT. The
+ * result is left in @ai and @ret (-ENODEV: no RSDP found).
+ */
+bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
+		char *why);
+
 #endif

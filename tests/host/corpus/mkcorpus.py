@@ -7,7 +7,8 @@ Writes a handful of real-looking inputs into tests/host/corpus/<target>/:
 command lines as GRUB and `qemu -kernel` pass them, and multiboot2 and
 multiboot1 information blocks shaped like the ones GRUB and QEMU build,
 laid out for physical address FUZZ_INFO_PA (tests/host/fuzz_memmap.c),
-and allocator programs for tests/host/fuzz_alloc.c.
+allocator programs for tests/host/fuzz_alloc.c, and ACPI tables (RSDP,
+RSDT/XSDT, MADT) laid out from FUZZ_ACPI_PA for tests/host/fuzz_acpi.c.
 The files are committed; run this again only to change them.
 """
 import os
@@ -233,6 +234,82 @@ TRACE_LINES = {
 """,
     "odd": b"x-1 [000] .... 1.0: kmalloc: ptr=(____ptrval____) bytes_req=8 bytes_alloc=8\n"
            b"x-1 [000] .... 1.0: mm_page_alloc: pfn=0x10 order=11\nx-1 [000] .... 1.0: kmalloc: ptr=1\n",
+
+
+# fuzz_acpi (tests/host/fuzz_acpi.c): the input is memory from 0xe0000.
+FUZZ_ACPI_PA = 0xe0000
+
+
+def acpi_sum(b):
+    return (-sum(b)) & 0xff
+
+
+def acpi_table(sig, body, rev=1):
+    length = 36 + len(body)
+    hdr = bytearray(struct.pack("<4sIBB6s8sI4sI", sig, length, rev, 0,
+                                b"BOCHS ", b"BXPC    ", 1, b"BXPC", 1))
+    t = hdr + body
+    t[9] = acpi_sum(t)
+    return bytes(t)
+
+
+def acpi_rsdp(rev, rsdt, xsdt=0):
+    r = bytearray(struct.pack("<8sB6sBI", b"RSD PTR ", 0, b"BOCHS ", rev, rsdt))
+    r[8] = acpi_sum(r)
+    if rev >= 2:
+        r += struct.pack("<IQB3x", 36, xsdt, 0)
+        r[32] = acpi_sum(r)
+    return bytes(r)
+
+
+def madt(entries, lapic=0xfee00000):
+    return acpi_table(b"APIC", struct.pack("<II", lapic, 1) + b"".join(entries))
+
+
+def lapic(uid, apic_id, flags=1):
+    return struct.pack("<BBBBI", 0, 8, uid, apic_id, flags)
+
+
+def x2apic(apic_id, uid, flags=1):
+    return struct.pack("<BBHIII", 9, 16, 0, apic_id, flags, uid)
+
+
+IOAPIC = struct.pack("<BBBBII", 1, 12, 0, 0, 0xfec00000, 0)
+
+
+def acpi_image(rsdp_rev, madts, use_xsdt=False, rsdp_off=0x40):
+    """Tables at fixed offsets from FUZZ_ACPI_PA; the RSDP in the BIOS area."""
+    img = bytearray(0x300)
+    facp = acpi_table(b"FACP", bytes(80))
+    img[0x200:0x200 + len(facp)] = facp
+    pas = []
+    for m in madts:
+        pas.append(FUZZ_ACPI_PA + len(img))
+        img += m
+    listed = [FUZZ_ACPI_PA + 0x200] + pas
+    rsdt = acpi_table(b"RSDT", b"".join(struct.pack("<I", p) for p in listed))
+    img[0x80:0x80 + len(rsdt)] = rsdt
+    xsdt = acpi_table(b"XSDT", b"".join(struct.pack("<Q", p) for p in listed))
+    img[0x100:0x100 + len(xsdt)] = xsdt
+    r = acpi_rsdp(rsdp_rev, FUZZ_ACPI_PA + 0x80,
+                  FUZZ_ACPI_PA + 0x100 if use_xsdt else 0)
+    img[rsdp_off:rsdp_off + len(r)] = r
+    return bytes(img)
+
+
+ACPI_IMAGES = {
+    "qemu-pc-4cpus": acpi_image(0, [madt([lapic(i, i) for i in range(4)] + [IOAPIC])]),
+    "ovmf-q35-8cpus-xsdt": acpi_image(2, [madt([lapic(i, i) for i in range(8)] + [IOAPIC])],
+                                      use_xsdt=True),
+    "x2apic-70cpus": acpi_image(2, [madt([x2apic(0x100 + i, i) for i in range(70)])],
+                                use_xsdt=True),
+    "flags-odd": acpi_image(0, [madt([lapic(0, 0), lapic(1, 1, 0), lapic(2, 2, 2),
+                                      lapic(3, 0xff), lapic(4, 0),
+                                      struct.pack("<BBHQ", 5, 12, 0, 0xfed00000),
+                                      bytes([0x7f, 6, 0, 0, 0, 0])])]),
+    "two-madts-first-bad": acpi_image(0, [madt([lapic(0, 0)])[:9] + b"\x55"
+                                          + madt([lapic(0, 0)])[10:],
+                                          madt([lapic(0, 0), lapic(1, 1)])]),
 }
 
 
@@ -252,6 +329,10 @@ def main():
         write("fuzz_alloc", name, prog)
     for name, text in TRACE_LINES.items():
         write("fuzz_trace", name, text)
+
+
+    for name, img in ACPI_IMAGES.items():
+        write("fuzz_acpi", name, img)
 
 
 if __name__ == "__main__":
