@@ -26,7 +26,7 @@
 #define KVLAB_KERNEL_ACPI_H
 
 #include <kernel/bootinfo.h>
-#include <kernel/smp.h>
+#include <kernel/threads.h>
 #include <lib/types.h>
 
 #define ACPI_RSDP_V1_LEN	20
