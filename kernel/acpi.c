@@ -14,11 +14,11 @@
 #include <lib/string.h>
 
 /* MADT entry types (ACPI 6.5, 5.2.12). */
-#define MADT_LOCAL_APIC		0
-#define MADT_IO_APIC		1
-#define MADT_LAPIC_OVERRIDE	5
-#define MADT_LOCAL_X2APIC	9
-#define MADT_HEADER_LEN		(ACPI_HEADER_LEN + 8)	/* + address, flags */
+#define MADT_LOCAL_APIC	    0
+#define MADT_IO_APIC	    1
+#define MADT_LAPIC_OVERRIDE 5
+#define MADT_LOCAL_X2APIC   9
+#define MADT_HEADER_LEN	    (ACPI_HEADER_LEN + 8) /* + address, flags */
 
 static void warnf(struct acpi_info *ai, void (*warn)(const char *),
 		  const char *fmt, ...) __printf(3, 4);
@@ -91,7 +91,8 @@ static phys_addr_t scan_range(const struct phys_reader *rd, phys_addr_t start,
 	for (off = 0; off + ACPI_RSDP_V1_LEN <= end - start; off += 16) {
 		size_t room = (size_t)(end - start - off);
 
-		if (acpi_rsdp_valid(area + off, MIN(room, (size_t)ACPI_RSDP_V2_LEN)))
+		if (acpi_rsdp_valid(area + off,
+				    MIN(room, (size_t)ACPI_RSDP_V2_LEN)))
 			return start + off;
 	}
 	return 0;
@@ -146,12 +147,14 @@ static const u8 *map_table(const struct phys_reader *rd, phys_addr_t pa,
 	}
 	hdr = rd->map(rd->ctx, pa, len);
 	if (!hdr) {
-		warnf(ai, warn, "ACPI: table at %#llx (%u bytes) cannot be read",
+		warnf(ai, warn,
+		      "ACPI: table at %#llx (%u bytes) cannot be read",
 		      (unsigned long long)pa, len);
 		return NULL;
 	}
 	if (!acpi_checksum_ok(hdr, len)) {
-		warnf(ai, warn, "ACPI: table %.4s at %#llx has a bad checksum; ignored",
+		warnf(ai, warn,
+		      "ACPI: table %.4s at %#llx has a bad checksum; ignored",
 		      (const char *)hdr, (unsigned long long)pa);
 		return NULL;
 	}
@@ -172,20 +175,25 @@ static void add_cpu(struct acpi_info *ai, void (*warn)(const char *),
 		return;
 	}
 	if ((!x2apic && apic_id == 0xff) || apic_id == 0xffffffffu) {
-		warnf(ai, warn, "ACPI: CPU with the invalid APIC ID %#x ignored",
+		warnf(ai, warn,
+		      "ACPI: CPU with the invalid APIC ID %#x ignored",
 		      apic_id);
 		return;
 	}
 	for (i = 0; i < ai->nr_cpus; i++) {
 		if (ai->cpus[i].apic_id == apic_id) {
-			warnf(ai, warn, "ACPI: APIC ID %#x listed twice; the second ignored",
+			warnf(ai, warn,
+			      "ACPI: APIC ID %#x listed twice; the second "
+			      "ignored",
 			      apic_id);
 			return;
 		}
 	}
 	if (ai->nr_cpus == CONFIG_NR_CPUS) {
 		/* Linux's words: "APIC: NR_CPUS/possible_cpus limit of ..." */
-		warnf(ai, warn, "APIC: NR_CPUS/possible_cpus limit of %d reached. Processor %u/%#x ignored.",
+		warnf(ai, warn,
+		      "APIC: NR_CPUS/possible_cpus limit of %d reached. "
+		      "Processor %u/%#x ignored.",
 		      CONFIG_NR_CPUS, ai->nr_cpus + ai->nr_ignored, apic_id);
 		ai->nr_ignored++;
 		return;
@@ -209,7 +217,9 @@ static void parse_madt(const u8 *madt, u32 len, struct acpi_info *ai,
 		const u8 *e = madt + off;
 
 		if (elen < 2 || elen > len - off) {
-			warnf(ai, warn, "ACPI: MADT entry %u at offset %u has bad length %u; rest ignored",
+			warnf(ai, warn,
+			      "ACPI: MADT entry %u at offset %u has bad length "
+			      "%u; rest ignored",
 			      type, off, elen);
 			return;
 		}
@@ -238,8 +248,10 @@ static void parse_madt(const u8 *madt, u32 len, struct acpi_info *ai,
 		}
 		off += elen;
 		continue;
-short_entry:
-		warnf(ai, warn, "ACPI: MADT entry %u at offset %u is too short (%u bytes); skipped",
+	short_entry:
+		warnf(ai, warn,
+		      "ACPI: MADT entry %u at offset %u is too short (%u "
+		      "bytes); skipped",
 		      type, off, elen);
 		off += elen;
 	}
@@ -263,12 +275,13 @@ int acpi_parse(const struct phys_reader *rd, const u8 *rsdp, size_t len,
 	memset(ai, 0, sizeof(*ai));
 	ai->rsdp_pa = saved_rsdp_pa;
 	if (!acpi_rsdp_valid(rsdp, len)) {
-		warnf(ai, warn, "ACPI: RSDP: bad signature, checksum or length");
+		warnf(ai, warn,
+		      "ACPI: RSDP: bad signature, checksum or length");
 		return -EINVAL;
 	}
 	ai->revision = rsdp[15];
 	memcpy(ai->oem_id, rsdp + 9, 6);
-	for (i = 0; i < 6; i++)	/* printable, for the log */
+	for (i = 0; i < 6; i++) /* printable, for the log */
 		if (ai->oem_id[i] < 0x20 || ai->oem_id[i] > 0x7e)
 			ai->oem_id[i] = '?';
 	rsdt_pa = get32(rsdp + 16);
@@ -290,13 +303,15 @@ int acpi_parse(const struct phys_reader *rd, const u8 *rsdp, size_t len,
 	}
 	if (!root) {
 		if (!rsdt_pa && !xsdt_pa)
-			warnf(ai, warn, "ACPI: the RSDP points to no RSDT or XSDT");
+			warnf(ai, warn,
+			      "ACPI: the RSDP points to no RSDT or XSDT");
 		return -EINVAL;
 	}
 
 	n = (root_len - ACPI_HEADER_LEN) / (ai->used_xsdt ? 8 : 4);
 	if (n > ACPI_MAX_TABLES) {
-		warnf(ai, warn, "ACPI: %s lists %u tables; only the first %d looked at",
+		warnf(ai, warn,
+		      "ACPI: %s lists %u tables; only the first %d looked at",
 		      ai->used_xsdt ? "XSDT" : "RSDT", n, ACPI_MAX_TABLES);
 		n = ACPI_MAX_TABLES;
 	}
@@ -315,9 +330,10 @@ int acpi_parse(const struct phys_reader *rd, const u8 *rsdp, size_t len,
 			hdr = rd->map(rd->ctx, tables[i], 4);
 			if (!hdr || memcmp(hdr, "APIC", 4))
 				continue;
-			madt = map_table(rd, tables[i], "APIC", ai, warn, &madt_len);
+			madt = map_table(rd, tables[i], "APIC", ai, warn,
+					 &madt_len);
 			if (!madt)
-				continue;	/* a bad one: maybe another is good */
+				continue; /* a bad one: maybe another is good */
 			ai->madt_pa = tables[i];
 			parse_madt(madt, madt_len, ai, warn);
 			return 0;
@@ -357,13 +373,15 @@ int acpi_init(void)
 	size_t len;
 	int err;
 
-	if (boot_info.rsdp_len && acpi_rsdp_valid(boot_info.rsdp, boot_info.rsdp_len)) {
+	if (boot_info.rsdp_len &&
+	    acpi_rsdp_valid(boot_info.rsdp, boot_info.rsdp_len)) {
 		rsdp = boot_info.rsdp;
 		len = boot_info.rsdp_len;
 		acpi_info.rsdp_pa = 0;
 	} else {
 		if (boot_info.rsdp_len)
-			pr_warn("ACPI: the boot loader's RSDP copy is bad; scanning the BIOS area\n");
+			pr_warn("ACPI: the boot loader's RSDP copy is bad; "
+				"scanning the BIOS area\n");
 		acpi_info.rsdp_pa = acpi_find_rsdp(&rd);
 		if (!acpi_info.rsdp_pa) {
 			pr_info("ACPI: no RSDP found\n");
@@ -377,8 +395,8 @@ int acpi_init(void)
 		return err;
 	if (acpi_info.rsdp_pa)
 		pr_info("ACPI: RSDP 0x%016llx (v%02u %-6s)\n",
-			(unsigned long long)acpi_info.rsdp_pa, acpi_info.revision,
-			acpi_info.oem_id);
+			(unsigned long long)acpi_info.rsdp_pa,
+			acpi_info.revision, acpi_info.oem_id);
 	else
 		pr_info("ACPI: RSDP from the boot loader (v%02u %-6s)\n",
 			acpi_info.revision, acpi_info.oem_id);
@@ -386,9 +404,11 @@ int acpi_init(void)
 		(unsigned long long)acpi_info.root_pa);
 	if (err)
 		return err;
-	pr_info("ACPI: APIC 0x%016llx\n", (unsigned long long)acpi_info.madt_pa);
+	pr_info("ACPI: APIC 0x%016llx\n",
+		(unsigned long long)acpi_info.madt_pa);
 	pr_info("ACPI: Using ACPI (MADT) for SMP configuration information\n");
-	pr_info("ACPI: LAPIC at %#llx, %u CPU(s) enabled, %u hotpluggable, %u disabled, %u IOAPIC(s)\n",
+	pr_info("ACPI: LAPIC at %#llx, %u CPU(s) enabled, %u hotpluggable, %u "
+		"disabled, %u IOAPIC(s)\n",
 		(unsigned long long)acpi_info.lapic_addr, acpi_info.nr_cpus,
 		acpi_info.nr_hotplug, acpi_info.nr_disabled,
 		acpi_info.nr_ioapics);

@@ -19,8 +19,8 @@
 #define MB2_TAG_MODULE	      3
 #define MB2_TAG_BASIC_MEMINFO 4
 #define MB2_TAG_MMAP	      6
-#define MB2_TAG_ACPI_OLD 14 /* a copy of the ACPI 1.0 RSDP */
-#define MB2_TAG_ACPI_NEW 15 /* a copy of the ACPI 2.0+ RSDP */
+#define MB2_TAG_ACPI_OLD      14	 /* a copy of the ACPI 1.0 RSDP */
+#define MB2_TAG_ACPI_NEW      15	 /* a copy of the ACPI 2.0+ RSDP */
 #define MB2_INFO_MAX	      (1u << 20) /* refuse larger blocks */
 
 /* multiboot1 flags (Multiboot specification 0.6.96, section 3.3). */

@@ -96,7 +96,7 @@ void kernel_main(u32 magic, u32 info_pa)
 		      "%#x)",
 		      magic, info_pa);
 	memmap_print(); /* the loader's memory map */
-	acpi_init(); /* RSDP, MADT: the CPUs */
+	acpi_init();	/* RSDP, MADT: the CPUs */
 	memblock_init(
 		&boot_info);	/* early allocator: RAM, reservations, mem= */
 	paging_init();		/* direct map, W^X image, no identity map */

@@ -29,44 +29,44 @@
 #include <kernel/threads.h>
 #include <lib/types.h>
 
-#define ACPI_RSDP_V1_LEN	20
-#define ACPI_RSDP_V2_LEN	36
-#define ACPI_HEADER_LEN		36
-#define ACPI_TABLE_MAX		(256u << 10)	/* refuse larger tables */
-#define ACPI_MAX_TABLES		64		/* RSDT/XSDT entries looked at */
+#define ACPI_RSDP_V1_LEN 20
+#define ACPI_RSDP_V2_LEN 36
+#define ACPI_HEADER_LEN	 36
+#define ACPI_TABLE_MAX	 (256u << 10) /* refuse larger tables */
+#define ACPI_MAX_TABLES	 64	      /* RSDT/XSDT entries looked at */
 
 /* Where kvlab's scan looks for the RSDP (ACPI 6.5, 5.2.5.1). */
-#define ACPI_EBDA_PTR		0x40e	/* BIOS data area: EBDA segment */
-#define ACPI_BIOS_START		0xe0000
-#define ACPI_BIOS_END		0x100000
+#define ACPI_EBDA_PTR	0x40e /* BIOS data area: EBDA segment */
+#define ACPI_BIOS_START 0xe0000
+#define ACPI_BIOS_END	0x100000
 
 /* The MADT's CPU entry flags. */
-#define ACPI_MADT_ENABLED	(1u << 0)
+#define ACPI_MADT_ENABLED	 (1u << 0)
 #define ACPI_MADT_ONLINE_CAPABLE (1u << 1)
 
 struct acpi_cpu {
-	u32 apic_id;		/* the local APIC (or x2APIC) ID */
-	u32 uid;		/* the ACPI processor UID */
-	bool x2apic;		/* from a type 9 entry */
+	u32 apic_id; /* the local APIC (or x2APIC) ID */
+	u32 uid;     /* the ACPI processor UID */
+	bool x2apic; /* from a type 9 entry */
 };
 
 struct acpi_info {
-	phys_addr_t rsdp_pa;	/* where the scan found it; 0: the loader's copy */
-	u8 revision;		/* RSDP revision: 0 = ACPI 1.0, 2 = 2.0+ */
+	phys_addr_t rsdp_pa; /* where the scan found it; 0: the loader's copy */
+	u8 revision;	     /* RSDP revision: 0 = ACPI 1.0, 2 = 2.0+ */
 	char oem_id[7];
 	bool used_xsdt;
-	phys_addr_t root_pa;	/* the RSDT or XSDT */
-	phys_addr_t madt_pa;	/* 0: none found */
-	u64 lapic_addr;		/* after any type 5 override */
-	u32 madt_flags;		/* bit 0: PC/AT dual 8259 PICs present */
+	phys_addr_t root_pa; /* the RSDT or XSDT */
+	phys_addr_t madt_pa; /* 0: none found */
+	u64 lapic_addr;	     /* after any type 5 override */
+	u32 madt_flags;	     /* bit 0: PC/AT dual 8259 PICs present */
 
-	struct acpi_cpu cpus[CONFIG_NR_CPUS];	/* enabled CPUs, table order */
+	struct acpi_cpu cpus[CONFIG_NR_CPUS]; /* enabled CPUs, table order */
 	unsigned int nr_cpus;
-	unsigned int nr_hotplug;	/* online-capable, not enabled */
-	unsigned int nr_disabled;	/* neither */
-	unsigned int nr_ignored;	/* enabled, beyond CONFIG_NR_CPUS */
+	unsigned int nr_hotplug;  /* online-capable, not enabled */
+	unsigned int nr_disabled; /* neither */
+	unsigned int nr_ignored;  /* enabled, beyond CONFIG_NR_CPUS */
 	unsigned int nr_ioapics;
-	unsigned int nr_warnings;	/* oddities reported */
+	unsigned int nr_warnings; /* oddities reported */
 };
 
 /* acpi_checksum_ok - do the @len bytes at @p sum to 0 (mod 256)? */

@@ -73,7 +73,7 @@ struct boot_info {
 	 */
 	u8 rsdp[36];
 	u32 rsdp_len;
-	bool rsdp_new;			/* from tag 15, the ACPI 2.0+ one */
+	bool rsdp_new; /* from tag 15, the ACPI 2.0+ one */
 
 	unsigned int nr_warnings;	  /* oddities reported while parsing */
 	phys_addr_t info_start, info_end; /* the loader's block, [start, end) */

@@ -8,6 +8,6 @@
 #include <lib/types.h>
 
 /* The most CPUs kvlab brings up (Linux's CONFIG_NR_CPUS). */
-#define CONFIG_NR_CPUS	64
+#define CONFIG_NR_CPUS 64
 
 #endif

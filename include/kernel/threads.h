@@ -3,6 +3,6 @@
 #define KVLAB_KERNEL_THREADS_H
 
 /* The most CPUs kvlab brings up (Linux's CONFIG_NR_CPUS). */
-#define CONFIG_NR_CPUS	64
+#define CONFIG_NR_CPUS 64
 
 #endif

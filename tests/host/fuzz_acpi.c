@@ -16,7 +16,7 @@
 #include "models.h"
 #include <kernel/acpi.h>
 
-#define FUZZ_ACPI_PA	ACPI_BIOS_START
+#define FUZZ_ACPI_PA ACPI_BIOS_START
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 

@@ -75,7 +75,8 @@ static bool table_ok(const struct physmem *m, u64 pa, const char *sig)
 	u8 sum = 0;
 
 	if (memcmp((char[4]){ (char)byte_at(m, pa), (char)byte_at(m, pa + 1),
-			      (char)byte_at(m, pa + 2), (char)byte_at(m, pa + 3) },
+			      (char)byte_at(m, pa + 2),
+			      (char)byte_at(m, pa + 3) },
 		   sig, 4))
 		return false;
 	if (len < ACPI_HEADER_LEN || len > ACPI_TABLE_MAX)
@@ -101,7 +102,8 @@ static void model_madt(const struct physmem *m, u64 pa, struct model_cpus *c)
 		return;
 	c->lapic = le_at(m, pa + 36, 4);
 	for (off = 44; off + 2 <= len;) {
-		u64 type = byte_at(m, pa + off), elen = byte_at(m, pa + off + 1);
+		u64 type = byte_at(m, pa + off),
+		    elen = byte_at(m, pa + off + 1);
 		u64 id = 0, uid = 0, flags = 0, need = 0, j;
 		bool cpu = false, dup = false;
 
@@ -136,7 +138,8 @@ static void model_madt(const struct physmem *m, u64 pa, struct model_cpus *c)
 					c->hotplug++;
 				else
 					c->disabled++;
-			} else if (!((type == 0 && id == 0xff) || id == 0xffffffffu)) {
+			} else if (!((type == 0 && id == 0xff) ||
+				     id == 0xffffffffu)) {
 				for (j = 0; j < c->n; j++)
 					dup |= c->ids[j] == id;
 				if (!dup) {
@@ -183,8 +186,10 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 	*ret = -ENODEV;
 	if (!ai->rsdp_pa)
 		goto out;
-	if (ai->rsdp_pa % 16 || ai->rsdp_pa < 0x500 || ai->rsdp_pa >= ACPI_BIOS_END) {
-		snprintf(why, WHY_SIZE, "RSDP found at %#llx, outside the scanned areas",
+	if (ai->rsdp_pa % 16 || ai->rsdp_pa < 0x500 ||
+	    ai->rsdp_pa >= ACPI_BIOS_END) {
+		snprintf(why, WHY_SIZE,
+			 "RSDP found at %#llx, outside the scanned areas",
 			 (unsigned long long)ai->rsdp_pa);
 		ok = false;
 		goto out;
@@ -192,8 +197,8 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 	rsdp = acpi_copy_map(r, ai->rsdp_pa, ACPI_RSDP_V2_LEN);
 	*ret = acpi_parse(&rd, rsdp, ACPI_RSDP_V2_LEN, count_warn, ai);
 	if (nr_warned != ai->nr_warnings) {
-		snprintf(why, WHY_SIZE, "%u warnings printed, %u counted", nr_warned,
-			 ai->nr_warnings);
+		snprintf(why, WHY_SIZE, "%u warnings printed, %u counted",
+			 nr_warned, ai->nr_warnings);
 		ok = false;
 		goto out;
 	}
@@ -204,8 +209,9 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 	}
 	if (*ret) {
 		if (ai->nr_cpus || ai->madt_pa) {
-			snprintf(why, WHY_SIZE, "error %d but %u CPUs, MADT %#llx",
-				 *ret, ai->nr_cpus, (unsigned long long)ai->madt_pa);
+			snprintf(why, WHY_SIZE,
+				 "error %d but %u CPUs, MADT %#llx", *ret,
+				 ai->nr_cpus, (unsigned long long)ai->madt_pa);
 			ok = false;
 		}
 		goto out;
@@ -214,8 +220,10 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 	rpa = ai->root_pa;
 	if (!table_ok(m, rpa, ai->used_xsdt ? "XSDT" : "RSDT") ||
 	    !table_ok(m, ai->madt_pa, "APIC")) {
-		snprintf(why, WHY_SIZE, "parser used a bad root table %#llx or MADT %#llx",
-			 (unsigned long long)rpa, (unsigned long long)ai->madt_pa);
+		snprintf(why, WHY_SIZE,
+			 "parser used a bad root table %#llx or MADT %#llx",
+			 (unsigned long long)rpa,
+			 (unsigned long long)ai->madt_pa);
 		ok = false;
 		goto out;
 	}
@@ -234,7 +242,9 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 	    c.disabled != ai->nr_disabled || c.ignored != ai->nr_ignored ||
 	    c.ioapics != ai->nr_ioapics || c.lapic != ai->lapic_addr) {
 		snprintf(why, WHY_SIZE,
-			 "counts: kvlab %u cpus %u hotplug %u disabled %u ignored %u ioapics lapic %#llx, model %u %u %u %u %u %#llx",
+			 "counts: kvlab %u cpus %u hotplug %u disabled %u "
+			 "ignored %u ioapics lapic %#llx, model %u %u %u %u %u "
+			 "%#llx",
 			 ai->nr_cpus, ai->nr_hotplug, ai->nr_disabled,
 			 ai->nr_ignored, ai->nr_ioapics,
 			 (unsigned long long)ai->lapic_addr, c.n, c.hotplug,
@@ -244,11 +254,15 @@ bool acpi_check(const struct physmem *m, struct acpi_info *ai, int *ret,
 		goto out;
 	}
 	for (k = 0; k < c.n; k++) {
-		if (ai->cpus[k].apic_id != c.ids[k] || ai->cpus[k].uid != c.uids[k] ||
+		if (ai->cpus[k].apic_id != c.ids[k] ||
+		    ai->cpus[k].uid != c.uids[k] ||
 		    ai->cpus[k].x2apic != c.x2[k]) {
-			snprintf(why, WHY_SIZE, "CPU %u: kvlab id %#x uid %u x2 %d, model %#x %u %d",
+			snprintf(why, WHY_SIZE,
+				 "CPU %u: kvlab id %#x uid %u x2 %d, model %#x "
+				 "%u %d",
 				 k, ai->cpus[k].apic_id, ai->cpus[k].uid,
-				 ai->cpus[k].x2apic, c.ids[k], c.uids[k], c.x2[k]);
+				 ai->cpus[k].x2apic, c.ids[k], c.uids[k],
+				 c.x2[k]);
 			ok = false;
 			goto out;
 		}

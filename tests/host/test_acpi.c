@@ -15,17 +15,17 @@
 #include <lib/errno.h>
 
 /* Physical memory from 0 to 1 MiB: the BDA, the EBDA and the BIOS area. */
-#define IMG_SIZE	0x100000u
-#define RSDP_PA		0xf5a40u
-#define RSDT_PA		0xe1000u
-#define XSDT_PA		0xe1800u
-#define MADT_PA		0xe2000u
-#define MADT2_PA	0xe8000u
-#define FACP_PA		0xe4000u
+#define IMG_SIZE 0x100000u
+#define RSDP_PA	 0xf5a40u
+#define RSDT_PA	 0xe1000u
+#define XSDT_PA	 0xe1800u
+#define MADT_PA	 0xe2000u
+#define MADT2_PA 0xe8000u
+#define FACP_PA	 0xe4000u
 
 struct img {
 	u8 *mem;
-	u32 madt_len;		/* bytes so far of the MADT being built */
+	u32 madt_len; /* bytes so far of the MADT being built */
 	u32 madt_pa;
 };
 
@@ -60,7 +60,7 @@ static void header(struct img *im, u32 pa, const char *sig, u32 len)
 	memset(im->mem + pa, 0, ACPI_HEADER_LEN);
 	put(im, pa, sig, 4);
 	put32(im, pa + 4, len);
-	im->mem[pa + 8] = 1;				/* revision */
+	im->mem[pa + 8] = 1; /* revision */
 	put(im, pa + 10, "BOCHS ", 6);
 	put(im, pa + 16, "BXPC    ", 8);
 }
@@ -109,7 +109,7 @@ static void madt_begin(struct img *im, u32 pa)
 {
 	header(im, pa, "APIC", 44);
 	put32(im, pa + 36, 0xfee00000u);
-	put32(im, pa + 40, 1);				/* PC/AT compatible */
+	put32(im, pa + 40, 1); /* PC/AT compatible */
 	im->madt_pa = pa;
 	im->madt_len = 44;
 }
@@ -209,8 +209,8 @@ static void qemu_four_cpus(struct host_test *t)
 			      "cpu %u id %u", i, ai.cpus[i].apic_id);
 		CHECK(t, ai.lapic_addr == 0xfee00000u, "lapic %#llx",
 		      (unsigned long long)ai.lapic_addr);
-		CHECK(t, ai.nr_ioapics == 1 && ai.madt_flags == 1, "ioapics %u flags %u",
-		      ai.nr_ioapics, ai.madt_flags);
+		CHECK(t, ai.nr_ioapics == 1 && ai.madt_flags == 1,
+		      "ioapics %u flags %u", ai.nr_ioapics, ai.madt_flags);
 		CHECK(t, ai.nr_warnings == 0, "%u warnings", ai.nr_warnings);
 		CHECK(t, !memcmp(ai.oem_id, "BOCHS ", 6), "oem %s", ai.oem_id);
 	}
@@ -243,7 +243,7 @@ static void xsdt_preferred_rsdt_fallback(struct host_test *t)
 		CHECK(t, ai.cpus[7].apic_id == 0x107 && ai.cpus[7].x2apic,
 		      "cpu 7 id %#x", ai.cpus[7].apic_id);
 	}
-	im.mem[XSDT_PA + 9]++;			/* XSDT checksum now wrong */
+	im.mem[XSDT_PA + 9]++; /* XSDT checksum now wrong */
 	if (parse(t, &im, &ai, &ret)) {
 		CHECK(t, ret == 0 && !ai.used_xsdt && ai.nr_cpus == 2,
 		      "ret %d xsdt %d cpus %u", ret, ai.used_xsdt, ai.nr_cpus);
@@ -262,10 +262,10 @@ static void bad_rsdp(struct host_test *t)
 	im.mem[RSDP_PA + 8]++;
 	if (parse(t, &im, &ai, &ret))
 		CHECK(t, ret == -ENODEV && !ai.rsdp_pa, "ret %d", ret);
-	ret = acpi_parse(&(struct phys_reader){ NULL, NULL },
-			 im.mem + RSDP_PA, ACPI_RSDP_V2_LEN, NULL, &ai);
-	CHECK(t, ret == -EINVAL && ai.nr_warnings == 1, "ret %d warnings %u", ret,
-	      ai.nr_warnings);
+	ret = acpi_parse(&(struct phys_reader){ NULL, NULL }, im.mem + RSDP_PA,
+			 ACPI_RSDP_V2_LEN, NULL, &ai);
+	CHECK(t, ret == -EINVAL && ai.nr_warnings == 1, "ret %d warnings %u",
+	      ret, ai.nr_warnings);
 	/* Revision 2 with a bad extended checksum or length. */
 	rsdp(&im, RSDP_PA, 2, RSDT_PA, XSDT_PA);
 	CHECK(t, acpi_rsdp_valid(im.mem + RSDP_PA, ACPI_RSDP_V2_LEN), "valid");
@@ -284,12 +284,14 @@ static void bad_madt_checksum_and_no_madt(struct host_test *t)
 	qemu_tables(&im, 2);
 	im.mem[MADT_PA + 9] ^= 0x40;
 	if (parse(t, &im, &ai, &ret))
-		CHECK(t, ret == -ENOENT && ai.nr_cpus == 0 && ai.nr_warnings == 2,
-		      "ret %d cpus %u warnings %u", ret, ai.nr_cpus, ai.nr_warnings);
+		CHECK(t,
+		      ret == -ENOENT && ai.nr_cpus == 0 && ai.nr_warnings == 2,
+		      "ret %d cpus %u warnings %u", ret, ai.nr_cpus,
+		      ai.nr_warnings);
 	root(&im, RSDT_PA, false, only_facp, 2);
 	if (parse(t, &im, &ai, &ret))
-		CHECK(t, ret == -ENOENT && ai.nr_warnings == 1, "ret %d warnings %u",
-		      ret, ai.nr_warnings);
+		CHECK(t, ret == -ENOENT && ai.nr_warnings == 1,
+		      "ret %d warnings %u", ret, ai.nr_warnings);
 	/* A root table with a bad checksum: nothing to go on. */
 	im.mem[RSDT_PA + 9]++;
 	if (parse(t, &im, &ai, &ret))
@@ -313,10 +315,15 @@ static void more_cpus_than_nr_cpus(struct host_test *t)
 		madt_x2apic(&im, i * 2, i, ACPI_MADT_ENABLED);
 	madt_end(&im);
 	if (parse(t, &im, &ai, &ret)) {
-		CHECK(t, ret == 0 && ai.nr_cpus == CONFIG_NR_CPUS && ai.nr_ignored == 6,
-		      "ret %d cpus %u ignored %u", ret, ai.nr_cpus, ai.nr_ignored);
+		CHECK(t,
+		      ret == 0 && ai.nr_cpus == CONFIG_NR_CPUS &&
+			      ai.nr_ignored == 6,
+		      "ret %d cpus %u ignored %u", ret, ai.nr_cpus,
+		      ai.nr_ignored);
 		CHECK(t, ai.nr_warnings == 6, "%u warnings", ai.nr_warnings);
-		CHECK(t, ai.cpus[CONFIG_NR_CPUS - 1].apic_id == 2 * (CONFIG_NR_CPUS - 1),
+		CHECK(t,
+		      ai.cpus[CONFIG_NR_CPUS - 1].apic_id ==
+			      2 * (CONFIG_NR_CPUS - 1),
 		      "last id %#x", ai.cpus[CONFIG_NR_CPUS - 1].apic_id);
 	}
 	free(im.mem);
@@ -337,18 +344,20 @@ static void flags_and_odd_entries(struct host_test *t)
 	root(&im, RSDT_PA, false, tables, 1);
 	madt_begin(&im, MADT_PA);
 	madt_lapic(&im, 0, 0, ACPI_MADT_ENABLED);
-	madt_lapic(&im, 1, 1, 0);				/* disabled */
-	madt_lapic(&im, 2, 2, ACPI_MADT_ONLINE_CAPABLE);	/* hot-add */
-	madt_lapic(&im, 3, 0xff, ACPI_MADT_ENABLED);		/* invalid */
-	madt_lapic(&im, 4, 0, ACPI_MADT_ENABLED);		/* duplicate */
-	madt_entry(&im, short_lapic, 6);			/* too short */
+	madt_lapic(&im, 1, 1, 0);			 /* disabled */
+	madt_lapic(&im, 2, 2, ACPI_MADT_ONLINE_CAPABLE); /* hot-add */
+	madt_lapic(&im, 3, 0xff, ACPI_MADT_ENABLED);	 /* invalid */
+	madt_lapic(&im, 4, 0, ACPI_MADT_ENABLED);	 /* duplicate */
+	madt_entry(&im, short_lapic, 6);		 /* too short */
 	madt_entry(&im, unknown, 6);
 	memcpy(override + 4, &lapic, 8);
 	madt_entry(&im, override, 12);
-	madt_x2apic(&im, 0x300, 5, ACPI_MADT_ENABLED | ACPI_MADT_ONLINE_CAPABLE);
+	madt_x2apic(&im, 0x300, 5,
+		    ACPI_MADT_ENABLED | ACPI_MADT_ONLINE_CAPABLE);
 	madt_end(&im);
 	if (parse(t, &im, &ai, &ret)) {
-		CHECK(t, ret == 0 && ai.nr_cpus == 2, "ret %d cpus %u", ret, ai.nr_cpus);
+		CHECK(t, ret == 0 && ai.nr_cpus == 2, "ret %d cpus %u", ret,
+		      ai.nr_cpus);
 		CHECK(t, ai.nr_disabled == 1 && ai.nr_hotplug == 1,
 		      "disabled %u hotplug %u", ai.nr_disabled, ai.nr_hotplug);
 		CHECK(t, ai.cpus[1].apic_id == 0x300 && ai.cpus[1].uid == 5,
@@ -362,7 +371,8 @@ static void flags_and_odd_entries(struct host_test *t)
 	seal(&im, MADT_PA);
 	if (parse(t, &im, &ai, &ret))
 		CHECK(t, ret == 0 && ai.nr_cpus == 1 && ai.nr_warnings == 1,
-		      "ret %d cpus %u warnings %u", ret, ai.nr_cpus, ai.nr_warnings);
+		      "ret %d cpus %u warnings %u", ret, ai.nr_cpus,
+		      ai.nr_warnings);
 	free(im.mem);
 }
 
@@ -412,9 +422,11 @@ static void random_tables_vs_model(struct host_test *t)
 			u32 flags = (u32)prng_below(r, 4);
 
 			if (prng_below(r, 3))
-				madt_lapic(&im, (u8)i, (u8)prng_below(r, 256), flags);
+				madt_lapic(&im, (u8)i, (u8)prng_below(r, 256),
+					   flags);
 			else
-				madt_x2apic(&im, (u32)prng_below(r, 300), i, flags);
+				madt_x2apic(&im, (u32)prng_below(r, 300), i,
+					    flags);
 			if (!prng_below(r, 10))
 				madt_ioapic(&im);
 		}
@@ -431,12 +443,9 @@ static void random_tables_vs_model(struct host_test *t)
 	free(im.mem);
 }
 
-const struct host_suite suite_acpi = HOST_SUITE("acpi",
-	HOST_CASE(qemu_four_cpus),
-	HOST_CASE(xsdt_preferred_rsdt_fallback),
-	HOST_CASE(bad_rsdp),
+const struct host_suite suite_acpi = HOST_SUITE(
+	"acpi", HOST_CASE(qemu_four_cpus),
+	HOST_CASE(xsdt_preferred_rsdt_fallback), HOST_CASE(bad_rsdp),
 	HOST_CASE(bad_madt_checksum_and_no_madt),
-	HOST_CASE(more_cpus_than_nr_cpus),
-	HOST_CASE(flags_and_odd_entries),
-	HOST_CASE(ebda_and_alignment),
-	HOST_CASE(random_tables_vs_model));
+	HOST_CASE(more_cpus_than_nr_cpus), HOST_CASE(flags_and_odd_entries),
+	HOST_CASE(ebda_and_alignment), HOST_CASE(random_tables_vs_model));

@@ -234,6 +234,7 @@ TRACE_LINES = {
 """,
     "odd": b"x-1 [000] .... 1.0: kmalloc: ptr=(____ptrval____) bytes_req=8 bytes_alloc=8\n"
            b"x-1 [000] .... 1.0: mm_page_alloc: pfn=0x10 order=11\nx-1 [000] .... 1.0: kmalloc: ptr=1\n",
+}
 
 
 # fuzz_acpi (tests/host/fuzz_acpi.c): the input is memory from 0xe0000.
@@ -329,8 +330,6 @@ def main():
         write("fuzz_alloc", name, prog)
     for name, text in TRACE_LINES.items():
         write("fuzz_trace", name, text)
-
-
     for name, img in ACPI_IMAGES.items():
         write("fuzz_acpi", name, img)
 
