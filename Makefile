@@ -51,13 +51,13 @@ NM ?= nm
 # ---- sources ---------------------------------------------------------------
 
 BOOT_ASM := boot/boot.asm
-KERNEL_ASM := kernel/trapentry.asm kernel/probe.asm
+KERNEL_ASM := kernel/trapentry.asm kernel/probe.asm kernel/trampoline.asm
 KERNEL_SRCS := \
 	kernel/main.c kernel/serial.c kernel/printk.c kernel/panic.c \
 	kernel/backtrace.c kernel/traps.c kernel/cpu.c kernel/cmdline.c \
 	kernel/bootinfo.c kernel/acpi.c kernel/tsc.c kernel/exit.c kernel/ktest.c \
 	kernel/fault_inject.c kernel/stack.c kernel/crash.c kernel/bench.c \
-	kernel/monitor.c kernel/monitor_mem.c \
+	kernel/monitor.c kernel/monitor_mem.c kernel/percpu.c kernel/smp.c \
 	kernel/apic.c kernel/irq.c kernel/spinlock.c
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # mm/: every file; the host build takes all but the kernel-only glue
@@ -71,7 +71,8 @@ TEST_SRCS := tests/test_meta.c tests/test_lib.c tests/test_boot.c \
 	tests/test_traps.c tests/test_irq.c tests/test_locking.c tests/test_memmap.c tests/test_paging.c \
 	tests/test_buddy.c tests/fragment.c \
 	tests/test_slab.c tests/test_kmalloc.c tests/test_slab_debug.c \
-	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c tests/test_exact.c
+	tests/test_vmalloc.c tests/test_vmap.c tests/test_kvmalloc.c tests/test_exact.c \
+	tests/test_smp.c
 # Benchmark groups run in link order (kernel/bench.c runs them); bench_tables.c
 # registers the tables, printed after them.
 # The timing groups first, on memory as boot left it (as the Linux reference
@@ -252,13 +253,15 @@ grade: ## score the self-tests per part, as a course grader (points: tests/grade
 
 # ICOUNT=1: run QEMU with -icount so cycles are exact guest instruction counts.
 ICOUNT ?= 0
+# SMP=N: benchmark with N CPUs (-smp N; the others idle in hlt).
+SMP ?= 1
 
 BENCH_KERNEL := $(O)/nodebug/$(TC)/kvlab.elf
 
 bench: ## run every benchmark in QEMU, write build/bench/report.md and plots (ICOUNT=1: exact counts)
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory O=$(O)/nodebug DEBUG_VM=0 $(BENCH_KERNEL)
-	@$(PYTHON) scripts/kvqemu.py bench --kernel $(BENCH_KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount)
+	@$(PYTHON) scripts/kvqemu.py bench --kernel $(BENCH_KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount) --smp $(SMP)
 
 debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols and kv-* helpers
 	@scripts/deps.sh debug

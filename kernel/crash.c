@@ -8,18 +8,21 @@
 #include <kernel/crash.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/tsc.h>
+#include <kernel/smp.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 
 enum crash_mode {
 	CRASH_NONE,
-	CRASH_PAGE_FAULT,     /* read an unmapped address */
-	CRASH_NULL,	      /* read address 0 */
-	CRASH_INVALID_OPCODE, /* ud2 */
-	CRASH_BUG,	      /* BUG_ON */
-	CRASH_PANIC,	      /* panic() */
-	CRASH_STACK_OVERFLOW, /* recurse into the guard page: #DF */
+	CRASH_PAGE_FAULT,	/* read an unmapped address */
+	CRASH_NULL,		/* read address 0 */
+	CRASH_INVALID_OPCODE,	/* ud2 */
+	CRASH_BUG,		/* BUG_ON */
+	CRASH_PANIC,		/* panic() */
+	CRASH_STACK_OVERFLOW,	/* recurse into the guard page: #DF */
+	CRASH_OTHER_CPU,	/* a page fault on the last CPU, from an IPI */
 };
 
 static const char *const crash_names[] = {
@@ -30,6 +33,7 @@ static const char *const crash_names[] = {
 	[CRASH_BUG] = "bug",
 	[CRASH_PANIC] = "panic",
 	[CRASH_STACK_OVERFLOW] = "stack_overflow",
+	[CRASH_OTHER_CPU] = "other_cpu",
 };
 
 static enum crash_mode crash_mode;
@@ -44,9 +48,7 @@ static int set_crash(const char *val, char *why, size_t why_size)
 			return 0;
 		}
 	}
-	snprintf(why, why_size,
-		 "expected none, page_fault, null, invalid_opcode, bug, panic "
-		 "or stack_overflow");
+	snprintf(why, why_size, "expected none, page_fault, null, invalid_opcode, bug, panic, stack_overflow or other_cpu");
 	return -EINVAL;
 }
 KPARAM("crash", set_crash,
@@ -57,6 +59,32 @@ static __noinline void crash_page_fault(void)
 	volatile u8 *p = (volatile u8 *)0xffff800000000000UL;
 
 	(void)*p;
+}
+
+/* The oops names the CPU it happened on; this one happens on another. */
+static void crash_on_ipi(void *info)
+{
+	(void)info;
+	crash_page_fault();
+}
+
+static void crash_other_cpu(void)
+{
+	unsigned int cpu = 0, c;
+	u64 end;
+
+	for_each_online_cpu(c)
+		cpu = c;
+	if (!cpu) {
+		pr_err("crash: crash=other_cpu needs a second CPU; faulting on this one\n");
+		crash_page_fault();
+		return;
+	}
+	smp_call_function_single(cpu, crash_on_ipi, NULL, false);
+	/* The oops ends the run; wait for it (1 s at most). */
+	end = tsc_read() + ns_to_cycles(1000ULL * 1000 * 1000);
+	while (tsc_read() < end)
+		cpu_relax();
 }
 
 static __noinline void crash_null(void)
@@ -106,6 +134,9 @@ void crash_if_requested(void)
 		panic("crash=panic asked for it");
 	case CRASH_STACK_OVERFLOW:
 		crash_recurse(0);
+		break;
+	case CRASH_OTHER_CPU:
+		crash_other_cpu();
 		break;
 	default:
 		break;

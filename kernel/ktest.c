@@ -20,11 +20,13 @@
  * order, and selected by tests= (all, none, or a comma list of suite names
  * or suite.case names, '*' matching any run of characters).
  */
+#include <arch/x86.h>
 #include <kernel/cmdline.h>
 #include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/monitor.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <lib/string.h>
@@ -512,5 +514,30 @@ static int cmd_test(int argc, char **argv)
 		      tot.failed, tot.skipped);
 	return tot.failed ? MON_FAILED : 0;
 }
-MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]",
-	    "run the self-tests again: all, or the listed suites");
+MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]", "run the self-tests again: all, or the listed suites");
+
+/* ---- running on every CPU at once ------------------------------------- */
+
+struct all_cpus_run {
+	void (*fn)(void *arg);
+	void *arg;
+	unsigned int arrived, total;
+};
+
+/* Each CPU waits until all have arrived, so the calls overlap in time. */
+static void all_cpus_rendezvous(void *p)
+{
+	struct all_cpus_run *r = p;
+
+	__atomic_add_fetch(&r->arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&r->arrived, __ATOMIC_ACQUIRE) < r->total)
+		cpu_relax();
+	r->fn(r->arg);
+}
+
+void ktest_run_on_all_cpus(void (*fn)(void *arg), void *arg)
+{
+	struct all_cpus_run r = { fn, arg, 0, num_online_cpus() };
+
+	on_each_cpu(all_cpus_rendezvous, &r, true);
+}

@@ -14,6 +14,8 @@
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
 #include <kernel/exit.h>
+#include <kernel/percpu.h>
+#include <kernel/smp.h>
 #include <kernel/fault_inject.h>
 #include <kernel/irq.h>
 #include <kernel/ktest.h>
@@ -82,12 +84,12 @@ void kernel_main(u32 magic, u32 info_pa)
 	struct ktest_totals tests = { 0 };
 	int bootinfo_err;
 
-	serial_init();			  /* COM1, for everything below */
-	printf_set_symbolizer(symbolize); /* %pS via kallsyms */
-	cpu_identify();			  /* CPUID: features, brand */
-	traps_init(); /* GDT, TSS, IDT: faults are reported */
-	bootinfo_err =
-		bootinfo_init(magic, info_pa); /* copy the loader's info */
+	percpu_init_boot_cpu();			/* GS base: the boot CPU's per-CPU area */
+	serial_init();				/* COM1, for everything below */
+	printf_set_symbolizer(symbolize);	/* %pS via kallsyms */
+	cpu_identify();				/* CPUID: features, brand */
+	traps_init();				/* GDT, TSS, IDT: faults are reported */
+	bootinfo_err = bootinfo_init(magic, info_pa); /* copy the loader's info */
 	print_banner();
 	bootinfo_print_warnings();	 /* held until after the banner */
 	cmdline_init(boot_info.cmdline); /* apply key=value words */
@@ -109,6 +111,7 @@ void kernel_main(u32 magic, u32 info_pa)
 	tsc_calibrate();	/* TSC rate against the PIT */
 	apic_init();		/* local APIC, PICs masked, timer at hz= */
 	irq_boot_enable();	/* interrupts on from here */
+	smp_init();		/* the other CPUs: INIT-SIPI-SIPI */
 	crash_if_requested();	/* crash= tests the oops output */
 	fault_inject_arm(
 		ktest_boot_seed); /* failslab=, fail_page_alloc= from now on */

@@ -6,6 +6,7 @@
 #include <kernel/backtrace.h>
 #include <kernel/exit.h>
 #include <kernel/panic.h>
+#include <kernel/smp.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <lib/printf.h>
@@ -38,6 +39,9 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
+#ifndef KVLAB_HOST
+	smp_send_stop();	/* the other CPUs halt before we report */
+#endif
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -113,7 +117,11 @@ void report_end(void)
 		      "reports");
 }
 
+#ifdef KVLAB_HOST
 int preempt_count;
+#else
+DEFINE_PER_CPU(int, __preempt_count);
+#endif
 bool early_boot_irqs_disabled = true;
 
 /*

@@ -21,6 +21,7 @@
 #include <kernel/fixup.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/stack.h>
 #include <kernel/traps.h>
 #include <lib/printf.h>
@@ -310,7 +311,10 @@ void trap_handler(struct pt_regs *regs)
 	if (regs->vector != X86_TRAP_DF && fixup_exception(regs, cr2))
 		return;
 
-	if (nr_oopses++) {
+	/* An NMI from smp_send_stop(): another CPU is panicking. */
+	if (regs->vector == X86_TRAP_NMI && smp_stopping())
+		smp_stop_this_cpu();
+	if (__atomic_fetch_add(&nr_oopses, 1, __ATOMIC_SEQ_CST)) {
 		/* A fault while reporting a fault: say so and stop. */
 		console_print("kvlab: %s (#%lu) while handling an oops, "
 			      "rip=%#lx\n",
@@ -318,6 +322,7 @@ void trap_handler(struct pt_regs *regs)
 			      regs->vector, regs->rip);
 		qemu_exit(EXIT_PANIC);
 	}
+	smp_send_stop();	/* the others halt: one report, not interleaved */
 	/* An oops is always shown, whatever loglevel= says. */
 	console_loglevel = 8;
 	if (regs->vector == X86_TRAP_PF)
@@ -327,6 +332,8 @@ void trap_handler(struct pt_regs *regs)
 		       ? "Oops"
 		       : trap_name((unsigned int)regs->vector),
 	       regs->error_code, regs->vector);
+	printk(KERN_ALERT "CPU: %u APIC ID: %#x (%u online)\n", smp_processor_id(),
+	       cpu_apic_id(smp_processor_id()), num_online_cpus());
 	if (regs->vector == X86_TRAP_DF)
 		show_df(cr2);
 	show_regs(regs);

@@ -11,7 +11,7 @@ scripts/insn_profile.py import it.
 
   kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
   kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
-  kvqemu.py bench --kernel build/gcc/kvlab.elf [--icount] [--out build/bench]
+  kvqemu.py bench --kernel build/gcc/kvlab.elf [--icount] [--smp N] [--out build/bench]
   kvqemu.py replay --kernel K --records build/replay/trace.bin [--icount]
 
 QEMU always runs under TCG (`-accel tcg`): /dev/kvm on these machines is a
@@ -67,16 +67,19 @@ def exit_meaning(status):
 
 def qemu_command(kernel=None, iso=None, append="", uefi=False, machine="pc",
                  cpu="max", mem="1G", icount=False, serial="stdio",
-                 gdb=None, extra=()):
+                 gdb=None, extra=(), smp=1, mttcg=False):
     """The QEMU command line for one boot.
 
     kernel: boot this ELF directly (`-kernel`, multiboot1, fastest);
     iso: boot this GRUB ISO from CD (BIOS, or UEFI with uefi=True);
     gdb: a TCP port: QEMU listens there for gdb and waits for it (-S).
+    smp: the number of CPUs; mttcg: one host thread per CPU
+    (`-accel tcg,thread=multi`), so they really run in parallel.
     """
     qemu = os.environ.get("QEMU", "qemu-system-x86_64")
-    cmd = [qemu, "-accel", "tcg", "-machine", machine, "-cpu", cpu,
-           "-m", mem, "-smp", "1", "-display", "none", "-no-reboot",
+    cmd = [qemu, "-accel", "tcg,thread=multi" if mttcg else "tcg",
+           "-machine", machine, "-cpu", cpu,
+           "-m", mem, "-smp", str(smp), "-display", "none", "-no-reboot",
            "-monitor", "none", "-net", "none",
            "-serial", serial,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -212,7 +215,7 @@ def cmd_bench(args):
     append = "tests=none monitor=0 bench=%s%s" % (args.which,
                                                   " icount=1" if args.icount else "")
     cmd = qemu_command(kernel=args.kernel, append=append, mem=args.mem,
-                       icount=args.icount)
+                       icount=args.icount, smp=args.smp)
     print("kvlab: benchmarks under %s; serial log in %s" %
           ("QEMU -icount (exact guest instruction counts)" if args.icount
            else "plain TCG (noisy emulation times; ICOUNT=1 for exact counts)",
@@ -280,6 +283,7 @@ def main():
     b.add_argument("--icount", action="store_true")
     b.add_argument("--mem", default="1G")
     b.add_argument("--which", default="all")
+    b.add_argument("--smp", type=int, default=1)
     b.add_argument("--out", default="build/bench")
     rp = sub.add_parser("replay", help="replay trace records in the kernel (make replay-kernel)")
     rp.add_argument("--kernel", required=True)

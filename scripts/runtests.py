@@ -68,6 +68,8 @@ def cfg(name, **kw):
         "ktap": True,           # KTAP results expected
         "expect_failed": None,  # for expect=testfail: the failing cases
         "icount": False,
+        "smp": 1,               # -smp N
+        "mttcg": False,         # -accel tcg,thread=multi
         "script": None,         # [(keys to type, [regex, "!regex"...]), ...]
         "gdb": None,            # gdb commands to run at qemu_exit()
         "why": "",
@@ -164,6 +166,9 @@ MONITOR_SCRIPT = [
     (line("slabstat"), [r"slab: kmalloc-8k ", r"slab: kmem_cache "]),
     (line("slabstat nosuch"), [r"slabstat: no cache 'nosuch'", r"usage: slabstat \[CACHE\]"]),
     (line("cmdline"), [r"monitor=1", r"(?m)^  tests +test suites"]),
+    (line("cpus"), [r"1 CPU\(s\) online of 1 known \(CONFIG_NR_CPUS 64\); commands run on CPU0",
+                    r"(?m)^  0 +0x0  online, running this monitor$",
+                    r"(?m)^ +CPU0$", r"Function call interrupts"]),
     (line("dmesg"), [r"kvlab version", r"Command line: .*monitor=1"]),
     (line("bench"), [r"bench groups: .*\bslab\b.*\bvmalloc\b.*\bwhere\b", r"usage: bench "]),
     (line("bench where"), [r"-- Where does the memory come from\? --",
@@ -343,6 +348,49 @@ CONFIGS = [
         log_must=[r"kernel BUG at kernel/crash\.c:\d+: crash_mode == CRASH_BUG",
                   r"Kernel panic - not syncing: kernel BUG at"],
         why="BUG_ON prints file, line and condition, then panics"),
+    # SMP (kernel/smp.c): the CPUs the MADT lists, brought up through the
+    # trampoline; the smp suite runs on all of them. A covering set: each
+    # of -smp 2/4/8, each machine, each boot path once; the -smp 4 ones
+    # under multi-threaded TCG, so the CPUs really run at the same time.
+    cfg("smp2-kernel-pc", smp=2,
+        log_must=[r"smp: Bringing up secondary CPUs \.\.\.",
+                  r"\.\.\.\. node  #0, CPUs: +#1\n",
+                  r"smp: Brought up 1 node, 2 CPUs"],
+        why="two CPUs, qemu -kernel (ACPI tables found by scanning the BIOS area), every suite"),
+    cfg("smp4-bios-iso-q35-mttcg", boot="bios", machine="q35", smp=4, mttcg=True,
+        log_must=[r"ACPI: RSDP from the boot loader \(v00",
+                  r"smp: Brought up 1 node, 4 CPUs"],
+        why="GRUB under BIOS (RSDP from multiboot2 tag 14), q35, 4 CPUs in parallel host threads"),
+    cfg("smp4-uefi-iso-pc-mttcg", boot="uefi", smp=4, mttcg=True, timeout=240,
+        cmdline="tests=meta,smp,irq,buddy,slab,kmalloc,vmalloc",
+        log_must=[r"ACPI: RSDP from the boot loader \(v02", r"ACPI: XSDT ",
+                  r"smp: Brought up 1 node, 4 CPUs"],
+        why="GRUB under UEFI (RSDP from tag 15, XSDT), pc, 4 CPUs in parallel host threads"),
+    cfg("smp8-kernel-q35", tc="clang", machine="q35", smp=8,
+        cmdline="tests=meta,smp,irq,buddy,slab,vmalloc",
+        log_must=[r"#1 #2 #3 #4 #5 #6 #7", r"smp: Brought up 1 node, 8 CPUs"],
+        why="8 CPUs (clang build, q35)"),
+    cfg("smp-nosmp", smp=4, cmdline="tests=smp nosmp",
+        log_must=[r"ACPI: LAPIC at 0xfee00000, 4 CPU\(s\) enabled",
+                  r"smp: Brought up 1 node, 1 CPU\n",
+                  r"# SKIP needs at least 2 online CPUs"],
+        why="nosmp: four CPUs listed, one run; the smp suite says why it skips"),
+    cfg("smp-maxcpus-1", smp=4, cmdline="tests=smp maxcpus=1",
+        log_must=[r"smp: Brought up 1 node, 1 CPU\n"],
+        why="maxcpus=1 as nosmp"),
+    cfg("smp-maxcpus-3", smp=4, cmdline="tests=smp maxcpus=3 maxcpus=lots",
+        log_must=[r"smp: Brought up 1 node, 3 CPUs", r"cmdline: maxcpus=lots: "],
+        why="maxcpus=3 of 4; a bad value is warned about"),
+    cfg("smp4-icount", smp=4, icount=True, cmdline="tests=smp icount=1",
+        log_must=[r"smp: Brought up 1 node, 4 CPUs"],
+        why="under -icount the CPUs run round-robin, one host thread: bring-up and IPIs still work"),
+    cfg("oops-other-cpu", smp=2, cmdline="tests=none crash=other_cpu",
+        expect="panic", ktap=False,
+        log_must=[r"BUG: unable to handle page fault for address: ffff800000000000",
+                  r"CPU: 1 APIC ID: 0x1 \(1 online\)",
+                  r" call_function_interrupt\+0x",
+                  r"Kernel panic - not syncing: Fatal exception"],
+        why="an oops on another CPU names it, stops the others and shows the IPI in the backtrace"),
     cfg("bench-quick", cmdline="tests=none bench=quick", ktap=False,
         bench_expect=["pages_pair order=0", "pages_pair order=10",
                       "pages_batch order=0", "access_seqwrite buf=direct",
@@ -669,12 +717,14 @@ def boot(c, build):
         cmd = kvqemu.qemu_command(kernel=os.path.join(build, c["tc"], "kvlab.elf"),
                                   append=cmdline, machine=c["machine"],
                                   cpu=c["cpu"], mem=c["mem"],
-                                  icount=c["icount"], gdb=port)
+                                  icount=c["icount"], gdb=port,
+                                  smp=c["smp"], mttcg=c["mttcg"])
     else:
         iso = build_iso(c, build)
         cmd = kvqemu.qemu_command(iso=iso, uefi=c["boot"] == "uefi",
                                   machine=c["machine"], cpu=c["cpu"],
-                                  mem=c["mem"], icount=c["icount"], gdb=port)
+                                  mem=c["mem"], icount=c["icount"], gdb=port,
+                                  smp=c["smp"], mttcg=c["mttcg"])
     t0 = time.time()
     if c["script"]:
         status, text, problems = run_session(c, build, cmd, logpath, port)

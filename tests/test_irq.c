@@ -25,7 +25,7 @@
 struct irq_seen {
 	unsigned long nr;
 	bool in_interrupt, in_hardirq, in_atomic, irqs_disabled;
-	unsigned int preempt_count;
+	unsigned int count;
 };
 
 static volatile struct irq_seen seen;
@@ -37,7 +37,7 @@ static void test_vector_handler(struct pt_regs *regs)
 	seen.in_hardirq = in_hardirq();
 	seen.in_atomic = in_atomic();
 	seen.irqs_disabled = irqs_disabled();
-	seen.preempt_count = (unsigned int)preempt_count;
+	seen.count = (unsigned int)preempt_count;
 }
 
 static int irq_suite_init(void)
@@ -79,7 +79,7 @@ static void self_ipi_runs_handler(struct ktest *t)
 	KT_EXPECT_TRUE(t, seen.in_hardirq);
 	KT_EXPECT_TRUE(t, seen.in_atomic);
 	KT_EXPECT_TRUE(t, seen.irqs_disabled);
-	KT_EXPECT_UEQ(t, seen.preempt_count, HARDIRQ_OFFSET);
+	KT_EXPECT_UEQ(t, seen.count, HARDIRQ_OFFSET);
 	KT_EXPECT_UEQ(t, irq_count_cpu(apic_current_cpu(), IRQ_TEST_VECTOR),
 		      counted + 1);
 	KT_EXPECT_STREQ(t, irq_vector_name(IRQ_TEST_VECTOR), "irq test");

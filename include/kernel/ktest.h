@@ -283,4 +283,12 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 #define KTEST_SKIP_ENV		 "env: "
 #define KT_SKIP_ENV(t, fmt, ...) KT_SKIP(t, KTEST_SKIP_ENV fmt, ##__VA_ARGS__)
 
+/*
+ * ktest_run_on_all_cpus - run @fn(@arg) on every online CPU at the same
+ * time (each starts once all have arrived) and return when all are done.
+ * On the other CPUs @fn runs in hard interrupt context (a function-call
+ * IPI); on the caller's, with interrupts off.
+ */
+void ktest_run_on_all_cpus(void (*fn)(void *arg), void *arg);
+
 #endif

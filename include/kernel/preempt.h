@@ -33,7 +33,8 @@
  * path, which reports), so an allocation with GFP_KERNEL from a real
  * interrupt handler is caught without a cost on the common path.
  *
- * Until per-CPU data exists the word is a single global: right for one CPU.
+ * The word is per CPU (reached through %gs): an interrupt on one CPU says
+ * nothing about another.
  */
 #ifndef KVLAB_KERNEL_PREEMPT_H
 #define KVLAB_KERNEL_PREEMPT_H
@@ -62,7 +63,18 @@
 #define HARDIRQ_OFFSET (1 << HARDIRQ_SHIFT)
 #define NMI_OFFSET     (1 << NMI_SHIFT)
 
+#ifdef KVLAB_HOST
 extern int preempt_count;
+#else
+#include <kernel/percpu.h>
+/*
+ * One per CPU: an interrupt on one CPU says nothing about another. Read
+ * and written through %gs in one instruction, as Linux's x86
+ * __preempt_count.
+ */
+DECLARE_PER_CPU(int, __preempt_count);
+#define preempt_count	__this_cpu_lval(__preempt_count)
+#endif
 
 static inline void preempt_disable(void)
 {

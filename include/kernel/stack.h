@@ -36,6 +36,13 @@ bool on_ist_stack(unsigned long addr, size_t len);
 /* on_kernel_stack - is [addr, addr + len) on the boot or an exception stack? */
 bool on_kernel_stack(unsigned long addr, size_t len);
 
+/*
+ * stack_add_range - [lo, hi) is a kernel stack too (an application
+ * processor's stack or exception stack, kernel/smp.c), for
+ * on_kernel_stack(). Return: 0, or -ENOSPC when the table is full.
+ */
+int stack_add_range(unsigned long lo, unsigned long hi);
+
 /* in_boot_stack_guard - is @addr in the guard page below the boot stack? */
 bool in_boot_stack_guard(unsigned long addr);
 
