@@ -16,13 +16,13 @@
 
 enum crash_mode {
 	CRASH_NONE,
-	CRASH_PAGE_FAULT,	/* read an unmapped address */
-	CRASH_NULL,		/* read address 0 */
-	CRASH_INVALID_OPCODE,	/* ud2 */
-	CRASH_BUG,		/* BUG_ON */
-	CRASH_PANIC,		/* panic() */
-	CRASH_STACK_OVERFLOW,	/* recurse into the guard page: #DF */
-	CRASH_OTHER_CPU,	/* a page fault on the last CPU, from an IPI */
+	CRASH_PAGE_FAULT,     /* read an unmapped address */
+	CRASH_NULL,	      /* read address 0 */
+	CRASH_INVALID_OPCODE, /* ud2 */
+	CRASH_BUG,	      /* BUG_ON */
+	CRASH_PANIC,	      /* panic() */
+	CRASH_STACK_OVERFLOW, /* recurse into the guard page: #DF */
+	CRASH_OTHER_CPU,      /* a page fault on the last CPU, from an IPI */
 };
 
 static const char *const crash_names[] = {
@@ -48,7 +48,9 @@ static int set_crash(const char *val, char *why, size_t why_size)
 			return 0;
 		}
 	}
-	snprintf(why, why_size, "expected none, page_fault, null, invalid_opcode, bug, panic, stack_overflow or other_cpu");
+	snprintf(why, why_size,
+		 "expected none, page_fault, null, invalid_opcode, bug, panic, "
+		 "stack_overflow or other_cpu");
 	return -EINVAL;
 }
 KPARAM("crash", set_crash,
@@ -73,10 +75,10 @@ static void crash_other_cpu(void)
 	unsigned int cpu = 0, c;
 	u64 end;
 
-	for_each_online_cpu(c)
-		cpu = c;
+	for_each_online_cpu(c) cpu = c;
 	if (!cpu) {
-		pr_err("crash: crash=other_cpu needs a second CPU; faulting on this one\n");
+		pr_err("crash: crash=other_cpu needs a second CPU; faulting on "
+		       "this one\n");
 		crash_page_fault();
 		return;
 	}

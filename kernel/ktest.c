@@ -514,7 +514,8 @@ static int cmd_test(int argc, char **argv)
 		      tot.failed, tot.skipped);
 	return tot.failed ? MON_FAILED : 0;
 }
-MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]", "run the self-tests again: all, or the listed suites");
+MONITOR_CMD("test", cmd_test, 0, 1, "test [SUITE[.CASE],...]",
+	    "run the self-tests again: all, or the listed suites");
 
 /* ---- running on every CPU at once ------------------------------------- */
 

@@ -84,12 +84,13 @@ void kernel_main(u32 magic, u32 info_pa)
 	struct ktest_totals tests = { 0 };
 	int bootinfo_err;
 
-	percpu_init_boot_cpu();			/* GS base: the boot CPU's per-CPU area */
-	serial_init();				/* COM1, for everything below */
-	printf_set_symbolizer(symbolize);	/* %pS via kallsyms */
-	cpu_identify();				/* CPUID: features, brand */
-	traps_init();				/* GDT, TSS, IDT: faults are reported */
-	bootinfo_err = bootinfo_init(magic, info_pa); /* copy the loader's info */
+	percpu_init_boot_cpu(); /* GS base: the boot CPU's per-CPU area */
+	serial_init();		/* COM1, for everything below */
+	printf_set_symbolizer(symbolize); /* %pS via kallsyms */
+	cpu_identify();			  /* CPUID: features, brand */
+	traps_init(); /* GDT, TSS, IDT: faults are reported */
+	bootinfo_err =
+		bootinfo_init(magic, info_pa); /* copy the loader's info */
 	print_banner();
 	bootinfo_print_warnings();	 /* held until after the banner */
 	cmdline_init(boot_info.cmdline); /* apply key=value words */

@@ -40,7 +40,7 @@ void panic(const char *fmt, ...)
 
 	irq_disable();
 #ifndef KVLAB_HOST
-	smp_send_stop();	/* the other CPUs halt before we report */
+	smp_send_stop(); /* the other CPUs halt before we report */
 #endif
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

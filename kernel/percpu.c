@@ -10,7 +10,7 @@
 #include <mm/buddy.h>
 #include <mm/gfp.h>
 
-#define MSR_GS_BASE	0xc0000101
+#define MSR_GS_BASE 0xc0000101
 
 extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_boot[];
 
@@ -38,7 +38,8 @@ void percpu_load_gs(unsigned int cpu)
 static void init_area(unsigned int cpu, char *area)
 {
 	memcpy(area, __per_cpu_start, percpu_area_size());
-	__per_cpu_offset[cpu] = (unsigned long)area - (unsigned long)__per_cpu_start;
+	__per_cpu_offset[cpu] =
+		(unsigned long)area - (unsigned long)__per_cpu_start;
 	per_cpu(this_cpu_off, cpu) = __per_cpu_offset[cpu];
 	per_cpu(cpu_number, cpu) = cpu;
 }
@@ -60,7 +61,8 @@ int setup_per_cpu_areas(unsigned int nr_cpus)
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 
 		if (!page) {
-			pr_err("percpu: no memory for CPU %u's area (%lu bytes)\n",
+			pr_err("percpu: no memory for CPU %u's area (%lu "
+			       "bytes)\n",
 			       cpu, size);
 			return -ENOMEM;
 		}
@@ -68,7 +70,8 @@ int setup_per_cpu_areas(unsigned int nr_cpus)
 		nr_areas = cpu + 1;
 	}
 	if (nr_cpus > 1)
-		pr_info("percpu: %u areas of %lu bytes (GS base = the area - %#lx)\n",
+		pr_info("percpu: %u areas of %lu bytes (GS base = the area - "
+			"%#lx)\n",
 			nr_areas, size, (unsigned long)__per_cpu_start);
 	return 0;
 }

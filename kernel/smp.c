@@ -52,13 +52,13 @@
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 
-#define AP_STACK_SIZE		(16UL << 10)
-#define AP_IST_SIZE		(8UL << 10)
-#define AP_NR_IST		3	/* #DF, NMI, #MC, as the boot CPU's */
-#define AP_CALLIN_TIMEOUT_MS	2000
-#define INIT_DELAY_US		10000	/* SDM: 10 ms after INIT */
-#define SIPI_DELAY_US		200	/* SDM: 200 us after each SIPI */
-#define STOP_TIMEOUT_US		10000
+#define AP_STACK_SIZE	     (16UL << 10)
+#define AP_IST_SIZE	     (8UL << 10)
+#define AP_NR_IST	     3 /* #DF, NMI, #MC, as the boot CPU's */
+#define AP_CALLIN_TIMEOUT_MS 2000
+#define INIT_DELAY_US	     10000 /* SDM: 10 ms after INIT */
+#define SIPI_DELAY_US	     200   /* SDM: 200 us after each SIPI */
+#define STOP_TIMEOUT_US	     10000
 
 struct tss64 {
 	u32 reserved0;
@@ -74,20 +74,20 @@ struct tss64 {
 struct trampoline_params {
 	u32 cr3, cr4, efer, cpu;
 	u64 stack, entry;
-	u8 stage;	/* 1: real mode, 2: protected mode, 3: long mode */
+	u8 stage; /* 1: real mode, 2: protected mode, 3: long mode */
 } __packed;
 
 struct ap_boot {
 	u64 gdt[5] __aligned(16);
 	struct tss64 tss __aligned(16);
-	void *stack;			/* its bottom; the guard page is below */
+	void *stack; /* its bottom; the guard page is below */
 	void *ist[AP_NR_IST];
 };
 
 extern const char trampoline_start[], trampoline_end[];
 extern const char trampoline_params[];
 
-struct cpumask cpu_online_mask = { 1 };	/* the boot CPU */
+struct cpumask cpu_online_mask = { 1 }; /* the boot CPU */
 unsigned int nr_cpu_ids = 1;
 
 static u32 apic_ids[CONFIG_NR_CPUS];
@@ -118,7 +118,9 @@ static int set_maxcpus(const char *val, char *why, size_t why_size)
 	max_cpus = v > CONFIG_NR_CPUS ? CONFIG_NR_CPUS : (unsigned int)v;
 	return 0;
 }
-KPARAM("maxcpus", set_maxcpus, "bring up at most N CPUs at boot, the boot CPU included; 0 = nosmp (as Linux)");
+KPARAM("maxcpus", set_maxcpus,
+       "bring up at most N CPUs at boot, the boot CPU included; 0 = nosmp (as "
+       "Linux)");
 
 u32 cpu_apic_id(unsigned int cpu)
 {
@@ -151,7 +153,9 @@ static void load_gdt_tss(struct ap_boot *b)
 			     "movw %%ax, %%ds\n\t"
 			     "movw %%ax, %%es\n\t"
 			     "movw %%ax, %%ss\n\t"
-			     : : "i"(KERNEL_CS), "i"(KERNEL_DS) : "rax", "memory");
+			     :
+			     : "i"(KERNEL_CS), "i"(KERNEL_DS)
+			     : "rax", "memory");
 	ltr(TSS_SEL);
 }
 
@@ -183,7 +187,8 @@ static bool trampoline_ram_ok(void)
 {
 	phys_addr_t pa;
 
-	for (pa = TRAMPOLINE_PA; pa < TRAMPOLINE_PA + TRAMPOLINE_PAGES * PAGE_SIZE;
+	for (pa = TRAMPOLINE_PA;
+	     pa < TRAMPOLINE_PA + TRAMPOLINE_PAGES * PAGE_SIZE;
 	     pa += PAGE_SIZE) {
 		size_t i;
 		bool usable = false;
@@ -194,7 +199,8 @@ static bool trampoline_ram_ok(void)
 			    boot_info.map[i].end >= pa + PAGE_SIZE)
 				usable = true;
 		/* It must also be RAM the direct map covers, and reserved. */
-		if (!usable || !memblock_is_memory(pa) || !memblock_is_reserved(pa))
+		if (!usable || !memblock_is_memory(pa) ||
+		    !memblock_is_reserved(pa))
 			return false;
 	}
 	return true;
@@ -210,19 +216,22 @@ static void trampoline_setup(void)
 	unsigned int i;
 
 	memset(base, 0, TRAMPOLINE_PAGES * PAGE_SIZE);
-	memcpy(base, trampoline_start, (size_t)(trampoline_end - trampoline_start));
+	memcpy(base, trampoline_start,
+	       (size_t)(trampoline_end - trampoline_start));
 	/* The upper half again before each SIPI (a new stack may need a new
 	 * PML4 entry): see wakeup_ap(). */
 	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
 		pml4[i] = kernel_pgd[i];
 	pml4[0] = (TRAMPOLINE_PA + 2 * PAGE_SIZE) | _PAGE_PRESENT | _PAGE_RW;
 	pdpt[0] = (TRAMPOLINE_PA + 3 * PAGE_SIZE) | _PAGE_PRESENT | _PAGE_RW;
-	pd[0] = 0 | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE;	/* 0-2 MiB, executable */
+	pd[0] = 0 | _PAGE_PRESENT | _PAGE_RW |
+		_PAGE_PSE; /* 0-2 MiB, executable */
 }
 
 static struct trampoline_params *tparams(void)
 {
-	return (struct trampoline_params *)__va(TRAMPOLINE_PA +
+	return (struct trampoline_params *)__va(
+		TRAMPOLINE_PA +
 		(unsigned long)(trampoline_params - trampoline_start));
 }
 
@@ -247,7 +256,8 @@ static int ap_prepare(unsigned int cpu)
 	/* The guard: the page below the area is another area's guard page or
 	 * the gap before VMALLOC_START; either way, unmapped. */
 	if (lookup_address((unsigned long)b->stack - PAGE_SIZE, &level))
-		pr_warn("smp: CPU%u's stack at %p has a mapped page below it: no guard\n",
+		pr_warn("smp: CPU%u's stack at %p has a mapped page below it: "
+			"no guard\n",
 			cpu, b->stack);
 	for (i = 0; i < AP_NR_IST; i++) {
 		b->ist[i] = alloc_ist();
@@ -257,11 +267,13 @@ static int ap_prepare(unsigned int cpu)
 	}
 	b->tss.iomap_base = sizeof(b->tss);
 	/* For the backtrace walker. */
-	stack_add_range((unsigned long)b->stack, (unsigned long)b->stack + AP_STACK_SIZE);
+	stack_add_range((unsigned long)b->stack,
+			(unsigned long)b->stack + AP_STACK_SIZE);
 	for (i = 0; i < AP_NR_IST; i++)
-		stack_add_range((unsigned long)b->ist[i], (unsigned long)b->ist[i] + AP_IST_SIZE);
-	b->gdt[1] = 0x00af9a000000ffffULL;	/* KERNEL_CS */
-	b->gdt[2] = 0x00cf92000000ffffULL;	/* KERNEL_DS */
+		stack_add_range((unsigned long)b->ist[i],
+				(unsigned long)b->ist[i] + AP_IST_SIZE);
+	b->gdt[1] = 0x00af9a000000ffffULL; /* KERNEL_CS */
+	b->gdt[2] = 0x00cf92000000ffffULL; /* KERNEL_DS */
 	set_tss_descriptor(&b->gdt[3], &b->tss);
 	ap_boot[cpu] = b;
 	return 0;
@@ -292,8 +304,9 @@ static int wakeup_ap(unsigned int cpu)
 	for (i = PTRS_PER_TABLE / 2; i < PTRS_PER_TABLE; i++)
 		pml4[i] = kernel_pgd[i];
 	tp->cr3 = (u32)(TRAMPOLINE_PA + PAGE_SIZE);
-	tp->cr4 = (u32)(boot_cr4 & ((1u << 5) | X86_CR4_PGE));	/* PAE, PGE */
-	tp->efer = (u32)(rdmsr(MSR_EFER) & ((1u << 8) | EFER_NXE)); /* LME, NXE */
+	tp->cr4 = (u32)(boot_cr4 & ((1u << 5) | X86_CR4_PGE)); /* PAE, PGE */
+	tp->efer =
+		(u32)(rdmsr(MSR_EFER) & ((1u << 8) | EFER_NXE)); /* LME, NXE */
 	tp->cpu = cpu;
 	tp->stack = (u64)ap_boot[cpu]->stack + AP_STACK_SIZE;
 	tp->entry = (u64)ap_entry;
@@ -301,10 +314,11 @@ static int wakeup_ap(unsigned int cpu)
 	WRITE_ONCE(ap_callin, 0);
 	barrier();
 
-	if (apic_send_ipi(id, APIC_DM_INIT | APIC_INT_LEVELTRIG | APIC_INT_ASSERT))
+	if (apic_send_ipi(id,
+			  APIC_DM_INIT | APIC_INT_LEVELTRIG | APIC_INT_ASSERT))
 		return -EIO;
 	tsc_delay_us(INIT_DELAY_US);
-	if (apic_send_ipi(id, APIC_DM_INIT | APIC_INT_LEVELTRIG))	/* deassert */
+	if (apic_send_ipi(id, APIC_DM_INIT | APIC_INT_LEVELTRIG)) /* deassert */
 		return -EIO;
 	if (apic_send_ipi(id, sipi))
 		return -EIO;
@@ -334,12 +348,15 @@ void smp_init(void)
 		if (acpi_info.cpus[i].apic_id != self)
 			apic_ids[nr_cpu_ids++] = acpi_info.cpus[i].apic_id;
 	if (acpi_info.nr_cpus && nr_cpu_ids == acpi_info.nr_cpus + 1)
-		pr_warn("smp: the boot CPU (APIC ID %#x) is not in the MADT\n", self);
-	if (irq_set_handler(CALL_FUNCTION_SINGLE_VECTOR, call_function_interrupt,
-			    "Function call interrupts", IRQ_ACK_EOI) ||
+		pr_warn("smp: the boot CPU (APIC ID %#x) is not in the MADT\n",
+			self);
+	if (irq_set_handler(CALL_FUNCTION_SINGLE_VECTOR,
+			    call_function_interrupt, "Function call interrupts",
+			    IRQ_ACK_EOI) ||
 	    irq_set_handler(REBOOT_VECTOR, stop_this_cpu, "Stop interrupts",
 			    IRQ_ACK_NONE))
-		pr_err("smp: cannot claim the call-function and stop vectors\n");
+		pr_err("smp: cannot claim the call-function and stop "
+		       "vectors\n");
 
 	want = nr_cpu_ids;
 	if (nosmp || max_cpus == 0)
@@ -351,8 +368,10 @@ void smp_init(void)
 		want = 1;
 	}
 	if (want > 1 && !trampoline_ram_ok()) {
-		pr_warn("smp: [mem %#lx-%#lx] is not usable reserved RAM; no room for the AP trampoline, staying on one CPU\n",
-			TRAMPOLINE_PA, TRAMPOLINE_PA + TRAMPOLINE_PAGES * PAGE_SIZE - 1);
+		pr_warn("smp: [mem %#lx-%#lx] is not usable reserved RAM; no "
+			"room for the AP trampoline, staying on one CPU\n",
+			TRAMPOLINE_PA,
+			TRAMPOLINE_PA + TRAMPOLINE_PAGES * PAGE_SIZE - 1);
 		want = 1;
 	}
 	if (want > 1 && setup_per_cpu_areas(want))
@@ -363,7 +382,8 @@ void smp_init(void)
 		boot_cr4 = read_cr4();
 		trampoline_setup();
 		pr_info("x86: Booting SMP configuration:\n");
-		len = (size_t)snprintf(line, sizeof(line), ".... node  #0, CPUs:    ");
+		len = (size_t)snprintf(line, sizeof(line),
+				       ".... node  #0, CPUs:    ");
 	}
 	for (cpu = 1; cpu < want; cpu++) {
 		int err = ap_prepare(cpu);
@@ -371,16 +391,21 @@ void smp_init(void)
 		if (!err)
 			err = wakeup_ap(cpu);
 		if (err) {
-			pr_err("smp: CPU%u (APIC ID %#x) did not come up (error %d, trampoline stage %u); going on without it\n",
-			       cpu, apic_ids[cpu], err, READ_ONCE(tparams()->stage));
+			pr_err("smp: CPU%u (APIC ID %#x) did not come up "
+			       "(error %d, trampoline stage %u); going on "
+			       "without it\n",
+			       cpu, apic_ids[cpu], err,
+			       READ_ONCE(tparams()->stage));
 			continue;
 		}
 		up++;
 		if (len + 8 >= sizeof(line)) {
 			pr_info("%s\n", line);
-			len = (size_t)snprintf(line, sizeof(line), "                       ");
+			len = (size_t)snprintf(line, sizeof(line),
+					       "                       ");
 		}
-		len += (size_t)snprintf(line + len, sizeof(line) - len, " #%u", cpu);
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " #%u",
+					cpu);
 	}
 	if (want > 1)
 		pr_info("%s\n", line);
@@ -389,7 +414,7 @@ void smp_init(void)
 
 /* ---- function calls ---------------------------------------------------------- */
 
-#define CSD_FLAG_LOCK	1u
+#define CSD_FLAG_LOCK 1u
 
 struct call_single_data {
 	struct call_single_data *next;
@@ -423,8 +448,8 @@ static void csd_queue(unsigned int cpu, struct call_single_data *csd)
 
 	do {
 		csd->next = old;
-	} while (!__atomic_compare_exchange_n(head, &old, csd, true,
-					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(
+		head, &old, csd, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 	if (!old)
 		apic_send_ipi(apic_ids[cpu], CALL_FUNCTION_SINGLE_VECTOR);
 }
@@ -434,7 +459,8 @@ static void flush_call_queue(void)
 {
 	struct call_single_data *list, *rev = NULL, *next;
 
-	list = __atomic_exchange_n(this_cpu_ptr(&call_queue), NULL, __ATOMIC_ACQUIRE);
+	list = __atomic_exchange_n(this_cpu_ptr(&call_queue), NULL,
+				   __ATOMIC_ACQUIRE);
 	while (list) {
 		next = list->next;
 		list->next = rev;
@@ -448,7 +474,8 @@ static void flush_call_queue(void)
 		next = rev->next;
 		func(info);
 		/* After this store the caller may reuse or drop the csd. */
-		__atomic_and_fetch(&rev->flags, ~CSD_FLAG_LOCK, __ATOMIC_RELEASE);
+		__atomic_and_fetch(&rev->flags, ~CSD_FLAG_LOCK,
+				   __ATOMIC_RELEASE);
 	}
 }
 
@@ -463,13 +490,13 @@ static struct call_single_data *csd_get(unsigned int cpu)
 {
 	struct call_single_data *csd = this_cpu_ptr(&csd_data[0]) + cpu;
 
-	csd_wait(csd);	/* a no-wait call to @cpu may still be queued */
+	csd_wait(csd); /* a no-wait call to @cpu may still be queued */
 	csd->flags = CSD_FLAG_LOCK;
 	return csd;
 }
 
-int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
-			     void *info, bool wait)
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
+			     bool wait)
 {
 	struct call_single_data *csd;
 	unsigned long flags;
@@ -497,7 +524,8 @@ static void call_many_queue(const struct cpumask *mask, smp_call_func_t func,
 {
 	unsigned int cpu, self = smp_processor_id();
 
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		struct call_single_data *csd;
 
 		if (cpu == self || !cpumask_test_cpu(cpu, mask))
@@ -513,9 +541,8 @@ static void call_many_wait(const struct cpumask *mask)
 {
 	unsigned int cpu, self = smp_processor_id();
 
-	for_each_online_cpu(cpu)
-		if (cpu != self && cpumask_test_cpu(cpu, mask))
-			csd_wait(this_cpu_ptr(&csd_data[0]) + cpu);
+	for_each_online_cpu(cpu) if (cpu != self && cpumask_test_cpu(cpu, mask))
+		csd_wait(this_cpu_ptr(&csd_data[0]) + cpu);
 }
 
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
@@ -582,18 +609,18 @@ void smp_send_stop(void)
 {
 	unsigned int cpu, self = smp_processor_id();
 
-	if (num_online_cpus() <= 1 || __atomic_exchange_n(&stopping, 1, __ATOMIC_SEQ_CST))
+	if (num_online_cpus() <= 1 ||
+	    __atomic_exchange_n(&stopping, 1, __ATOMIC_SEQ_CST))
 		return;
-	for_each_online_cpu(cpu)
-		if (cpu != self)
-			apic_send_ipi(apic_ids[cpu], REBOOT_VECTOR);
+	for_each_online_cpu(cpu) if (cpu != self)
+		apic_send_ipi(apic_ids[cpu], REBOOT_VECTOR);
 	if (others_stopped(STOP_TIMEOUT_US))
 		return;
-	for_each_online_cpu(cpu)
-		if (cpu != self)
-			apic_send_ipi(apic_ids[cpu], APIC_DM_NMI);
+	for_each_online_cpu(cpu) if (cpu != self)
+		apic_send_ipi(apic_ids[cpu], APIC_DM_NMI);
 	if (!others_stopped(STOP_TIMEOUT_US))
-		console_print("smp: %u CPU(s) did not stop\n", num_online_cpus() - 1);
+		console_print("smp: %u CPU(s) did not stop\n",
+			      num_online_cpus() - 1);
 }
 
 /* ---- the monitor's cpus -------------------------------------------------------- */
@@ -605,18 +632,21 @@ static int cmd_cpus(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	console_print("%u CPU(s) online of %u known (CONFIG_NR_CPUS %d); commands run on CPU%u\n",
+	console_print("%u CPU(s) online of %u known (CONFIG_NR_CPUS %d); "
+		      "commands run on CPU%u\n",
 		      num_online_cpus(), nr_cpu_ids, CONFIG_NR_CPUS,
 		      smp_processor_id());
 	console_print("CPU  APIC ID  state\n");
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		console_print("%3u  %#7x  %s\n", cpu, apic_ids[cpu],
-			      cpu_online(cpu) ? (cpu == smp_processor_id() ?
-						 "online, running this monitor" :
-						 "online, idle (hlt)") :
-			      "offline");
+			      cpu_online(cpu) ? (cpu == smp_processor_id()
+							 ? "online, running "
+							   "this monitor"
+							 : "online, idle (hlt)")
+					      : "offline");
 	console_print("     ");
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		char name[16];
 
 		snprintf(name, sizeof(name), "CPU%u", cpu);
@@ -626,16 +656,18 @@ static int cmd_cpus(int argc, char **argv)
 	for (vec = FIRST_EXTERNAL_VECTOR; vec < NR_VECTORS; vec++) {
 		unsigned long sum = 0;
 
-		for_each_online_cpu(cpu)
-			sum += irq_count_cpu(cpu, vec);
+		for_each_online_cpu(cpu) sum += irq_count_cpu(cpu, vec);
 		if (!sum && !irq_vector_name(vec))
 			continue;
 		console_print("%4u:", vec);
 		for_each_online_cpu(cpu)
 			console_print(" %10lu", irq_count_cpu(cpu, vec));
-		console_print("   %s\n", irq_vector_name(vec) ? irq_vector_name(vec) : "(no handler)");
+		console_print("   %s\n", irq_vector_name(vec)
+						 ? irq_vector_name(vec)
+						 : "(no handler)");
 	}
 	return 0;
 }
 MONITOR_CMD("cpus", cmd_cpus, 0, 0, "cpus",
-	    "online CPUs, their APIC IDs, and interrupts per CPU (as /proc/interrupts)");
+	    "online CPUs, their APIC IDs, and interrupts per CPU (as "
+	    "/proc/interrupts)");

@@ -10,7 +10,7 @@
 static u8 ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __aligned(16);
 
 /* The other CPUs' stacks: one and NR_IST_STACKS exception stacks each. */
-#define MAX_EXTRA_STACKS	(CONFIG_NR_CPUS * (1 + NR_IST_STACKS))
+#define MAX_EXTRA_STACKS (CONFIG_NR_CPUS * (1 + NR_IST_STACKS))
 static struct {
 	unsigned long lo, hi;
 } extra_stacks[MAX_EXTRA_STACKS];
@@ -47,8 +47,8 @@ bool on_kernel_stack(unsigned long addr, size_t len)
 	    addr + len <= (unsigned long)boot_stack_top)
 		return true;
 	for (i = 0; i < nr_extra_stacks; i++)
-		if (addr >= extra_stacks[i].lo && addr + len <= extra_stacks[i].hi &&
-		    addr + len >= addr)
+		if (addr >= extra_stacks[i].lo &&
+		    addr + len <= extra_stacks[i].hi && addr + len >= addr)
 			return true;
 	return on_ist_stack(addr, len);
 }

@@ -322,7 +322,7 @@ void trap_handler(struct pt_regs *regs)
 			      regs->vector, regs->rip);
 		qemu_exit(EXIT_PANIC);
 	}
-	smp_send_stop();	/* the others halt: one report, not interleaved */
+	smp_send_stop(); /* the others halt: one report, not interleaved */
 	/* An oops is always shown, whatever loglevel= says. */
 	console_loglevel = 8;
 	if (regs->vector == X86_TRAP_PF)
@@ -332,8 +332,9 @@ void trap_handler(struct pt_regs *regs)
 		       ? "Oops"
 		       : trap_name((unsigned int)regs->vector),
 	       regs->error_code, regs->vector);
-	printk(KERN_ALERT "CPU: %u APIC ID: %#x (%u online)\n", smp_processor_id(),
-	       cpu_apic_id(smp_processor_id()), num_online_cpus());
+	printk(KERN_ALERT "CPU: %u APIC ID: %#x (%u online)\n",
+	       smp_processor_id(), cpu_apic_id(smp_processor_id()),
+	       num_online_cpus());
 	if (regs->vector == X86_TRAP_DF)
 		show_df(cr2);
 	show_regs(regs);

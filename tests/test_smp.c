@@ -51,7 +51,9 @@ static bool need_two_cpus(struct ktest *t)
 {
 	if (num_online_cpus() >= 2)
 		return true;
-	ktest_skip(t, "needs at least 2 online CPUs (this boot has %u: -smp 1, nosmp or maxcpus=1)",
+	ktest_skip(t,
+		   "needs at least 2 online CPUs (this boot has %u: -smp 1, "
+		   "nosmp or maxcpus=1)",
 		   num_online_cpus());
 	return false;
 }
@@ -64,12 +66,11 @@ static void cpus_came_up(struct ktest *t)
 	KT_EXPECT_UGE(t, num_online_cpus(), 1);
 	KT_EXPECT_ULE(t, num_online_cpus(), nr_cpu_ids);
 	KT_EXPECT_TRUE(t, cpu_online(0));
-	KT_EXPECT_UEQ(t, smp_processor_id(), 0);	/* tests run on the BSP */
+	KT_EXPECT_UEQ(t, smp_processor_id(), 0); /* tests run on the BSP */
 	KT_EXPECT_UEQ(t, cpu_apic_id(0), apic_id());
 	if (acpi_info.madt_pa)
 		KT_EXPECT_UEQ(t, nr_cpu_ids, acpi_info.nr_cpus);
-	for_each_online_cpu(cpu)
-		KT_EXPECT_ULT(t, cpu, nr_cpu_ids);
+	for_each_online_cpu(cpu) KT_EXPECT_ULT(t, cpu, nr_cpu_ids);
 }
 
 /* ktest_run_on_all_cpus: every online CPU ran the function, once. */
@@ -98,13 +99,17 @@ static void ipi_single_reaches_only_its_cpu(struct ktest *t)
 
 	if (!need_two_cpus(t))
 		return;
-	for_each_online_cpu(target) {
+	for_each_online_cpu(target)
+	{
 		unsigned long before = smp_ipis_handled(target);
 
 		if (target == 0)
 			continue;
 		clear_hits();
-		KT_EXPECT_EQ(t, smp_call_function_single(target, record_hit, NULL, true), 0);
+		KT_EXPECT_EQ(t,
+			     smp_call_function_single(target, record_hit, NULL,
+						      true),
+			     0);
 		for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
 			KT_EXPECT_UEQ(t, hits[cpu], cpu == target ? 1 : 0);
 		KT_EXPECT_TRUE(t, hit_in_irq[target]);
@@ -122,9 +127,11 @@ static void ipi_many_reaches_each_other_cpu_once(struct ktest *t)
 		return;
 	for (round = 0; round < 20; round++) {
 		clear_hits();
-		smp_call_function_many(&cpu_online_mask, record_hit, NULL, true);
+		smp_call_function_many(&cpu_online_mask, record_hit, NULL,
+				       true);
 		for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-			KT_EXPECT_UEQ(t, hits[cpu], cpu_online(cpu) && cpu != 0 ? 1 : 0);
+			KT_EXPECT_UEQ(t, hits[cpu],
+				      cpu_online(cpu) && cpu != 0 ? 1 : 0);
 		if (t->failed) {
 			ktest_log(t, "round %u", round);
 			return;
@@ -139,11 +146,13 @@ static void call_self_and_offline(struct ktest *t)
 	KT_EXPECT_EQ(t, smp_call_function_single(0, record_hit, NULL, true), 0);
 	KT_EXPECT_UEQ(t, hits[0], 1);
 	KT_EXPECT_FALSE(t, hit_in_irq[0]);
-	KT_EXPECT_EQ(t, smp_call_function_single(CONFIG_NR_CPUS - 1, record_hit,
-						 NULL, true),
+	KT_EXPECT_EQ(t,
+		     smp_call_function_single(CONFIG_NR_CPUS - 1, record_hit,
+					      NULL, true),
 		     cpu_online(CONFIG_NR_CPUS - 1) ? 0 : -ENXIO);
-	KT_EXPECT_EQ(t, smp_call_function_single(nr_cpu_ids, record_hit, NULL, true),
-		     -ENXIO);
+	KT_EXPECT_EQ(
+		t, smp_call_function_single(nr_cpu_ids, record_hit, NULL, true),
+		-ENXIO);
 }
 
 static volatile int slow_done[CONFIG_NR_CPUS];
@@ -151,7 +160,7 @@ static volatile int slow_done[CONFIG_NR_CPUS];
 /* Takes a while, then says it is done: a caller that waits sees it done. */
 static void slow_mark(void *info)
 {
-	u64 end = tsc_read() + ns_to_cycles(200 * 1000);	/* 200 us */
+	u64 end = tsc_read() + ns_to_cycles(200 * 1000); /* 200 us */
 
 	(void)info;
 	while (tsc_read() < end)
@@ -174,11 +183,10 @@ static void on_each_cpu_waits(struct ktest *t)
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
 		slow_done[cpu] = 0;
 	on_each_cpu(slow_mark, NULL, false);
-	KT_EXPECT_EQ(t, slow_done[0], 1);	/* the caller's own, at once */
+	KT_EXPECT_EQ(t, slow_done[0], 1); /* the caller's own, at once */
 	end = tsc_read() + ns_to_cycles(2000ULL * 1000 * 1000);
-	for_each_online_cpu(cpu)
-		while (!slow_done[cpu] && tsc_read() < end)
-			cpu_relax();
+	for_each_online_cpu(cpu) while (!slow_done[cpu] && tsc_read() < end)
+		cpu_relax();
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
 		KT_EXPECT_EQ(t, slow_done[cpu], cpu_online(cpu) ? 1 : 0);
 }
@@ -199,20 +207,21 @@ static void per_cpu_vars_distinct(struct ktest *t)
 
 	clear_hits();
 	on_each_cpu(write_own_var, NULL, true);
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
+	{
 		KT_EXPECT_UEQ(t, per_cpu(smp_test_var, cpu), 1000 + cpu);
-		KT_EXPECT_PTR_EQ(t, hit_ptr[cpu], per_cpu_ptr(&smp_test_var, cpu));
-		for_each_online_cpu(other)
-			if (other != cpu)
-				KT_EXPECT_PTR_NE(t, per_cpu_ptr(&smp_test_var, cpu),
-						 per_cpu_ptr(&smp_test_var, other));
+		KT_EXPECT_PTR_EQ(t, hit_ptr[cpu],
+				 per_cpu_ptr(&smp_test_var, cpu));
+		for_each_online_cpu(other) if (other != cpu)
+			KT_EXPECT_PTR_NE(t, per_cpu_ptr(&smp_test_var, cpu),
+					 per_cpu_ptr(&smp_test_var, other));
 	}
 	/* The template itself is nobody's copy. */
 	KT_EXPECT_PTR_NE(t, this_cpu_ptr(&smp_test_var), &smp_test_var);
 	KT_EXPECT_UEQ(t, this_cpu_read(smp_test_var), 1000);
 }
 
-#define INCS_PER_CPU	1000
+#define INCS_PER_CPU 1000
 
 static void count_up(void *info)
 {
@@ -228,11 +237,10 @@ static void this_cpu_inc_stays_local(struct ktest *t)
 {
 	unsigned int cpu;
 
-	for_each_online_cpu(cpu)
-		per_cpu(smp_test_counter, cpu) = 0;
+	for_each_online_cpu(cpu) per_cpu(smp_test_counter, cpu) = 0;
 	ktest_run_on_all_cpus(count_up, NULL);
-	for_each_online_cpu(cpu)
-		KT_EXPECT_UEQ(t, per_cpu(smp_test_counter, cpu), INCS_PER_CPU + cpu);
+	for_each_online_cpu(cpu) KT_EXPECT_UEQ(
+		t, per_cpu(smp_test_counter, cpu), INCS_PER_CPU + cpu);
 }
 
 static void nothing(void *info)
@@ -240,7 +248,7 @@ static void nothing(void *info)
 	(void)info;
 }
 
-#define IPI_ROUNDS	64
+#define IPI_ROUNDS 64
 
 /*
  * What an IPI costs: a smp_call_function_single() round trip to the last
@@ -256,8 +264,7 @@ static void ipi_round_trip_cost(struct ktest *t)
 
 	if (!need_two_cpus(t))
 		return;
-	for_each_online_cpu(cpu)
-		target = cpu;
+	for_each_online_cpu(cpu) target = cpu;
 	before = smp_ipis_handled(target);
 	t0 = tsc_read();
 	for (i = 0; i < IPI_ROUNDS; i++)
@@ -272,19 +279,20 @@ static void ipi_round_trip_cost(struct ktest *t)
 	send = tsc_read() - t0;
 	smp_call_function_single(target, nothing, NULL, true);
 	KT_EXPECT_UGT(t, rt, 0);
-	ktest_log(t, "smp_call_function_single round trip to CPU%u: %llu cycles (%llu ns) each, over %u; one send without waiting: %llu cycles",
+	ktest_log(t,
+		  "smp_call_function_single round trip to CPU%u: %llu cycles "
+		  "(%llu ns) each, over %u; one send without waiting: %llu "
+		  "cycles",
 		  target, (unsigned long long)(rt / IPI_ROUNDS),
 		  (unsigned long long)cycles_to_ns(rt / IPI_ROUNDS), IPI_ROUNDS,
 		  (unsigned long long)send);
 }
 
-KTEST_SUITE(smp, NULL, NULL,
-	KTEST_CASE(cpus_came_up),
-	KTEST_CASE(every_cpu_ran),
-	KTEST_CASE(ipi_single_reaches_only_its_cpu),
-	KTEST_CASE(ipi_many_reaches_each_other_cpu_once),
-	KTEST_CASE(call_self_and_offline),
-	KTEST_CASE(on_each_cpu_waits),
-	KTEST_CASE(per_cpu_vars_distinct),
-	KTEST_CASE(this_cpu_inc_stays_local),
-	KTEST_CASE(ipi_round_trip_cost));
+KTEST_SUITE(smp, NULL, NULL, KTEST_CASE(cpus_came_up),
+	    KTEST_CASE(every_cpu_ran),
+	    KTEST_CASE(ipi_single_reaches_only_its_cpu),
+	    KTEST_CASE(ipi_many_reaches_each_other_cpu_once),
+	    KTEST_CASE(call_self_and_offline), KTEST_CASE(on_each_cpu_waits),
+	    KTEST_CASE(per_cpu_vars_distinct),
+	    KTEST_CASE(this_cpu_inc_stays_local),
+	    KTEST_CASE(ipi_round_trip_cost));

@@ -36,13 +36,13 @@
 
 #ifdef KVLAB_HOST
 
-#define DEFINE_PER_CPU(type, name)	__typeof__(type) name
-#define DECLARE_PER_CPU(type, name)	extern __typeof__(type) name
-#define this_cpu_ptr(ptr)		(ptr)
-#define per_cpu_ptr(ptr, cpu)		((void)(cpu), (ptr))
-#define this_cpu_read(var)		READ_ONCE(var)
-#define this_cpu_write(var, v)		WRITE_ONCE(var, v)
-#define this_cpu_add(var, v)		((var) += (v))
+#define DEFINE_PER_CPU(type, name)  __typeof__(type) name
+#define DECLARE_PER_CPU(type, name) extern __typeof__(type) name
+#define this_cpu_ptr(ptr)	    (ptr)
+#define per_cpu_ptr(ptr, cpu)	    ((void)(cpu), (ptr))
+#define this_cpu_read(var)	    READ_ONCE(var)
+#define this_cpu_write(var, v)	    WRITE_ONCE(var, v)
+#define this_cpu_add(var, v)	    ((var) += (v))
 
 #else
 
@@ -59,21 +59,24 @@ DECLARE_PER_CPU(unsigned long, this_cpu_off);
 #define __this_cpu_lval(var) \
 	(*(volatile __seg_gs __typeof__(var) *)(unsigned long)&(var))
 
-#define this_cpu_read(var)	(__this_cpu_lval(var))
-#define this_cpu_write(var, v)	((void)(__this_cpu_lval(var) = (v)))
+#define this_cpu_read(var)     (__this_cpu_lval(var))
+#define this_cpu_write(var, v) ((void)(__this_cpu_lval(var) = (v)))
 
 /* One read-modify-write instruction: safe against interrupts on this CPU. */
-#define __pcpu_add(sfx, type, var, v)					\
-	({ __asm__ __volatile__("add" sfx " %1, %%gs:%0"		\
-				: "+m"(var) : "er"((type)(v))); })
-#define this_cpu_add(var, v)						\
-	__builtin_choose_expr(sizeof(var) == 8,				\
-		__pcpu_add("q", u64, var, v),				\
-	__builtin_choose_expr(sizeof(var) == 4,				\
-		__pcpu_add("l", u32, var, v),				\
-	__builtin_choose_expr(sizeof(var) == 2,				\
-		__pcpu_add("w", u16, var, v),				\
-		__pcpu_add("b", u8, var, v))))
+#define __pcpu_add(sfx, type, var, v)                         \
+	({                                                    \
+		__asm__ __volatile__("add" sfx " %1, %%gs:%0" \
+				     : "+m"(var)              \
+				     : "er"((type)(v)));      \
+	})
+#define this_cpu_add(var, v)                                                \
+	__builtin_choose_expr(                                              \
+		sizeof(var) == 8, __pcpu_add("q", u64, var, v),             \
+		__builtin_choose_expr(                                      \
+			sizeof(var) == 4, __pcpu_add("l", u32, var, v),     \
+			__builtin_choose_expr(sizeof(var) == 2,             \
+					      __pcpu_add("w", u16, var, v), \
+					      __pcpu_add("b", u8, var, v))))
 
 #define per_cpu_ptr(ptr, cpu) \
 	((__typeof__(ptr))((unsigned long)(ptr) + __per_cpu_offset[cpu]))
@@ -102,8 +105,8 @@ unsigned long percpu_area_size(void);
 
 #endif /* KVLAB_HOST */
 
-#define per_cpu(var, cpu)	(*per_cpu_ptr(&(var), cpu))
-#define this_cpu_inc(var)	this_cpu_add(var, 1)
-#define this_cpu_dec(var)	this_cpu_add(var, -1)
+#define per_cpu(var, cpu) (*per_cpu_ptr(&(var), cpu))
+#define this_cpu_inc(var) this_cpu_add(var, 1)
+#define this_cpu_dec(var) this_cpu_add(var, -1)
 
 #endif

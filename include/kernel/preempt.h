@@ -73,7 +73,7 @@ extern int preempt_count;
  * __preempt_count.
  */
 DECLARE_PER_CPU(int, __preempt_count);
-#define preempt_count	__this_cpu_lval(__preempt_count)
+#define preempt_count __this_cpu_lval(__preempt_count)
 #endif
 
 static inline void preempt_disable(void)

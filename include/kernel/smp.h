@@ -13,8 +13,8 @@
 #include <lib/types.h>
 
 /* Where the AP trampoline runs (kernel/trampoline.asm): page 8 of the first MiB. */
-#define TRAMPOLINE_PA	0x8000UL
-#define TRAMPOLINE_PAGES 4	/* code and parameters, then its PML4, PDPT, PD */
+#define TRAMPOLINE_PA	 0x8000UL
+#define TRAMPOLINE_PAGES 4 /* code and parameters, then its PML4, PDPT, PD */
 
 /* A set of CPUs: one bit each (CONFIG_NR_CPUS is 64). */
 struct cpumask {
@@ -31,13 +31,13 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 	u64 b = m->bits;
 	unsigned int n = 0;
 
-	for (; b; b &= b - 1)	/* no popcnt without libgcc */
+	for (; b; b &= b - 1) /* no popcnt without libgcc */
 		n++;
 	return n;
 }
 
-#define for_each_cpu(cpu, mask)						\
-	for ((cpu) = 0; (cpu) < CONFIG_NR_CPUS; (cpu)++)		\
+#define for_each_cpu(cpu, mask)                          \
+	for ((cpu) = 0; (cpu) < CONFIG_NR_CPUS; (cpu)++) \
 		if (cpumask_test_cpu((cpu), (mask)))
 
 #ifdef KVLAB_HOST
@@ -51,11 +51,11 @@ static inline unsigned int smp_processor_id(void)
 DECLARE_PER_CPU(unsigned int, cpu_number);
 
 /* smp_processor_id - the calling CPU's number: one %gs-relative load. */
-#define smp_processor_id()	this_cpu_read(cpu_number)
+#define smp_processor_id()	 this_cpu_read(cpu_number)
 
 /* The CPUs that have come up and run (set by each AP itself). */
 extern struct cpumask cpu_online_mask;
-#define for_each_online_cpu(cpu)	for_each_cpu(cpu, &cpu_online_mask)
+#define for_each_online_cpu(cpu) for_each_cpu(cpu, &cpu_online_mask)
 
 static inline bool cpu_online(unsigned int cpu)
 {
@@ -92,8 +92,8 @@ typedef void (*smp_call_func_t)(void *info);
  * deadlock against one that calls it), not in an interrupt handler.
  * Return: 0, or -ENXIO if @cpu is not online.
  */
-int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
-			     void *info, bool wait);
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
+			     bool wait);
 
 /*
  * smp_call_function_many - run @func(@info) on every online CPU in @mask
