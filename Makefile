@@ -243,8 +243,8 @@ test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-c
 doc-check: ## every function of the headers listed in scripts/check_kerneldoc.py has its kernel-doc
 	@$(PYTHON) scripts/check_kerneldoc.py
 
-script-test: ## the tests of the scripts themselves (tests/scripts/)
-	@$(PYTHON) tests/scripts/run.py
+script-test: $(O)/gcc/kvlab.elf ## the tests of the scripts themselves (tests/scripts/)
+	@KVLAB_BUILD=$(O) $(PYTHON) tests/scripts/run.py
 
 grade: ## score the self-tests per part, as a course grader (points: tests/grade-points.txt)
 	@scripts/deps.sh run
@@ -263,10 +263,13 @@ bench: ## run every benchmark in QEMU, write build/bench/report.md and plots (IC
 	@$(MAKE) --no-print-directory O=$(O)/nodebug DEBUG_VM=0 $(BENCH_KERNEL)
 	@$(PYTHON) scripts/kvqemu.py bench --kernel $(BENCH_KERNEL) --out $(O)/bench $(if $(filter 1,$(ICOUNT)),--icount) --smp $(SMP)
 
-debug: ## boot with QEMU waiting for gdb, and start gdb with kvlab's symbols and kv-* helpers
+# GDBPORT: make debug's gdb port (default 25000 + your uid % 5000).
+GDBPORT ?=
+
+debug: ## boot with QEMU waiting for gdb (port 25000 + uid % 5000), and start gdb with kvlab's symbols and kv-* helpers
 	@scripts/deps.sh debug
 	@$(MAKE) --no-print-directory $(KERNEL)
-	@$(PYTHON) scripts/kvqemu.py debug --kernel $(KERNEL) --append "$(CMDLINE)"
+	@$(PYTHON) scripts/kvqemu.py debug --kernel $(KERNEL) --append "$(CMDLINE)" $(if $(GDBPORT),--port $(GDBPORT))
 
 clean: ## remove build/
 	rm -rf $(O)

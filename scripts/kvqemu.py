@@ -10,7 +10,8 @@ command that attaches to it (gdb_command()). `make run`, `make debug` and
 scripts/insn_profile.py import it.
 
   kvqemu.py run   --iso build/kvlab.iso [--uefi] [--icount] [--mem 1G]
-  kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."]
+  kvqemu.py run   --kernel build/gcc/kvlab.elf [--append "..."]
+  kvqemu.py debug --kernel build/gcc/kvlab.elf [--append "..."] [--port N]
   kvqemu.py bench --kernel build/gcc/kvlab.elf [--icount] [--smp N] [--out build/bench]
   kvqemu.py replay --kernel K --records build/replay/trace.bin [--icount]
 
@@ -137,12 +138,32 @@ def boot_to_log(cmd, logpath, timeout=None, echo=False):
         return status, f.read()
 
 
+# make run's console: QEMU's serial port multiplexed with its own monitor
+# on this terminal ("mon:stdio"). QEMU then passes Ctrl-C to the guest
+# (kvlab's prompt drops the line) instead of dying of it, and its escape
+# key is Ctrl-A: ESCAPE_HELP is printed before every interactive boot.
+RUN_SERIAL = "mon:stdio"
+ESCAPE_HELP = ("QEMU's escape key is Ctrl-A: Ctrl-A x quits QEMU, Ctrl-A h"
+               " lists the others; Ctrl-C at kvlab's prompt drops the line")
+
+
 def cmd_run(args):
-    cmd = qemu_command(iso=args.iso, uefi=args.uefi, mem=args.mem,
-                       icount=args.icount, machine=args.machine, cpu=args.cpu)
-    print("kvlab: booting %s under %s in QEMU (TCG%s); serial console below."
-          % (args.iso, "UEFI (OVMF)" if args.uefi else "BIOS",
-             ", -icount" if args.icount else ""), flush=True)
+    # QEMU owns the terminal: a Ctrl-C reaches the guest as a byte. Should
+    # a SIGINT still arrive (sent by hand, say), QEMU deals with it and we
+    # report how it ended, without a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if args.kernel:
+        cmd = qemu_command(kernel=args.kernel, append=args.append, mem=args.mem,
+                           icount=args.icount, machine=args.machine,
+                           cpu=args.cpu, serial=RUN_SERIAL)
+        what = "%s (qemu -kernel)" % args.kernel
+    else:
+        cmd = qemu_command(iso=args.iso, uefi=args.uefi, mem=args.mem,
+                           icount=args.icount, machine=args.machine,
+                           cpu=args.cpu, serial=RUN_SERIAL)
+        what = "%s under %s" % (args.iso, "UEFI (OVMF)" if args.uefi else "BIOS")
+    print("kvlab: booting %s in QEMU (TCG%s); serial console below. %s."
+          % (what, ", -icount" if args.icount else "", ESCAPE_HELP), flush=True)
     if args.verbose:
         print(" ".join(cmd), flush=True)
     status = subprocess.call(cmd)
@@ -169,8 +190,30 @@ def gdb_command(kernel, port, batch=False):
     return cmd + [kernel, "-ex", "target remote 127.0.0.1:%d" % port]
 
 
+def gdb_port(uid=None):
+    """make debug's gdb port: derived from the user id (as xv6 and AOS
+    do), so that two users of one machine never meet on one port."""
+    if uid is None:
+        uid = os.getuid()
+    return 25000 + uid % 5000
+
+
+def port_in_use(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_debug(args):
     log = args.serial_log
+    if port_in_use(args.port):
+        print("kvlab: gdb port %d is in use (another `make debug` of yours still"
+              " running?); pick another with GDBPORT=N (make) or --port N"
+              % args.port, file=sys.stderr)
+        return 1
     os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
     cmd = qemu_command(kernel=args.kernel, append=args.append, mem=args.mem,
                        serial="file:" + log, gdb=args.port)
@@ -179,9 +222,11 @@ def cmd_debug(args):
         print("kvlab: gdb is not installed (apt-get install gdb)",
               file=sys.stderr)
         return 1
-    print("kvlab: QEMU waits for gdb on :%d; the serial console goes to %s"
-          " (run `tail -f %s` in another terminal). kvlab's gdb commands:"
-          " kv-dmesg, kv-pgwalk VA (help kv-pgwalk)."
+    print("kvlab: QEMU waits for gdb on 127.0.0.1:%d (your port: 25000 + uid %% 5000);"
+          " the serial console goes to %s (run `tail -f %s` in another terminal)."
+          " kvlab's gdb commands: kv-dmesg, kv-pgwalk VA, kv-buddyinfo, kv-page PFN,"
+          " kv-slabinfo, kv-vmallocinfo (help kv-pgwalk); they work once the"
+          " kernel has booted far enough (break ktest_run_all, continue)."
           % (args.port, log, log), flush=True)
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     gdb_cmd += list(args.gdb_args)
@@ -260,11 +305,14 @@ def cmd_replay(args):
     return 0
 
 
-def main():
+def parser():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="what", required=True)
     r = sub.add_parser("run", help="boot an ISO with the serial console here")
-    r.add_argument("--iso", required=True)
+    w = r.add_mutually_exclusive_group(required=True)
+    w.add_argument("--iso")
+    w.add_argument("--kernel", help="boot this ELF with qemu -kernel instead")
+    r.add_argument("--append", default="", help="the command line (with --kernel)")
     r.add_argument("--uefi", action="store_true")
     r.add_argument("--icount", action="store_true")
     r.add_argument("--mem", default="1G")
@@ -276,7 +324,8 @@ def main():
     d.add_argument("--append", default="")
     d.add_argument("--mem", default="1G")
     d.add_argument("--serial-log", default="build/debug-serial.log")
-    d.add_argument("--port", type=int, default=1234)
+    d.add_argument("--port", type=int, default=gdb_port(),
+                   help="gdb port (default 25000 + uid %% 5000: %(default)s)")
     d.add_argument("gdb_args", nargs="*")
     b = sub.add_parser("bench", help="run the benchmarks and write the report")
     b.add_argument("--kernel", required=True)
@@ -291,7 +340,11 @@ def main():
     rp.add_argument("--icount", action="store_true")
     rp.add_argument("--mem", default="1G")
     rp.add_argument("--out", default="build/replay")
-    args = ap.parse_args()
+    return ap
+
+
+def main():
+    args = parser().parse_args()
     if args.what == "replay":
         return cmd_replay(args)
     if args.what == "run":

@@ -79,6 +79,12 @@ def parse_addr(arg):
     return int(v) & (2**64 - 1)
 
 
+def not_booted(name, why):
+    return ("%s: cannot read the kernel's memory (%s): the kernel has not"
+            " booted far enough yet. Stop it later, e.g. `break"
+            " ktest_run_all` then `continue`, and try again." % (name, why))
+
+
 class KvCommand(gdb.Command):
     """The kv-* commands' common part: a usage line, the symbols the
     command needs from the kernel, and its one argument if it takes one
@@ -96,6 +102,13 @@ class KvCommand(gdb.Command):
             if gdb.lookup_global_symbol(sym) is None and \
                     gdb.lookup_static_symbol(sym) is None:
                 raise gdb.GdbError("%s: this kernel has no '%s'" % (self.name, sym))
+        for sym in self.needs:
+            # Readable at all? Not before the kernel's page tables map it.
+            try:
+                gdb.selected_inferior().read_memory(
+                    int(gdb.parse_and_eval("(unsigned long)&%s" % sym)), 1)
+            except gdb.MemoryError as e:
+                raise gdb.GdbError(not_booted(self.name, e))
         argv = gdb.string_to_argv(arg)
         try:
             if self.arg is None and argv:
@@ -105,6 +118,11 @@ class KvCommand(gdb.Command):
             self.run(argv)
         except UsageError as e:
             raise gdb.GdbError("%s: %s\nusage: %s" % (self.name, e, self.usage))
+        except gdb.MemoryError as e:
+            # Typically: stopped before the kernel has its page tables
+            # (at the reset vector, say), or before the structure read
+            # was set up.
+            raise gdb.GdbError(not_booted(self.name, e))
 
     def run(self, argv):
         raise NotImplementedError
@@ -232,6 +250,8 @@ lines are those of the monitor's pgwalk."""
             gdb.write("pgwalk: 0x%x is not canonical (bits 63..47 must all"
                       " equal bit 47)\n" % va)
             return
+        if not int(gdb.parse_and_eval("$cr0")) & (1 << 31):
+            raise gdb.MemoryError("paging is off, CR0.PG = 0")
         cr3 = int(gdb.parse_and_eval("$cr3"))
         gdb.write("\n".join(pgwalk_lines(va, cr3)) + "\n")
 
