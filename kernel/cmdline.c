@@ -261,5 +261,6 @@ static int set_loglevel(const char *val, char *why, size_t why_size)
 	return 0;
 }
 KPARAM("loglevel", set_loglevel,
-       "console log level: messages below it print (0-8, default 7)");
+       "console log level: messages below it print (0-8, default 7; 8: "
+       "debug lines, and the reports tests provoke, in full)");
 #endif

@@ -223,6 +223,26 @@ void ktest_log(struct ktest *t, const char *fmt, ...)
 	console_print(INDENT "# %s\n", msg);
 }
 
+/*
+ * A failure line of @t. A case's own failures go to the console; those
+ * of a scratch struct ktest (the meta suite fails one on purpose to test
+ * the macros) only to the log, and to the console at loglevel=8.
+ */
+static __printf(2, 3) void fail_print(const struct ktest *t, const char *fmt,
+				      ...)
+{
+	char msg[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (t == current_test)
+		console_print("%s", msg);
+	else
+		printk(KERN_DEBUG "%s", msg);
+}
+
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
 		...)
 {
@@ -233,7 +253,7 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	t->failed = true;
-	console_print(INDENT "# %s: %s at %s:%d\n", t->name, msg, file, line);
+	fail_print(t, INDENT "# %s: %s at %s:%d\n", t->name, msg, file, line);
 }
 
 void ktest_fail_int(struct ktest *t, const char *file, int line,
@@ -241,13 +261,13 @@ void ktest_fail_int(struct ktest *t, const char *file, int line,
 		    const char *right_s, long long left, long long right)
 {
 	t->failed = true;
-	console_print(INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
-		      line);
-	console_print(INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
-	console_print(INDENT "#     %s == %lld (%#llx)\n", left_s, left,
-		      (unsigned long long)left);
-	console_print(INDENT "#     %s == %lld (%#llx)\n", right_s, right,
-		      (unsigned long long)right);
+	fail_print(t, INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
+		   line);
+	fail_print(t, INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
+	fail_print(t, INDENT "#     %s == %lld (%#llx)\n", left_s, left,
+		   (unsigned long long)left);
+	fail_print(t, INDENT "#     %s == %lld (%#llx)\n", right_s, right,
+		   (unsigned long long)right);
 }
 
 void ktest_fail_uint(struct ktest *t, const char *file, int line,
@@ -256,12 +276,12 @@ void ktest_fail_uint(struct ktest *t, const char *file, int line,
 		     unsigned long long right)
 {
 	t->failed = true;
-	console_print(INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
-		      line);
-	console_print(INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
-	console_print(INDENT "#     %s == %llu (%#llx)\n", left_s, left, left);
-	console_print(INDENT "#     %s == %llu (%#llx)\n", right_s, right,
-		      right);
+	fail_print(t, INDENT "# %s: %s FAILED at %s:%d\n", t->name, kind, file,
+		   line);
+	fail_print(t, INDENT "# Expected %s %s %s, but\n", left_s, op, right_s);
+	fail_print(t, INDENT "#     %s == %llu (%#llx)\n", left_s, left, left);
+	fail_print(t, INDENT "#     %s == %llu (%#llx)\n", right_s, right,
+		   right);
 }
 
 void ktest_skip(struct ktest *t, const char *fmt, ...)
@@ -342,9 +362,9 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 	for (i = 0; i < nr_checkers; i++)
 		checkers[i]->snapshot(snaps[i]);
 	t.reports_at_start = report_count();
-	current_test = &t;
+	current_test =
+		&t; /* until its result line: the checkers' failures too */
 	c->run(&t);
-	current_test = NULL;
 	check_fault_settings(&t, &fail_page_alloc, &page_before);
 	check_fault_settings(&t, &failslab, &slab_before);
 	settle_all(); /* before counting: a report it raises is the case's */
@@ -375,6 +395,7 @@ static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
 		console_print(INDENT "ok %u %s\n", index, c->name);
 		tot->passed++;
 	}
+	current_test = NULL;
 }
 
 static void run_suite(const struct ktest_suite *s, const char *filter,

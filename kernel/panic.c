@@ -83,6 +83,10 @@ void warn_at(const char *file, int line, const char *cond, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (console_hidden())
+		console_print("    # expected report (loglevel=8 shows it): "
+			      "WARNING at %s:%d\n",
+			      file, line);
 	va_start(ap, fmt);
 	print_where("WARNING: CPU: 0", file, line, cond, fmt, ap);
 	va_end(ap);
@@ -99,6 +103,14 @@ void report_begin(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * A report a test provokes on purpose (KT_EXPECT_REPORTS) is hidden
+	 * from the console but for this line, indented inside the case.
+	 */
+	if (console_hidden())
+		console_print("    # expected report (loglevel=8 shows it): "
+			      "%s\n",
+			      msg);
 	printk(KERN_ERR "======================================================"
 			"=======================\n");
 	printk(KERN_ERR "%s\n", msg);

@@ -16,6 +16,23 @@ char log_buf[LOG_BUF_SIZE];
 u64 log_head;
 
 static int last_level = LOGLEVEL_DEFAULT;
+static int hide_depth;
+
+void console_hide_begin(void)
+{
+	hide_depth++;
+}
+
+void console_hide_end(void)
+{
+	if (hide_depth > 0)
+		hide_depth--;
+}
+
+bool console_hidden(void)
+{
+	return hide_depth > 0;
+}
 
 static void log_store(const char *s, size_t n)
 {
@@ -31,6 +48,22 @@ size_t log_read(char *buf, size_t size)
 	if (avail > size)
 		avail = size;
 	start = log_head - avail;
+	/*
+	 * Text before @start is left out: unless the byte just before it
+	 * (still in the ring only when avail < LOG_BUF_SIZE) ends a line,
+	 * skip the rest of the cut line.
+	 */
+	if (start && (avail == LOG_BUF_SIZE ||
+		      log_buf[(start - 1) & (LOG_BUF_SIZE - 1)] != '\n')) {
+		while (avail && log_buf[start & (LOG_BUF_SIZE - 1)] != '\n') {
+			start++;
+			avail--;
+		}
+		if (avail) { /* the newline itself */
+			start++;
+			avail--;
+		}
+	}
 	for (i = 0; i < avail; i++)
 		buf[i] = log_buf[(start + i) & (LOG_BUF_SIZE - 1)];
 	return avail;
@@ -67,7 +100,9 @@ int vprintk(const char *fmt, va_list ap)
 	}
 	last_level = level;
 	log_store(line, (size_t)n);
-	if (level < console_loglevel)
+	/* Hidden lines are shown as KERN_DEBUG ones are: at loglevel=8. */
+	if (level < console_loglevel &&
+	    (!hide_depth || console_loglevel > LOGLEVEL_DEBUG))
 		serial_write(line, (size_t)n);
 	return n;
 }

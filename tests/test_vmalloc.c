@@ -578,9 +578,11 @@ static void atomic_context_reported(struct ktest *t)
 	void *p;
 
 	r0 = report_count();
+	console_hide_begin(); /* as KT_EXPECT_REPORTS: one line per report */
 	preempt_disable();
 	p = vmalloc(PAGE_SIZE);
 	preempt_enable();
+	console_hide_end();
 	t->reports_expected += report_count() - r0;
 	KT_EXPECT_UGE(t, report_count() - r0, 1);
 	KT_EXPECT_NOT_NULL(t, ktest_log_find(mark, "BUG: sleeping function "

@@ -31,6 +31,7 @@
 #define KVLAB_KERNEL_KTEST_H
 
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <lib/compiler.h>
 #include <lib/prng.h>
 #include <lib/types.h>
@@ -251,12 +252,16 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 /*
  * KT_EXPECT_REPORTS - run @stmt and expect it to raise exactly @n misuse
  * reports (a double free caught, say). The reports are then announced, so
- * they do not fail the case.
+ * they do not fail the case. While @stmt runs, the console shows only a
+ * one-line "# expected report" per report (console_hide_begin()); the
+ * whole report is in the log (dmesg) and on the console at loglevel=8.
  */
 #define KT_EXPECT_REPORTS(t, n, stmt)                                    \
 	do {                                                             \
 		unsigned long __kt_r0 = report_count();                  \
+		console_hide_begin();                                    \
 		stmt;                                                    \
+		console_hide_end();                                      \
 		unsigned long __kt_got = report_count() - __kt_r0;       \
 		(t)->reports_expected += __kt_got;                       \
 		if (__kt_got != (unsigned long)(n))                      \

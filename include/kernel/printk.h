@@ -25,12 +25,25 @@
 #define KERN_CONT    KERN_SOH "c"
 
 #define LOGLEVEL_DEFAULT	 4 /* a message without a level */
+#define LOGLEVEL_DEBUG		 7 /* KERN_DEBUG: shown only at loglevel=8 */
 #define CONSOLE_LOGLEVEL_DEFAULT 7 /* print everything but debug */
 
 #define LOG_BUF_SHIFT 16 /* 64 KiB of log */
 #define LOG_BUF_SIZE  (1UL << LOG_BUF_SHIFT)
 
 extern int console_loglevel;
+
+/*
+ * console_hide_begin/end - while at least one is open, printk's lines go
+ * to the log buffer as always but reach the console only at loglevel=8,
+ * as KERN_DEBUG lines do. The tests wrap the misuse they commit on
+ * purpose in it (KT_EXPECT_REPORTS), so that a first boot's console shows
+ * results, not the reports the tests expect; console_hidden() says
+ * whether a report being printed is one of those.
+ */
+void console_hide_begin(void);
+void console_hide_end(void);
+bool console_hidden(void);
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
@@ -45,7 +58,11 @@ void console_print(const char *fmt, ...) __printf(1, 2);
 extern char log_buf[LOG_BUF_SIZE];
 extern u64 log_head;
 
-/* log_read - copy the newest @size bytes or fewer into @buf; returns the count. */
+/*
+ * log_read - copy the newest @size bytes or fewer into @buf; returns the
+ * count. When older text was left out (the ring wrapped, or @size was
+ * smaller), the copy starts at a line boundary: the cut line is dropped.
+ */
 size_t log_read(char *buf, size_t size);
 
 #ifndef pr_fmt

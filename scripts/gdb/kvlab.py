@@ -132,7 +132,8 @@ class KvDmesg(KvCommand):
     """Print the kernel log buffer, oldest first: kv-dmesg
 
 The ring holds bytes [log_head - sizeof(log_buf), log_head) modulo its
-size, as log_read() in kernel/printk.c reads it."""
+size, as log_read() in kernel/printk.c reads it (from a line boundary
+once it has wrapped)."""
     name = "kv-dmesg"
     usage = "kv-dmesg"
     needs = ("log_buf", "log_head")
@@ -148,6 +149,9 @@ size, as log_read() in kernel/printk.c reads it."""
         data = bytes(inf.read_memory(buf + start, first))
         if avail > first:
             data += bytes(inf.read_memory(buf, avail - first))
+        # As log_read(): once the ring has wrapped, start at a line boundary.
+        if head > avail and b"\n" in data:
+            data = data[data.index(b"\n") + 1:]
         gdb.write(data.decode("utf-8", errors="replace"))
 
 

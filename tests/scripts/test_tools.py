@@ -105,6 +105,33 @@ class RunConsole(unittest.TestCase):
             s.close()
 
 
+class Dmesg(unittest.TestCase):
+    def test_wrapped_log_starts_at_a_line(self):
+        """After tests=all the 64 KiB log has wrapped; dmesg's first line
+        is a whole line the kernel printed, not the tail of a cut one."""
+        need_kernel(self)
+        s = PtySession([sys.executable, KVQEMU, "run", "--kernel", KERNEL,
+                        "--append", "tests=all bench=none monitor=1 loglevel=8"])
+        try:
+            self.assertTrue(s.until(b"\nkvlab> ", 60), s.text[-500:])
+            before = s.text.decode(errors="replace").replace("\r", "")
+            mark = len(s.text)
+            os.write(s.fd, b"dmesg\r")
+            self.assertTrue(s.until(b"\nkvlab> ", 30, mark), s.text[mark:][-300:])
+            reply = s.text[mark:].decode(errors="replace").replace("\r", "")
+            os.write(s.fd, b"exit\r")
+            s.wait()
+        finally:
+            s.close()
+        lines = reply.split("\n")
+        self.assertEqual(lines[0], "dmesg")
+        first = lines[1]
+        self.assertFalse(first.startswith("kvlab version"),
+                         "the log did not wrap: the test proves nothing")
+        self.assertIn("\n" + first + "\n", before,
+                      "dmesg starts with %r, not a line the kernel printed" % first)
+
+
 class Debug(unittest.TestCase):
     def test_port_from_uid(self):
         ports = {kvqemu.gdb_port(uid) for uid in (0, 1000, 1001, 4999)}
