@@ -186,7 +186,7 @@ ISO := $(O)/kvlab.iso
 # ---- targets ---------------------------------------------------------------------
 
 .PHONY: all kernel kernels iso run run-uefi test test-quick grade bench debug clean help deps \
-	doc-check script-test
+	doc-check docs-test script-test
 
 all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
 
@@ -242,6 +242,9 @@ test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-c
 
 doc-check: ## every function of the headers listed in scripts/check_kerneldoc.py has its kernel-doc
 	@$(PYTHON) scripts/check_kerneldoc.py
+
+docs-test: $(O)/gcc/kvlab.elf ## every figure the docs quote (tests/doc-figures.txt), checked against this build (part of make test)
+	@$(PYTHON) scripts/check_docs.py figures --build $(O)
 
 script-test: $(O)/gcc/kvlab.elf ## the tests of the scripts themselves (tests/scripts/)
 	@KVLAB_BUILD=$(O) $(PYTHON) tests/scripts/run.py

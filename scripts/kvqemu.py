@@ -265,13 +265,40 @@ def cmd_bench(args):
           ("QEMU -icount (exact guest instruction counts)" if args.icount
            else "plain TCG (noisy emulation times; ICOUNT=1 for exact counts)",
            log), flush=True)
-    status, _ = boot_to_log(cmd, log, echo=True)
+    status, text = boot_to_log(cmd, log, echo=True)
     if status != STATUS_PASS:
         print("kvlab: the benchmark boot ended with %s (QEMU status %d)"
               % (exit_meaning(status), status), file=sys.stderr)
         return 1
+    if args.icount and args.which == "all":
+        write_icount_figures(text, args.out)
     report = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_report.py")
     return subprocess.call([plot_python(), report, log, "--out", args.out])
+
+
+# The docs' figures come from this file (tests/doc-figures.txt).
+ICOUNT_FIGURES = os.path.join(ROOT, "bench", "kvlab-icount.txt")
+
+
+def write_icount_figures(text, out):
+    """OUT/kvlab-icount.txt: the header of bench/kvlab-icount.txt and this
+    run's bench: lines; say how it differs from the committed one."""
+    with open(ICOUNT_FIGURES) as f:
+        old = f.read().splitlines()
+    header = [l for l in old if l.startswith("#")]
+    new = [l.strip() for l in text.replace("\r", "").splitlines()
+           if l.startswith("bench: ")]
+    path = os.path.join(out, "kvlab-icount.txt")
+    with open(path, "w") as f:
+        f.write("\n".join(header + new) + "\n")
+    changed = sorted(set(new) ^ set(l for l in old if l.startswith("bench: ")))
+    if not changed:
+        print("kvlab: every figure as in %s" % os.path.relpath(ICOUNT_FIGURES, ROOT))
+        return
+    print("kvlab: %d bench: line(s) differ from %s, which the docs quote. To update"
+          " them: cp %s %s && python3 scripts/check_docs.py figures --update"
+          % (len(changed), os.path.relpath(ICOUNT_FIGURES, ROOT), path,
+             os.path.relpath(ICOUNT_FIGURES, ROOT)))
 
 
 def cmd_replay(args):
