@@ -479,6 +479,50 @@ fuzz: ## run each fuzz target for FUZZ_SECONDS (default 60) seconds
 	@$(PYTHON) scripts/hostrun.py --log-dir $(O)/host/fuzz/log \
 		$(foreach t,$(FUZZ_TARGETS),$(call fuzz-run,$(t),$(O)/host/fuzz/corpus/$(t),-max_total_time=$(FUZZ_SECONDS)))
 
+# ---- the peers (scripts/bench_peers.py) ------------------------------------------
+#
+# bench-peers: the kernel's kmalloc_pair and kmalloc_batch loops
+# (tests/host/bench_peers.c) built against glibc, jemalloc, mimalloc and
+# tcmalloc (each linked in place of malloc; -fno-plt and -z now, so a call
+# is one instruction, as the kernel's) and against kvlab's mm/ built for
+# the host ($(O)/host/peers: -O2, DEBUG_VM=0, as the benchmark kernel),
+# counted with callgrind, beside the benchmark kernel's -icount figures
+# (a bench=slab boot, or KERNEL_LOG=path: a saved log of one). PEERS_RUNS
+# runs of each binary: a figure that varies is printed as a range.
+
+PEERS := glibc jemalloc mimalloc tcmalloc
+PEER_LIBS_glibc :=
+PEER_LIBS_jemalloc := -ljemalloc
+PEER_LIBS_mimalloc := -lmimalloc
+PEER_LIBS_tcmalloc := -ltcmalloc_minimal
+PEERS_CFLAGS := -std=gnu11 -O2 -g -fno-builtin -fno-plt $(WARN_CFLAGS)
+PEERS_RUNS ?= 3
+KERNEL_LOG ?=
+PEER_BINS := $(PEERS:%=$(O)/peers/bench_peers-%) $(O)/peers/bench_peers-kvlab
+
+$(PEERS:%=$(O)/peers/bench_peers-%): $(O)/peers/bench_peers-%: tests/host/bench_peers.c
+	$(quiet_msg) HOSTCC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(PEERS_CFLAGS) $< -o $@ -Wl,-z,now $(PEER_LIBS_$*)
+
+$(eval $(call host-build-rules,peers,$(HOST_CC),-O2 -fno-builtin -DKVLAB_DEBUG_VM=0 -DPEERS_KVLAB))
+
+-include $(O)/host/peers/obj/tests/host/bench_peers.d
+
+$(O)/peers/bench_peers-kvlab: $(call host-objs,peers,tests/host/bench_peers.c)
+	$(quiet_msg) HOSTLD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -o $@ $^ -lm
+
+.PHONY: bench-peers
+
+bench-peers: ## kvlab's kmalloc loops against glibc, jemalloc, mimalloc, tcmalloc (valgrind Ir) and the kernel; build/peers/
+	@scripts/deps.sh peers
+	@$(MAKE) --no-print-directory $(PEER_BINS)
+	$(if $(KERNEL_LOG),,@$(MAKE) --no-print-directory O=$(O)/nodebug DEBUG_VM=0 $(BENCH_KERNEL))
+	@$(PYTHON) scripts/bench_peers.py --bin-dir $(O)/peers --out $(O)/peers --runs $(PEERS_RUNS) \
+		$(if $(KERNEL_LOG),--kernel-log '$(KERNEL_LOG)',--kernel $(BENCH_KERNEL))
+
 # ---- mutation testing (scripts/mutants.py) ---------------------------------------
 #
 # mutants: MUTANTS single-line mutants of mm/ and the allocator headers,

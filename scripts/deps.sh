@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: make sure the tools kvlab needs are installed.
 #
-# Usage: scripts/deps.sh [build|run|debug|test|host|bench|all]
+# Usage: scripts/deps.sh [build|run|debug|test|host|bench|peers|all]
 #
 # Checks each tool the given job needs. On Debian/Ubuntu as root it installs
 # what is missing with `apt-get install -y --no-install-recommends` (only
@@ -44,6 +44,14 @@ gdb                  gdb                gdb                 gdb             x86_
 # make host-test: the host suites run once under valgrind.
 TOOLS_HOST='
 valgrind             valgrind           valgrind            valgrind        valgrind
+'
+# make bench-peers: the user-space allocators kvlab is measured against
+# (their headers stand for the -dev packages, which ship the .so links),
+# valgrind to count, and QEMU for the kernel's side.
+FILES_PEERS='
+/usr/include/jemalloc/jemalloc.h          libjemalloc-dev    jemalloc-devel      jemalloc  jemalloc
+/usr/include/mimalloc.h                   libmimalloc-dev    mimalloc-devel      mimalloc  mimalloc
+/usr/include/gperftools/tcmalloc.h        libgoogle-perftools-dev gperftools-devel gperftools gperftools
 '
 # Files (not commands) that packages provide.
 FILES_RUN='
@@ -120,7 +128,8 @@ lines=$(
 	      check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	host) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	bench) check_tools "$TOOLS_RUN"; check_files "$FILES_RUN"; check_matplotlib ;;
-	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_FORMAT"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib
+	peers) check_tools "$TOOLS_RUN"; check_tools "$TOOLS_HOST"; check_files "$FILES_PEERS" ;;
+	all|*) check_tools "$TOOLS_CLANG"; check_tools "$TOOLS_FORMAT"; check_tools "$TOOLS_RUN"; check_tools "$TOOLS_DEBUG"; check_files "$FILES_RUN"; check_matplotlib; check_files "$FILES_PEERS"
 	       check_tools "$TOOLS_HOST"; check_sanitizers ;;
 	esac
 )
