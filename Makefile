@@ -496,7 +496,7 @@ PEER_LIBS_jemalloc := -ljemalloc
 PEER_LIBS_mimalloc := -lmimalloc
 PEER_LIBS_tcmalloc := -ltcmalloc_minimal
 PEERS_CFLAGS := -std=gnu11 -O2 -g -fno-builtin -fno-plt $(WARN_CFLAGS)
-PEERS_RUNS ?= 3
+PEERS_RUNS ?= 5
 KERNEL_LOG ?=
 PEER_BINS := $(PEERS:%=$(O)/peers/bench_peers-%) $(O)/peers/bench_peers-kvlab
 

@@ -3,7 +3,7 @@
 allocators, in instructions per allocation+free (`make bench-peers`).
 
   bench_peers.py --bin-dir build/peers [--kernel ELF | --kernel-log LOG]
-                 [--runs 3] [--out build/peers] [--valgrind valgrind]
+                 [--runs 5] [--out build/peers] [--valgrind valgrind]
 
 The loops are the kernel's kmalloc_pair and kmalloc_batch
 (tests/bench_slab.c) at 8, 256 and 8192 bytes, built from one source,
@@ -155,7 +155,7 @@ def main():
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--kernel", help="the benchmark kernel to boot (bench=slab)")
     src.add_argument("--kernel-log", help="a saved serial log of an -icount bench boot")
-    ap.add_argument("--runs", type=int, default=3,
+    ap.add_argument("--runs", type=int, default=5,
                     help="runs of each binary (a figure that varies is a range)")
     ap.add_argument("--out", default="build/peers")
     ap.add_argument("--valgrind", default="valgrind")
