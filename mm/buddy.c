@@ -158,10 +158,32 @@ static bool merge_likely(const struct zone *z, unsigned long pfn,
 	return is_free_buddy(z, parent ^ (1UL << (order + 1)), order + 1);
 }
 
+/*
+ * The buddy of the block at @pfn of @order (step 3): the other half of
+ * the order + 1 block they came from. make BREAK=buddy_merge plants the
+ * bug of the wrong buddy here, outside free_one_block(), so that the
+ * planted bug outlives a rewrite of it (the buddy lab).
+ */
+static inline unsigned long find_buddy_pfn(unsigned long pfn,
+					   unsigned int order)
+{
+#ifdef KVLAB_BREAK_BUDDY_MERGE
+	/* A planted bug (make BREAK=buddy_merge): the tests must catch it. */
+	return pfn + (1UL << order);
+#else
+	return pfn ^ (1UL << order);
+#endif
+}
+
+/* The buddy lab: your own helpers for the functions below, if any. */
+/* BEGIN LAB buddy */
+/* END LAB */
+
 /* Free a block into @z's lists, merging with free buddies (steps 3-4). */
 static void free_one_block(struct zone *z, unsigned long pfn,
 			   unsigned int order)
 {
+	/* BEGIN LAB buddy */
 	unsigned long buddy_pfn;
 
 	VM_BUG_ON_MSG(order > MAX_PAGE_ORDER, "order %u", order);
@@ -173,11 +195,7 @@ static void free_one_block(struct zone *z, unsigned long pfn,
 		       pfn_to_page(pfn));
 	z->nr_free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER) {
-		buddy_pfn = pfn ^ (1UL << order);
-#ifdef KVLAB_BREAK_BUDDY_MERGE
-		/* A planted bug (make BREAK=buddy_merge): the tests must catch it. */
-		buddy_pfn = pfn + (1UL << order);
-#endif
+		buddy_pfn = find_buddy_pfn(pfn, order);
 		if (!is_free_buddy(z, buddy_pfn, order))
 			break;
 		del_from_free_list(z, pfn_to_page(buddy_pfn), order);
@@ -187,12 +205,14 @@ static void free_one_block(struct zone *z, unsigned long pfn,
 	}
 	add_to_free_list(z, pfn_to_page(pfn), order,
 			 merge_likely(z, pfn, order));
+	/* END LAB */
 }
 
 /* Split a block of order @high down to @low, keeping the low half (step 2). */
 static void split_block(struct zone *z, struct page *page, unsigned int low,
 			unsigned int high)
 {
+	/* BEGIN LAB buddy */
 	unsigned long size = 1UL << high;
 
 	VM_BUG_ON_MSG(low > high || high > MAX_PAGE_ORDER, "low %u high %u",
@@ -204,11 +224,13 @@ static void split_block(struct zone *z, struct page *page, unsigned int low,
 		add_to_free_list(z, &page[size], high, false);
 		z->stat.nr_split++;
 	}
+	/* END LAB */
 }
 
 /* Take a block of @order from the smallest list that has one. */
 static struct page *rmqueue_smallest(struct zone *z, unsigned int order)
 {
+	/* BEGIN LAB buddy */
 	unsigned int o;
 	struct page *page;
 
@@ -224,6 +246,7 @@ static struct page *rmqueue_smallest(struct zone *z, unsigned int order)
 		return page;
 	}
 	return NULL;
+	/* END LAB */
 }
 
 /* ---- per-CPU lists --------------------------------------------------------- */
@@ -956,6 +979,7 @@ static unsigned int violation(const struct zone *z, int inv, const char *what,
 static unsigned int check_free_list(struct zone *z, unsigned int order,
 				    unsigned long *pages)
 {
+	/* BEGIN LAB buddy */
 	struct free_area *area = &z->free_area[order];
 	unsigned long n = 0, pfn;
 	unsigned int bad = 0;
@@ -992,6 +1016,7 @@ static unsigned int check_free_list(struct zone *z, unsigned int order,
 	list_for_each_entry (page, &area->free_list, lru)
 		__ClearPageChecked(page);
 	return bad;
+	/* END LAB */
 }
 
 static unsigned int check_pcp(struct zone *z)

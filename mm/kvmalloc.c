@@ -21,6 +21,7 @@
 
 static void *kvmalloc_caller(size_t size, gfp_t gfp, unsigned long caller)
 {
+	/* BEGIN LAB vmalloc */
 	gfp_t kmalloc_gfp = gfp;
 	void *p;
 
@@ -42,6 +43,7 @@ static void *kvmalloc_caller(size_t size, gfp_t gfp, unsigned long caller)
 	}
 	return __vmalloc_node_range(size, PAGE_SIZE, VMALLOC_START, VMALLOC_END,
 				    gfp, PAGE_KERNEL, 0, caller);
+	/* END LAB */
 }
 
 void *kvmalloc(size_t size, gfp_t gfp)

@@ -101,10 +101,15 @@ const char *kmem_cache_name(const struct kmem_cache *s)
 
 /* ---- layout ------------------------------------------------------------- */
 
+/* The slab lab: your own helpers for the functions below, if any. */
+/* BEGIN LAB slab */
+/* END LAB */
+
 /* Linux's calculate_alignment(): cache lines halved while two objects fit. */
 static unsigned int calculate_alignment(unsigned long flags, unsigned int align,
 					unsigned int size)
 {
+	/* BEGIN LAB slab */
 	unsigned int ralign;
 
 	if (flags & SLAB_HWCACHE_ALIGN) {
@@ -115,6 +120,7 @@ static unsigned int calculate_alignment(unsigned long flags, unsigned int align,
 	}
 	align = MAX(align, SLAB_MIN_ALIGN);
 	return ALIGN_UP(align, (unsigned int)sizeof(void *));
+	/* END LAB */
 }
 
 /*
@@ -156,6 +162,7 @@ static u64 divisibility_magic(u64 d)
  */
 static bool calculate_sizes(struct kmem_cache *s)
 {
+	/* BEGIN LAB slab */
 	unsigned long size =
 		ALIGN_UP((unsigned long)s->object_size, sizeof(void *));
 	unsigned long flags = s->flags;
@@ -194,6 +201,7 @@ static bool calculate_sizes(struct kmem_cache *s)
 	s->start_magic = flags & SLAB_DEBUG_FLAGS ? 0
 						  : divisibility_magic(size);
 	return true;
+	/* END LAB */
 }
 
 int slab_object_index(const struct kmem_cache *s, const struct slab *slab,
@@ -243,6 +251,7 @@ static gfp_t slab_gfp(const struct kmem_cache *s, gfp_t gfp)
 static void *build_freelist(const struct kmem_cache *s, char *first,
 			    unsigned int nr)
 {
+	/* BEGIN LAB slab */
 	unsigned long random = s->random, size = s->size, offset = s->offset;
 	unsigned long addr = (unsigned long)first + offset;
 	unsigned long last = addr + (nr - 1) * size;
@@ -258,6 +267,7 @@ static void *build_freelist(const struct kmem_cache *s, char *first,
 					 swab64(addr);
 	*(unsigned long *)last = random ^ swab64(last);
 	return first;
+	/* END LAB */
 }
 
 /*
@@ -289,6 +299,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 /* A new slab with every object free, constructed and (debug) patterned. */
 static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 {
+	/* BEGIN LAB slab */
 	struct slab *slab = allocate_slab(s, gfp);
 	char *first;
 	unsigned int i;
@@ -313,6 +324,7 @@ static struct slab *new_slab(struct kmem_cache *s, gfp_t gfp)
 	s->nr_slab_pages += 1UL << slab_order(slab);
 	s->nr_objects += slab->objects;
 	return slab;
+	/* END LAB */
 }
 
 /* Give an empty slab, already off every list, back to the buddy allocator. */
@@ -420,6 +432,7 @@ static struct slab *get_slab(struct kmem_cache *s, gfp_t gfp,
  */
 static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 {
+	/* BEGIN LAB slab */
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	struct slab *slab = c->slab;
 
@@ -436,6 +449,7 @@ static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->freelist = NULL;
 	slab->inuse = slab->objects;
 	return c->freelist;
+	/* END LAB */
 }
 
 /* ---- allocation ---------------------------------------------------------- */
@@ -524,6 +538,7 @@ static void report_double_free(struct kmem_cache *s, struct slab *slab,
  */
 static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 {
+	/* BEGIN LAB slab */
 	bool was_full = !slab->freelist;
 
 	VM_BUG_ON_PAGE(!slab->inuse || slab == s->cpu_slab[0].slab,
@@ -534,6 +549,7 @@ static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 		slab_set_list(s, slab, SLAB_ON_PARTIAL);
 	if (!slab->inuse && slab_on(slab) == SLAB_ON_PARTIAL)
 		slab_became_empty(s, slab);
+	/* END LAB */
 }
 
 /* A free into a non-CPU slab that the naive checks refuse. */
@@ -573,6 +589,7 @@ static void slab_free_debug(struct kmem_cache *s, struct slab *slab, void *obj,
 static void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj,
 			   unsigned long ip)
 {
+	/* BEGIN LAB slab */
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS)) {
 		slab_free_debug(s, slab, obj, ip);
 		return;
@@ -583,6 +600,7 @@ static void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *obj,
 		return;
 	}
 	free_to_slab(s, slab, obj);
+	/* END LAB */
 }
 
 void __slab_free(struct kmem_cache *s, struct page *page, void *obj,
@@ -775,6 +793,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 
 int kmem_cache_shrink(struct kmem_cache *s)
 {
+	/* BEGIN LAB slab */
 	struct slab *slab, *next;
 
 	deactivate_cpu_slab(s);
@@ -785,6 +804,7 @@ int kmem_cache_shrink(struct kmem_cache *s)
 		}
 	}
 	return 0;
+	/* END LAB */
 }
 
 void kmem_cache_shrink_all(void)
@@ -806,6 +826,7 @@ static bool is_boot_cache(const struct kmem_cache *s)
 
 void kmem_cache_destroy(struct kmem_cache *s)
 {
+	/* BEGIN LAB slab */
 	unsigned long live;
 
 	if (!s)
@@ -832,6 +853,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	list_del(&s->list);
 	kmem_cache_free(&kmem_cache_boot, s);
+	/* END LAB */
 }
 
 /* ---- counting ------------------------------------------------------------- */

@@ -124,6 +124,10 @@ static inline pteval_t *pte_slot(unsigned long va, gfp_t gfp, bool alloc,
 	return pte;
 }
 
+/* The vmalloc lab: your own helpers for the functions below, if any. */
+/* BEGIN LAB vmalloc */
+/* END LAB */
+
 /*
  * Map @nr pages at @addr. A NULL entry in @pages is the caller's bug: it
  * is warned about, as Linux's WARN_ON(!page), and fails the mapping
@@ -135,6 +139,7 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 			    unsigned int nr, pgprot_t prot, gfp_t gfp,
 			    unsigned int *done)
 {
+	/* BEGIN LAB vmalloc */
 	unsigned int i = 0;
 	pteval_t *pte;
 	int err;
@@ -167,6 +172,7 @@ static int vmap_pages_range(unsigned long addr, struct page **pages,
 out:
 	*done = i;
 	return err;
+	/* END LAB */
 }
 
 /* Clear the PTEs of [addr, end); invlpg each if @flush. */
@@ -276,6 +282,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   pgprot_t prot, unsigned long vm_flags,
 			   unsigned long caller)
 {
+	/* BEGIN LAB vmalloc */
 	gfp_t meta_gfp = gfp & (GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
 	unsigned long guard = vm_flags & VM_NO_GUARD ? 0 : PAGE_SIZE;
 	unsigned int nr_mapped, nr_pages, inline_pages;
@@ -359,6 +366,7 @@ fail_area:
 fail:
 	warn_vmalloc(size, gfp, caller, "out of memory");
 	return NULL;
+	/* END LAB */
 }
 
 void *__vmalloc(unsigned long size, gfp_t gfp)
@@ -456,6 +464,7 @@ static struct vmap_area *area_to_free(const void *addr, unsigned long flag,
 
 void vfree_caller(const void *addr, unsigned long caller)
 {
+	/* BEGIN LAB vmalloc */
 	struct vmap_area *va;
 	struct vm_struct *vm;
 	unsigned int i;
@@ -478,6 +487,7 @@ void vfree_caller(const void *addr, unsigned long caller)
 		__free_page(vm->pages[i]);
 	free_page_array(vm);
 	kfree(vm);
+	/* END LAB */
 }
 
 void vfree(const void *addr)

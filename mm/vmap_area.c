@@ -120,8 +120,13 @@ static inline unsigned long subtree_max(const struct rb_node *n)
 
 /* ---- the augmented free tree -------------------------------------------- */
 
+/* The vmalloc lab: your own helpers for the functions below, if any. */
+/* BEGIN LAB vmalloc */
+/* END LAB */
+
 static bool free_compute(struct rb_node *n)
 {
+	/* BEGIN LAB vmalloc */
 	struct vmap_area *va = va_of(n);
 	unsigned long m = va_size(va);
 
@@ -131,6 +136,7 @@ static bool free_compute(struct rb_node *n)
 		return false;
 	va->subtree_max_size = m;
 	return true;
+	/* END LAB */
 }
 
 static void free_copy(struct rb_node *old, struct rb_node *new_top)
@@ -211,6 +217,7 @@ static void report_overlap(const struct vmap_area *va,
  */
 static void merge_free(struct vmap_area *va)
 {
+	/* BEGIN LAB vmalloc */
 	struct vmap_area *prev, *next;
 	struct rb_node *parent, **link;
 	bool with_prev, with_next;
@@ -247,6 +254,7 @@ static void merge_free(struct vmap_area *va)
 	} else {
 		free_insert(va, parent, link, prev);
 	}
+	/* END LAB */
 }
 
 /* ---- finding the lowest fit --------------------------------------------- */
@@ -276,6 +284,7 @@ static struct vmap_area *lowest_fit(struct rb_node *n, unsigned long size,
 				    unsigned long align, unsigned long vstart,
 				    unsigned long vend, unsigned long *start)
 {
+	/* BEGIN LAB vmalloc */
 	struct vmap_area *va, *found;
 
 	while (n && subtree_max(n) >= size) {
@@ -293,6 +302,7 @@ static struct vmap_area *lowest_fit(struct rb_node *n, unsigned long size,
 		n = n->rb_right;
 	}
 	return NULL;
+	/* END LAB */
 }
 
 /* ---- busy areas ----------------------------------------------------------- */
@@ -358,6 +368,7 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 			       unsigned long size, struct vmap_area *busy,
 			       struct vmap_area *spare)
 {
+	/* BEGIN LAB vmalloc */
 	unsigned long end = start + size;
 	struct rb_node *parent, **link;
 	struct vmap_area *prev, *next;
@@ -390,6 +401,7 @@ static struct vmap_area *carve(struct vmap_area *va, unsigned long start,
 	busy->va_start = start;
 	busy->va_end = end;
 	return busy;
+	/* END LAB */
 }
 
 static struct vmap_area *try_alloc(unsigned long size, unsigned long align,
@@ -471,6 +483,7 @@ void free_vmap_area_noflush(struct vmap_area *va)
 
 void purge_vmap_area_lazy(void)
 {
+	/* BEGIN LAB vmalloc */
 	struct vmap_area *va, *tmp;
 
 	if (list_empty(&vmap_purge_list))
@@ -485,6 +498,7 @@ void purge_vmap_area_lazy(void)
 	vs.nr_lazy = 0;
 	vs.lazy_pages = 0;
 	vmalloc_stats.nr_purges++;
+	/* END LAB */
 }
 
 void vmap_area_counts(struct vmap_counts *c)

@@ -7,13 +7,15 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-#define __noreturn   __attribute__((noreturn))
-#define __packed     __attribute__((packed))
-#define __aligned(n) __attribute__((aligned(n)))
-#define __section(s) __attribute__((section(s)))
-#define __used	     __attribute__((used))
-#define __unused     __attribute__((unused))
-#define __noinline   __attribute__((noinline))
+#define __noreturn     __attribute__((noreturn))
+#define __packed       __attribute__((packed))
+#define __aligned(n)   __attribute__((aligned(n)))
+#define __section(s)   __attribute__((section(s)))
+#define __used	       __attribute__((used))
+/* __maybe_unused - no warning if unused (a lab's helper before it is used). */
+#define __maybe_unused __attribute__((unused))
+#define __unused       __attribute__((unused))
+#define __noinline     __attribute__((noinline))
 #undef __always_inline /* glibc's <sys/cdefs.h> has one (tests/host) */
 #define __always_inline inline __attribute__((always_inline))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
