@@ -66,13 +66,17 @@ def read_linux(path):
     return out
 
 
+LAYERS = ("paging", "buddy", "slab", "vmalloc")
+
+
 def read_points(path):
+    """{suite: (points, layer)} from the points table."""
     out = {}
     with open(path) as f:
         for raw in f:
             w = raw.split("#", 1)[0].split()
-            if len(w) >= 2 and w[1].isdigit():
-                out[w[0]] = int(w[1])
+            if len(w) >= 3 and w[1].isdigit():
+                out[w[0]] = (int(w[1]), w[2])
     return out
 
 
@@ -112,11 +116,16 @@ class Sources:
         def points(suite):
             if suite not in self.points_:
                 raise FigureError("no part '%s' in tests/grade-points.txt" % suite)
-            return self.points_[suite]
+            return self.points_[suite][0]
+
+        def points_below(layer):
+            return sum(p for p, l in self.points_.values()
+                       if LAYERS.index(l) < LAYERS.index(layer))
 
         return {"icount": icount, "linux": linux, "boot": boot, "points": points,
+                "points_below": points_below, "parts": lambda: len(self.points_),
                 "r": rnd, "f1": lambda x: "%.1f" % x,
-                "total_points": lambda: sum(self.points_.values())}
+                "total_points": lambda: sum(p for p, _ in self.points_.values())}
 
 
 def read_figures(path):

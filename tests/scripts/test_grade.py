@@ -1,5 +1,8 @@
 """tests/scripts/test_grade.py: scripts/grade.py scores a skip as a failure
-unless its reason marks it environmental ("# SKIP env: ...")."""
+unless its reason marks it environmental ("# SKIP env: ..."), puts each
+failing case's first diagnostic under it, refuses a points table without
+layers, says why a kernel stopped, writes its JSON, and checks answers."""
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import grade  # noqa: E402
 import ktap  # noqa: E402
+import kvqemu  # noqa: E402
 
 
 def ktap_log(*cases, plan=None):
@@ -25,7 +29,8 @@ def ktap_log(*cases, plan=None):
 
 class Scoring(unittest.TestCase):
     def score(self, text, points=30):
-        return grade.score_part(ktap.parse(text), "buddy", points)
+        earned, notes, _ = grade.score_part(ktap.parse(text), "buddy", points)
+        return earned, notes
 
     def test_all_passed(self):
         earned, notes = self.score(ktap_log("ok 1 a", "ok 2 b", "ok 3 c"))
@@ -71,7 +76,7 @@ class Scoring(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             log, points = os.path.join(d, "serial.log"), os.path.join(d, "points.txt")
             with open(points, "w") as f:
-                f.write("buddy 30 the buddy allocator\n")
+                f.write("buddy 30 buddy the buddy allocator\n")
             with open(log, "w") as f:
                 f.write(ktap_log("ok 1 a", "ok 2 b # SKIP no free order-10 block"))
             r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "grade.py"),
@@ -80,6 +85,80 @@ class Scoring(unittest.TestCase):
             self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
             self.assertIn("buddy: 15/30", r.stdout)
             self.assertIn("Score: 15/30", r.stdout)
+
+
+class Diagnostics(unittest.TestCase):
+    def test_invariant_named_under_not_ok(self):
+        text = ktap_log("ok 1 a",
+                        "# b: EXPECTATION FAILED at tests/test_buddy.c:10",
+                        "buddy_check: zone DMA32: invariant 4 violated: nr_free_pages"
+                        " differs from the lists (pfn 0x0, 5 vs 4)",
+                        "# b: buddy_check() found violations at mm/buddy_glue.c:52",
+                        "not ok 2 b", plan=2)
+        earned, notes, cases = grade.score_part(ktap.parse(text), "buddy", 30)
+        self.assertEqual(earned, 15)
+        i = notes.index("not ok b")
+        self.assertIn("invariant 4 violated", notes[i + 1])
+        self.assertEqual(cases[0][0], "b")
+        self.assertIn("invariant 4", cases[0][2])
+
+    def test_expectation_without_invariant(self):
+        text = ktap_log("# a: expected report (loglevel=8 shows it): BUG: x",
+                        "# a: EXPECTATION FAILED at tests/test_buddy.c:10",
+                        "# Expected 1 == 2, but", "not ok 1 a", plan=1)
+        _, notes, _ = grade.score_part(ktap.parse(text), "buddy", 30)
+        self.assertIn("EXPECTATION FAILED at tests/test_buddy.c:10", notes[2])
+
+    def test_panic_named(self):
+        text = ("kvlab version 0.1.0\nKernel panic - not syncing: free_one_block:"
+                " not written yet (LAB buddy: docs/labs/buddy.md)\n")
+        part = grade.Part("buddy", 30, "buddy", "")
+        r = grade.grade_text(part, text, kvqemu.STATUS_PANIC, "x.log")
+        self.assertEqual(r.earned, 0)
+        self.assertEqual(r.notes, ["the kernel stopped: Kernel panic - not syncing:"
+                                   " free_one_block: not written yet (LAB buddy:"
+                                   " docs/labs/buddy.md) (log x.log)"])
+
+
+class PointsAndOutput(unittest.TestCase):
+    def test_points_need_a_layer(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "p.txt")
+            with open(p, "w") as f:
+                f.write("buddy 30 the buddy allocator\n")
+            with self.assertRaisesRegex(ValueError, "SUITE POINTS LAYER"):
+                grade.read_points(p)
+            with open(p, "w") as f:
+                f.write("# c\nbuddy 30 buddy the buddy allocator\nslab 5 slab\n")
+            parts = grade.read_points(p)
+            self.assertEqual([(x.suite, x.points, x.layer) for x in parts],
+                             [("buddy", 30, "buddy"), ("slab", 5, "slab")])
+
+    def test_json_and_answers(self):
+        with tempfile.TemporaryDirectory() as d:
+            log, points = os.path.join(d, "serial.log"), os.path.join(d, "points.txt")
+            answers, js = os.path.join(d, "answers-buddy.txt"), os.path.join(d, "g.json")
+            with open(points, "w") as f:
+                f.write("buddy 30 buddy the buddy allocator\n")
+            with open(log, "w") as f:
+                f.write(ktap_log("ok 1 a", "# b: EXPECTATION FAILED at x.c:1", "not ok 2 b",
+                                 plan=2))
+            with open(answers, "w") as f:
+                f.write("## Question 1\n# why?\nbecause\n\n## Question 2\n# how?\n"
+                        "(your answer here)\n")
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "grade.py"),
+                                "--log", log, "--points", points, "--json", js,
+                                "--lab", "buddy", "--answers", answers],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            self.assertIn("1 of 2 question(s) answered; still open: 2", r.stdout)
+            with open(js) as f:
+                res = json.load(f)
+            self.assertEqual((res["score"], res["total"]), (15, 30))
+            self.assertEqual(res["parts"][0]["cases"],
+                             [{"name": "b", "status": "fail",
+                               "diagnostic": "# b: EXPECTATION FAILED at x.c:1"}])
+            self.assertEqual(res["answers"]["unanswered"], [2])
 
 
 if __name__ == "__main__":
