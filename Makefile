@@ -186,6 +186,7 @@ ISO := $(O)/kvlab.iso
 # ---- targets ---------------------------------------------------------------------
 
 .PHONY: all kernel kernels iso run run-uefi test test-quick grade bench debug clean help deps \
+	lab lab-solution handin lab-test \
 	doc-check docs-test script-test
 
 all: kernel ## build the kernel (build/gcc/kvlab.elf, or build/clang with CC=clang)
@@ -243,16 +244,38 @@ test-quick: ## one fast configuration (gcc kernel, qemu -kernel), for the edit-c
 doc-check: ## every function of the headers listed in scripts/check_kerneldoc.py has its kernel-doc
 	@$(PYTHON) scripts/check_kerneldoc.py
 
+lab-test: $(O)/gcc/kvlab.elf $(O)/clang/kvlab.elf ## each lab's student tree builds, boots and scores between 0 and full; the solution full (part of make test)
+	@$(PYTHON) scripts/lab_check.py --build $(O)
+
 docs-test: $(O)/gcc/kvlab.elf ## every figure the docs quote (tests/doc-figures.txt), checked against this build (part of make test)
 	@$(PYTHON) scripts/check_docs.py figures --build $(O)
 
 script-test: $(O)/gcc/kvlab.elf ## the tests of the scripts themselves (tests/scripts/)
 	@KVLAB_BUILD=$(O) $(PYTHON) tests/scripts/run.py
 
-grade: ## score the self-tests per part, as a course grader (points: tests/grade-points.txt)
+# LAB: the lab of make lab, lab-solution, grade and handin (in a tree that
+# make lab wrote, .kvlab-lab names it); DEST: where make lab writes;
+# TESTS_FROM: a pristine kvlab tree to regrade this tree's lab work on.
+LAB ?=
+DEST ?=
+TESTS_FROM ?=
+
+grade: ## score the self-tests, one boot per part (points: tests/grade-points.txt; TESTS_FROM=pristine tree to regrade)
 	@scripts/deps.sh run
-	@$(MAKE) --no-print-directory $(KERNEL)
-	@$(PYTHON) scripts/grade.py --build $(O) --tc $(TC)
+	@$(if $(TESTS_FROM),,$(MAKE) --no-print-directory $(KERNEL))
+	@$(PYTHON) scripts/grade.py --build $(O) --tc $(TC) $(if $(LAB),--lab $(LAB)) \
+		$(if $(TESTS_FROM),--tests-from $(TESTS_FROM))
+
+lab: ## write LAB's student tree (a git repository) to DEST: its regions stubbed (docs/labs/)
+	@$(if $(and $(LAB),$(DEST)),,$(error usage: make lab LAB=buddy|slab|vmalloc DEST=dir))
+	@$(PYTHON) scripts/mklab.py student $(LAB) $(DEST)
+
+lab-solution: ## write LAB's solution tree (the full reference) to DEST
+	@$(if $(and $(LAB),$(DEST)),,$(error usage: make lab-solution LAB=buddy|slab|vmalloc DEST=dir))
+	@$(PYTHON) scripts/mklab.py solution $(LAB) $(DEST)
+
+handin: ## pack this lab tree and its answers-LAB.txt into build/handin-LAB.tar.gz
+	@$(PYTHON) scripts/handin.py $(if $(LAB),--lab $(LAB))
 
 # ICOUNT=1: run QEMU with -icount so cycles are exact guest instruction counts.
 ICOUNT ?= 0

@@ -456,6 +456,9 @@ HOST_PHASE = [
         why="every function of the checked mm headers has its kernel-doc"),
     cfg("script-test", boot="host", machine="-", cpu="-", mem="-",
         why="the scripts' own tests: kernel-doc checker, deps.sh, grading, the console, gdb, insn_profile"),
+    cfg("lab-test", boot="host", machine="-", cpu="-", mem="-",
+        why="each lab's student tree builds (gcc, clang), boots and scores above 0 and below "
+            "full marks, the layers below it at full; the solution scores full marks"),
     cfg("docs-test", boot="host", machine="-", cpu="-", mem="-",
         why="every figure the docs quote, against this build (tests/doc-figures.txt)"),
     cfg("format-check", boot="host", machine="-", cpu="-", mem="-", summary=False,
