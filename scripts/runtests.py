@@ -268,12 +268,13 @@ CONFIGS = [
     cfg("garbage-cmdline",
         cmdline="tests=meta,boot,buddy bogus=1 =5 mem=1M mem=lots mem=99999999999999999999G "
                 "seed=99999999999999999999999 loglevel=9 monitor=2 crash=sometimes "
-                "failslab=1,2 \x01 \"unterminated " + "xx=yy " * 200,
+                "failslab=1,2 init_upto=bogus \x01 \"unterminated " + "xx=yy " * 200,
         log_must=[r"cmdline: unknown key 'bogus' ignored",
                   r"cmdline: mem=1M: below the \d+ MiB kvlab needs; ignored",
                   r"cmdline: mem=lots: expected a size",
                   r"cmdline: seed=9+: expected a number",
                   r"cmdline: loglevel=9: expected a number from 0 to 8",
+                  r"cmdline: init_upto=bogus: expected paging, buddy, slab or vmalloc",
                   # after the banner, not before it
                   r"(?s)kvlab version .*bootinfo: command line longer than 1023 bytes, cut"],
         why="garbage, huge numbers and an overlong command line are warned about, never fatal"),
