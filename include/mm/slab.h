@@ -536,6 +536,36 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 }
 
 /**
+ * slab_fast_object_start - the inline free path's object-start test
+ * @f: the cache's fast fields
+ * @page: the head page of the slab @obj lies in
+ * @obj: the pointer freed
+ *
+ * An object start: its offset in the slab (va & the slab's own mask,
+ * which is the offset because the direct map keeps a buddy block's
+ * alignment; slabs of one cache differ in order) is a multiple of the
+ * slot size, and the quotient, the high half of the same product, is
+ * below the slab's object count, so the unused tail is refused too. A
+ * debug cache's start_magic is 0, which no offset passes.
+ *
+ * Context: any.
+ * Return: true if @obj is an object start the inline path may free;
+ * false sends it to the checked path.
+ */
+static __always_inline bool
+slab_fast_object_start(const struct kmem_cache_fast *f, const struct page *page,
+		       const void *obj)
+{
+	unsigned __int128 prod =
+		(unsigned __int128)((unsigned long)obj & page->slab_mask) *
+		f->start_magic;
+
+	/* The hint here, not at the caller, keeps the checked call out of line. */
+	return !unlikely((u64)prod >= f->start_magic ||
+			 (u32)(prod >> 64) >= page->objects);
+}
+
+/**
  * slab_free - free a slab object, or take the checked path
  * @obj: the pointer freed
  * @expect: the cache the caller named (kmem_cache_free), or NULL (kfree)
@@ -558,24 +588,13 @@ static __always_inline void slab_free(const void *obj,
 	struct kmem_cache_cpu *c;
 	struct kmem_cache *s;
 	struct page *page;
-	unsigned __int128 prod;
 
 	if (unlikely(!virt_to_head_slab(obj, &page, &s) || !PageSlab(page)))
 		goto checked;
 	if (expect && unlikely(s != expect))
 		goto checked;
 	f = kmem_cache_fast(s);
-	/*
-	 * An object start: the offset in the slab (the slab's own mask: slabs
-	 * of one cache differ in order) is a multiple of the slot size, and
-	 * the quotient, the high half of the same product, is below the
-	 * slab's object count, so the unused tail is refused too. A debug
-	 * cache's start_magic is 0, which no offset passes.
-	 */
-	prod = (unsigned __int128)((unsigned long)obj & page->slab_mask) *
-	       f->start_magic;
-	if (unlikely((u64)prod >= f->start_magic ||
-		     (u32)(prod >> 64) >= page->objects))
+	if (!slab_fast_object_start(f, page, obj))
 		goto checked;
 	c = &f->cpu_slab[0];
 	if (likely((void *)page == (void *)c->slab)) {

@@ -542,7 +542,70 @@ out:
 	host_mm_teardown();
 }
 
-const struct host_suite suite_slab =
-	HOST_SUITE("slab", HOST_CASE(random_shrink), HOST_CASE(random_destroy),
-		   HOST_CASE(random_injected_failures),
-		   HOST_CASE(sizes_and_edges), HOST_CASE(misuse_reported));
+/* How many of @slab's objects the inline kfree would take as object starts. */
+static unsigned int fast_starts(struct kmem_cache *s, struct slab *slab)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < slab->objects; i++)
+		n += slab_fast_object_start(kmem_cache_fast(s), slab_page(slab),
+					    slab_object(s, slab, i));
+	return n;
+}
+
+/*
+ * The arena lies as the kernel's direct map does, at a multiple of 1 GiB,
+ * so the inline kfree's object-start test (va & slab_mask) sees offsets
+ * in the slab: every object of a kmalloc-8k slab (order 3) passes it and
+ * takes the fast path, no pointer inside an object passes, and kfree of
+ * one is reported and leaves the object allocated and intact.
+ */
+static void kmalloc_8k_fast_path(struct host_test *t)
+{
+	static struct slab_run r;
+	int old_level = console_loglevel;
+	unsigned long before, off;
+	unsigned int inside = 0;
+	struct kmem_cache *s;
+	struct slab *slab;
+	bool was;
+	u8 *p;
+
+	if (!slab_boot(t, &r))
+		goto out;
+	CHECK(t, !(PAGE_OFFSET & (PUD_SIZE - 1)),
+	      "the arena (PAGE_OFFSET %#lx) is not 1 GiB-aligned",
+	      (unsigned long)PAGE_OFFSET);
+	p = kmalloc(8192, GFP_KERNEL);
+	if (!take(t, &r, p, 8192, -1, false))
+		goto out;
+	s = kmalloc_slab(8192);
+	slab = page_slab(virt_to_head_page(p));
+	CHECK(t, fast_starts(s, slab) == slab->objects,
+	      "%u of %u kmalloc-8k objects pass the inline start test",
+	      fast_starts(s, slab), slab->objects);
+	for (off = 8; off < s->size; off += 8)
+		inside += slab_fast_object_start(kmem_cache_fast(s),
+						 slab_page(slab), p + off);
+	CHECK(t, !inside, "%u pointers inside a kmalloc-8k object pass it",
+	      inside);
+	was = report_set_counting(true);
+	console_loglevel = 0;
+	before = report_count();
+	kfree(p + PAGE_SIZE);
+	CHECK(t, report_count() == before + 1,
+	      "kfree 4 KiB inside a kmalloc-8k object: %lu reports",
+	      report_count() - before);
+	console_loglevel = old_level;
+	report_set_counting(was);
+	intact(t, &r.objs[r.nr - 1], 8192, "after kfree inside it");
+	slab_teardown(t, &r, false);
+	return;
+out:
+	host_mm_teardown();
+}
+
+const struct host_suite suite_slab = HOST_SUITE(
+	"slab", HOST_CASE(random_shrink), HOST_CASE(random_destroy),
+	HOST_CASE(random_injected_failures), HOST_CASE(sizes_and_edges),
+	HOST_CASE(misuse_reported), HOST_CASE(kmalloc_8k_fast_path));

@@ -6,6 +6,9 @@
  * readable and writable. kvlab_host_page_offset is the mapping's address,
  * so PAGE_OFFSET + pa points into it, and boot_info holds the map the way
  * bootinfo_parse() would have left it, for mm/ code that reads it.
+ *
+ * The mapping starts at a multiple of HOST_ARENA_ALIGN, as the kernel's
+ * PAGE_OFFSET does (see arena_map()).
  */
 #include <sys/mman.h>
 
@@ -22,6 +25,40 @@ static struct {
 	u8 *mem;	/* host address of physical 0 */
 	u64 size_bytes; /* of the mapping: physical [0, size_bytes) */
 } arena;
+
+/*
+ * The kernel's direct map starts at PAGE_OFFSET, a multiple of 1 GiB
+ * (paging maps it with 1 GiB pages where it can), so a virtual address
+ * and its physical one agree in their low 30 bits and a buddy block of
+ * 2^order pages is aligned to its size in both. mm/ relies on it: the
+ * inline kfree finds an object's offset in its slab as va & slab_mask,
+ * and kmalloc-8k's 8 KiB alignment is its slab's. A page-aligned arena
+ * would send every kmalloc-8k kfree down the checked path and could let
+ * a pointer inside an object pass the fast test.
+ */
+#define HOST_ARENA_ALIGN PUD_SIZE
+
+/*
+ * @bytes (a whole number of pages) of PROT_NONE address space starting
+ * at a multiple of HOST_ARENA_ALIGN: carved out of a mapping one
+ * alignment larger, the rest unmapped. Return: the start, or NULL.
+ */
+static u8 *arena_map(u64 bytes)
+{
+	size_t len = bytes + HOST_ARENA_ALIGN;
+	u8 *raw, *mem;
+
+	raw = mmap(NULL, len, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	mem = (u8 *)ALIGN_UP((unsigned long)raw, HOST_ARENA_ALIGN);
+	if (mem > raw)
+		munmap(raw, (size_t)(mem - raw));
+	if (mem + bytes < raw + len)
+		munmap(mem + bytes, (size_t)(raw + len - (mem + bytes)));
+	return mem;
+}
 
 /* Make the whole pages inside [start, end) readable and writable. */
 static int arena_open(phys_addr_t start, phys_addr_t end)
@@ -56,9 +93,8 @@ int host_arena_create(const struct mem_region *map, size_t nr)
 	end = ALIGN_UP(bi->map[bi->nr_map - 1].end, (phys_addr_t)PAGE_SIZE);
 	if (end > HOST_ARENA_MAX_BYTES)
 		return -EINVAL;
-	mem = mmap(NULL, end, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
+	mem = arena_map(end);
+	if (!mem)
 		return -ENOMEM;
 	arena.mem = mem;
 	arena.size_bytes = end;

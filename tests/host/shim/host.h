@@ -13,7 +13,8 @@
  *   shim/kernel.c     the serial port (stderr), backtraces (the
  *                     sanitizer's stack trace) and the QEMU exit device
  *                     (exit; a panic aborts)
- *   shim/arena.c      physical memory: one mmap'd arena, the direct map
+ *   shim/arena.c      physical memory: one mmap'd arena, aligned to
+ *                     1 GiB as the kernel's direct map is, the direct map
  *                     pointed at it, and boot_info filled with its map
  *
  * The arena. Physical address 0 is the arena's first byte and
