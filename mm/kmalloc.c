@@ -17,8 +17,11 @@
  * PG_large_kmalloc, which is how kfree() tells them apart.
  *
  * Each kmalloc cache aligns its objects to the largest power of two that
- * divides the size (kmalloc-96: 32, kmalloc-192: 64, kmalloc-N: N up to
- * a page), as Linux guarantees since 5.4. GFP_DMA requests use a second
+ * divides the size (kmalloc-96: 32, kmalloc-192: 64, kmalloc-N: N, 8 KiB
+ * included), as Linux guarantees since 5.4 whatever slub_debug adds
+ * around the object: the alignment is the cache's, so a left red zone is
+ * a whole multiple of it (kmalloc-8k under Z: 8 KiB of red zone, 8 KiB of
+ * object, metadata, padding to 24 KiB). GFP_DMA requests use a second
  * set, dma-kmalloc-N, whose slabs come from ZONE_DMA; GFP_DMA32 has no
  * kmalloc caches (as in Linux) and is reported and ignored.
  */
@@ -62,7 +65,7 @@ void kmalloc_init(void)
 
 	for (i = 1; i < NR_KMALLOC_INDEX; i++) {
 		size = kmalloc_index_size(i);
-		align = MIN(size & -size, (unsigned int)PAGE_SIZE);
+		align = size & -size;
 		kmalloc_dma_caches[i] = kmem_cache_create(
 			kmalloc_dma_names[i], size, align,
 			SLAB_KMALLOC | SLAB_CACHE_DMA | SLAB_PANIC, NULL);

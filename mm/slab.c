@@ -752,7 +752,7 @@ static const char *create_error(const char *name, unsigned int size,
 		return "size 0";
 	if (align & (align - 1))
 		return "alignment not a power of two";
-	if (align > PAGE_SIZE)
+	if (align > PAGE_SIZE && !(flags & SLAB_KMALLOC))
 		return "alignment above PAGE_SIZE";
 	if (flags & ~SLAB_FLAGS_PERMITTED)
 		return "unknown flags";

@@ -81,21 +81,31 @@ static void every_size_round_trip(struct ktest *t)
 	KT_EXPECT_EQ(t, bad, 0);
 }
 
-/* Each kmalloc cache aligns to the largest power of two dividing its size. */
+/*
+ * Each kmalloc cache (and dma-kmalloc cache) aligns to the largest power
+ * of two dividing its size, kmalloc-8k to 8 KiB, whatever slub_debug
+ * adds around its objects.
+ */
 static void kmalloc_alignment(struct ktest *t)
 {
-	unsigned int i, j, align;
+	unsigned int i, j, dma, align;
 	void *p[4];
 
-	for (i = 0; i < ARRAY_SIZE(classes); i++) {
-		align = MIN(classes[i] & -classes[i], (unsigned int)PAGE_SIZE);
-		for (j = 0; j < ARRAY_SIZE(p); j++) {
-			p[j] = kmalloc(classes[i], GFP_KERNEL);
-			KT_ASSERT_NOT_NULL(t, p[j]);
-			KT_EXPECT_UEQ(t, (unsigned long)p[j] & (align - 1), 0);
+	for (dma = 0; dma < 2; dma++) {
+		for (i = 0; i < ARRAY_SIZE(classes); i++) {
+			align = classes[i] & -classes[i];
+			for (j = 0; j < ARRAY_SIZE(p); j++) {
+				p[j] = kmalloc(classes[i],
+					       GFP_KERNEL |
+						       (dma ? GFP_DMA : 0));
+				KT_ASSERT_NOT_NULL(t, p[j]);
+				KT_EXPECT_UEQ(t,
+					      (unsigned long)p[j] & (align - 1),
+					      0);
+			}
+			for (j = 0; j < ARRAY_SIZE(p); j++)
+				kfree(p[j]);
 		}
-		for (j = 0; j < ARRAY_SIZE(p); j++)
-			kfree(p[j]);
 	}
 }
 

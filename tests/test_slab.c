@@ -254,6 +254,9 @@ static void create_bad_arguments(struct ktest *t)
 	KT_EXPECT_NULL(t, kmem_cache_create("", 32, 0, 0, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 0, 0, 0, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 3, 0, NULL));
+	/* Above a page only for kmalloc caches (kmalloc-8k: 8 KiB). */
+	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 32, 2 * PAGE_SIZE, 0,
+					    NULL));
 	KT_EXPECT_NULL(t,
 		       kmem_cache_create("test-bad", 32, 0, 1UL << 40, NULL));
 	KT_EXPECT_NULL(t, kmem_cache_create("test-bad", 64U << 20, 0, 0, NULL));

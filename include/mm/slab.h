@@ -72,7 +72,8 @@ struct slab;
  *        characters kept)
  * @size: bytes per object, at least 1
  * @align: minimum alignment, a power of two up to PAGE_SIZE (0: none
- *         beyond 8 bytes)
+ *         beyond 8 bytes); a kmalloc cache (SLAB_KMALLOC) may ask for
+ *         more, its power-of-two size
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_CACHE_DMA(32), debug flags
  *         (SLAB_POISON...), SLAB_PANIC, SLAB_NO_USER_FLAGS
  * @ctor: run once on every object when its slab is created (not on every

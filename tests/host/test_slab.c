@@ -77,7 +77,10 @@ struct slab_run {
 	unsigned long nr_failed;
 };
 
-/* The alignment kmalloc(@size) documents; a page above 8 KiB. */
+/*
+ * The alignment kmalloc(@size) documents: the largest power of two
+ * dividing its class (8 KiB for kmalloc-8k); a page above 8 KiB.
+ */
 static unsigned long kmalloc_align(size_t size)
 {
 	int i = kmalloc_index(size);
@@ -86,7 +89,7 @@ static unsigned long kmalloc_align(size_t size)
 	if (i < 0)
 		return PAGE_SIZE;
 	class = i == 1 ? 96 : i == 2 ? 192 : 1UL << i;
-	return MIN(class & -class, PAGE_SIZE);
+	return class & -class;
 }
 
 static unsigned long cache_align(const struct cache_spec *c)
