@@ -216,6 +216,22 @@ FAULT_RANDOM = "failslab=1,%d,0,-1 fail_page_alloc=1,%d,0,-1 seed=%d" % (
     _FAULT_RNG.randint(1, 100), _FAULT_RNG.randint(1, 100),
     _FAULT_RNG.randint(1, 1 << 31))
 
+# slub_debug letters alone and the combinations that lay a slot out
+# differently (mm/slab.c: calculate_sizes()): F changes no layout; Z and P
+# move the free pointer behind the object; Z adds red zones (the left one
+# a multiple of the alignment) and the kmalloc size; U the callers.
+# slub-debug-FZPU runs every suite with all of it; these run the slab
+# suites, at 128 MiB, about a second each.
+SLUB_DEBUG_ALONE = [
+    ("F", "consistency checks alone, on the plain layout"),
+    ("Z", "red zones alone: kmalloc-8k still 8 KiB-aligned"),
+    ("P", "poison alone: free pointer behind every object, no slab with an unused tail"),
+    ("U", "caller tracking alone: callers behind the object, free pointer inside it"),
+    ("ZP", "red zones and poison, both checking a free object"),
+    ("PU", "poison and callers: a slot no single letter makes"),
+]
+
+
 # The matrix. Every value the reliability issue lists appears at least once:
 # machine pc/q35; memory 32M/128M/1G/6G; cpu qemu64/max; BIOS and UEFI
 # GRUB boots and the -kernel fast path; gcc and clang.
@@ -255,6 +271,10 @@ CONFIGS = [
         log_must=[r"slab: .*slub_debug=FZ,kmalloc-64",
                   r"(?m)^kmalloc-32 +\d+ +\d+ +32 +128 +1 : tunables"],
         why="slub_debug= with Linux's cache list: only kmalloc-64 debugs"),
+    *[cfg("slub-debug-" + letters, mem="128M",
+          cmdline="tests=slab,kmalloc,slab_debug slub_debug=" + letters,
+          log_must=[r"slab: .*slub_debug=%s\b" % letters], why=why)
+      for letters, why in SLUB_DEBUG_ALONE],
     cfg("small-ram-14M", mem="14M", cpu="qemu64", cmdline="tests=all loglevel=8",
         log_must=[r"(?m)^BUG: Bad page state", r"EXPECTATION FAILED"],
         why="the smallest RAM kvlab accepts runs the whole suite; loglevel=8 "

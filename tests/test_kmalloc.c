@@ -278,24 +278,55 @@ static void large_kmalloc_round_trip(struct ktest *t)
 }
 
 /*
- * The unused tail of a slab (kmalloc-192: 21 objects of 192 bytes in a
- * page, 64 bytes left) starts at a multiple of the slot size: it must be
- * refused all the same, on the inline fast path too.
+ * kfree() of pointers into @s's slots at which no object starts, where
+ * the layout has them: the unused tail of a slab, where one more slot
+ * would start (kmalloc-192 without debugging: 21 slots of 192 bytes in a
+ * page, 64 bytes left), the bytes behind an object (slub_debug P, U: the
+ * free pointer, the callers) and the left red zone in front of it (Z).
+ * Slots are s->size bytes and objects start red_left_pad into them, both
+ * of which slub_debug changes. Return: how many pointers were tried.
  */
-static void kfree_slab_tail(struct ktest *t)
+static unsigned int kfree_inside_slots(struct ktest *t, struct kmem_cache *s)
 {
-	u8 *r = kmalloc(192, GFP_KERNEL);
-	struct page *head;
-	u8 *tail;
+	u8 *obj = kmalloc(s->object_size, GFP_KERNEL), *base, *tail;
+	unsigned int tried = 0;
+	struct slab *slab;
 
-	KT_ASSERT_NOT_NULL(t, r);
-	head = virt_to_head_page(r);
-	tail = (u8 *)page_address(head) + (unsigned long)head->objects * 192;
-	KT_EXPECT_TRUE(t, tail < (u8 *)page_address(head) +
-					  (PAGE_SIZE << head->order));
-	KT_EXPECT_REPORTS(t, 1, kfree(tail));
-	kfree(r);
-	cache_still_works(t, kmalloc_caches[2]);
+	KT_EXPECT_NOT_NULL(t, obj);
+	if (!obj)
+		return 0;
+	slab = page_slab(virt_to_head_page(obj));
+	base = slab_address(slab);
+	tail = base + (unsigned long)slab->objects * s->size + s->red_left_pad;
+	if (tail < base + slab_bytes(slab)) {
+		KT_EXPECT_REPORTS(t, 1, kfree(tail));
+		tried++;
+	}
+	if (s->red_left_pad + s->object_size < s->size) {
+		KT_EXPECT_REPORTS(t, 1, kfree(obj + s->object_size));
+		tried++;
+	}
+	if (s->red_left_pad) {
+		KT_EXPECT_REPORTS(t, 1, kfree(obj - s->red_left_pad));
+		tried++;
+	}
+	KT_EXPECT_REPORTS(t, 0, kfree(obj));
+	cache_still_works(t, s);
+	return tried;
+}
+
+/*
+ * Every kmalloc cache, on the inline fast path where the cache does not
+ * debug: each layout has such pointers in some cache (slub_debug=P alone
+ * leaves no slab a tail, but puts the free pointer behind every object).
+ */
+static void kfree_inside_every_cache(struct ktest *t)
+{
+	unsigned int i, tried = 0;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		tried += kfree_inside_slots(t, kmalloc_slab(classes[i]));
+	KT_EXPECT_UGT(t, tried, 0);
 }
 
 /* kfree of anything but a kmalloc object start is reported and refused. */
@@ -324,7 +355,7 @@ static void kfree_misuse(struct ktest *t)
 	kfree(p);
 	kfree(q);
 	cache_still_works(t, kmalloc_caches[6]);
-	kfree_slab_tail(t);
+	kfree_inside_every_cache(t);
 }
 
 /* kmemdup and kstrdup copy; kstrdup(NULL) is NULL. */
