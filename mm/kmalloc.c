@@ -23,7 +23,8 @@
  * a whole multiple of it (kmalloc-8k under Z: 8 KiB of red zone, 8 KiB of
  * object, metadata, padding to 24 KiB). GFP_DMA requests use a second
  * set, dma-kmalloc-N, whose slabs come from ZONE_DMA; GFP_DMA32 has no
- * kmalloc caches (as in Linux) and is reported and ignored.
+ * kmalloc caches (as in Linux) and is reported and ignored, above 8 KiB
+ * too (kmalloc_fix_flags()).
  */
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -88,6 +89,8 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip)
 				size, KMALLOC_MAX_SIZE, (void *)ip);
 		return NULL;
 	}
+	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
+		gfp = kmalloc_fix_flags(gfp, NULL, ip);
 	page = alloc_pages(gfp | __GFP_COMP, get_order(size));
 	if (!page)
 		return NULL;

@@ -490,17 +490,23 @@ static void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	return NULL;
 }
 
+gfp_t kmalloc_fix_flags(gfp_t gfp, const struct kmem_cache *s, unsigned long ip)
+{
+	WARN(gfp & GFP_SLAB_BUG_MASK,
+	     "Unexpected gfp: %#x. Fixing up to gfp: %#x (%s%s, caller %pS)",
+	     gfp, gfp & ~GFP_SLAB_BUG_MASK, s ? "cache " : "",
+	     s ? s->name : "large kmalloc", (void *)ip);
+	return gfp & ~GFP_SLAB_BUG_MASK;
+}
+
 void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 		   unsigned long ip)
 {
 	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	void *obj;
 
-	if (WARN(gfp & GFP_SLAB_BUG_MASK,
-		 "Unexpected gfp: %#x. Fixing up to gfp: %#x (cache %s, caller "
-		 "%pS)",
-		 gfp, gfp & ~GFP_SLAB_BUG_MASK, s->name, (void *)ip))
-		gfp &= ~GFP_SLAB_BUG_MASK;
+	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
+		gfp = kmalloc_fix_flags(gfp, s, ip);
 	if (unlikely(preempt_count) && gfpflags_allow_blocking(gfp)) {
 		__might_sleep("kmem_cache_alloc", ip);
 		gfp &= ~__GFP_DIRECT_RECLAIM; /* reported once, not again by the page allocator */

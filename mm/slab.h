@@ -188,6 +188,15 @@ static inline struct kmem_cache *kmalloc_slab(size_t size)
 	return kmalloc_caches[kmalloc_size_index[(size - 1) >> 3]];
 }
 
+/*
+ * kmalloc_fix_flags - Linux's: GFP_SLAB_BUG_MASK flags (__GFP_DMA32,
+ * __GFP_HIGHMEM, bits above __GFP_BITS_MASK) mean nothing to a slab or a
+ * kmalloc block: warn, naming cache @s (NULL: a large kmalloc) and the
+ * caller @ip. Return: @gfp without them.
+ */
+gfp_t kmalloc_fix_flags(gfp_t gfp, const struct kmem_cache *s,
+			unsigned long ip);
+
 /* The object containing @p, and its cache (NULL if @p is in no slab). */
 struct kmem_cache *virt_to_cache(const void *p);
 

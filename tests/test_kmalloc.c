@@ -407,6 +407,31 @@ static void kmalloc_failslab(struct ktest *t)
 	fault_inject_restore(&saved);
 }
 
+/*
+ * Above 8 KiB as below: GFP_DMA32 and __GFP_HIGHMEM are reported and
+ * dropped, so the block comes from the zone a plain GFP_KERNEL one just
+ * freed came from (ZONE_NORMAL where there is RAM above 4 GiB, not
+ * ZONE_DMA32). kmalloc and krealloc both.
+ */
+static void large_kmalloc_bad_flags(struct ktest *t)
+{
+	struct zone *plain;
+	void *p, *q = NULL;
+
+	p = kmalloc(20000, GFP_KERNEL);
+	KT_ASSERT_NOT_NULL(t, p);
+	plain = page_zone(virt_to_page(p));
+	kfree(p);
+	KT_EXPECT_REPORTS(t, 1, q = kmalloc(20000, GFP_KERNEL | GFP_DMA32));
+	KT_ASSERT_NOT_NULL(t, q);
+	KT_EXPECT_STREQ(t, page_zone(virt_to_page(q))->name, plain->name);
+	kfree(q);
+	KT_EXPECT_REPORTS(
+		t, 1, q = krealloc(NULL, 20000, GFP_KERNEL | __GFP_HIGHMEM));
+	KT_EXPECT_NOT_NULL(t, q);
+	kfree(q);
+}
+
 /* GFP_DMA comes from dma-kmalloc-N, below 16 MiB; GFP_DMA32 is reported and ignored. */
 static void dma_flags(struct ktest *t)
 {
@@ -424,6 +449,7 @@ static void dma_flags(struct ktest *t)
 	KT_EXPECT_REPORTS(t, 1, q = kmalloc(64, GFP_KERNEL | GFP_DMA32));
 	KT_EXPECT_NOT_NULL(t, q);
 	kfree(q);
+	large_kmalloc_bad_flags(t);
 }
 
 /* meminfo's Slab line: the pages every cache holds. */

@@ -708,7 +708,8 @@ void *__kmalloc_large(size_t size, gfp_t gfp, unsigned long ip);
  * kmalloc - allocate memory
  * @size: bytes
  * @gfp: GFP_KERNEL, GFP_ATOMIC...; __GFP_ZERO zeroes it; GFP_DMA serves
- *       it from the dma-kmalloc caches, below 16 MiB
+ *       it from the dma-kmalloc caches, below 16 MiB; __GFP_DMA32 and
+ *       __GFP_HIGHMEM are reported and ignored, at every size
  *
  * Up to 8 KiB from the kmalloc-N cache of @size's class, aligned to the
  * largest power of two dividing the class size (at least 8), the class
