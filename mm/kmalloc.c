@@ -136,20 +136,31 @@ size_t ksize(const void *obj)
 	return room;
 }
 
-/* krealloc within the object: move the kmalloc tail red zone (Z). */
-static void *realloc_in_place(void *p, struct kmem_cache *s, size_t new_size,
-			      gfp_t gfp)
+/*
+ * krealloc within the @room bytes at @p (a slab object of @s, or a large
+ * block: @s NULL), as current Linux's __do_krealloc(). With __GFP_ZERO
+ * the bytes the caller did not have are zeroed: [old size, @new_size)
+ * when the old requested size is known (kmalloc + Z records it), else
+ * everything past @new_size, so that a shrink and a later regrow, both
+ * with __GFP_ZERO, show zeros whatever slub_debug records. Under Z the
+ * tail past @new_size is kmalloc red zone again.
+ */
+static void *realloc_in_place(void *p, struct kmem_cache *s, size_t room,
+			      size_t new_size, gfp_t gfp)
 {
-	size_t old;
+	bool known = s && s->orig_size_offset;
+	size_t old = known ? slab_orig_size(s, p) : room;
+	char *c = p;
 
-	if (!s || !(s->flags & SLAB_RED_ZONE) || !s->orig_size_offset)
+	if ((gfp & __GFP_ZERO) && old < new_size)
+		memset(c + old, 0, new_size - old);
+	else if (gfp & __GFP_ZERO)
+		memset(c + new_size, 0, room - new_size);
+	if (!known)
 		return p;
-	old = slab_orig_size(s, p);
-	if (new_size > old && (gfp & __GFP_ZERO))
-		memset((char *)p + old, 0, new_size - old);
-	memset((char *)p + new_size, SLUB_RED_ACTIVE,
-	       s->object_size - new_size);
 	slab_set_orig_size(s, p, new_size);
+	if (s->flags & SLAB_RED_ZONE)
+		memset(c + new_size, SLUB_RED_ACTIVE, room - new_size);
 	return p;
 }
 
@@ -168,7 +179,8 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		if (!room)
 			return NULL;
 		if (new_size <= room)
-			return realloc_in_place((void *)p, s, new_size, gfp);
+			return realloc_in_place((void *)p, s, room, new_size,
+						gfp);
 	}
 	ret = kmalloc(new_size, gfp);
 	if (!ret || !room)

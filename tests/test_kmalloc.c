@@ -212,6 +212,34 @@ static void krealloc_semantics(struct ktest *t)
 	kfree(p);
 }
 
+/*
+ * krealloc with __GFP_ZERO on every call, as Linux asks: a shrink, then a
+ * regrow in place, shows zeros where the old bytes were, in a kmalloc
+ * object and in a large block, whether or not slub_debug (Z) records the
+ * requested size.
+ */
+static void krealloc_zero_regrow(struct ktest *t)
+{
+	static const size_t sizes[][2] = { { 100, 40 }, { 20000, 9000 } };
+	unsigned int i;
+	u8 *p, *q;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t big = sizes[i][0], small = sizes[i][1];
+
+		p = kzalloc(big, GFP_KERNEL);
+		KT_ASSERT_NOT_NULL(t, p);
+		memset(p, 0x5a, big);
+		q = krealloc(p, small, GFP_KERNEL | __GFP_ZERO);
+		KT_ASSERT_TRUE(t, q == p); /* in place */
+		q = krealloc(p, big, GFP_KERNEL | __GFP_ZERO);
+		KT_ASSERT_TRUE(t, q == p);
+		KT_EXPECT_TRUE(t, filled(p, 0x5a, small));
+		KT_EXPECT_UEQ(t, count_nonzero(p + small, big - small), 0);
+		kfree(p);
+	}
+}
+
 /* Multiplication overflow gives NULL from the array helpers and SIZE_MAX from the size helpers. */
 static void overflow_helpers(struct ktest *t)
 {
@@ -548,6 +576,7 @@ KTEST_SUITE(kmalloc, NULL, NULL, KTEST_CASE(size_class_mapping),
 	    KTEST_CASE(zero_size_and_null),
 	    KTEST_CASE_NO_FAULTS(zeroing_is_real),
 	    KTEST_CASE_NO_FAULTS(krealloc_semantics),
+	    KTEST_CASE_NO_FAULTS(krealloc_zero_regrow),
 	    KTEST_CASE_NO_FAULTS(overflow_helpers),
 	    KTEST_CASE(large_kmalloc_round_trip),
 	    KTEST_CASE_NO_FAULTS(kfree_misuse),

@@ -815,7 +815,10 @@ size_t ksize(const void *obj);
  *
  * The contents are kept up to the smaller size. Stays in place when
  * @new_size fits the object (shrinking re-red-zones the tail under
- * slub_debug Z); otherwise moves.
+ * slub_debug Z); otherwise moves. With __GFP_ZERO the bytes beyond the
+ * old size come back zeroed, provided every call for the object (its
+ * allocation included) passed __GFP_ZERO, as Linux asks: a shrink zeroes
+ * what lies past @new_size.
  *
  * Context: may sleep unless @gfp forbids it.
  * Return: the object; ZERO_SIZE_PTR for @new_size 0; NULL on failure
