@@ -281,7 +281,8 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
  * KT_SKIP_ENV - skip because of the environment, not the code under test:
  * the reason starts with "env: " (KTAP: "ok 3 nx # SKIP env: ..."). Only
  * for causes no allocator bug can produce: a CPU feature the case needs
- * is missing, or fault injection asked for on the command line. make
+ * is missing, fault injection asked for on the command line, or a boot
+ * option the case checks (slub_debug=) absent from it. make
  * grade scores every other skip as a failure (scripts/grade.py), since
  * "no free order-10 block" may well be a broken allocator's doing.
  */
