@@ -85,6 +85,7 @@ static void arena_direct_map(struct host_test *t)
 	      "boot_info.map: %zu entries", boot_info.nr_map);
 	CHECK(t, host_arena_end() == (4ULL << 30) + (64 << 20),
 	      "arena end %#llx", (unsigned long long)host_arena_end());
+	/* Every RAM page writable, and no two of them the same memory. */
 	for (i = 0; i < ARRAY_SIZE(ram_pas); i++) {
 		u64 *p = va(ram_pas[i]);
 
@@ -92,6 +93,10 @@ static void arena_direct_map(struct host_test *t)
 		      "pa %#llx is not RAM", (unsigned long long)ram_pas[i]);
 		p[0] = ram_pas[i] ^ 0x5a5a;
 		p[511] = ~ram_pas[i];
+	}
+	for (i = 0; i < ARRAY_SIZE(ram_pas); i++) {
+		const u64 *p = va(ram_pas[i]);
+
 		CHECK(t, p[0] == (ram_pas[i] ^ 0x5a5a) && p[511] == ~ram_pas[i],
 		      "pa %#llx does not keep what is written",
 		      (unsigned long long)ram_pas[i]);
