@@ -62,7 +62,7 @@ KERNEL_SRCS := \
 LIB_SRCS := lib/string.c lib/strutil.c lib/vsprintf.c lib/prng.c lib/rbtree.c
 # mm/: every file; the host build takes all but the kernel-only glue
 # (mm/*_glue.c: monitor commands, parameters, boot printing).
-MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/paging_glue.c \
+MM_SRCS := mm/memblock.c mm/memblock_glue.c mm/paging.c mm/paging_glue.c mm/percpu.c \
 	mm/buddy.c mm/buddy_glue.c mm/debug_page.c \
 	mm/slab.c mm/slab_debug.c mm/slab_glue.c mm/kmalloc.c \
 	mm/vmap_area.c mm/vmalloc.c mm/vmalloc_glue.c mm/kvmalloc.c
@@ -348,7 +348,7 @@ HOST_KERNEL_SRCS := kernel/cmdline.c kernel/bootinfo.c kernel/acpi.c kernel/prin
 HOST_MM_SRCS := $(filter-out %_glue.c,$(MM_SRCS))
 HOST_KV_SRCS := $(filter-out lib/string.c,$(LIB_SRCS)) $(HOST_KERNEL_SRCS) \
 	$(HOST_MM_SRCS)
-HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c \
+HOST_SHIM_SRCS := tests/host/shim/kernel.c tests/host/shim/arena.c tests/host/shim/cpu.c \
 	tests/host/shim/mm.c
 HOST_MODEL_SRCS := tests/host/model_strto.c tests/host/model_cmdline.c \
 	tests/host/model_bootinfo.c tests/host/model_pages.c \
@@ -358,7 +358,8 @@ HOST_TEST_SRCS := tests/host/main.c tests/host/test_shim.c \
 	tests/host/test_prng.c tests/host/test_cmdline.c \
 	tests/host/test_bootinfo.c tests/host/test_buddy.c \
 	tests/host/test_rbtree.c tests/host/test_vmap_area.c \
-	tests/host/test_vmalloc.c tests/host/test_slab.c tests/host/test_acpi.c
+	tests/host/test_vmalloc.c tests/host/test_slab.c tests/host/test_acpi.c \
+	tests/host/test_percpu.c
 # fuzz_alloc: allocator operation sequences decoded from the input, checked
 # against reference models (the buddy allocator, the vmap areas, kmalloc
 # objects); fuzz_acpi: BIOS-area memory for the ACPI table parser.

@@ -134,6 +134,8 @@ void kernel_main(u32 magic, u32 info_pa)
 	memblock_init(
 		&boot_info); /* early allocator: RAM, reservations, mem= */
 	paging_init();	     /* direct map, W^X image, no identity map */
+	setup_per_cpu_areas(
+		smp_possible_cpus()); /* per-CPU areas, alloc_percpu() */
 	if (init_upto >= INIT_BUDDY) {
 		buddy_init();	  /* struct pages, zones, free lists */
 		show_buddyinfo(); /* free blocks per order, as /proc/buddyinfo */

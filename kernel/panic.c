@@ -130,7 +130,7 @@ void report_end(void)
 }
 
 #ifdef KVLAB_HOST
-int preempt_count;
+__thread int preempt_count;
 #else
 DEFINE_PER_CPU(int, __preempt_count);
 #endif

@@ -334,6 +334,15 @@ static int wakeup_ap(unsigned int cpu)
 static void call_function_interrupt(struct pt_regs *regs);
 static void stop_this_cpu(struct pt_regs *regs);
 
+unsigned int smp_possible_cpus(void)
+{
+	unsigned int n = acpi_info.nr_cpus ? acpi_info.nr_cpus : 1;
+
+	if (nosmp || max_cpus == 0)
+		return 1;
+	return MIN(MIN(n, max_cpus), (unsigned int)CONFIG_NR_CPUS);
+}
+
 void smp_init(void)
 {
 	unsigned int cpu, i, want, up = 1;
@@ -374,8 +383,8 @@ void smp_init(void)
 			TRAMPOLINE_PA + TRAMPOLINE_PAGES * PAGE_SIZE - 1);
 		want = 1;
 	}
-	if (want > 1 && setup_per_cpu_areas(want))
-		want = percpu_nr_areas();
+	if (want > percpu_nr_areas())
+		want = percpu_nr_areas(); /* setup_per_cpu_areas() ran short */
 
 	if (want > 1) {
 		__asm__ __volatile__("sidt %0" : "=m"(boot_idt));

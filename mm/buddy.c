@@ -201,7 +201,7 @@ static void free_one_block(struct zone *z, unsigned long pfn,
 		del_from_free_list(z, pfn_to_page(buddy_pfn), order);
 		pfn &= buddy_pfn;
 		order++;
-		z->stat.nr_merge++;
+		z->nr_merge++;
 	}
 	add_to_free_list(z, pfn_to_page(pfn), order,
 			 merge_likely(z, pfn, order));
@@ -222,7 +222,7 @@ static void split_block(struct zone *z, struct page *page, unsigned int low,
 		high--;
 		size >>= 1;
 		add_to_free_list(z, &page[size], high, false);
-		z->stat.nr_split++;
+		z->nr_split++;
 	}
 	/* END LAB */
 }
@@ -384,9 +384,9 @@ static inline struct page *pcp_pop(struct per_cpu_pages *pcp)
  * hot end of this CPU's pcp list; when the list reaches `high`, `batch`
  * pages from its cold end go back to the buddy lists.
  */
-static inline void pcp_push(struct zone *z, struct page *page)
+static inline void pcp_push(struct zone *z, struct per_cpu_pages *pcp,
+			    struct page *page)
 {
-	struct per_cpu_pages *pcp = &z->pcp[0];
 
 	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page), page);
 	page->flags = 1UL << PG_pcp;
@@ -399,8 +399,15 @@ static void drain_zone_pages(struct zone *z)
 {
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		pcp_free_bulk(z, &z->pcp[cpu], z->pcp[cpu].count);
+	if (!z->per_cpu_pageset)
+		return;
+	for_each_possible_cpu(cpu)
+	{
+		struct per_cpu_pages *pcp =
+			per_cpu_ptr(z->per_cpu_pageset, cpu);
+
+		pcp_free_bulk(z, pcp, pcp->count);
+	}
 }
 
 void drain_all_pages(void)
@@ -416,9 +423,35 @@ unsigned long zone_free_pages(const struct zone *z)
 	unsigned long n = z->nr_free_pages;
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		n += (unsigned long)z->pcp[cpu].count;
+	if (z->per_cpu_pageset)
+		for_each_possible_cpu(cpu)
+			n += (unsigned long)per_cpu_ptr(z->per_cpu_pageset, cpu)
+				     ->count;
 	return n;
+}
+
+struct zone_counters zone_stat(const struct zone *z)
+{
+	struct zone_counters out;
+	unsigned int cpu, o;
+
+	memset(&out, 0, sizeof(out));
+	out.nr_split = z->nr_split;
+	out.nr_merge = z->nr_merge;
+	if (!z->per_cpu_pageset)
+		return out;
+	for_each_possible_cpu(cpu)
+	{
+		const struct per_cpu_pages *pcp =
+			per_cpu_ptr(z->per_cpu_pageset, cpu);
+
+		for (o = 0; o < NR_PAGE_ORDERS; o++) {
+			out.nr_alloc[o] += pcp->nr_alloc[o];
+			out.nr_free[o] += pcp->nr_free[o];
+		}
+		out.nr_fail += pcp->nr_fail;
+	}
+	return out;
 }
 
 unsigned long nr_free_pages(void)
@@ -509,12 +542,12 @@ static enum zone_type gfp_zone(gfp_t gfp)
 
 /* ---- allocation ------------------------------------------------------- */
 
-static inline struct page *rmqueue(struct zone *z, unsigned int order)
+static inline struct page *rmqueue(struct zone *z, struct per_cpu_pages *pcp,
+				   unsigned int order)
 {
-	struct per_cpu_pages *pcp = &z->pcp[0];
 	struct page *page;
 
-	if (likely(order == 0 && pcp->batch)) {
+	if (likely(order == 0)) {
 		if (unlikely(!pcp->count) && !pcp_refill(z, pcp))
 			return NULL;
 		page = pcp_pop(pcp);
@@ -542,9 +575,9 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 			    z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
 			    highest, alloc_flags))
 			continue;
-		page = rmqueue(z, order);
+		page = rmqueue(z, this_cpu_ptr(z->per_cpu_pageset), order);
 		if (page) {
-			z->stat.nr_alloc[order]++;
+			this_cpu_ptr(z->per_cpu_pageset)->nr_alloc[order]++;
 			return page;
 		}
 	}
@@ -649,11 +682,11 @@ static inline struct page *alloc_order0_fast(gfp_t gfp)
 		return NULL;
 	if (unlikely(preempt_count | fail_page_alloc.enabled))
 		return NULL;
-	pcp = &fc->zone->pcp[0];
+	pcp = this_cpu_ptr(fc->zone->per_cpu_pageset);
 	if (unlikely(!pcp->count))
 		return NULL;
 	page = pcp_pop(pcp);
-	fc->zone->stat.nr_alloc[0]++;
+	pcp->nr_alloc[0]++;
 	page->flags = 1UL << PG_allocated; /* PG_pcp off, nothing else on */
 	page->order = 0;
 	return page;
@@ -706,7 +739,8 @@ static __noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	if (unlikely(!page)) {
 		page = alloc_pages_slow(gfp, order, alloc_flags, caller);
 		if (!page) {
-			zones[gfp_zone(gfp)].stat.nr_fail++;
+			this_cpu_ptr(zones[gfp_zone(gfp)].per_cpu_pageset)
+				->nr_fail++;
 			return NULL;
 		}
 	}
@@ -848,10 +882,10 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 		return;
 	free_prepare(page, order);
 	z = page_zone(page);
-	z->stat.nr_free[order]++;
-	pcp = &z->pcp[0];
-	if (likely(order == 0 && pcp->batch)) {
-		pcp_push(z, page);
+	pcp = this_cpu_ptr(z->per_cpu_pageset);
+	pcp->nr_free[order]++;
+	if (likely(order == 0)) {
+		pcp_push(z, pcp, page);
 		return;
 	}
 	free_one_block(z, page_to_pfn(page), order);
@@ -875,12 +909,10 @@ void __free_pages(struct page *page, unsigned int order)
 		   (page->flags & FREE_FAST_CHECK) == (1UL << PG_allocated) &&
 		   page->order == 0)) {
 		z = page_zone(page);
-		pcp = &z->pcp[0];
-		if (likely(pcp->batch)) {
-			z->stat.nr_free[0]++;
-			pcp_push(z, page);
-			return;
-		}
+		pcp = this_cpu_ptr(z->per_cpu_pageset);
+		pcp->nr_free[0]++;
+		pcp_push(z, pcp, page);
+		return;
 	}
 	__free_pages_caller(page, order, _RET_IP_);
 }
@@ -1019,9 +1051,8 @@ static unsigned int check_free_list(struct zone *z, unsigned int order,
 	/* END LAB */
 }
 
-static unsigned int check_pcp(struct zone *z)
+static unsigned int check_pcp(struct zone *z, struct per_cpu_pages *pcp)
 {
-	struct per_cpu_pages *pcp = &z->pcp[0];
 	struct page *page;
 	unsigned int bad = 0;
 	int n = 0;
@@ -1058,24 +1089,25 @@ static unsigned int check_all_pages(struct zone *z)
 	if (blocks)
 		bad += violation(z, 6, "PG_buddy pages not on any list", 0,
 				 blocks, 0);
-	if (pcp != (unsigned long)z->pcp[0].count)
-		bad += violation(z, 6, "PG_pcp pages not on the pcp list", 0,
-				 pcp, z->pcp[0].count);
+	if (pcp != zone_free_pages(z) - z->nr_free_pages)
+		bad += violation(z, 6, "PG_pcp pages not on the pcp lists", 0,
+				 pcp, zone_free_pages(z) - z->nr_free_pages);
 	return bad;
 }
 
 unsigned int zone_check(struct zone *z, bool full)
 {
 	unsigned long pages = 0;
-	unsigned int bad = 0, o;
+	unsigned int bad = 0, o, cpu;
 
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		bad += check_free_list(z, o, &pages);
 	if (pages != z->nr_free_pages)
 		bad += violation(z, 4, "nr_free_pages differs from the lists",
 				 0, z->nr_free_pages, pages);
-	if (z->pcp[0].batch)
-		bad += check_pcp(z);
+	if (z->per_cpu_pageset)
+		for_each_possible_cpu(cpu) bad +=
+			check_pcp(z, per_cpu_ptr(z->per_cpu_pageset, cpu));
 	if (full)
 		bad += check_all_pages(z);
 	return bad;
@@ -1101,7 +1133,6 @@ static void zone_init_lists(struct zone *z)
 		INIT_LIST_HEAD(&z->free_area[o].free_list);
 		z->free_area[o].nr_free = 0;
 	}
-	INIT_LIST_HEAD(&z->pcp[0].list);
 }
 
 void zone_init_private(struct zone *z, const char *name,
@@ -1225,6 +1256,10 @@ static void zones_init(void)
 
 		end = MIN(ends[z], max_pfn);
 		zone->name = zone_names[z];
+		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
+		BUG_ON_MSG(!zone->per_cpu_pageset,
+			   "no per-CPU memory for zone %s's pcp lists",
+			   zone->name);
 		zone->zone_start_pfn = start;
 		zone->spanned_pages = end > start ? end - start : 0;
 		zone_init_lists(zone);
@@ -1314,6 +1349,7 @@ static void setup_watermarks(void)
 static void setup_pcp(struct zone *z)
 {
 	long batch = (long)MIN(z->managed_pages >> 10, (1UL << 20) / PAGE_SIZE);
+	unsigned int cpu;
 	long high;
 
 	batch /= 4;
@@ -1322,11 +1358,18 @@ static void setup_pcp(struct zone *z)
 	batch = (long)(1UL << ilog2((u64)(batch + batch / 2))) - 1;
 	if (batch < 1)
 		batch = 1;
-	high = (long)low_wmark_pages(z) / NR_CPUS;
+	high = (long)low_wmark_pages(z) / (long)percpu_nr_areas();
 	high = MAX(high, batch * 4);
-	z->pcp[0].batch = (int)batch;
-	z->pcp[0].high = (int)high;
-	z->pcp[0].count = 0;
+	for_each_possible_cpu(cpu)
+	{
+		struct per_cpu_pages *pcp =
+			per_cpu_ptr(z->per_cpu_pageset, cpu);
+
+		INIT_LIST_HEAD(&pcp->list);
+		pcp->batch = (int)batch;
+		pcp->high = (int)high;
+		pcp->count = 0;
+	}
 }
 
 /* The order-0 fast path's first zone and threshold per zone class. */

@@ -81,7 +81,8 @@ static void print_zones(void)
 			(unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1,
 			z->present_pages, z->managed_pages, min_wmark_pages(z),
 			low_wmark_pages(z), high_wmark_pages(z),
-			z->pcp[0].batch, z->pcp[0].high);
+			per_cpu_ptr(z->per_cpu_pageset, 0)->batch,
+			per_cpu_ptr(z->per_cpu_pageset, 0)->high);
 	}
 }
 

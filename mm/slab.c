@@ -334,7 +334,8 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 
 	VM_BUG_ON_PAGE(slab_on(slab) != SLAB_ON_NONE || slab->inuse,
 		       slab_page(slab));
-	VM_BUG_ON_PAGE(slab == s->cpu_slab[0].slab, slab_page(slab));
+	VM_BUG_ON_PAGE(slab == this_cpu_ptr(s->cpu_slab)->slab,
+		       slab_page(slab));
 	s->nr_slabs--;
 	s->nr_slab_pages -= 1UL << order;
 	s->nr_objects -= slab->objects;
@@ -378,7 +379,7 @@ static unsigned int freelist_length(const struct kmem_cache *s, void *p,
  */
 static void deactivate_cpu_slab(struct kmem_cache *s)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 	struct slab *slab = c->slab;
 	unsigned int nr_free;
 
@@ -433,7 +434,7 @@ static struct slab *get_slab(struct kmem_cache *s, gfp_t gfp,
 static void *refill_cpu_slab(struct kmem_cache *s, gfp_t gfp)
 {
 	/* BEGIN LAB slab */
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 	struct slab *slab = c->slab;
 
 	VM_BUG_ON(c->freelist);
@@ -502,7 +503,7 @@ gfp_t kmalloc_fix_flags(gfp_t gfp, const struct kmem_cache *s, unsigned long ip)
 void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 		   unsigned long ip)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 	void *obj;
 
 	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
@@ -547,7 +548,7 @@ static void free_to_slab(struct kmem_cache *s, struct slab *slab, void *obj)
 	/* BEGIN LAB slab */
 	bool was_full = !slab->freelist;
 
-	VM_BUG_ON_PAGE(!slab->inuse || slab == s->cpu_slab[0].slab,
+	VM_BUG_ON_PAGE(!slab->inuse || slab == this_cpu_ptr(s->cpu_slab)->slab,
 		       slab_page(slab));
 	slab_freelist_push(s, &slab->freelist, obj);
 	slab->inuse--;
@@ -648,7 +649,7 @@ static void free_large_kmalloc(struct page *page, const void *obj,
 static void free_checked_object(struct kmem_cache *s, struct slab *slab,
 				void *obj, unsigned long ip)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
+	struct kmem_cache_cpu *c = this_cpu_ptr(s->cpu_slab);
 
 	if (slab_object_index(s, slab, obj) < 0) {
 		slab_bug(s, "Invalid object pointer %p", obj);
@@ -743,6 +744,9 @@ static bool init_cache(struct kmem_cache *s, const char *name,
 		return false;
 	s->random = prng_next(&slab_rng) | 1;
 	s->min_partial = MIN(10U, MAX(5U, ulog2(s->size) / 2));
+	s->cpu_slab = alloc_percpu(struct kmem_cache_cpu);
+	if (!s->cpu_slab)
+		return false;
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
 	list_add(&s->list, &slab_caches);
@@ -783,7 +787,8 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 			err = "out of memory";
 	}
 	if (!err && !init_cache(s, name, size, align, flags, ctor))
-		err = "object too large for a slab";
+		err = s->size ? "out of per-CPU memory"
+			      : "object too large for a slab";
 	if (!err)
 		return s;
 	if (s)
@@ -858,6 +863,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	}
 	list_del(&s->list);
+	free_percpu(s->cpu_slab);
 	kmem_cache_free(&kmem_cache_boot, s);
 	/* END LAB */
 }
@@ -866,15 +872,20 @@ void kmem_cache_destroy(struct kmem_cache *s)
 
 unsigned long kmem_cache_active_objects(struct kmem_cache *s)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
 	unsigned long n = s->nr_objects;
 	struct slab *slab;
+	unsigned int cpu;
 
 	/* Every object of every slab, less the free ones (full slabs have none). */
 	list_for_each_entry (slab, &s->partial, slab_list)
 		n -= slab->objects - slab->inuse;
-	if (c->slab)
-		n -= freelist_length(s, c->freelist, c->slab->objects);
+	for_each_possible_cpu(cpu)
+	{
+		struct kmem_cache_cpu *c = per_cpu_ptr(s->cpu_slab, cpu);
+
+		if (c->slab)
+			n -= freelist_length(s, c->freelist, c->slab->objects);
+	}
 	return n;
 }
 
@@ -927,10 +938,22 @@ static bool slab_order_ok(const struct kmem_cache *s, const struct slab *slab)
 	return order == s->min_order && slab->objects == s->min_objects;
 }
 
+/* The CPU whose slab @slab is, or NULL. */
+static struct kmem_cache_cpu *slab_owner(struct kmem_cache *s,
+					 const struct slab *slab)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) if (per_cpu_ptr(s->cpu_slab, cpu)->slab ==
+				       slab) return per_cpu_ptr(s->cpu_slab,
+								cpu);
+	return NULL;
+}
+
 static unsigned int validate_slab(struct kmem_cache *s, struct slab *slab)
 {
-	struct kmem_cache_cpu *c = &s->cpu_slab[0];
-	bool cpu = slab == c->slab;
+	struct kmem_cache_cpu *c = slab_owner(s, slab);
+	bool cpu = c != NULL;
 	void **fl = cpu ? &c->freelist : &slab->freelist;
 	unsigned int nr_free, errs;
 	enum slab_list_id want;
@@ -981,11 +1004,12 @@ static unsigned int validate_counts(struct kmem_cache *s)
 {
 	unsigned long sum[3] = { 0, 0, 0 };
 	const struct slab *slab;
+	unsigned int cpu;
 
 	if (!lists_full(s))
 		return 0;
-	if (s->cpu_slab[0].slab)
-		add_slab_counts(sum, s->cpu_slab[0].slab);
+	for_each_possible_cpu(cpu) if (per_cpu_ptr(s->cpu_slab, cpu)->slab)
+		add_slab_counts(sum, per_cpu_ptr(s->cpu_slab, cpu)->slab);
 	list_for_each_entry (slab, &s->partial, slab_list)
 		add_slab_counts(sum, slab);
 	list_for_each_entry (slab, &s->full, slab_list)
@@ -1008,11 +1032,11 @@ static unsigned int validate_counts(struct kmem_cache *s)
 unsigned int kmem_cache_validate(struct kmem_cache *s)
 {
 	struct slab *slab, *next;
-	unsigned int errs = 0;
+	unsigned int errs = 0, cpu;
 	unsigned long n = 0;
 
-	if (s->cpu_slab[0].slab)
-		errs += validate_slab(s, s->cpu_slab[0].slab);
+	for_each_possible_cpu(cpu) if (per_cpu_ptr(s->cpu_slab, cpu)->slab)
+		errs += validate_slab(s, per_cpu_ptr(s->cpu_slab, cpu)->slab);
 	list_for_each_entry_safe (slab, next, &s->partial, slab_list)
 		errs += validate_slab(s, slab);
 	list_for_each_entry_safe (slab, next, &s->full, slab_list)

@@ -250,7 +250,8 @@ static inline void slab_set_list(struct kmem_cache *s, struct slab *slab,
 	VM_BUG_ON_PAGE(to == SLAB_ON_PARTIAL && !slab->freelist,
 		       slab_page(slab));
 	VM_BUG_ON_PAGE(to == SLAB_ON_FULL && slab->freelist, slab_page(slab));
-	VM_BUG_ON_PAGE(to != SLAB_ON_NONE && slab == s->cpu_slab[0].slab,
+	VM_BUG_ON_PAGE(to != SLAB_ON_NONE &&
+			       slab == this_cpu_ptr(s->cpu_slab)->slab,
 		       slab_page(slab));
 	if (from == to)
 		return;

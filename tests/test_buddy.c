@@ -477,7 +477,7 @@ static void pcp_lists(struct ktest *t)
 	p = alloc_page(GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
 	z = page_zone(p);
-	pcp = &z->pcp[0];
+	pcp = this_cpu_ptr(z->per_cpu_pageset);
 	KT_EXPECT_EQ(t, pcp->count,
 		     pcp->batch - 1); /* a batch came in, one left */
 	__free_page(p);
@@ -518,6 +518,7 @@ static unsigned long isqrt(unsigned long x)
 /* Watermarks and pcp sizes follow Linux's formulas. */
 static void watermarks_as_linux(struct ktest *t)
 {
+	struct per_cpu_pages *pcp;
 	unsigned long managed = 0, kb, pages_min, min, delta;
 	long batch;
 	unsigned int i;
@@ -543,10 +544,13 @@ static void watermarks_as_linux(struct ktest *t)
 		batch = (long)roundup_pow_of_two((u64)(batch + batch / 2) + 1) /
 				2 -
 			1;
-		KT_EXPECT_EQ(t, z->pcp[0].batch, batch < 1 ? 1 : batch);
-		KT_EXPECT_EQ(t, z->pcp[0].high,
-			     MAX((long)low_wmark_pages(z),
-				 4 * (long)z->pcp[0].batch));
+		/* high: the low watermark shared among the possible CPUs. */
+		pcp = per_cpu_ptr(z->per_cpu_pageset, 0);
+		KT_EXPECT_EQ(t, pcp->batch, batch < 1 ? 1 : batch);
+		KT_EXPECT_EQ(
+			t, pcp->high,
+			MAX((long)low_wmark_pages(z) / (long)percpu_nr_areas(),
+			    4 * (long)pcp->batch));
 	}
 }
 

@@ -36,7 +36,7 @@ static int smallest_free(const struct zone *z, unsigned int order)
 static void zone_stats_count_events(struct ktest *t)
 {
 	static const unsigned int orders[] = { 1, 3, 5 };
-	struct zone_counters was[MAX_NR_ZONES];
+	struct zone_counters was[MAX_NR_ZONES], now;
 	int from[MAX_NR_ZONES][ARRAY_SIZE(orders)];
 	unsigned int i, j, k;
 
@@ -47,7 +47,7 @@ static void zone_stats_count_events(struct ktest *t)
 		int o;
 
 		for (i = 0; i < MAX_NR_ZONES; i++) {
-			was[i] = zones[i].stat;
+			was[i] = zone_stat(&zones[i]);
 			from[i][j] = smallest_free(&zones[i], order);
 		}
 		page = alloc_pages(GFP_KERNEL, order);
@@ -55,25 +55,27 @@ static void zone_stats_count_events(struct ktest *t)
 		z = page_zone(page);
 		o = from[z - zones][j];
 		KT_EXPECT_GE(t, o, (int)order);
-		KT_EXPECT_UEQ(t, z->stat.nr_alloc[order],
+		now = zone_stat(z);
+		KT_EXPECT_UEQ(t, now.nr_alloc[order],
 			      was[z - zones].nr_alloc[order] + 1);
-		KT_EXPECT_UEQ(t, z->stat.nr_split,
+		KT_EXPECT_UEQ(t, now.nr_split,
 			      was[z - zones].nr_split +
 				      (unsigned long)(o - (int)order));
 		for (k = 0; k < NR_PAGE_ORDERS; k++)
 			if (k != order)
-				KT_EXPECT_UEQ(t, z->stat.nr_alloc[k],
+				KT_EXPECT_UEQ(t, now.nr_alloc[k],
 					      was[z - zones].nr_alloc[k]);
-		was[z - zones] = z->stat;
+		was[z - zones] = now;
 		__free_pages(page, order);
-		KT_EXPECT_UEQ(t, z->stat.nr_free[order],
+		now = zone_stat(z);
+		KT_EXPECT_UEQ(t, now.nr_free[order],
 			      was[z - zones].nr_free[order] + 1);
-		KT_EXPECT_UEQ(t, z->stat.nr_merge,
+		KT_EXPECT_UEQ(t, now.nr_merge,
 			      was[z - zones].nr_merge +
 				      (unsigned long)(o - (int)order));
 		for (k = 0; k < NR_PAGE_ORDERS; k++)
 			if (k != order)
-				KT_EXPECT_UEQ(t, z->stat.nr_free[k],
+				KT_EXPECT_UEQ(t, now.nr_free[k],
 					      was[z - zones].nr_free[k]);
 	}
 }
@@ -88,18 +90,19 @@ static void zone_stats_order0(struct ktest *t)
 
 	for (n = 0; n < 3; n++) {
 		for (i = 0; i < MAX_NR_ZONES; i++)
-			was[i] = zones[i].stat;
+			was[i] = zone_stat(&zones[i]);
 		page = alloc_page(GFP_KERNEL);
 		KT_ASSERT_TRUE(t, page != NULL);
 		z = page_zone(page);
-		KT_EXPECT_UEQ(t, z->stat.nr_alloc[0],
+		KT_EXPECT_UEQ(t, zone_stat(z).nr_alloc[0],
 			      was[z - zones].nr_alloc[0] + 1);
 		__free_page(page);
-		KT_EXPECT_UEQ(t, z->stat.nr_free[0],
+		KT_EXPECT_UEQ(t, zone_stat(z).nr_free[0],
 			      was[z - zones].nr_free[0] + 1);
 		for (i = 0; i < MAX_NR_ZONES; i++)
 			if (&zones[i] != z)
-				KT_EXPECT_UEQ(t, zones[i].stat.nr_alloc[0],
+				KT_EXPECT_UEQ(t,
+					      zone_stat(&zones[i]).nr_alloc[0],
 					      was[i].nr_alloc[0]);
 	}
 }
@@ -120,11 +123,11 @@ static void zone_stats_fail(struct ktest *t)
 		chain = va;
 	}
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		was[i] = zones[i].stat;
+		was[i] = zone_stat(&zones[i]);
 	KT_EXPECT_NULL(t,
 		       alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER));
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		KT_EXPECT_UEQ(t, zones[i].stat.nr_fail,
+		KT_EXPECT_UEQ(t, zone_stat(&zones[i]).nr_fail,
 			      was[i].nr_fail + (i == zt));
 	for (va = chain; va; va = next) {
 		next = *(void **)va;

@@ -331,8 +331,8 @@ static void debug_layout(struct ktest *t)
 	KT_EXPECT_UEQ(t, s->start_magic, 0);
 	p = kmem_cache_alloc(s, GFP_KERNEL);
 	KT_ASSERT_NOT_NULL(t, p);
-	KT_EXPECT_NULL(t, s->cpu_slab[0].slab);
-	KT_EXPECT_NULL(t, s->cpu_slab[0].freelist);
+	KT_EXPECT_NULL(t, this_cpu_ptr(s->cpu_slab)->slab);
+	KT_EXPECT_NULL(t, this_cpu_ptr(s->cpu_slab)->freelist);
 	kmem_cache_free(s, p);
 	kmem_cache_destroy(s);
 }

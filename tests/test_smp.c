@@ -243,6 +243,51 @@ static void this_cpu_inc_stays_local(struct ktest *t)
 		t, per_cpu(smp_test_counter, cpu), INCS_PER_CPU + cpu);
 }
 
+static void write_own_copy(void *info)
+{
+	unsigned long __percpu *p = info;
+
+	*this_cpu_ptr(p) += 1000 + smp_processor_id();
+	this_cpu_seg(p)[1] = smp_processor_id(); /* the %gs route: same copy */
+}
+
+/*
+ * alloc_percpu(): every possible CPU has its own zeroed copy at the same
+ * offset of its area; each CPU writing through this_cpu_ptr() and
+ * this_cpu_seg() lands in its own. Bad frees are reported, not obeyed.
+ */
+static void alloc_percpu_is_per_cpu(struct ktest *t)
+{
+	unsigned long __percpu *p = __alloc_percpu(2 * sizeof(long), 16);
+	unsigned long used = pcpu_used_bytes();
+	unsigned int cpu;
+
+	KT_ASSERT_NOT_NULL(t, p);
+	for_each_possible_cpu(cpu)
+	{
+		KT_EXPECT_UEQ(t, per_cpu_ptr(p, cpu)[0], 0);
+		KT_EXPECT_UEQ(t, per_cpu_ptr(p, cpu)[1], 0);
+		KT_EXPECT_UEQ(t,
+			      (unsigned long)per_cpu_ptr(p, cpu) -
+				      __per_cpu_offset[cpu],
+			      (unsigned long)p);
+	}
+	ktest_run_on_all_cpus(write_own_copy, p);
+	for_each_online_cpu(cpu)
+	{
+		KT_EXPECT_UEQ(t, per_cpu_ptr(p, cpu)[0], 1000 + cpu);
+		KT_EXPECT_UEQ(t, per_cpu_ptr(p, cpu)[1], cpu);
+	}
+	KT_EXPECT_REPORTS(t, 2, {
+		free_percpu((char __percpu *)p + 8);
+		free_percpu(&used);
+	});
+	KT_EXPECT_UEQ(t, pcpu_used_bytes(), used);
+	free_percpu(p);
+	KT_EXPECT_UEQ(t, pcpu_used_bytes(), used - 16);
+	KT_EXPECT_REPORTS(t, 1, free_percpu(p));
+}
+
 static void nothing(void *info)
 {
 	(void)info;
@@ -295,4 +340,5 @@ KTEST_SUITE(smp, NULL, NULL, KTEST_CASE(cpus_came_up),
 	    KTEST_CASE(call_self_and_offline), KTEST_CASE(on_each_cpu_waits),
 	    KTEST_CASE(per_cpu_vars_distinct),
 	    KTEST_CASE(this_cpu_inc_stays_local),
+	    KTEST_CASE(alloc_percpu_is_per_cpu),
 	    KTEST_CASE(ipi_round_trip_cost));

@@ -302,7 +302,7 @@ static unsigned long page_allocs(void)
 
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
-			n += zones[z].stat.nr_alloc[o];
+			n += zone_stat(&zones[z]).nr_alloc[o];
 	return n;
 }
 

@@ -64,7 +64,7 @@
 #define NMI_OFFSET     (1 << NMI_SHIFT)
 
 #ifdef KVLAB_HOST
-extern int preempt_count;
+extern __thread int preempt_count; /* per thread: per host CPU */
 #else
 #include <kernel/percpu.h>
 /*

@@ -40,11 +40,35 @@ static inline unsigned int cpumask_weight(const struct cpumask *m)
 	for ((cpu) = 0; (cpu) < CONFIG_NR_CPUS; (cpu)++) \
 		if (cpumask_test_cpu((cpu), (mask)))
 
+typedef void (*smp_call_func_t)(void *info);
+
 #ifdef KVLAB_HOST
+#include <kernel/percpu.h>
+
+/*
+ * The host (tests/host/shim/cpu.c): a CPU is a thread (host_cpu), the
+ * possible CPUs are all online, and a call on another CPU runs in the
+ * caller's thread, as that CPU, once that CPU has interrupts on (it takes
+ * the CPU's interrupt lock, which local_irq_save() holds there).
+ */
 static inline unsigned int smp_processor_id(void)
 {
-	return 0;
+	return host_cpu;
 }
+static inline bool cpu_online(unsigned int cpu)
+{
+	return cpu < percpu_nr_areas();
+}
+static inline unsigned int num_online_cpus(void)
+{
+	return percpu_nr_areas();
+}
+#define for_each_online_cpu(cpu) for_each_possible_cpu(cpu)
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
+			     bool wait);
+void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
+			    void *info, bool wait);
+void on_each_cpu(smp_call_func_t func, void *info, bool wait);
 #else
 #include <kernel/percpu.h>
 
@@ -74,6 +98,14 @@ extern unsigned int nr_cpu_ids;
 u32 cpu_apic_id(unsigned int cpu);
 
 /*
+ * smp_possible_cpus - the CPUs that may come up: those the MADT lists
+ * (at least the boot CPU), less nosmp and maxcpus=, at most
+ * CONFIG_NR_CPUS. Each gets a per-CPU area at boot (Linux's possible
+ * mask). Context: boot, after acpi_init() and cmdline_init().
+ */
+unsigned int smp_possible_cpus(void);
+
+/*
  * smp_init - bring up the application processors: per-CPU areas, stacks,
  * GDT/TSS, then INIT-SIPI-SIPI through the trampoline, one at a time,
  * each given a timeout. Prints Linux's "smp: Bringing up secondary CPUs
@@ -81,8 +113,6 @@ u32 cpu_apic_id(unsigned int cpu);
  * Context: boot, after apic_init(), on the boot CPU.
  */
 void smp_init(void);
-
-typedef void (*smp_call_func_t)(void *info);
 
 /*
  * smp_call_function_single - run @func(@info) on @cpu, in hard interrupt

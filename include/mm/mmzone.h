@@ -14,6 +14,7 @@
 #ifndef KVLAB_MM_MMZONE_H
 #define KVLAB_MM_MMZONE_H
 
+#include <kernel/percpu.h>
 #include <lib/list.h>
 #include <lib/types.h>
 #include <mm/gfp.h>
@@ -21,8 +22,6 @@
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
-
-#define NR_CPUS 1 /* structured per CPU; one CPU runs */
 
 struct free_area {
 	struct list_head free_list; /* heads of free blocks, PG_buddy */
@@ -40,8 +39,13 @@ struct per_cpu_pages {
 	int high;	       /* drain when count reaches this */
 	int batch;	       /* pages moved at a time */
 	struct list_head list; /* PG_pcp pages */
+	/* This CPU's share of the zone's counters (Linux's per_cpu_zonestat). */
+	unsigned long nr_alloc[NR_PAGE_ORDERS]; /* successful allocations */
+	unsigned long nr_free[NR_PAGE_ORDERS];	/* frees */
+	unsigned long nr_fail; /* refused (counted in the highest zone asked) */
 };
 
+/* A zone's counters, summed over the CPUs by zone_stat(). */
 struct zone_counters {
 	unsigned long nr_alloc[NR_PAGE_ORDERS]; /* successful allocations */
 	unsigned long nr_free[NR_PAGE_ORDERS];	/* frees */
@@ -59,11 +63,24 @@ struct zone {
 	unsigned long nr_free_pages; /* on the free_area lists (not pcp) */
 	unsigned long _watermark[NR_WMARK];
 	struct free_area free_area[NR_PAGE_ORDERS];
-	struct per_cpu_pages pcp[NR_CPUS];
-	struct zone_counters stat;
+	/* One per CPU (alloc_percpu); NULL for a private zone: no pcp lists. */
+	struct per_cpu_pages __percpu *per_cpu_pageset;
+	unsigned long nr_split; /* blocks split in two */
+	unsigned long nr_merge; /* buddies merged */
 };
 
 extern struct zone zones[MAX_NR_ZONES];
+
+/**
+ * zone_stat - a zone's counters, summed over the CPUs
+ * @z: the zone
+ *
+ * A snapshot: exact when no other CPU allocates from @z meanwhile.
+ *
+ * Context: any.
+ * Return: the counters.
+ */
+struct zone_counters zone_stat(const struct zone *z);
 
 /**
  * page_zone - the zone a page belongs to

@@ -286,7 +286,7 @@ struct kmem_cache_cpu {
  * whose frees all take the checked path.
  */
 #define KMEM_CACHE_FAST_FIELDS                                              \
-	struct kmem_cache_cpu cpu_slab[NR_CPUS];                            \
+	struct kmem_cache_cpu __percpu *cpu_slab; /* this_cpu_seg() */      \
 	unsigned long random;	  /* freelist pointer hardening key */      \
 	unsigned long offset;	  /* free pointer, bytes from the object */ \
 	u64 start_magic;	  /* see above */                           \
@@ -520,7 +520,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 					size_t orig_size)
 {
 	struct kmem_cache_fast *f = kmem_cache_fast(s);
-	struct kmem_cache_cpu *c = &f->cpu_slab[0];
+	struct kmem_cache_cpu __pcpu_seg *c = this_cpu_seg(f->cpu_slab);
 	int odd = failslab.enabled;
 	void *obj;
 
@@ -530,7 +530,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		odd = 1; /* to be reported and fixed up */
 	if (unlikely(!c->freelist || odd))
 		return __slab_alloc(s, gfp, orig_size, SLAB_THIS_IP);
-	obj = slab_freelist_pop(s, &c->freelist);
+	obj = c->freelist;
+	c->freelist = slab_get_freepointer(s, obj);
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, f->object_size);
 	return obj;
@@ -586,7 +587,7 @@ static __always_inline void slab_free(const void *obj,
 				      struct kmem_cache *expect)
 {
 	struct kmem_cache_fast *f;
-	struct kmem_cache_cpu *c;
+	struct kmem_cache_cpu __pcpu_seg *c;
 	struct kmem_cache *s;
 	struct page *page;
 
@@ -597,11 +598,12 @@ static __always_inline void slab_free(const void *obj,
 	f = kmem_cache_fast(s);
 	if (!slab_fast_object_start(f, page, obj))
 		goto checked;
-	c = &f->cpu_slab[0];
+	c = this_cpu_seg(f->cpu_slab);
 	if (likely((void *)page == (void *)c->slab)) {
 		if (unlikely(slab_freelist_head_is(obj, c->freelist)))
 			goto checked;
-		slab_freelist_push(s, &c->freelist, (void *)obj);
+		slab_set_freepointer(s, (void *)obj, c->freelist);
+		c->freelist = (void *)obj;
 		return;
 	}
 	if (unlikely(!page->freelist ||

@@ -441,7 +441,7 @@ class KvSlabinfo(KvCommand):
 
 The lines of show_slabinfo() in mm/slab_glue.c (Linux's /proc/slabinfo,
 version 2.1), newest cache first. Active objects are every object of
-every slab (nr_objects) less the free ones on the partial slabs and the CPU's freelist."""
+every slab (nr_objects) less the free ones on the partial slabs and the CPUs' freelists."""
     name = "kv-slabinfo"
     usage = "kv-slabinfo"
     needs = ("slab_caches",)
@@ -459,10 +459,15 @@ every slab (nr_objects) less the free ones on the partial slabs and the CPU's fr
             active = total
             for page in list_entries(s["partial"], "struct page", "slab_list"):
                 active -= int(page["objects"]) - int(page["inuse"])
-            cpu = s["cpu_slab"][0]
-            if int(cpu["slab"]):
-                active -= freelist_length(s, int(cpu["freelist"]),
-                                          int(cpu["slab"]["objects"]))
+            # One kmem_cache_cpu per possible CPU: the cookie plus each
+            # CPU's offset (include/kernel/percpu.h: per_cpu_ptr()).
+            ccpu = gdb.lookup_type("struct kmem_cache_cpu").pointer()
+            for n in range(int(gdb.parse_and_eval("nr_areas"))):
+                off = int(gdb.parse_and_eval("__per_cpu_offset[%d]" % n))
+                cpu = gdb.Value(int(s["cpu_slab"]) + off).cast(ccpu).dereference()
+                if int(cpu["slab"]):
+                    active -= freelist_length(s, int(cpu["freelist"]),
+                                              int(cpu["slab"]["objects"]))
             gdb.write("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d\n"
                       % (s["name"].string(), active, total,
                          int(s["size"]), objects, 1 << int(s["order"]),

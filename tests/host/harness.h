@@ -87,6 +87,6 @@ void host_log(struct host_test *t, const char *fmt, ...) __printf(2, 3);
 /* The suites, one per test_*.c file, listed in main.c. */
 extern const struct host_suite suite_shim, suite_vsprintf, suite_strutil,
 	suite_prng, suite_cmdline, suite_bootinfo, suite_buddy, suite_rbtree,
-	suite_vmap_area, suite_vmalloc, suite_slab, suite_acpi;
+	suite_vmap_area, suite_vmalloc, suite_slab, suite_acpi, suite_percpu;
 
 #endif

@@ -26,6 +26,7 @@ static const struct host_suite *const suites[] = {
 	&suite_shim,	  &suite_vsprintf, &suite_strutil, &suite_prng,
 	&suite_cmdline,	  &suite_bootinfo, &suite_buddy,   &suite_rbtree,
 	&suite_vmap_area, &suite_vmalloc,  &suite_slab,	   &suite_acpi,
+	&suite_percpu,
 };
 
 static struct host_test *current;

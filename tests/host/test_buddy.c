@@ -120,11 +120,13 @@ static void boot_matches_model(struct host_test *t)
 		CHECK(t, nr_free_pages() == m.free[0] + m.free[1] + m.free[2],
 		      "nr_free_pages %lu", nr_free_pages());
 		for (unsigned int z = 0; z < MAX_NR_ZONES; z++)
-			host_log(t,
-				 "zone %-6s managed %lu pages, pcp batch %d "
-				 "high %d",
-				 zones[z].name, zones[z].managed_pages,
-				 zones[z].pcp[0].batch, zones[z].pcp[0].high);
+			host_log(
+				t,
+				"zone %-6s managed %lu pages, pcp batch %d "
+				"high %d",
+				zones[z].name, zones[z].managed_pages,
+				per_cpu_ptr(zones[z].per_cpu_pageset, 0)->batch,
+				per_cpu_ptr(zones[z].per_cpu_pageset, 0)->high);
 	}
 	pm_destroy(&m);
 	host_mm_teardown();

@@ -122,6 +122,27 @@ void host_mm_teardown(void);
  */
 void host_slab_boot(void);
 
+/* ---- CPUs as threads (shim/cpu.c) ----------------------------------------- */
+
+/* The most host CPUs (threads acting as CPUs) a test may ask for. */
+#define HOST_MAX_CPUS 16
+
+/*
+ * host_set_nr_cpus - how many CPUs the next host_mm_boot*() makes
+ * possible (per-CPU copies, pcp lists...); 1 by default.
+ * Return: 0, or -1 outside 1..HOST_MAX_CPUS.
+ */
+int host_set_nr_cpus(unsigned int nr);
+
+/* host_set_cpu - the calling thread is CPU @cpu from now on. */
+void host_set_cpu(unsigned int cpu);
+
+/*
+ * host_percpu_reset - zero every CPU's unit and open mm/percpu.c's first
+ * chunk on them; host_mm_boot*() does it before buddy_setup().
+ */
+void host_percpu_reset(void);
+
 struct ktest_checker;
 /* What ktest_register_checker() was last passed (NULL after a boot). */
 extern const struct ktest_checker *host_mm_checker;

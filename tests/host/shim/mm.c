@@ -77,6 +77,7 @@ int host_mm_boot_map(const struct mem_region *map, size_t nr)
 	if (err)
 		return err;
 	host_memblock_init();
+	host_percpu_reset();
 	buddy_setup();
 	return 0;
 }
@@ -90,6 +91,7 @@ int host_mm_boot(u64 ram_bytes)
 	if (err)
 		return err;
 	host_memblock_init();
+	host_percpu_reset();
 	buddy_setup();
 	return 0;
 }

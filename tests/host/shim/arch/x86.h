@@ -13,7 +13,8 @@
  *   rdtsc, rdtsc_ordered             a counter that advances by 1 per call
  *                                    (deterministic, so no test can depend
  *                                    on host timing)
- *   cpu_relax, irq_disable/enable    nothing
+ *   cpu_relax                        nothing
+ *   irq_disable/enable, read_rflags  the host CPU's interrupt lock (cpu.c)
  *   port I/O, halt, lgdt, lidt, ltr  abort the test: mm/ must never need them
  *
  * A test that wants to see each TLB invalidation sets host_arch.on_invlpg.
@@ -177,17 +178,29 @@ static inline void halt(void)
 	host_arch_unsupported("hlt");
 }
 
+/*
+ * The interrupt flag of the calling thread's host CPU (tests/host/shim/
+ * cpu.c): clearing it takes that CPU's interrupt lock, which a call
+ * from another CPU (smp_call_function_single() and friends) must take
+ * too, so such a call waits until interrupts are on again, as an IPI.
+ */
+void host_irq_disable(void);
+void host_irq_enable(void);
+bool host_irqs_off(void);
+
 static inline void irq_disable(void)
 {
+	host_irq_disable();
 }
 
 static inline void irq_enable(void)
 {
+	host_irq_enable();
 }
 
 static inline u64 read_rflags(void)
 {
-	return 0x2; /* the always-one bit; IF clear */
+	return 0x2 | (host_irqs_off() ? 0 : 0x200); /* bit 1, and IF */
 }
 
 static inline unsigned long read_rbp(void)
