@@ -247,8 +247,8 @@ doc-check: ## every function of the headers listed in scripts/check_kerneldoc.py
 lab-test: $(O)/gcc/kvlab.elf $(O)/clang/kvlab.elf ## each lab's student tree builds, boots and scores between 0 and full; the solution full (part of make test)
 	@$(PYTHON) scripts/lab_check.py --build $(O)
 
-docs-test: $(O)/gcc/kvlab.elf ## every figure the docs quote (tests/doc-figures.txt), checked against this build (part of make test)
-	@$(PYTHON) scripts/check_docs.py figures --build $(O)
+docs-test: $(O)/gcc/kvlab.elf ## every figure the docs quote (tests/doc-figures.txt) and every marked handout command, against this build (part of make test)
+	@$(PYTHON) scripts/check_docs.py all --build $(O)
 
 script-test: $(O)/gcc/kvlab.elf ## the tests of the scripts themselves (tests/scripts/)
 	@KVLAB_BUILD=$(O) $(PYTHON) tests/scripts/run.py
@@ -268,11 +268,11 @@ grade: ## score the self-tests, one boot per part (points: tests/grade-points.tx
 
 lab: ## write LAB's student tree (a git repository) to DEST: its regions stubbed (docs/labs/)
 	@$(if $(and $(LAB),$(DEST)),,$(error usage: make lab LAB=buddy|slab|vmalloc DEST=dir))
-	@$(PYTHON) scripts/mklab.py student $(LAB) $(DEST)
+	@$(PYTHON) scripts/mklab.py student $(LAB) $(DEST) --seed $(O)
 
 lab-solution: ## write LAB's solution tree (the full reference) to DEST
 	@$(if $(and $(LAB),$(DEST)),,$(error usage: make lab-solution LAB=buddy|slab|vmalloc DEST=dir))
-	@$(PYTHON) scripts/mklab.py solution $(LAB) $(DEST)
+	@$(PYTHON) scripts/mklab.py solution $(LAB) $(DEST) --seed $(O)
 
 handin: ## pack this lab tree and its answers-LAB.txt into build/handin-LAB.tar.gz
 	@$(PYTHON) scripts/handin.py $(if $(LAB),--lab $(LAB))

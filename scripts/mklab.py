@@ -30,6 +30,9 @@ that only the regions used are marked __maybe_unused, so the tree builds
 with -Werror under gcc and clang. The regions of the other labs, and all
 code outside regions, are the reference.
 
+The new tree's build/ starts with this tree's kernel objects (--seed),
+so that its first `make` recompiles only the stubbed files.
+
 The student tree also gets answers-LAB.txt (the handout's questions, to
 be answered there: `make handin` packs it) and .kvlab-lab (the lab's
 name, for make grade and make handin). The solution tree is the same
@@ -44,6 +47,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -255,7 +259,24 @@ def stub_text(text, regions, lab):
     return "\n".join(lines)
 
 
-def write_tree(src, dest, lab, student):
+def seed_build(seed, dest, changed):
+    """Copy the kernels' objects of the build directory seed (both
+    compilers', when built) into dest/build, keeping their times, so that
+    the new tree's first make recompiles only what differs: the files
+    changed here are stamped newer than any object."""
+    copied = False
+    for tc in ("gcc", "clang"):
+        d = os.path.join(seed, tc)
+        if os.path.isdir(os.path.join(d, "obj")):
+            shutil.copytree(d, os.path.join(dest, "build", tc), symlinks=True)
+            copied = True
+    if copied:
+        now = time.time() + 2
+        for rel in changed:
+            os.utime(os.path.join(dest, rel), (now, now))
+
+
+def write_tree(src, dest, lab, student, seed=None):
     scanned = scan(src)
     labs = labs_of(scanned)
     if lab not in labs:
@@ -277,6 +298,8 @@ def write_tree(src, dest, lab, student):
         else:
             shutil.copy2(os.path.join(src, rel), to)
     clang_format(dest, sorted(changed))
+    if seed:
+        seed_build(seed, dest, sorted(changed))
     with open(os.path.join(dest, LABFILE), "w") as f:
         f.write(lab + "\n")
     answers = "answers-%s.txt" % lab
@@ -398,7 +421,8 @@ def splice(lab, src, into):
 
 def cmd_tree(args, student):
     try:
-        changed, regions = write_tree(args.src, args.dest, args.lab, student)
+        seed = None if args.no_seed else os.path.join(args.src, args.seed)
+        changed, regions = write_tree(args.src, args.dest, args.lab, student, seed)
         git_init(args.dest, "kvlab lab %s: the %s tree" % (args.lab, "student" if student else "solution"))
     except (LabError, OSError, subprocess.CalledProcessError) as e:
         print("mklab: %s" % e, file=sys.stderr)
@@ -454,6 +478,10 @@ def main():
         p.add_argument("lab")
         p.add_argument("dest")
         p.add_argument("--src", default=ROOT)
+        p.add_argument("--seed", default="build",
+                       help="build directory (of --src) whose kernel objects seed the new"
+                       " tree's build/, so that its first build is quick (default build)")
+        p.add_argument("--no-seed", action="store_true")
     p = sub.add_parser("check")
     p.add_argument("--src", default=ROOT)
     p = sub.add_parser("list")

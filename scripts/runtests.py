@@ -481,7 +481,7 @@ HOST_PHASE = [
         why="each lab's student tree builds (gcc, clang), boots and scores above 0 and below "
             "full marks, the layers below it at full; the solution scores full marks"),
     cfg("docs-test", boot="host", machine="-", cpu="-", mem="-",
-        why="every figure the docs quote, against this build (tests/doc-figures.txt)"),
+        why="every figure the docs quote (tests/doc-figures.txt) and every marked command of the handouts, against this build"),
     cfg("format-check", boot="host", machine="-", cpu="-", mem="-", summary=False,
         why="every C source is as the repository's .clang-format lays it out"),
     cfg("replay-check", boot="host", machine="-", cpu="-", mem="-",
