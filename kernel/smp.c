@@ -19,6 +19,8 @@
  *      vol. 3, 8.4.4.1 "Typical BSP Initialization Sequence"; the delays
  *      are measured with the TSC). The AP must then call in within
  *      AP_CALLIN_TIMEOUT_MS, or it is reported and left out.
+ *      smp_dead_cpu=N plays a dead CPU N for the tests: it gets its INIT
+ *      but no STARTUP, so it never answers, like a broken CPU.
  *   5. The AP (ap_entry()) moves to the kernel's page tables, loads its
  *      GDT, TSS, the IDT and its GS base, sets up its local APIC, marks
  *      itself online and idles: interrupts on, hlt, waiting for IPIs.
@@ -121,6 +123,23 @@ static int set_maxcpus(const char *val, char *why, size_t why_size)
 KPARAM("maxcpus", set_maxcpus,
        "bring up at most N CPUs at boot, the boot CPU included; 0 = nosmp (as "
        "Linux)");
+
+/* A CPU that is sent INIT but no SIPI: it stays in wait-for-SIPI. */
+static unsigned int dead_cpu;
+
+static int set_dead_cpu(const char *val, char *why, size_t why_size)
+{
+	unsigned long v;
+	int err = kparam_ulong(val, 1, CONFIG_NR_CPUS - 1, &v, why, why_size);
+
+	if (err)
+		return err;
+	dead_cpu = (unsigned int)v;
+	return 0;
+}
+KPARAM("smp_dead_cpu", set_dead_cpu,
+       "for tests: send CPU N (1 and up) INIT but no STARTUP, so that it "
+       "never answers and boot must go on without it");
 
 u32 cpu_apic_id(unsigned int cpu)
 {
@@ -320,10 +339,11 @@ static int wakeup_ap(unsigned int cpu)
 	tsc_delay_us(INIT_DELAY_US);
 	if (apic_send_ipi(id, APIC_DM_INIT | APIC_INT_LEVELTRIG)) /* deassert */
 		return -EIO;
-	if (apic_send_ipi(id, sipi))
+	/* smp_dead_cpu=: the STARTUPs are "lost", the CPU never starts */
+	if (cpu != dead_cpu && apic_send_ipi(id, sipi))
 		return -EIO;
 	tsc_delay_us(SIPI_DELAY_US);
-	if (!READ_ONCE(tp->stage) && apic_send_ipi(id, sipi))
+	if (cpu != dead_cpu && !READ_ONCE(tp->stage) && apic_send_ipi(id, sipi))
 		return -EIO;
 	tsc_delay_us(SIPI_DELAY_US);
 	if (!wait_callin(AP_CALLIN_TIMEOUT_MS * 1000ULL))
