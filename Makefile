@@ -386,6 +386,7 @@ endef
 $(eval $(call host-build-rules,asan,$(HOST_CC),$(HOST_SAN) -O1))
 $(eval $(call host-build-rules,clang,$(FUZZ_CC),$(HOST_SAN) -fsanitize=fuzzer-no-link -O1))
 $(eval $(call host-build-rules,plain,$(HOST_CC),-O1))
+$(eval $(call host-build-rules,tsan,$(FUZZ_CC),-fsanitize=thread -O1))
 
 host-objs = $(patsubst %.c,$(O)/host/$(1)/obj/%.o,$(HOST_COMMON_SRCS) $(2))
 
@@ -400,6 +401,10 @@ $(O)/host/clang/kvtest: $(call host-objs,clang,$(HOST_TEST_SRCS))
 $(O)/host/plain/kvtest: $(call host-objs,plain,$(HOST_TEST_SRCS))
 	$(quiet_msg) HOSTLD $@
 	$(Q)$(HOST_CC) -o $@ $^ -lm
+
+$(O)/host/tsan/kvtest: $(call host-objs,tsan,$(HOST_TEST_SRCS))
+	$(quiet_msg) HOSTLD $@
+	$(Q)$(FUZZ_CC) -fsanitize=thread -o $@ $^ -lm
 
 define fuzz-link
 $(O)/host/fuzz/$(1): $(call host-objs,clang,tests/host/$(1).c $(FUZZ_EXTRA_$(1)))

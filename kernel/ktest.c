@@ -561,5 +561,6 @@ void ktest_run_on_all_cpus(void (*fn)(void *arg), void *arg)
 {
 	struct all_cpus_run r = { fn, arg, 0, num_online_cpus() };
 
-	on_each_cpu(all_cpus_rendezvous, &r, true);
+	if (schedule_on_each_cpu(all_cpus_rendezvous, &r))
+		panic("ktest_run_on_all_cpus: called from a function it runs");
 }

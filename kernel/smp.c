@@ -39,6 +39,7 @@
 #include <kernel/irqflags.h>
 #include <kernel/monitor.h>
 #include <kernel/panic.h>
+#include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/stack.h>
@@ -182,6 +183,71 @@ static void load_gdt_tss(struct ap_boot *b)
 
 static volatile int ap_callin;
 
+/* ---- work in task context ------------------------------------------------ */
+
+struct cpu_work {
+	struct cpu_work *next;
+	smp_call_func_t func;
+	void *info;
+	u32 done;
+};
+
+/* Work queued for each CPU's idle loop (only its own IPI handler pushes). */
+DEFINE_PER_CPU(struct cpu_work *, work_queue);
+
+/* Interrupts off (the idle loop, or an IPI handler). */
+static bool run_queued_work(void)
+{
+	struct cpu_work *w = this_cpu_read(work_queue);
+
+	if (!w)
+		return false;
+	this_cpu_write(work_queue, w->next);
+	local_irq_enable();
+	w->func(w->info);
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	local_irq_disable();
+	return true;
+}
+
+/* The IPI: queue the work on this CPU, for its idle loop. */
+static void queue_work_here(void *info)
+{
+	struct cpu_work *w = info;
+
+	w->next = this_cpu_read(work_queue);
+	this_cpu_write(work_queue, w);
+}
+
+/* A caller's work items, one per target (no allocation: memory may be short). */
+DEFINE_PER_CPU(struct cpu_work, cpu_works[CONFIG_NR_CPUS]);
+DEFINE_PER_CPU(bool, cpu_works_busy);
+
+int schedule_on_each_cpu(smp_call_func_t func, void *info)
+{
+	unsigned int cpu, self = smp_processor_id();
+	struct cpu_work *works = this_cpu_ptr(&cpu_works[0]);
+
+	might_sleep();
+	if (WARN(this_cpu_read(cpu_works_busy), "schedule_on_each_cpu() from a "
+						"function it runs"))
+		return -EBUSY;
+	this_cpu_write(cpu_works_busy, true);
+	for_each_online_cpu(cpu)
+	{
+		if (cpu == self)
+			continue;
+		works[cpu] = (struct cpu_work){ .func = func, .info = info };
+		smp_call_function_single(cpu, queue_work_here, &works[cpu],
+					 true);
+	}
+	func(info);
+	for_each_online_cpu(cpu) if (cpu != self) while (!__atomic_load_n(
+		&works[cpu].done, __ATOMIC_ACQUIRE)) cpu_relax();
+	this_cpu_write(cpu_works_busy, false);
+	return 0;
+}
+
 void ap_entry(unsigned int cpu);
 void __noreturn ap_entry(unsigned int cpu)
 {
@@ -195,9 +261,18 @@ void __noreturn ap_entry(unsigned int cpu)
 
 	__atomic_or_fetch(&cpu_online_mask.bits, 1ULL << cpu, __ATOMIC_SEQ_CST);
 	WRITE_ONCE(ap_callin, 1);
-	/* Idle: an IPI wakes us, the handler runs, and we sleep again. */
-	for (;;)
+	/*
+	 * Idle: an IPI wakes us, the handler runs, and we sleep again; work
+	 * queued for this CPU (schedule_on_each_cpu()) runs here, in task
+	 * context with interrupts on. The queue is tested with interrupts
+	 * off and `sti; hlt` is one step (the sti shadow), so an IPI that
+	 * queues work after the test still ends the hlt.
+	 */
+	for (;;) {
+		if (run_queued_work())
+			continue;
 		__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+	}
 }
 
 /* ---- the boot CPU's side --------------------------------------------------- */

@@ -42,13 +42,46 @@
  * Zones are chosen from the gfp flags, highest allowed first, falling back
  * downwards; each must stay above its watermark (see include/mm/gfp.h).
  *
- * Locking: none. kvlab runs on one CPU with interrupts off; the pcp lists
- * are per CPU in structure only.
+ * Locking (Linux's rules, mm/page_alloc.c):
+ *
+ *   zone->lock        the zone's free lists, nr_free_pages, nr_split and
+ *                     nr_merge: every split and merge, every pcp refill
+ *                     and bulk free. Always taken with interrupts off
+ *                     (spin_lock_irqsave), because an interrupt handler
+ *                     may allocate (GFP_ATOMIC) and free pages.
+ *   the pcp lists     one per zone and CPU (alloc_percpu), touched only
+ *                     by their own CPU and only with interrupts off
+ *                     (local_irq_save): no other CPU ever touches them, no
+ *                     handler on their CPU can interleave, so they need no
+ *                     lock. Another CPU that wants them empty asks: an IPI
+ *                     (drain_all_pages()), and each CPU drains its own.
+ *   the counters      per CPU, in the pcp, updated with interrupts off.
+ *
+ *   Lock order: interrupts off (a pcp section), then zone->lock (the
+ *   refill and the bulk free inside it). No two zone locks are held at
+ *   once. Nothing waits for another CPU with a zone lock held or with
+ *   interrupts off (drain_all_pages() from such a context drains this
+ *   CPU only): that CPU may be spinning on the lock with interrupts off.
+ *   alloc_pages() with GFP_ATOMIC and __free_pages() may be called from
+ *   any context, interrupt handlers included.
+ *
+ * Watermarks under races: the check made before a zone is tried is a
+ * snapshot (another CPU may allocate meanwhile), as Linux's; the one that
+ * decides is made again under zone->lock, right before the pages leave
+ * the free lists, and a pcp refill takes at most the pages above the
+ * mark. So no allocation, however many CPUs race, takes a zone's buddy
+ * free pages below the reserve its alloc_flags allow: the low mark for
+ * GFP_KERNEL, min - min/2 - min/4 for GFP_ATOMIC (ALLOC_HIGH and
+ * ALLOC_HARDER), nothing for ALLOC_NO_WATERMARKS. The pages on pcp lists
+ * are not in nr_free_pages (as in Linux): they are free to their CPU only.
  */
 #include <kernel/fault_inject.h>
+#include <kernel/irqflags.h>
 #include <kernel/panic.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
 #include <lib/bitops.h>
 #include <lib/string.h>
 #include <mm/buddy.h>
@@ -79,7 +112,12 @@ static bool buddy_is_ready;
 static struct fast_class {
 	struct zone *zone;
 	unsigned long mark;
+	struct per_cpu_pages __percpu *pcp; /* zone->per_cpu_pageset */
+	unsigned long unused;		    /* a power-of-two stride */
 } fast_class[8]; /* indexed by gfp & (__GFP_DMA | __GFP_DMA32): 0, 1, 4, 5 */
+
+/* zone_pcp[zone_id]: the zone's per_cpu_pageset, one load from a page. */
+static struct per_cpu_pages __percpu *zone_pcp[MAX_NR_ZONES];
 
 /* mem_map[] size in bytes, for the one-compare "is this a struct page?" check. */
 static unsigned long mem_map_bytes;
@@ -275,6 +313,7 @@ static void free_pfn_run(struct zone *z, unsigned long pfn, unsigned long nr)
 
 /*
  * Move @n pages from the pcp list's cold end back to the buddy lists.
+ * Interrupts off, @z's lock held.
  * Pages freed in address order, either way, come off the tail as runs of
  * consecutive frames; each run goes back as whole blocks (free_pfn_run).
  */
@@ -284,9 +323,10 @@ static void pcp_free_bulk(struct zone *z, struct per_cpu_pages *pcp, int n)
 	struct list_head *pos = pcp->list.prev;
 	struct page *page;
 
+	lockdep_assert_held(&z->lock);
 	if (n > pcp->count)
 		n = pcp->count;
-	pcp->count -= n;
+	WRITE_ONCE(pcp->count, pcp->count - n);
 	/*
 	 * Walk the last @n entries backwards without unlinking each one; a
 	 * flushed run only rewrites the links of pages already walked past.
@@ -338,16 +378,19 @@ static void pcp_append_block(struct per_cpu_pages *pcp, struct page *block,
 }
 
 /*
- * Refill an empty pcp list with up to `batch` pages, taken as whole blocks
- * (largest first) and queued page by page in address order, so the lowest
- * frames are handed out first. Return: false if the zone had none.
+ * Refill an empty pcp list with up to `batch` pages, at most @limit,
+ * taken as whole blocks (largest first) and queued page by page in
+ * address order, so the lowest frames are handed out first. Interrupts
+ * off, @z's lock held. Return: false if the zone had none.
  */
-static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
+static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp,
+		       unsigned long limit)
 {
-	unsigned long need = (unsigned long)pcp->batch;
-	unsigned int order = (unsigned int)ilog2(need);
+	unsigned long need = MIN((unsigned long)pcp->batch, limit);
+	unsigned int order = need ? (unsigned int)ilog2(need) : 0;
 	struct page *block;
 
+	lockdep_assert_held(&z->lock);
 	while (need) {
 		while ((1UL << order) > need)
 			order--;
@@ -359,7 +402,7 @@ static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
 			continue;
 		}
 		pcp_append_block(pcp, block, 1UL << order);
-		pcp->count += 1 << order;
+		WRITE_ONCE(pcp->count, pcp->count + (1 << order));
 		need -= 1UL << order;
 	}
 	return pcp->count != 0;
@@ -369,64 +412,95 @@ static bool pcp_refill(struct zone *z, struct per_cpu_pages *pcp)
  * pcp_pop - take the hot end's page off a non-empty pcp list. Its flags
  * still say PG_pcp: the caller rewrites them for what it hands out.
  */
-static inline struct page *pcp_pop(struct per_cpu_pages *pcp)
+static inline struct page *pcp_pop(struct per_cpu_pages *pcp, int count)
 {
 	struct page *page = list_first_entry(&pcp->list, struct page, lru);
 
 	VM_BUG_ON_PAGE(!PagePcp(page), page);
-	list_del(&page->lru);
-	pcp->count--;
+#if KVLAB_DEBUG_VM
+	list_del(
+		&page->lru); /* poisoned: a stray use of the old links faults */
+#else
+	__list_del(page->lru.prev, page->lru.next); /* the new owner's now */
+#endif
+	WRITE_ONCE(pcp->count, count - 1);
 	return page;
 }
 
 /*
  * pcp_push - put an order-0 page of @z that passed the free checks at the
- * hot end of this CPU's pcp list; when the list reaches `high`, `batch`
- * pages from its cold end go back to the buddy lists.
+ * hot end of this CPU's pcp list (@pcp, interrupts off); when the list
+ * reaches `high`, `batch` pages from its cold end go back to the buddy
+ * lists, under the zone lock.
  */
-static inline void pcp_push(struct zone *z, struct per_cpu_pages *pcp,
-			    struct page *page)
+static __noinline void pcp_free_high(struct zone *z, struct per_cpu_pages *pcp)
 {
+	spin_lock(&z->lock);
+	pcp_free_bulk(z, pcp, pcp->batch);
+	spin_unlock(&z->lock);
+}
+
+static inline void pcp_push(struct per_cpu_pages *pcp, struct page *page)
+{
+	int count = pcp->count + 1;
 
 	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page), page);
 	page->flags = 1UL << PG_pcp;
 	list_add(&page->lru, &pcp->list);
-	if (unlikely(++pcp->count >= pcp->high))
-		pcp_free_bulk(z, pcp, pcp->batch);
+	WRITE_ONCE(pcp->count, count);
+	if (unlikely(count >= pcp->high))
+		pcp_free_high(page_zone(page), pcp);
 }
 
-static void drain_zone_pages(struct zone *z)
+void drain_local_pages(struct zone *zone)
 {
-	unsigned int cpu;
+	unsigned long flags;
+	unsigned int i;
 
-	if (!z->per_cpu_pageset)
-		return;
-	for_each_possible_cpu(cpu)
-	{
-		struct per_cpu_pages *pcp =
-			per_cpu_ptr(z->per_cpu_pageset, cpu);
+	local_irq_save(flags);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+		struct per_cpu_pages *pcp;
 
+		if ((zone && z != zone) || !z->per_cpu_pageset)
+			continue;
+		pcp = this_cpu_ptr(z->per_cpu_pageset);
+		if (!pcp->count)
+			continue;
+		spin_lock(&z->lock);
 		pcp_free_bulk(z, pcp, pcp->count);
+		spin_unlock(&z->lock);
 	}
+	local_irq_restore(flags);
+}
+
+static void drain_local_pages_ipi(void *info)
+{
+	drain_local_pages(info);
 }
 
 void drain_all_pages(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		drain_zone_pages(&zones[i]);
+	/*
+	 * An IPI cannot be waited for with interrupts off or from a handler
+	 * (the target may be spinning on a lock this CPU holds, or waiting
+	 * for this CPU in turn): then only this CPU's lists are drained.
+	 */
+	if (num_online_cpus() == 1 || irqs_disabled() || in_interrupt()) {
+		drain_local_pages(NULL);
+		return;
+	}
+	on_each_cpu(drain_local_pages_ipi, NULL, true);
 }
 
 unsigned long zone_free_pages(const struct zone *z)
 {
-	unsigned long n = z->nr_free_pages;
+	unsigned long n = READ_ONCE(z->nr_free_pages);
 	unsigned int cpu;
 
 	if (z->per_cpu_pageset)
-		for_each_possible_cpu(cpu)
-			n += (unsigned long)per_cpu_ptr(z->per_cpu_pageset, cpu)
-				     ->count;
+		for_each_possible_cpu(cpu) n += (unsigned long)READ_ONCE(
+			per_cpu_ptr(z->per_cpu_pageset, cpu)->count);
 	return n;
 }
 
@@ -517,6 +591,26 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 	return false;
 }
 
+/*
+ * The snapshots: a zone's free pages read without its lock, for the
+ * checks that only decide whether a zone is worth trying (Linux's
+ * zone_watermark_fast()); the check that decides is made again under the
+ * lock. Racing writers are expected here: ThreadSanitizer is told so
+ * (tests/host/tsan.supp names these two functions).
+ */
+static inline unsigned long free_pages_snapshot(const struct zone *z)
+{
+	return READ_ONCE(z->nr_free_pages);
+}
+
+static bool zone_watermark_fast(const struct zone *z, unsigned int order,
+				unsigned long mark,
+				enum zone_type highest_zoneidx,
+				unsigned int alloc_flags)
+{
+	return zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
+}
+
 static unsigned int gfp_to_alloc_flags(gfp_t gfp)
 {
 	unsigned int flags = ALLOC_WMARK_LOW;
@@ -542,19 +636,52 @@ static enum zone_type gfp_zone(gfp_t gfp)
 
 /* ---- allocation ------------------------------------------------------- */
 
-static inline struct page *rmqueue(struct zone *z, struct per_cpu_pages *pcp,
-				   unsigned int order)
+/*
+ * Take a block of @order from @z for an allocation with @alloc_flags that
+ * could have used zones up to @highest. The watermark is checked again
+ * under the zone lock, where it is exact; a pcp refill takes at most the
+ * pages above the mark. Order 0 comes from this CPU's pcp list.
+ */
+static struct page *rmqueue(struct zone *z, unsigned int order,
+			    unsigned int alloc_flags, enum zone_type highest)
 {
-	struct page *page;
+	unsigned long mark = z->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+	bool no_wmark = alloc_flags & ALLOC_NO_WATERMARKS;
+	struct per_cpu_pages *pcp;
+	struct page *page = NULL;
+	unsigned long flags;
+	long reserved;
 
-	if (likely(order == 0)) {
-		if (unlikely(!pcp->count) && !pcp_refill(z, pcp))
-			return NULL;
-		page = pcp_pop(pcp);
-		__ClearPagePcp(page);
-		return page;
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(z->per_cpu_pageset);
+	if (likely(order == 0) && likely(pcp->count))
+		goto pop;
+	spin_lock(&z->lock);
+	reserved = no_wmark
+			   ? 0
+			   : zone_reserved_pages(z, mark, highest, alloc_flags);
+	if (zone_watermark_ok(z, order, mark, highest, alloc_flags)) {
+		if (order == 0)
+			pcp_refill(z, pcp,
+				   (unsigned long)((long)z->nr_free_pages -
+						   reserved));
+		else
+			page = rmqueue_smallest(z, order);
 	}
-	return rmqueue_smallest(z, order);
+	/* The reserve holds, whatever the other CPUs took meanwhile. */
+	VM_BUG_ON_MSG((long)z->nr_free_pages < reserved,
+		      "zone %s: %lu free pages, below the %ld kept back",
+		      z->name, z->nr_free_pages, reserved);
+	spin_unlock(&z->lock);
+pop:
+	if (order == 0 && likely(pcp->count)) {
+		page = pcp_pop(pcp, pcp->count);
+		__ClearPagePcp(page);
+	}
+	if (page)
+		pcp->nr_alloc[order]++;
+	local_irq_restore(flags);
+	return page;
 }
 
 /* Try the zones @gfp allows, highest first. */
@@ -570,16 +697,14 @@ static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 
 		if (!z->managed_pages)
 			continue;
-		if (!zone_watermark_ok(
+		if (!zone_watermark_fast(
 			    z, order,
 			    z->_watermark[alloc_flags & ALLOC_WMARK_MASK],
 			    highest, alloc_flags))
 			continue;
-		page = rmqueue(z, this_cpu_ptr(z->per_cpu_pageset), order);
-		if (page) {
-			this_cpu_ptr(z->per_cpu_pageset)->nr_alloc[order]++;
+		page = rmqueue(z, order, alloc_flags, highest);
+		if (page)
 			return page;
-		}
 	}
 	return NULL;
 }
@@ -676,17 +801,24 @@ static inline struct page *alloc_order0_fast(gfp_t gfp)
 	const struct fast_class *fc =
 		&fast_class[gfp & (__GFP_DMA | __GFP_DMA32)];
 	struct per_cpu_pages *pcp;
+	unsigned long flags;
 	struct page *page;
+	int count;
 
-	if (unlikely(!fc->zone || fc->zone->nr_free_pages <= fc->mark))
+	if (unlikely(!fc->zone || free_pages_snapshot(fc->zone) <= fc->mark))
 		return NULL;
 	if (unlikely(preempt_count | fail_page_alloc.enabled))
 		return NULL;
-	pcp = this_cpu_ptr(fc->zone->per_cpu_pageset);
-	if (unlikely(!pcp->count))
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(fc->pcp);
+	count = pcp->count;
+	if (unlikely(!count)) {
+		local_irq_restore(flags);
 		return NULL;
-	page = pcp_pop(pcp);
+	}
+	page = pcp_pop(pcp, count);
 	pcp->nr_alloc[0]++;
+	local_irq_restore(flags);
 	page->flags = 1UL << PG_allocated; /* PG_pcp off, nothing else on */
 	page->order = 0;
 	return page;
@@ -739,8 +871,12 @@ static __noinline struct page *__alloc_pages(gfp_t gfp, unsigned int order,
 	if (unlikely(!page)) {
 		page = alloc_pages_slow(gfp, order, alloc_flags, caller);
 		if (!page) {
+			unsigned long flags;
+
+			local_irq_save(flags);
 			this_cpu_ptr(zones[gfp_zone(gfp)].per_cpu_pageset)
 				->nr_fail++;
+			local_irq_restore(flags);
 			return NULL;
 		}
 	}
@@ -877,18 +1013,24 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 {
 	struct zone *z;
 	struct per_cpu_pages *pcp;
+	unsigned long flags;
 
 	if (unlikely(!free_pages_check(page, order, caller)))
 		return;
+
 	free_prepare(page, order);
 	z = page_zone(page);
+	local_irq_save(flags);
 	pcp = this_cpu_ptr(z->per_cpu_pageset);
 	pcp->nr_free[order]++;
 	if (likely(order == 0)) {
-		pcp_push(z, pcp, page);
-		return;
+		pcp_push(pcp, page);
+	} else {
+		spin_lock(&z->lock);
+		free_one_block(z, page_to_pfn(page), order);
+		spin_unlock(&z->lock);
 	}
-	free_one_block(z, page_to_pfn(page), order);
+	local_irq_restore(flags);
 }
 
 /* What an order-0 page being freed on the fast path may have set. */
@@ -899,7 +1041,7 @@ static void __free_pages_caller(struct page *page, unsigned int order,
 void __free_pages(struct page *page, unsigned int order)
 {
 	struct per_cpu_pages *pcp;
-	struct zone *z;
+	unsigned long flags;
 
 	/*
 	 * Fast path: a plain allocated order-0 page goes onto its zone's pcp
@@ -908,10 +1050,11 @@ void __free_pages(struct page *page, unsigned int order)
 	if (likely(order == 0 && page_in_mem_map(page) &&
 		   (page->flags & FREE_FAST_CHECK) == (1UL << PG_allocated) &&
 		   page->order == 0)) {
-		z = page_zone(page);
-		pcp = this_cpu_ptr(z->per_cpu_pageset);
+		local_irq_save(flags);
+		pcp = this_cpu_ptr(zone_pcp[page->zone_id]);
 		pcp->nr_free[0]++;
-		pcp_push(z, pcp, page);
+		pcp_push(pcp, page);
+		local_irq_restore(flags);
 		return;
 	}
 	__free_pages_caller(page, order, _RET_IP_);
@@ -1095,21 +1238,49 @@ static unsigned int check_all_pages(struct zone *z)
 	return bad;
 }
 
+struct pcp_check {
+	struct zone *z;
+	unsigned int bad;
+};
+
+/* On the pcp list's own CPU, interrupts off: the list holds still. */
+static void check_pcp_here(void *info)
+{
+	struct pcp_check *c = info;
+
+	c->bad += check_pcp(c->z, this_cpu_ptr(c->z->per_cpu_pageset));
+}
+
+/*
+ * Each CPU checks its own pcp list (an IPI), when this CPU may wait for
+ * one; with interrupts off or from a handler, only this CPU's list. The
+ * free lists are checked under the zone lock, taken after the IPIs (a
+ * CPU spinning on it with interrupts off would never answer). The full
+ * scan's PG_pcp count is exact only while no other CPU allocates.
+ */
 unsigned int zone_check(struct zone *z, bool full)
 {
-	unsigned long pages = 0;
+	struct pcp_check c = { z, 0 };
+	unsigned long pages = 0, flags;
 	unsigned int bad = 0, o, cpu;
 
+	if (z->per_cpu_pageset) {
+		if (irqs_disabled() || in_interrupt())
+			check_pcp_here(&c);
+		else
+			for_each_online_cpu(cpu) smp_call_function_single(
+				cpu, check_pcp_here, &c, true);
+		bad += c.bad;
+	}
+	spin_lock_irqsave(&z->lock, flags);
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		bad += check_free_list(z, o, &pages);
 	if (pages != z->nr_free_pages)
 		bad += violation(z, 4, "nr_free_pages differs from the lists",
 				 0, z->nr_free_pages, pages);
-	if (z->per_cpu_pageset)
-		for_each_possible_cpu(cpu) bad +=
-			check_pcp(z, per_cpu_ptr(z->per_cpu_pageset, cpu));
 	if (full)
 		bad += check_all_pages(z);
+	spin_unlock_irqrestore(&z->lock, flags);
 	return bad;
 }
 
@@ -1143,6 +1314,7 @@ void zone_init_private(struct zone *z, const char *name,
 	z->zone_start_pfn = start_pfn;
 	z->spanned_pages = nr_pages;
 	z->present_pages = nr_pages;
+	spin_lock_init(&z->lock);
 	zone_init_lists(z);
 }
 
@@ -1161,9 +1333,10 @@ static unsigned int max_block_order(unsigned long pfn, unsigned long end)
 void zone_free_range(struct zone *z, unsigned long start_pfn,
 		     unsigned long end_pfn)
 {
-	unsigned long pfn = start_pfn;
+	unsigned long pfn = start_pfn, flags;
 	unsigned int order;
 
+	spin_lock_irqsave(&z->lock, flags);
 	while (pfn < end_pfn) {
 		order = max_block_order(pfn, end_pfn);
 		free_prepare(pfn_to_page(pfn), order);
@@ -1172,15 +1345,19 @@ void zone_free_range(struct zone *z, unsigned long start_pfn,
 		z->managed_pages += 1UL << order;
 		pfn += 1UL << order;
 	}
+	spin_unlock_irqrestore(&z->lock, flags);
 }
 
 struct page *zone_alloc(struct zone *z, unsigned int order)
 {
+	unsigned long flags;
 	struct page *page;
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
+	spin_lock_irqsave(&z->lock, flags);
 	page = rmqueue_smallest(z, order);
+	spin_unlock_irqrestore(&z->lock, flags);
 	if (page)
 		prep_new_page(page, order, 0, _RET_IP_);
 	return page;
@@ -1188,6 +1365,8 @@ struct page *zone_alloc(struct zone *z, unsigned int order)
 
 void zone_free(struct zone *z, struct page *page, unsigned int order)
 {
+	unsigned long flags;
+
 	if (!free_pages_check(page, order, _RET_IP_))
 		return;
 	if (!pfn_in_zone(z, page_to_pfn(page))) {
@@ -1197,15 +1376,18 @@ void zone_free(struct zone *z, struct page *page, unsigned int order)
 		return;
 	}
 	free_prepare(page, order);
+	spin_lock_irqsave(&z->lock, flags);
 	free_one_block(z, page_to_pfn(page), order);
+	spin_unlock_irqrestore(&z->lock, flags);
 }
 
 unsigned long zone_take_range(struct zone *z)
 {
-	unsigned long taken = 0;
+	unsigned long taken = 0, flags;
 	unsigned int o;
 	struct page *page;
 
+	spin_lock_irqsave(&z->lock, flags);
 	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
 		while (!list_empty(&z->free_area[o].free_list)) {
 			page = list_first_entry(&z->free_area[o].free_list,
@@ -1217,6 +1399,7 @@ unsigned long zone_take_range(struct zone *z)
 			taken += 1UL << o;
 		}
 	}
+	spin_unlock_irqrestore(&z->lock, flags);
 	return taken;
 }
 
@@ -1256,7 +1439,9 @@ static void zones_init(void)
 
 		end = MIN(ends[z], max_pfn);
 		zone->name = zone_names[z];
+		spin_lock_init(&zone->lock);
 		zone->per_cpu_pageset = alloc_percpu(struct per_cpu_pages);
+		zone_pcp[z] = zone->per_cpu_pageset;
 		BUG_ON_MSG(!zone->per_cpu_pageset,
 			   "no per-CPU memory for zone %s's pcp lists",
 			   zone->name);
@@ -1397,6 +1582,7 @@ static void setup_fast_classes(void)
 			if (!z->managed_pages)
 				continue;
 			fc->zone = z;
+			fc->pcp = z->per_cpu_pageset;
 			fc->mark = (unsigned long)zone_reserved_pages(
 				z,
 				z->_watermark[alloc_flags & ALLOC_WMARK_MASK],

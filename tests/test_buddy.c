@@ -12,6 +12,8 @@
 #include <kernel/fault_inject.h>
 #include <kernel/ktest.h>
 #include <kernel/preempt.h>
+#include <kernel/smp.h>
+#include <lib/prng.h>
 #include <lib/bitops.h>
 #include <lib/printf.h>
 #include <lib/string.h>
@@ -731,22 +733,245 @@ static void injected_failures(struct ktest *t)
 	KT_EXPECT_TRUE(t, fails_a > 30 && fails_a < 90); /* about 30% of 200 */
 }
 
-KTEST_SUITE(buddy, NULL, NULL, KTEST_CASE(split_and_merge),
-	    KTEST_CASE(every_order_aligned),
-	    KTEST_CASE(merge_likely_goes_to_tail),
-	    KTEST_CASE(merge_likely_upper_parent),
-	    KTEST_CASE_NO_FAULTS(zone_constraints),
-	    KTEST_CASE_NO_FAULTS(gfp_zero_zeroes),
-	    KTEST_CASE_NO_FAULTS(exhaustion_and_watermarks),
-	    KTEST_CASE_NO_FAULTS(nomemalloc_not_harder),
-	    KTEST_CASE_NO_FAULTS(double_free),
-	    KTEST_CASE_NO_FAULTS(wrong_order),
-	    KTEST_CASE_NO_FAULTS(tail_page_free),
-	    KTEST_CASE_NO_FAULTS(foreign_frees),
-	    KTEST_CASE(random_against_shadow), KTEST_CASE_NO_FAULTS(pcp_lists),
-	    KTEST_CASE(watermarks_as_linux), KTEST_CASE(order_too_big),
-	    KTEST_CASE_NO_FAULTS(nofail_without_memory),
-	    KTEST_CASE(sleeping_alloc_in_atomic),
-	    KTEST_CASE(fragmentation_index_values),
-	    KTEST_CASE(buddyinfo_format), KTEST_CASE_NO_FAULTS(compound_pages),
-	    KTEST_CASE_NO_FAULTS(address_api), KTEST_CASE(injected_failures));
+/* ---- several CPUs at once ------------------------------------------------ */
+
+struct pcp_own {
+	struct zone *zone; /* where the pages came from */
+	int before[CONFIG_NR_CPUS], after[CONFIG_NR_CPUS];
+	bool was_pcp[CONFIG_NR_CPUS];
+};
+
+/* Each CPU allocates a page and frees it: its own pcp list, no other. */
+static void pcp_alloc_free_here(void *arg)
+{
+	struct pcp_own *r = arg;
+	unsigned int cpu = smp_processor_id();
+	struct per_cpu_pages *pcp;
+	struct page *p = alloc_page(GFP_KERNEL);
+
+	if (!p)
+		return;
+	pcp = this_cpu_ptr(page_zone(p)->per_cpu_pageset);
+	r->zone = page_zone(p);
+	r->before[cpu] = READ_ONCE(pcp->count);
+	__free_page(p);
+	r->was_pcp[cpu] = PagePcp(p);
+	r->after[cpu] = READ_ONCE(pcp->count);
+}
+
+/*
+ * The pcp lists are per CPU: after drain_all_pages() (an IPI to each CPU)
+ * every list is empty; a page each CPU allocates comes in with a batch on
+ * its own list and goes back there; drain_all_pages() empties them all
+ * again.
+ */
+static void pcp_lists_per_cpu(struct ktest *t)
+{
+	static struct pcp_own r;
+	unsigned int cpu, i;
+	struct per_cpu_pages *pcp;
+
+	memset(&r, 0, sizeof(r));
+	drain_all_pages();
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		for_each_possible_cpu(cpu) KT_EXPECT_EQ(
+			t, per_cpu_ptr(zones[i].per_cpu_pageset, cpu)->count,
+			0);
+	ktest_run_on_all_cpus(pcp_alloc_free_here, &r);
+	KT_ASSERT_NOT_NULL(t, r.zone);
+	for_each_online_cpu(cpu)
+	{
+		pcp = per_cpu_ptr(r.zone->per_cpu_pageset, cpu);
+		KT_EXPECT_EQ(t, r.before[cpu], pcp->batch - 1);
+		KT_EXPECT_EQ(t, r.after[cpu], pcp->batch);
+		KT_EXPECT_TRUE(t, r.was_pcp[cpu]);
+		KT_EXPECT_EQ(t, pcp->count, pcp->batch);
+	}
+	drain_all_pages();
+	for_each_possible_cpu(cpu) KT_EXPECT_EQ(
+		t, per_cpu_ptr(r.zone->per_cpu_pageset, cpu)->count, 0);
+	KT_EXPECT_EQ(t, buddy_check(true), 0);
+}
+
+#define CHURN_SLOTS 64
+
+struct churn {
+	u64 seed;
+	unsigned long ops;
+	unsigned int bad[CONFIG_NR_CPUS];
+};
+
+/* Random orders 0-3 allocated, patterned, checked and freed on this CPU. */
+static void churn_here(void *arg)
+{
+	struct churn *c = arg;
+	unsigned int cpu = smp_processor_id(), k;
+	struct page *held[CHURN_SLOTS] = { NULL };
+	unsigned int order[CHURN_SLOTS];
+	struct prng rng;
+	unsigned long i;
+
+	prng_seed(&rng, c->seed + cpu);
+	for (i = 0; i < c->ops; i++) {
+		k = (unsigned int)prng_below(&rng, CHURN_SLOTS);
+		if (held[k]) {
+			u64 *w = page_address(held[k]);
+
+			if (w[0] != ((u64)cpu << 48 | k) ||
+			    w[(PAGE_SIZE << order[k]) / 8 - 1] != ~w[0])
+				c->bad[cpu]++;
+			__free_pages(held[k], order[k]);
+			held[k] = NULL;
+			continue;
+		}
+		order[k] = (unsigned int)prng_below(&rng, 4);
+		held[k] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order[k]);
+		if (held[k]) {
+			u64 *w = page_address(held[k]);
+
+			w[0] = (u64)cpu << 48 | k;
+			w[(PAGE_SIZE << order[k]) / 8 - 1] = ~w[0];
+		}
+	}
+	for (k = 0; k < CHURN_SLOTS; k++)
+		if (held[k])
+			__free_pages(held[k], order[k]);
+}
+
+/*
+ * Every CPU allocates and frees blocks of orders 0-3 at once: no block is
+ * handed to two CPUs (each finds its own pattern back), and afterwards the
+ * invariants hold and every page is free again (the checker).
+ */
+static void concurrent_alloc_free(struct ktest *t)
+{
+	static struct churn c;
+	unsigned int cpu;
+
+	memset(&c, 0, sizeof(c));
+	c.seed = ktest_boot_seed;
+	c.ops = 1000;
+	ktest_run_on_all_cpus(churn_here, &c);
+	for_each_online_cpu(cpu) KT_EXPECT_UEQ(t, c.bad[cpu], 0);
+	drain_all_pages();
+	KT_EXPECT_EQ(t, buddy_check(true), 0);
+}
+
+struct grab {
+	gfp_t gfp;
+	void *chain[CONFIG_NR_CPUS];
+	unsigned long got[CONFIG_NR_CPUS];
+};
+
+/* Blocks of @order until the allocator says no, on this CPU's chain. */
+static void grab_chain(struct grab *g, unsigned int order)
+{
+	unsigned int cpu = smp_processor_id();
+	void *va;
+
+	while ((va = (void *)__get_free_pages(g->gfp | __GFP_NOWARN, order))) {
+		((void **)va)[0] = g->chain[cpu];
+		((unsigned long *)va)[1] = order;
+		g->chain[cpu] = va;
+		g->got[cpu]++;
+	}
+}
+
+/* The race: single pages on every CPU at once. */
+static void grab_until_refused(void *arg)
+{
+	grab_chain(arg, 0);
+}
+
+static void release_grabbed(struct grab *g)
+{
+	unsigned int cpu;
+	void *va, *next;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		for (va = g->chain[cpu]; va; va = next) {
+			next = *(void **)va;
+			free_pages((unsigned long)va,
+				   (unsigned int)((unsigned long *)va)[1]);
+		}
+		g->chain[cpu] = NULL;
+	}
+}
+
+/* A zone's free-page floor for GFP_KERNEL (@harder: GFP_ATOMIC). */
+static unsigned long floor_for(const struct zone *z, bool harder)
+{
+	unsigned long mark = harder ? min_wmark_pages(z) : low_wmark_pages(z);
+
+	if (harder)
+		mark = mark - mark / 2 - (mark - mark / 2) / 4;
+	return mark + lowmem_reserve[z - zones][ZONE_NORMAL];
+}
+
+/*
+ * Watermarks under races: every CPU takes pages at once until refused.
+ * No zone's buddy free pages fall below GFP_KERNEL's floor (low mark plus
+ * the lowmem reserve); then GFP_ATOMIC on every CPU goes deeper, to
+ * ALLOC_HIGH|ALLOC_HARDER's floor, and no further.
+ */
+static void watermarks_under_races(struct ktest *t)
+{
+	static struct grab g;
+	unsigned int i;
+	bool deeper = false;
+
+	memset(&g, 0, sizeof(g));
+	g.gfp = GFP_KERNEL;
+	/*
+	 * This CPU alone takes the bulk in big blocks, which leaves less
+	 * than an order-4 block per zone above the mark; the CPUs then race
+	 * for the rest one page at a time. (Racing for all of RAM proves no
+	 * more and takes minutes on -smp 8 without multi-threaded TCG, where
+	 * every lock handoff waits for the CPUs to take turns.)
+	 */
+	grab_chain(&g, 10);
+	grab_chain(&g, 7);
+	grab_chain(&g, 4);
+	ktest_run_on_all_cpus(grab_until_refused, &g);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		KT_EXPECT_UGE(t, z->nr_free_pages, floor_for(z, false));
+	}
+	g.gfp = GFP_ATOMIC;
+	ktest_run_on_all_cpus(grab_until_refused, &g);
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *z = &zones[i];
+
+		if (!z->managed_pages)
+			continue;
+		KT_EXPECT_UGE(t, z->nr_free_pages, floor_for(z, true));
+		deeper |= z->nr_free_pages < floor_for(z, false);
+	}
+	KT_EXPECT_TRUE(t, deeper); /* GFP_ATOMIC did dip into the reserve */
+	release_grabbed(&g);
+	drain_all_pages();
+	KT_EXPECT_EQ(t, buddy_check(true), 0);
+}
+
+KTEST_SUITE(
+	buddy, NULL, NULL, KTEST_CASE(split_and_merge),
+	KTEST_CASE(every_order_aligned), KTEST_CASE(merge_likely_goes_to_tail),
+	KTEST_CASE(merge_likely_upper_parent),
+	KTEST_CASE_NO_FAULTS(zone_constraints),
+	KTEST_CASE_NO_FAULTS(gfp_zero_zeroes),
+	KTEST_CASE_NO_FAULTS(exhaustion_and_watermarks),
+	KTEST_CASE_NO_FAULTS(nomemalloc_not_harder),
+	KTEST_CASE_NO_FAULTS(double_free), KTEST_CASE_NO_FAULTS(wrong_order),
+	KTEST_CASE_NO_FAULTS(tail_page_free),
+	KTEST_CASE_NO_FAULTS(foreign_frees), KTEST_CASE(random_against_shadow),
+	KTEST_CASE_NO_FAULTS(pcp_lists), KTEST_CASE(watermarks_as_linux),
+	KTEST_CASE(order_too_big), KTEST_CASE_NO_FAULTS(nofail_without_memory),
+	KTEST_CASE(sleeping_alloc_in_atomic),
+	KTEST_CASE(fragmentation_index_values), KTEST_CASE(buddyinfo_format),
+	KTEST_CASE_NO_FAULTS(compound_pages), KTEST_CASE_NO_FAULTS(address_api),
+	KTEST_CASE(injected_failures), KTEST_CASE_NO_FAULTS(pcp_lists_per_cpu),
+	KTEST_CASE_NO_FAULTS(concurrent_alloc_free),
+	KTEST_CASE_NO_FAULTS(watermarks_under_races));

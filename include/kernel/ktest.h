@@ -292,8 +292,9 @@ void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 /*
  * ktest_run_on_all_cpus - run @fn(@arg) on every online CPU at the same
  * time (each starts once all have arrived) and return when all are done.
- * On the other CPUs @fn runs in hard interrupt context (a function-call
- * IPI); on the caller's, with interrupts off.
+ * Task context on every CPU, interrupts on (schedule_on_each_cpu(): the
+ * other CPUs run it from their idle loops): @fn may allocate with
+ * GFP_KERNEL, take locks and send IPIs, and timer interrupts keep coming.
  */
 void ktest_run_on_all_cpus(void (*fn)(void *arg), void *arg);
 

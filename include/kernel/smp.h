@@ -136,6 +136,18 @@ void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func,
 void on_each_cpu(smp_call_func_t func, void *info, bool wait);
 
 /*
+ * schedule_on_each_cpu - run @func(@info) on every online CPU in task
+ * context, with interrupts on, and wait for all (Linux's, which uses a
+ * workqueue): the caller runs its own, the others theirs from their idle
+ * loop, queued there by an IPI. A CPU that is running other work gets to
+ * it when that work returns. Unlike a function from on_each_cpu(), @func
+ * may allocate with GFP_KERNEL, take locks with interrupts on, and send
+ * IPIs itself. Context: task context, interrupts on.
+ * Return: 0, or -EBUSY when called from a function it runs (nothing is).
+ */
+int schedule_on_each_cpu(smp_call_func_t func, void *info);
+
+/*
  * smp_send_stop - stop every other CPU (panic, oops): a stop IPI; each
  * halts with interrupts off. Waits at most 10 ms for them.
  */

@@ -46,9 +46,21 @@ unsigned int buddy_check(bool full);
 /**
  * drain_all_pages - move every per-CPU list's pages back to the buddy lists
  *
+ * Each CPU drains its own (an IPI to each, waited for). With interrupts
+ * off or from an interrupt handler, where no IPI can be waited for, only
+ * this CPU's lists.
+ *
  * Context: any, after buddy_setup().
  */
 void drain_all_pages(void);
+
+/**
+ * drain_local_pages - move this CPU's pcp pages back to the buddy lists
+ * @zone: only this zone's list; NULL for every zone
+ *
+ * Context: any (interrupts are turned off meanwhile).
+ */
+void drain_local_pages(struct zone *zone);
 
 /**
  * buddy_free_bytes - how much of a physical range is free

@@ -15,6 +15,7 @@
 #define KVLAB_MM_MMZONE_H
 
 #include <kernel/percpu.h>
+#include <kernel/spinlock.h>
 #include <lib/list.h>
 #include <lib/types.h>
 #include <mm/gfp.h>
@@ -60,6 +61,8 @@ struct zone {
 	unsigned long spanned_pages; /* [start, start + spanned): holes too */
 	unsigned long present_pages; /* RAM frames in the span */
 	unsigned long managed_pages; /* frames handed to the allocator */
+	spinlock_t
+		lock; /* free_area, nr_free_pages, nr_split/merge (mm/buddy.c) */
 	unsigned long nr_free_pages; /* on the free_area lists (not pcp) */
 	unsigned long _watermark[NR_WMARK];
 	struct free_area free_area[NR_PAGE_ORDERS];

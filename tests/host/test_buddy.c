@@ -6,6 +6,7 @@
  * and buddy_check() compared after every step, every frame's state and
  * buddy_check(true) now and then.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "harness.h"
@@ -296,7 +297,94 @@ out:
 	host_mm_teardown();
 }
 
-const struct host_suite suite_buddy =
-	HOST_SUITE("buddy", HOST_CASE(boot_matches_model),
-		   HOST_CASE(random_sequence), HOST_CASE(pc_machines),
-		   HOST_CASE(exhaust_and_refill), HOST_CASE(misuse_reported));
+/* ---- CPUs as threads (tests/host/shim/cpu.c) ------------------------------ */
+
+#define THREAD_CPUS  4
+#define THREAD_SLOTS 32
+
+struct churn_thread {
+	pthread_t tid;
+	unsigned int cpu;
+	unsigned long ops;
+	u64 seed;
+	unsigned long bad;
+};
+
+/* One host CPU: random orders 0-3, patterned, checked, freed. */
+static void *churn_thread(void *arg)
+{
+	struct churn_thread *c = arg;
+	struct page *held[THREAD_SLOTS] = { NULL };
+	unsigned int order[THREAD_SLOTS], k;
+	struct prng rng;
+	unsigned long i;
+
+	host_set_cpu(c->cpu);
+	prng_seed(&rng, c->seed);
+	for (i = 0; i < c->ops; i++) {
+		k = (unsigned int)prng_below(&rng, THREAD_SLOTS);
+		if (held[k]) {
+			u64 *w = page_address(held[k]);
+
+			c->bad += w[0] != ((u64)c->cpu << 32 | k) ||
+				  w[(PAGE_SIZE << order[k]) / 8 - 1] != ~w[0];
+			__free_pages(held[k], order[k]);
+			held[k] = NULL;
+			if (prng_below(&rng, 64) == 0)
+				drain_all_pages(); /* a "cross-CPU call" */
+			continue;
+		}
+		order[k] = (unsigned int)prng_below(&rng, 4);
+		held[k] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order[k]);
+		if (held[k]) {
+			u64 *w = page_address(held[k]);
+
+			w[0] = (u64)c->cpu << 32 | k;
+			w[(PAGE_SIZE << order[k]) / 8 - 1] = ~w[0];
+		}
+	}
+	for (k = 0; k < THREAD_SLOTS; k++)
+		if (held[k])
+			__free_pages(held[k], order[k]);
+	return NULL;
+}
+
+/*
+ * Four threads as four CPUs allocate and free at once, and drain each
+ * other's pcp lists now and then: no block is handed out twice, and
+ * afterwards every page is free and merged again.
+ */
+static void threads_alloc_free(struct host_test *t)
+{
+	struct churn_thread c[THREAD_CPUS];
+	unsigned long before;
+	unsigned int i;
+
+	host_set_nr_cpus(THREAD_CPUS);
+	if (!CHECK(t, host_mm_boot(64UL << 20) == 0, "boot"))
+		goto out;
+	before = nr_free_pages();
+	for (i = 0; i < THREAD_CPUS; i++) {
+		c[i] = (struct churn_thread){ .cpu = i,
+					      .ops = host_iters(t, 20000),
+					      .seed = prng_next(&t->rng) };
+		pthread_create(&c[i].tid, NULL, churn_thread, &c[i]);
+	}
+	for (i = 0; i < THREAD_CPUS; i++) {
+		pthread_join(c[i].tid, NULL);
+		CHECK(t, c[i].bad == 0, "cpu %u: %lu blocks overwritten", i,
+		      c[i].bad);
+	}
+	drain_all_pages();
+	CHECK(t, nr_free_pages() == before, "free pages %lu, were %lu",
+	      nr_free_pages(), before);
+	CHECK(t, buddy_check(true) == 0, "buddy_check(true)");
+out:
+	host_mm_teardown();
+	host_set_nr_cpus(1);
+}
+
+const struct host_suite suite_buddy = HOST_SUITE(
+	"buddy", HOST_CASE(boot_matches_model), HOST_CASE(random_sequence),
+	HOST_CASE(pc_machines), HOST_CASE(exhaust_and_refill),
+	HOST_CASE(misuse_reported), HOST_CASE(threads_alloc_free));

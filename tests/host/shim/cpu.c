@@ -26,6 +26,7 @@
  * run against another thread instead, which is stricter.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -182,8 +183,9 @@ void do_spin_lock(spinlock_t *lock)
 		abort();
 	}
 	ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+	/* More threads than cores: let the holder run. */
 	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
-		;
+		sched_yield();
 	__atomic_store_n(&lock->owner_ip, me(), __ATOMIC_RELAXED);
 }
 
