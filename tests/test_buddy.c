@@ -929,8 +929,8 @@ static void watermarks_under_races(struct ktest *t)
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		floor_k[i] = MIN(floor_for(&zones[i], false),
 				 zones[i].nr_free_pages);
-		floor_a[i] = MIN(floor_for(&zones[i], true),
-				 zones[i].nr_free_pages);
+		floor_a[i] =
+			MIN(floor_for(&zones[i], true), zones[i].nr_free_pages);
 	}
 	memset(&g, 0, sizeof(g));
 	g.gfp = GFP_KERNEL;
